@@ -1,0 +1,36 @@
+# Shopdesk: `make run` starts the app on the demo shop, `make test` runs every test.
+# Both create .venv and install pinned dependencies first (requirements.lock pins everything).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: help venv run test lint bench dist clean
+
+help:            ## list the targets
+	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)   ## create .venv and install Shopdesk with its pinned dependencies
+
+run: $(STAMP)    ## start Shopdesk on the built-in demo shop
+	$(BIN)/shopdesk --demo
+
+test: $(STAMP)   ## run every test (unit, sandbox, integration)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)   ## ruff (lint and format check) and mypy strict on the core
+	$(BIN)/ruff check app tests
+	$(BIN)/ruff format --check app tests
+	$(BIN)/mypy
+
+bench: $(STAMP)  ## run the benchmarks and print their figures
+	$(BIN)/python -m tests.benchmarks
+
+clean:           ## remove build output (keeps .venv)
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,112 @@
+"""Where Shopdesk keeps its files, and the settings a user can change (never secrets)."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from app.tiktok.auth import DEFAULT_AUTH_BASE
+from app.tiktok.client import DEFAULT_API_BASE
+from app.tiktok.errors import ShopdeskError
+
+ENV_HOME = "SHOPDESK_HOME"
+DEFAULT_REDIRECT_URL = "http://127.0.0.1:8765/callback"
+
+
+class SettingsError(ShopdeskError):
+    """The settings file cannot be read; we say where and never overwrite it silently."""
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Every file Shopdesk writes, under one data folder."""
+
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        """The SQLite file with orders, products, stock, queues and errors."""
+        return self.root / "shopdesk.db"
+
+    @property
+    def settings(self) -> Path:
+        """User settings as JSON (no secrets: those live in the keyring)."""
+        return self.root / "settings.json"
+
+    @property
+    def logs(self) -> Path:
+        """Rotating log files."""
+        return self.root / "logs"
+
+    def ensure(self) -> Paths:
+        """Create the folders (private to the user) and return self."""
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.logs.mkdir(exist_ok=True, mode=0o700)
+        return self
+
+
+def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """`--data-dir`, else SHOPDESK_HOME, else the platform's per-user data folder."""
+    if override:
+        return Path(override).expanduser()
+    env = os.environ.get(ENV_HOME)
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir("Shopdesk", appauthor=False))
+
+
+def paths(override: str | os.PathLike[str] | None = None) -> Paths:
+    """The Paths for this run."""
+    return Paths(data_dir(override))
+
+
+class Settings(BaseModel):
+    """What the user chose; unknown keys from newer versions are kept, not dropped."""
+
+    model_config = ConfigDict(extra="allow")
+
+    app_key: str = ""
+    service_id: str = ""
+    api_base: str = DEFAULT_API_BASE
+    auth_base: str = DEFAULT_AUTH_BASE
+    redirect_url: str = DEFAULT_REDIRECT_URL
+    qps: float = Field(default=50.0, gt=0, le=1000)
+    max_concurrency: int = Field(default=16, ge=1, le=256)
+    refresh_margin_seconds: int = Field(default=6 * 3600, ge=0)
+    poll_interval_seconds: float = Field(default=15.0, ge=1)
+    demo: bool = False
+
+
+def load_settings(p: Paths) -> Settings:
+    """Read settings; a missing file gives defaults, a damaged one a clear error."""
+    try:
+        text = p.settings.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    except OSError as exc:
+        raise SettingsError(f"cannot read {p.settings}: {exc.strerror}") from None
+    try:
+        return Settings.model_validate(json.loads(text))
+    except json.JSONDecodeError as exc:
+        raise SettingsError(
+            f"{p.settings} is not valid JSON (line {exc.lineno}, column {exc.colno}); "
+            "fix it or move it away to start from defaults"
+        ) from None
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise SettingsError(f"{p.settings} has invalid values: {problems}") from None
+
+
+def save_settings(p: Paths, settings: Settings) -> None:
+    """Write settings atomically so a crash never leaves half a file."""
+    p.ensure()
+    tmp = p.settings.with_suffix(".json.tmp")
+    tmp.write_text(settings.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, p.settings)

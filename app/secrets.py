@@ -1,0 +1,148 @@
+"""The only module that touches the OS keyring: app secret and tokens live there, nowhere else."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import keyring
+import keyring.backend
+import keyring.errors
+from jaraco.classes import properties
+from keyring.backends import fail
+
+from app.tiktok.errors import ShopdeskError
+from app.tiktok.models import Token
+
+SERVICE = "shopdesk"
+
+
+def _how_to_get_a_keyring() -> str:
+    if sys.platform.startswith("linux"):
+        return (
+            "Shopdesk keeps your app secret and tokens only in the system keyring, and none "
+            "is reachable. Install and unlock one (GNOME Keyring or KWallet; on Debian/Ubuntu "
+            "`sudo apt install gnome-keyring`), log in to a desktop session, and try again."
+        )
+    return (
+        "Shopdesk keeps your app secret and tokens only in the system keyring "
+        "(Keychain on macOS, Credential Manager on Windows), and it could not be used. "
+        "Unlock it and try again."
+    )
+
+
+class KeyringUnavailable(ShopdeskError):
+    """No working keyring: we refuse to fall back to plain text."""
+
+    def __init__(self, detail: str = "") -> None:
+        message = _how_to_get_a_keyring()
+        if detail:
+            message += f" ({detail})"
+        super().__init__(message)
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring that forgets on exit: unit tests and the throwaway demo shop only."""
+
+    @properties.classproperty
+    def priority(cls) -> float:
+        """Never viable for automatic choice: it is only ever passed in explicitly."""
+        raise RuntimeError("MemoryKeyring is only used when passed explicitly")
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.items.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError(username)
+
+
+class SecretStore:
+    """App secret and token pair per app key, stored under service `shopdesk`."""
+
+    def __init__(self, backend: keyring.backend.KeyringBackend | None = None) -> None:
+        self._backend = backend
+
+    @classmethod
+    def in_memory(cls) -> SecretStore:
+        """A store that lives only in this process."""
+        return cls(MemoryKeyring())
+
+    @property
+    def backend(self) -> keyring.backend.KeyringBackend:
+        """The keyring in use; raises KeyringUnavailable when the OS offers none."""
+        if self._backend is None:
+            found = keyring.get_keyring()
+            if isinstance(found, fail.Keyring):
+                raise KeyringUnavailable("no keyring backend found")
+            self._backend = found
+        return self._backend
+
+    @property
+    def backend_name(self) -> str:
+        """Which keyring holds the secrets, for `shopdesk status` and the Health tab."""
+        backend = self.backend
+        return f"{type(backend).__module__}.{type(backend).__name__}"
+
+    def _get(self, username: str) -> str | None:
+        try:
+            return self.backend.get_password(SERVICE, username)
+        except keyring.errors.KeyringError as exc:
+            raise KeyringUnavailable(type(exc).__name__) from None
+
+    def _set(self, username: str, value: str) -> None:
+        try:
+            self.backend.set_password(SERVICE, username, value)
+        except keyring.errors.KeyringError as exc:
+            raise KeyringUnavailable(type(exc).__name__) from None
+
+    def _delete(self, username: str) -> None:
+        try:
+            self.backend.delete_password(SERVICE, username)
+        except keyring.errors.PasswordDeleteError:
+            return
+        except keyring.errors.KeyringError as exc:
+            raise KeyringUnavailable(type(exc).__name__) from None
+
+    def check(self) -> None:
+        """Fail early, before a connect flow, if no keyring can hold the secrets."""
+        self._get("probe")
+
+    def app_secret(self, app_key: str) -> str | None:
+        """The app secret for `app_key`, or None when not saved."""
+        return self._get(f"app_secret/{app_key}")
+
+    def set_app_secret(self, app_key: str, secret: str) -> None:
+        """Save the app secret; only the keyring ever sees it at rest."""
+        self._set(f"app_secret/{app_key}", secret)
+
+    def token(self, app_key: str) -> Token | None:
+        """The saved token pair, or None; a damaged entry counts as none."""
+        raw = self._get(f"token/{app_key}")
+        if not raw:
+            return None
+        try:
+            data: dict[str, Any] = json.loads(raw)
+            return Token.model_validate(data)
+        except ValueError:
+            return None
+
+    def set_token(self, app_key: str, token: Token) -> None:
+        """Save a fresh token pair (after connect or every refresh)."""
+        data = token.model_dump(mode="python")
+        data["access_token"] = token.access_token.get_secret_value()
+        data["refresh_token"] = token.refresh_token.get_secret_value()
+        self._set(f"token/{app_key}", json.dumps(data))
+
+    def forget(self, app_key: str) -> None:
+        """Remove everything saved for `app_key` (disconnect)."""
+        self._delete(f"token/{app_key}")
+        self._delete(f"app_secret/{app_key}")

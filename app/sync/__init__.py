@@ -1,0 +1,1 @@
+"""The sync engine: import, polling, inbox and outbox processing (one thread, one loop)."""

@@ -1,0 +1,251 @@
+"""Typed errors for every way TikTok Shop can say no, so callers react without parsing text."""
+
+from __future__ import annotations
+
+#: Which permission (scope) each API needs, to say what to enable when TikTok answers 105005.
+SCOPE_BY_API_PREFIX: dict[str, tuple[str, str]] = {
+    "/order/": ("seller.order.info", "Order Information"),
+    "/product/202309/products/{product_id}/inventory/update": (
+        "seller.product.write",
+        "Product Management (write)",
+    ),
+    "/product/": ("seller.product.basic", "Product Basic"),
+    "/logistics/": ("seller.logistics", "Logistics"),
+    "/fulfillment/": ("seller.fulfillment.basic", "Fulfillment Basic"),
+    "/return_refund/": ("seller.return_refund.basic", "Return and Refund Basic"),
+    "/event/": ("seller.authorization.info", "Authorization Information"),
+    "/authorization/": ("seller.authorization.info", "Authorization Information"),
+    "/seller/": ("seller.shop.info", "Shop Information"),
+}
+
+
+def scope_for(api: str) -> tuple[str, str] | None:
+    """The scope key and its Partner Center name for an API path template."""
+    if api in SCOPE_BY_API_PREFIX:
+        return SCOPE_BY_API_PREFIX[api]
+    for prefix, scope in SCOPE_BY_API_PREFIX.items():
+        if prefix.endswith("/") and api.startswith(prefix):
+            return scope
+    return None
+
+
+class ShopdeskError(Exception):
+    """Base for errors a user may need to see; messages never carry secrets."""
+
+
+class TikTokError(ShopdeskError):
+    """TikTok answered with a non-zero code; carries code, message and request_id."""
+
+    retryable = False
+
+    def __init__(
+        self,
+        code: int,
+        message: str,
+        request_id: str = "",
+        *,
+        http_status: int | None = None,
+        api: str = "",
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+        self.http_status = http_status
+        self.api = api
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        """One line for logs and the errors tab."""
+        where = f" on {self.api}" if self.api else ""
+        rid = f" (request {self.request_id})" if self.request_id else ""
+        return f"TikTok Shop error {self.code}{where}: {self.message}{rid}"
+
+
+class TokenExpired(TikTokError):
+    """105002: the access token expired; refresh once and retry."""
+
+
+class InvalidToken(TikTokError):
+    """36009004 about the access token: TikTok does not know it (revoked or wrong shop)."""
+
+
+class ScopeMissing(TikTokError):
+    """105005: the app or token lacks the permission this API needs."""
+
+    def describe(self) -> str:
+        """Say which permission to enable for which API."""
+        scope = scope_for(self.api)
+        if scope is None:
+            need = "the permission this API needs"
+        else:
+            need = f'the "{scope[1]}" permission ({scope[0]})'
+        return (
+            f"TikTok Shop refused {self.api or 'this API'}: the app is missing {need}. "
+            "Enable it for your app in Partner Center, then reconnect the shop "
+            f"(code {self.code}, request {self.request_id})."
+        )
+
+
+class SignatureInvalid(TikTokError):
+    """106001 or a missing sign: our signature did not verify (wrong app secret?)."""
+
+
+class ClockSkew(TikTokError):
+    """36009004 about the timestamp: this computer's clock is off."""
+
+    def __init__(
+        self,
+        code: int,
+        message: str,
+        request_id: str = "",
+        *,
+        http_status: int | None = None,
+        api: str = "",
+        skew_seconds: float | None = None,
+    ) -> None:
+        self.skew_seconds = skew_seconds
+        super().__init__(code, message, request_id, http_status=http_status, api=api)
+
+    def describe(self) -> str:
+        """Tell the user to fix the clock, and by how much when the server said its time."""
+        if self.skew_seconds is None:
+            by = ""
+        else:
+            direction = "ahead of" if self.skew_seconds > 0 else "behind"
+            by = f" by about {abs(round(self.skew_seconds))} s ({direction} TikTok Shop's clock)"
+        return (
+            f"TikTok Shop rejected the request time: this computer's clock is off{by}. "
+            f"Turn on automatic date and time, then try again (code {self.code}: {self.message})."
+        )
+
+
+class ShopCipherError(TikTokError):
+    """106013 or 36009004 about shop_cipher: the shop identifier is missing or not expected."""
+
+
+class InvalidAppKey(TikTokError):
+    """36009004 about app_key: the app key is wrong, disabled or deleted."""
+
+
+class Throttled(TikTokError):
+    """HTTP 429 or 36009002: too many requests; carries a suggested wait."""
+
+    retryable = True
+
+    def __init__(
+        self,
+        code: int,
+        message: str,
+        request_id: str = "",
+        *,
+        http_status: int | None = None,
+        api: str = "",
+        retry_after: float | None = None,
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(code, message, request_id, http_status=http_status, api=api)
+
+
+class InternalError(TikTokError):
+    """36009003, 36009007, HTTP 5xx: TikTok's side failed; safe to retry reads."""
+
+    retryable = True
+
+
+class AuthorizationLost(TikTokError):
+    """36004001 / 36004005 or a revoked token: the seller must authorize the app again."""
+
+
+class ReconnectNeeded(ShopdeskError):
+    """Raised before any call while the shop waits to be reconnected."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"Reconnect needed: {reason}. Run `shopdesk connect` or use Settings.")
+
+
+class NetworkError(ShopdeskError):
+    """No answer: timeout, refused or dropped connection (the text names the host, not secrets)."""
+
+    retryable = True
+
+    def __init__(self, message: str, *, api: str = "", outcome_unknown: bool = False) -> None:
+        self.api = api
+        self.outcome_unknown = outcome_unknown
+        super().__init__(message)
+
+
+class RetriesExhausted(ShopdeskError):
+    """A retryable failure kept happening; wraps the last error and the attempt count."""
+
+    def __init__(self, last: Exception, attempts: int) -> None:
+        self.last = last
+        self.attempts = attempts
+        super().__init__(f"gave up after {attempts} attempts: {last}")
+
+
+class UnexpectedResponse(ShopdeskError):
+    """The answer was not TikTok's JSON envelope (a proxy page, a cut-off body)."""
+
+    retryable = True
+
+
+INTERNAL_CODES = frozenset({36009003, 36009007})
+THROTTLE_CODE = 36009002
+
+
+def _classify(code: int, message: str, http_status: int | None) -> type[TikTokError]:
+    """Pick the error class from TikTok's code and, for the shared 36009004, its message."""
+    if code == THROTTLE_CODE or http_status == 429:
+        return Throttled
+    if code in INTERNAL_CODES:
+        return InternalError
+    by_code: dict[int, type[TikTokError]] = {
+        105002: TokenExpired,
+        105005: ScopeMissing,
+        106001: SignatureInvalid,
+        106013: ShopCipherError,
+        36004001: AuthorizationLost,
+        36004005: AuthorizationLost,
+    }
+    if code in by_code:
+        return by_code[code]
+    if code == 36009004:
+        # One code, several causes; common-errors.md tells them apart only by the message.
+        text = message.lower()
+        for needle, cls in (
+            ("timestamp", ClockSkew),
+            ("shop_cipher", ShopCipherError),
+            ("identifier", ShopCipherError),
+            ("app_key", InvalidAppKey),
+            ("signature", SignatureInvalid),
+            ("token", InvalidToken),
+        ):
+            if needle in text:
+                return cls
+    if http_status is not None and http_status >= 500:
+        return InternalError
+    return TikTokError
+
+
+def error_for(
+    code: int,
+    message: str,
+    request_id: str,
+    *,
+    http_status: int | None,
+    api: str,
+    skew_seconds: float | None = None,
+    retry_after: float | None = None,
+) -> TikTokError:
+    """Map TikTok's answer to the typed error a caller can act on."""
+    cls = _classify(code, message, http_status)
+    if cls is ClockSkew:
+        return ClockSkew(
+            code, message, request_id, http_status=http_status, api=api, skew_seconds=skew_seconds
+        )
+    if cls is Throttled:
+        return Throttled(
+            code, message, request_id, http_status=http_status, api=api, retry_after=retry_after
+        )
+    return cls(code, message, request_id, http_status=http_status, api=api)

@@ -1,0 +1,232 @@
+"""Orders as the Order API returns them (FACTS.md 4.3, 4.4)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import Field
+
+from app.tiktok.models.base import Id, Money, RawModel, TikTokModel, Timestamp
+
+
+class OrderStatus(StrEnum):
+    """Every order status of API 202309 (FACTS.md 4.3)."""
+
+    UNPAID = "UNPAID"
+    ON_HOLD = "ON_HOLD"
+    AWAITING_SHIPMENT = "AWAITING_SHIPMENT"
+    PARTIALLY_SHIPPING = "PARTIALLY_SHIPPING"
+    AWAITING_COLLECTION = "AWAITING_COLLECTION"
+    IN_TRANSIT = "IN_TRANSIT"
+    DELIVERED = "DELIVERED"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+
+
+#: Statuses in which the buyer's units are promised but not yet with a carrier.
+OPEN_STATUSES = frozenset(
+    {
+        OrderStatus.UNPAID,
+        OrderStatus.ON_HOLD,
+        OrderStatus.AWAITING_SHIPMENT,
+        OrderStatus.PARTIALLY_SHIPPING,
+        OrderStatus.AWAITING_COLLECTION,
+    }
+)
+
+
+class OrderType(StrEnum):
+    """`order_type` values; TikTok leaves it empty for some standard orders (FACTS.md 4.4)."""
+
+    NORMAL = "NORMAL"
+    ZERO_LOTTERY = "ZERO_LOTTERY"
+    PRE_ORDER = "PRE_ORDER"
+    MADE_TO_ORDER = "MADE_TO_ORDER"
+    BACK_ORDER = "BACK_ORDER"
+
+
+#: Boolean order flags we show and filter on, in display order.
+ORDER_FLAGS = (
+    "is_sample_order",
+    "is_cod",
+    "is_on_hold_order",
+    "is_replacement_order",
+    "is_exchange_order",
+    "is_buyer_request_cancel",
+)
+
+
+class Payment(TikTokModel):
+    """The payment block: every amount a decimal string in `currency`."""
+
+    currency: str = ""
+    sub_total: Money = None
+    shipping_fee: Money = None
+    seller_discount: Money = None
+    platform_discount: Money = None
+    total_amount: Money = None
+    original_total_product_price: Money = None
+    original_shipping_fee: Money = None
+    shipping_fee_seller_discount: Money = None
+    shipping_fee_platform_discount: Money = None
+    shipping_fee_cofunded_discount: Money = None
+    tax: Money = None
+    small_order_fee: Money = None
+    shipping_fee_tax: Money = None
+    product_tax: Money = None
+    retail_delivery_fee: Money = None
+    buyer_service_fee: Money = None
+    handling_fee: Money = None
+    shipping_insurance_fee: Money = None
+    item_insurance_fee: Money = None
+    item_insurance_tax: Money = None
+
+
+class DistrictInfo(TikTokModel):
+    """One level of the address hierarchy (country, state, city...)."""
+
+    address_level_name: str = ""
+    address_name: str = ""
+    address_level: str = ""
+
+
+class RecipientAddress(TikTokModel):
+    """Where the order goes; absent while UNPAID or ON_HOLD (FACTS.md 4.4)."""
+
+    full_address: str = ""
+    name: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    phone_number: str = ""
+    address_detail: str = ""
+    address_line1: str = ""
+    address_line2: str = ""
+    address_line3: str = ""
+    address_line4: str = ""
+    postal_code: str = ""
+    region_code: str = ""
+    post_town: str = ""
+    district_info: list[DistrictInfo] = Field(default_factory=list)
+
+
+class PackageRef(TikTokModel):
+    """A package of the order (its id; details come from the fulfilment API)."""
+
+    id: Id
+
+
+class HandlingDuration(TikTokModel):
+    """How long MADE_TO_ORDER / BACK_ORDER orders take to hand over."""
+
+    days: str = ""
+    type: str = ""
+
+
+class LineItem(TikTokModel):
+    """One unit of one SKU: two identical T-shirts are two line items (FACTS.md 4.4)."""
+
+    id: Id
+    sku_id: Id = ""
+    product_id: Id = ""
+    product_name: str = ""
+    sku_name: str = ""
+    sku_image: str = ""
+    seller_sku: str = ""
+    currency: str = ""
+    original_price: Money = None
+    sale_price: Money = None
+    platform_discount: Money = None
+    seller_discount: Money = None
+    display_status: str = ""
+    package_id: Id = ""
+    package_status: str = ""
+    tracking_number: str = ""
+    shipping_provider_id: Id = ""
+    shipping_provider_name: str = ""
+    rts_time: Timestamp = None
+    cancel_reason: str = ""
+    cancel_user: str = ""
+    is_gift: bool = False
+    sku_type: str = ""
+
+
+class Order(RawModel):
+    """A TikTok Shop order with every field we filter, sort, show or compute with."""
+
+    id: Id
+    status: str
+    order_type: str = ""
+    create_time: int = 0
+    update_time: int = 0
+    paid_time: Timestamp = None
+    user_id: Id = ""
+    buyer_email: str = ""
+    buyer_message: str = ""
+    seller_note: str = ""
+    cancellation_initiator: str = ""
+    cancel_reason: str = ""
+    cancel_time: Timestamp = None
+    request_cancel_time: Timestamp = None
+    cancel_order_sla_time: Timestamp = None
+    rts_sla_time: Timestamp = None
+    tts_sla_time: Timestamp = None
+    rts_time: Timestamp = None
+    shipping_due_time: Timestamp = None
+    collection_due_time: Timestamp = None
+    delivery_due_time: Timestamp = None
+    collection_time: Timestamp = None
+    delivery_time: Timestamp = None
+    shipping_provider: str = ""
+    shipping_provider_id: Id = ""
+    tracking_number: str = ""
+    warehouse_id: Id = ""
+    delivery_option_id: Id = ""
+    delivery_option_name: str = ""
+    payment_method_name: str = ""
+    fulfillment_type: str = ""
+    shipping_type: str = ""
+    delivery_type: str = ""
+    split_or_combine_tag: str = ""
+    commerce_platform: str = ""
+    is_cod: bool = False
+    is_sample_order: bool = False
+    is_on_hold_order: bool = False
+    is_replacement_order: bool = False
+    replaced_order_id: Id = ""
+    is_exchange_order: bool = False
+    exchange_source_order_id: Id = ""
+    is_buyer_request_cancel: bool = False
+    release_date: Timestamp = None
+    handling_duration: HandlingDuration | None = None
+    payment: Payment | None = None
+    recipient_address: RecipientAddress | None = None
+    packages: list[PackageRef] = Field(default_factory=list)
+    line_items: list[LineItem] = Field(default_factory=list)
+
+    @property
+    def flags(self) -> list[str]:
+        """The set boolean flags, named without their `is_` prefix."""
+        return [name.removeprefix("is_") for name in ORDER_FLAGS if getattr(self, name)]
+
+    @property
+    def currency(self) -> str:
+        """The order's currency, from the payment block or its first line item."""
+        if self.payment and self.payment.currency:
+            return self.payment.currency
+        return self.line_items[0].currency if self.line_items else ""
+
+    @property
+    def total_amount(self) -> Decimal | None:
+        """What the buyer pays, as Decimal."""
+        return self.payment.total_amount if self.payment else None
+
+    @property
+    def buyer_can_still_cancel(self) -> bool:
+        """ON_HOLD orders sit in the buyer's remorse window: they may vanish (FACTS.md 4.3)."""
+        return self.status == OrderStatus.ON_HOLD
+
+    @property
+    def is_open(self) -> bool:
+        """Units of an open order are promised but not yet handed to a carrier."""
+        return self.status in OPEN_STATUSES

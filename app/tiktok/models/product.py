@@ -1,0 +1,112 @@
+"""Products, SKUs, warehouses and inventory levels (FACTS.md 5)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from app.tiktok.models.base import Id, Money, RawModel, TikTokModel
+
+
+class ProductStatus(StrEnum):
+    """Product statuses; only ACTIVATE products accept inventory updates."""
+
+    DRAFT = "DRAFT"
+    PENDING = "PENDING"
+    FAILED = "FAILED"
+    ACTIVATE = "ACTIVATE"
+    SELLER_DEACTIVATED = "SELLER_DEACTIVATED"
+    PLATFORM_DEACTIVATED = "PLATFORM_DEACTIVATED"
+    FREEZE = "FREEZE"
+    DELETED = "DELETED"
+
+
+class Price(TikTokModel):
+    """A SKU's price in the shop currency."""
+
+    currency: str = ""
+    sale_price: Money = None
+    tax_exclusive_price: Money = None
+
+
+class SkuInventory(TikTokModel):
+    """TikTok's sellable quantity of a SKU in one warehouse."""
+
+    warehouse_id: Id = ""
+    quantity: int = 0
+
+
+class Sku(TikTokModel):
+    """One variant of a product, with TikTok's quantity per warehouse."""
+
+    id: Id
+    seller_sku: str = ""
+    price: Price | None = None
+    inventory: list[SkuInventory] = Field(default_factory=list)
+
+    @property
+    def tiktok_quantity(self) -> int:
+        """What TikTok lists across all warehouses."""
+        return sum(inv.quantity for inv in self.inventory)
+
+
+class Product(RawModel):
+    """A product with its SKUs."""
+
+    id: Id
+    title: str = ""
+    status: str = ""
+    create_time: int = 0
+    update_time: int = 0
+    skus: list[Sku] = Field(default_factory=list)
+
+
+class Warehouse(TikTokModel):
+    """A seller warehouse; inventory updates must name every warehouse a SKU is in."""
+
+    id: Id
+    name: str = ""
+    effect_status: str = ""
+    type: str = ""
+    sub_type: str = ""
+    is_default: bool = False
+
+
+class WarehouseInventory(TikTokModel):
+    """Available and committed units of a SKU in one warehouse (inventory search)."""
+
+    warehouse_id: Id = ""
+    available_quantity: int = 0
+    committed_quantity: int = 0
+
+
+class InventorySku(TikTokModel):
+    """A SKU's inventory across warehouses as inventory search reports it."""
+
+    id: Id
+    seller_sku: str = ""
+    total_available_quantity: int = 0
+    total_committed_quantity: int = 0
+    warehouse_inventory: list[WarehouseInventory] = Field(default_factory=list)
+
+
+class InventoryLevel(TikTokModel):
+    """One product's SKUs from inventory search."""
+
+    product_id: Id
+    skus: list[InventorySku] = Field(default_factory=list)
+
+
+class InventoryUpdateError(TikTokModel):
+    """One SKU the inventory update refused while the call itself succeeded (`data.errors`)."""
+
+    code: int = 0
+    message: str = ""
+    detail: dict[str, object] = Field(default_factory=dict)
+
+    @property
+    def sku_id(self) -> str:
+        """The SKU this error is about, when TikTok says."""
+        value = self.detail.get("sku_id", "")
+        return str(value)
