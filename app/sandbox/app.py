@@ -1,0 +1,46 @@
+"""The ASGI app: the auth host, TikTok's API paths and /sandbox/, all on one port."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from app.sandbox.admin import ADMIN_ROUTES
+from app.sandbox.api import api_endpoint
+from app.sandbox.auth_routes import authorize_decision, authorize_page, token_get, token_refresh
+from app.sandbox.core import Sandbox
+
+ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
+
+
+def create_app(sandbox: Sandbox) -> Starlette:
+    """Serve `sandbox`; the lifespan starts and stops its background work.
+
+    With `httpx.ASGITransport` (which runs no lifespan) call `await sandbox.start()` yourself
+    when a test needs webhooks delivered.
+    """
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await sandbox.start()
+        try:
+            yield
+        finally:
+            await sandbox.stop()
+
+    routes = [
+        *ADMIN_ROUTES,
+        Route("/oauth/authorize", authorize_page, methods=["GET"]),
+        Route("/open/authorize", authorize_page, methods=["GET"]),
+        Route("/oauth/authorize", authorize_decision, methods=["POST"]),
+        Route("/api/v2/token/get", token_get, methods=["GET"]),
+        Route("/api/v2/token/refresh", token_refresh, methods=["GET"]),
+        # Everything else is TikTok's API: unknown paths and methods get TikTok's own errors.
+        Route("/{path:path}", api_endpoint, methods=ALL_METHODS),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.sandbox = sandbox
+    return app
