@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,7 +150,7 @@ class ShopApi:
 
     async def iter_order_pages(
         self, query: OrderQuery, page_token: str = ""
-    ) -> AsyncIterator[OrderPage]:
+    ) -> AsyncGenerator[OrderPage, None]:
         """Every page in order, following `next_page_token` until TikTok stops giving one.
 
         The next page is requested before this one is parsed and handed over, so the
@@ -215,7 +215,7 @@ class ShopApi:
             total_count=int(data.get("total_count") or 0),
         )
 
-    async def iter_product_pages(self, **filters: Any) -> AsyncIterator[ProductPage]:
+    async def iter_product_pages(self, **filters: Any) -> AsyncGenerator[ProductPage, None]:
         """Every product page for the filters."""
         token = ""
         while True:

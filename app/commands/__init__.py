@@ -1,0 +1,1 @@
+"""Subcommands of `shopdesk`, one module per area; `app/cli.py` parses and dispatches."""

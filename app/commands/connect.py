@@ -1,0 +1,115 @@
+"""`shopdesk connect`: authorize a shop; secrets to the keyring, the shop to SQLite."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import os
+import sys
+import webbrowser
+
+from app.commands.common import EXIT_OK, UsageError, iso
+from app.config import Paths, load_settings
+from app.connect import (
+    ConnectFlow,
+    ConnectResult,
+    check_redirect,
+    describe_result,
+    is_loopback,
+    parse_redirect,
+)
+from app.logs import register_secret
+from app.secrets import SecretStore
+
+ENV_APP_SECRET = "SHOPDESK_APP_SECRET"  # noqa: S105 - a variable name, not a secret
+
+
+def add_arguments(connect: argparse.ArgumentParser) -> None:
+    """The flags of `shopdesk connect`."""
+    connect.add_argument("--app-key", required=True, help="Partner Center > your app > App key")
+    connect.add_argument("--api-base", help="API host (default: TikTok Shop's)")
+    connect.add_argument("--auth-base", help="authorization host (default: TikTok Shop's)")
+    connect.add_argument("--service-id", help="use Partner Center's service_id link")
+    connect.add_argument("--redirect-url", help="the redirect URL registered for your app")
+    how = connect.add_mutually_exclusive_group()
+    how.add_argument("--auth-code", help="a code you already have from the redirect")
+    how.add_argument(
+        "--sandbox",
+        nargs="?",
+        const=True,
+        metavar="URL",
+        help="connect to a running `shopdesk sandbox` (its URL, or --api-base/--auth-base)",
+    )
+    connect.add_argument("--shop-id", help="which shop, when several are authorized")
+    connect.add_argument("--no-browser", action="store_true", help="only print the link")
+    connect.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def read_app_secret() -> str:
+    """From SHOPDESK_APP_SECRET, else a prompt that does not echo."""
+    secret = os.environ.get(ENV_APP_SECRET, "")
+    if secret:
+        return secret
+    if not sys.stdin.isatty():
+        raise UsageError(f"set {ENV_APP_SECRET} or run in a terminal to type the app secret")
+    return getpass.getpass("App secret (Partner Center > your app): ").strip()
+
+
+def run(args: argparse.Namespace, p: Paths, secrets: SecretStore | None = None) -> int:
+    """Authorize a shop and save it."""
+    settings = load_settings(p)
+    settings.app_key = args.app_key
+    sandbox_url = args.sandbox if isinstance(args.sandbox, str) else None
+    settings.api_base = args.api_base or sandbox_url or settings.api_base
+    settings.auth_base = args.auth_base or sandbox_url or settings.auth_base
+    if args.service_id is not None:
+        settings.service_id = args.service_id
+    if args.redirect_url:
+        settings.redirect_url = args.redirect_url
+    app_secret = read_app_secret()
+    register_secret(app_secret)
+    store = secrets or SecretStore()
+    store.check()
+    flow = ConnectFlow(settings, app_secret, store, p)
+    result = asyncio.run(_connect(flow, args))
+    if args.json:
+        print(json.dumps(describe_result(result)))
+    else:
+        print(f"Connected {result.shop.name} ({result.shop.id}, {result.shop.region}).")
+        print(f"Authorization runs until {iso(result.token.refresh_token_expire_in)}.")
+    return EXIT_OK
+
+
+async def _connect(flow: ConnectFlow, args: argparse.Namespace) -> ConnectResult:
+    try:
+        if args.auth_code:
+            code = args.auth_code
+        elif args.sandbox is not None:
+            code = await flow.approve_in_sandbox()
+        else:
+            code = await _code_from_browser(flow, no_browser=args.no_browser)
+        return await flow.finish(code, args.shop_id)
+    finally:
+        await flow.aclose()
+
+
+async def _code_from_browser(flow: ConnectFlow, *, no_browser: bool) -> str:
+    url = flow.authorization_url()
+    print("Open this link, log in to TikTok Shop and approve Shopdesk:", file=sys.stderr)
+    print(url, file=sys.stderr)
+    if is_loopback(flow.settings.redirect_url):
+
+        def opened() -> None:
+            if not no_browser:
+                webbrowser.open(url)
+            print(f"Waiting for the redirect to {flow.settings.redirect_url} ...", file=sys.stderr)
+
+        return await flow.wait_for_redirect(on_ready=opened)
+    if not no_browser:
+        webbrowser.open(url)
+    pasted = await asyncio.to_thread(
+        input, "Paste the address you were redirected to (or just the code): "
+    )
+    return check_redirect(parse_redirect(pasted), flow.state)

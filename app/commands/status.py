@@ -1,0 +1,119 @@
+"""`shopdesk status`: where things stand, read from SQLite only (no network, no keyring)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from typing import Any
+
+from app.commands.common import EXIT_NOT_CONNECTED, EXIT_OK, iso
+from app.config import Paths
+from app.store.activity import fetch_last_run, fetch_last_success, fetch_open_errors
+from app.store.db import open_db
+from app.store.orders import fetch_counts_by_status
+from app.store.shops import fetch_current_shop
+
+
+def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
+    """The status object of DESIGN.md section 5 (as far as this version stores it)."""
+    now = time.time() if now is None else now
+    status: dict[str, Any] = {
+        "connected": False,
+        "shop": None,
+        "reconnect_needed": False,
+        "problem": None,
+        "token_expires": None,
+        "authorization_expires": None,
+        "authorization_days_left": None,
+        "orders": {"total": 0, "by_status": {}},
+        "errors": 0,
+        "last_sync": None,
+        "last_run": None,
+        "data_dir": str(p.root),
+    }
+    if not p.database.exists():
+        return status
+    db = open_db(p.database, readonly=True)
+    try:
+        shop = fetch_current_shop(db)
+        by_status = fetch_counts_by_status(db)
+        errors = fetch_open_errors(db)
+        last_poll = fetch_last_success(db, "poll")
+        last_import = fetch_last_success(db, "import")
+        last_run = fetch_last_run(db)
+    finally:
+        db.close()
+    last_sync = max((t for t in (last_poll, last_import) if t is not None), default=None)
+    status.update(
+        orders={"total": sum(by_status.values()), "by_status": by_status},
+        errors=len(errors),
+        error_list=[
+            {
+                "kind": e["kind"],
+                "message": e["message"],
+                "action": e["action"],
+                "attempts": e["attempts"],
+                "last_at": iso(e["last_at"]),
+            }
+            for e in errors[:20]
+        ],
+        last_sync=iso(last_sync),
+        last_run=None
+        if last_run is None
+        else {
+            "kind": last_run["kind"],
+            "state": last_run["state"],
+            "started_at": iso(last_run["started_at"]),
+            "error": last_run["error"] or None,
+        },
+    )
+    if shop is not None:
+        status.update(
+            connected=not shop.needs_reconnect,
+            reconnect_needed=shop.needs_reconnect,
+            problem=shop.auth_problem or None,
+            shop={"id": shop.id, "name": shop.name, "region": shop.region},
+            token_expires=iso(shop.access_expires),
+            authorization_expires=iso(shop.refresh_expires),
+            authorization_days_left=(
+                None
+                if shop.refresh_expires is None
+                else max(0, int((shop.refresh_expires - now) // 86400))
+            ),
+        )
+    return status
+
+
+def run(args: argparse.Namespace, p: Paths) -> int:
+    """Print status; exit 3 when no shop is connected or it needs reconnecting."""
+    status = collect_status(p)
+    if args.json:
+        print(json.dumps(status))
+    else:
+        print(render(status))
+    return EXIT_OK if status["connected"] else EXIT_NOT_CONNECTED
+
+
+def render(status: dict[str, Any]) -> str:
+    """Status for a person."""
+    if status["shop"] is None:
+        return "No shop connected. Run `shopdesk connect --app-key KEY`."
+    shop = status["shop"]
+    state = "connected" if status["connected"] else "RECONNECT NEEDED"
+    lines = [f"Shop:          {shop['name']} ({shop['id']}, {shop['region']}) - {state}"]
+    if status.get("problem"):
+        lines.append(f"Problem:       {status['problem']}")
+    lines.append(f"Token expires: {status['token_expires']}")
+    lines.append(
+        f"Authorization: until {status['authorization_expires']} "
+        f"({status['authorization_days_left']} days left)"
+    )
+    orders = status["orders"]
+    queues = ", ".join(f"{k} {v}" for k, v in sorted(orders["by_status"].items()))
+    lines.append(f"Orders:        {orders['total']}" + (f" ({queues})" if queues else ""))
+    lines.append(f"Last sync:     {status['last_sync'] or 'never'}")
+    lines.append(f"Errors:        {status['errors']}")
+    for error in status.get("error_list", [])[:5]:
+        lines.append(f"  - {error['message']} ({error['attempts']}x) -> {error['action']}")
+    return "\n".join(lines)

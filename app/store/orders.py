@@ -1,0 +1,265 @@
+"""Orders and their line items: typed columns to filter and sort on, raw JSON so nothing is lost."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+from app.tiktok.models import ORDER_FLAGS, Order
+
+ORDER_COLUMNS = (
+    "id",
+    "shop_id",
+    "status",
+    "order_type",
+    "create_time",
+    "update_time",
+    "paid_time",
+    "buyer_user_id",
+    "buyer_name",
+    "buyer_email",
+    "currency",
+    "total_amount",
+    "line_item_count",
+    "sku_summary",
+    "flags",
+    "is_sample_order",
+    "is_cod",
+    "is_on_hold_order",
+    "is_replacement_order",
+    "is_exchange_order",
+    "is_buyer_request_cancel",
+    "fulfillment_type",
+    "shipping_type",
+    "delivery_type",
+    "split_or_combine_tag",
+    "tracking_number",
+    "shipping_provider",
+    "rts_sla_time",
+    "shipping_due_time",
+    "cancel_order_sla_time",
+    "request_cancel_time",
+    "cancel_reason",
+    "raw",
+    "synced_at",
+)
+LINE_ITEM_COLUMNS = (
+    "id",
+    "order_id",
+    "sku_id",
+    "product_id",
+    "seller_sku",
+    "product_name",
+    "sku_name",
+    "sale_price",
+    "currency",
+    "display_status",
+    "package_id",
+    "package_status",
+    "cancel_user",
+)
+
+_INSERT_ORDER = (
+    f"INSERT OR REPLACE INTO orders ({', '.join(ORDER_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in ORDER_COLUMNS)})"
+)
+_INSERT_ITEM = (
+    f"INSERT OR REPLACE INTO line_items ({', '.join(LINE_ITEM_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in LINE_ITEM_COLUMNS)})"
+)
+
+
+@dataclass
+class UpsertResult:
+    """What one save did: which orders are new, which changed, how many were already current."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    stale: int = 0
+
+    @property
+    def changed(self) -> list[str]:
+        """Ids a view must refresh."""
+        return self.created + self.updated
+
+    def add(self, other: UpsertResult) -> None:
+        """Accumulate a page into a run total."""
+        self.created.extend(other.created)
+        self.updated.extend(other.updated)
+        self.unchanged += other.unchanged
+        self.stale += other.stale
+
+
+def raw_text(order: Order) -> str:
+    """The order's JSON as stored: compact, as TikTok sent it."""
+    return json.dumps(order.raw or order.model_dump(mode="json"), separators=(",", ":"))
+
+
+def _sku_summary(order: Order) -> str:
+    """Distinct seller SKUs with counts, e.g. `RED-M x2, BLUE-S`: for the list and search."""
+    counts: dict[str, int] = {}
+    for item in order.line_items:
+        key = item.seller_sku or item.sku_id
+        counts[key] = counts.get(key, 0) + 1
+    return ", ".join(k if n == 1 else f"{k} x{n}" for k, n in counts.items())
+
+
+def _order_row(order: Order, shop_id: str, raw: str, now: int) -> tuple[Any, ...]:
+    address = order.recipient_address
+    total = order.total_amount
+    return (
+        order.id,
+        shop_id,
+        order.status,
+        order.order_type,
+        order.create_time,
+        order.update_time,
+        order.paid_time,
+        order.user_id,
+        address.name if address else "",
+        order.buyer_email,
+        order.currency,
+        None if total is None else str(total),
+        len(order.line_items),
+        _sku_summary(order),
+        ";".join(order.flags),
+        int(order.is_sample_order),
+        int(order.is_cod),
+        int(order.is_on_hold_order),
+        int(order.is_replacement_order),
+        int(order.is_exchange_order),
+        int(order.is_buyer_request_cancel),
+        order.fulfillment_type,
+        order.shipping_type,
+        order.delivery_type,
+        order.split_or_combine_tag,
+        order.tracking_number,
+        order.shipping_provider,
+        order.rts_sla_time,
+        order.shipping_due_time,
+        order.cancel_order_sla_time,
+        order.request_cancel_time,
+        order.cancel_reason,
+        raw,
+        now,
+    )
+
+
+def _item_rows(order: Order) -> Iterator[tuple[Any, ...]]:
+    for item in order.line_items:
+        yield (
+            item.id,
+            order.id,
+            item.sku_id,
+            item.product_id,
+            item.seller_sku,
+            item.product_name,
+            item.sku_name,
+            None if item.sale_price is None else str(item.sale_price),
+            item.currency,
+            item.display_status,
+            item.package_id,
+            item.package_status,
+            item.cancel_user,
+        )
+
+
+def _stored_versions(db: sqlite_utils.Database, ids: Sequence[str]) -> dict[str, tuple[int, str]]:
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" for _ in chunk)
+        for row in db.execute(
+            f"SELECT id, update_time, raw FROM orders WHERE id IN ({marks})", chunk
+        ).fetchall():
+            found[row[0]] = (row[1], row[2])
+    return found
+
+
+def save_orders(
+    db: sqlite_utils.Database, shop_id: str, orders: Sequence[Order], *, now: int
+) -> UpsertResult:
+    """Upsert orders; never lets older data (by `update_time`) overwrite newer.
+
+    Runs in the caller's transaction when there is one, so a page and its cursor commit
+    together; otherwise in its own.
+    """
+    result = UpsertResult()
+    latest: dict[str, Order] = {}
+    for order in orders:  # the same order twice in one batch: keep the newest
+        kept = latest.get(order.id)
+        if kept is None or order.update_time >= kept.update_time:
+            latest[order.id] = order
+    stored = _stored_versions(db, list(latest))
+    order_rows: list[tuple[Any, ...]] = []
+    item_rows: list[tuple[Any, ...]] = []
+    replaced: list[tuple[str]] = []
+    for order in latest.values():
+        raw = raw_text(order)
+        previous = stored.get(order.id)
+        if previous is not None:
+            if order.update_time < previous[0]:
+                result.stale += 1
+                continue
+            if order.update_time == previous[0] and raw == previous[1]:
+                result.unchanged += 1
+                continue
+            result.updated.append(order.id)
+            replaced.append((order.id,))
+        else:
+            result.created.append(order.id)
+        order_rows.append(_order_row(order, shop_id, raw, now))
+        item_rows.extend(_item_rows(order))
+    if not order_rows:
+        return result
+    with db.atomic():
+        if replaced:
+            db.conn.executemany("DELETE FROM line_items WHERE order_id = ?", replaced)
+        db.conn.executemany(_INSERT_ORDER, order_rows)
+        db.conn.executemany(_INSERT_ITEM, item_rows)
+    return result
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def fetch_order_count(db: sqlite_utils.Database) -> int:
+    """How many orders are stored."""
+    return int(db.execute("SELECT count(*) FROM orders").fetchone()[0])
+
+
+def fetch_counts_by_status(db: sqlite_utils.Database) -> dict[str, int]:
+    """Orders per status, for the queues and `status --json`."""
+    rows = db.execute("SELECT status, count(*) FROM orders GROUP BY status").fetchall()
+    return {str(status): int(count) for status, count in rows}
+
+
+def fetch_order_raw(db: sqlite_utils.Database, order_id: str) -> dict[str, Any] | None:
+    """One order as TikTok sent it last."""
+    row = db.execute("SELECT raw FROM orders WHERE id = ?", [order_id]).fetchone()
+    return None if row is None else dict(json.loads(row[0]))
+
+
+def fetch_update_times(db: sqlite_utils.Database) -> dict[str, int]:
+    """Every stored order's update_time (tests and reconciliation compare with TikTok)."""
+    return {row[0]: row[1] for row in db.execute("SELECT id, update_time FROM orders")}
+
+
+def iter_orders_for_export(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
+    """Orders with the columns `export orders` writes, oldest first."""
+    cursor = db.execute(
+        "SELECT id, status, order_type, create_time, update_time, currency, total_amount, "
+        "line_item_count, flags, buyer_name, sku_summary, tracking_number "
+        "FROM orders ORDER BY create_time, id"
+    )
+    names = [d[0] for d in cursor.description]
+    for row in cursor:
+        yield dict(zip(names, row, strict=True))
+
+
+FLAG_COLUMNS = {name.removeprefix("is_"): name for name in ORDER_FLAGS}

@@ -1,0 +1,338 @@
+"""SyncEngine: one thread, one asyncio loop, the scheduler; the only writer to SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, TypeVar
+
+import httpx
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from app.config import Paths, Settings
+from app.secrets import SecretStore
+from app.store.activity import save_interrupted_runs
+from app.sync.importer import ImportProgress, ImportResult, OrderImporter
+from app.sync.poller import DEFAULT_OVERLAP, PollResult, poll_once
+from app.sync.session import ShopSession, open_session
+from app.tiktok.errors import ReconnectNeeded, ShopdeskError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+#: A wall-clock jump this much larger than the monotonic one means the machine slept.
+SLEEP_JUMP_SECONDS = 30.0
+MAX_BACKOFF_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class EngineStatus:
+    """A snapshot the GUI and CLI show; copied, never shared with the engine thread."""
+
+    running: bool = False
+    connected: bool = False
+    reconnect_reason: str = ""
+    importing: bool = False
+    last_poll_at: float | None = None
+    last_poll_ok: bool | None = None
+    last_error: str = ""
+    consecutive_failures: int = 0
+    next_poll_at: float | None = None
+    api_calls: int = 0
+    throttled: int = 0
+
+
+@dataclass
+class EngineCallbacks:
+    """Plain callbacks, called on the engine thread; the GUI bridge turns them into signals."""
+
+    on_progress: Callable[[ImportProgress], None] | None = None
+    on_orders_changed: Callable[[list[str]], None] | None = None
+    on_status: Callable[[EngineStatus], None] | None = None
+    on_error: Callable[[str, str], None] | None = None
+    on_auth_lost: Callable[[str], None] | None = None
+
+
+@dataclass
+class _PollState:
+    failures: int = 0
+    retry_at: float = 0.0
+    last_wall: float = field(default_factory=time.time)
+    last_mono: float = field(default_factory=time.monotonic)
+
+
+class SyncEngine:
+    """Imports on request and polls on a schedule, in its own thread; stop() is clean."""
+
+    def __init__(
+        self,
+        paths: Paths,
+        settings: Settings,
+        secrets: SecretStore,
+        *,
+        callbacks: EngineCallbacks | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], float] = time.time,
+        overlap: int = DEFAULT_OVERLAP,
+    ) -> None:
+        self.paths = paths
+        self.settings = settings
+        self.secrets = secrets
+        self.callbacks = callbacks or EngineCallbacks()
+        self._transport = transport
+        self._clock = clock
+        self.overlap = overlap
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._ready = threading.Event()
+        self._stopping: asyncio.Event | None = None
+        self._session: ShopSession | None = None
+        self._scheduler: AsyncIOScheduler | None = None
+        self._importer: OrderImporter | None = None
+        self._poll = _PollState()
+        self._poll_lock: asyncio.Lock | None = None
+        self._status = EngineStatus()
+        self._status_lock = threading.Lock()
+
+    # --- life cycle (any thread) -------------------------------------------------------
+
+    def start(self, timeout: float = 15.0) -> None:
+        """Start the engine thread and wait until its loop runs."""
+        if self._thread is not None:
+            raise RuntimeError("engine already started")
+        self._thread = threading.Thread(target=self._run, name="shopdesk-engine", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(timeout):
+            raise RuntimeError("the sync engine did not start")
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Stop polling, let the current page commit, close everything, join the thread."""
+        loop, stopping = self._loop, self._stopping
+        if loop is not None and stopping is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(stopping.set)
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                log.error("sync engine did not stop within %.0f s", timeout)
+            self._thread = None
+
+    @property
+    def status(self) -> EngineStatus:
+        """The latest status snapshot."""
+        with self._status_lock:
+            return self._status
+
+    # --- requests (any thread) ------------------------------------------------------------
+
+    def submit(self, factory: Callable[[], Coroutine[Any, Any, T]]) -> concurrent.futures.Future[T]:
+        """Run a coroutine on the engine loop; the caller gets a Future and never blocks."""
+        if self._loop is None:
+            raise RuntimeError("engine is not running")
+        return asyncio.run_coroutine_threadsafe(factory(), self._loop)
+
+    def import_orders(self, start: int, end: int) -> concurrent.futures.Future[ImportResult]:
+        """Import orders created in [start, end) (or resume the interrupted import)."""
+        return self.submit(lambda: self._import(start, end))
+
+    def cancel_import(self) -> None:
+        """Stop the running import after its current page."""
+        importer, loop = self._importer, self._loop
+        if importer is not None and loop is not None:
+            loop.call_soon_threadsafe(importer.cancel)
+
+    def sync_now(self) -> concurrent.futures.Future[PollResult | None]:
+        """Poll at once (after a wake-up, a reconnect, or the user's F5)."""
+        return self.submit(lambda: self._poll_job(force=True))
+
+    def reload(self) -> concurrent.futures.Future[None]:
+        """Reopen the shop session, e.g. after the user reconnected."""
+        return self.submit(self._reload)
+
+    # --- the engine thread -------------------------------------------------------------
+
+    def _run(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        try:
+            loop.run_until_complete(self._main())
+        finally:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+    async def _main(self) -> None:
+        self._stopping = asyncio.Event()
+        self._poll_lock = asyncio.Lock()
+        await self._reload()
+        scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop())
+        scheduler.add_job(
+            self._poll_job,
+            "interval",
+            seconds=self.settings.poll_interval_seconds,
+            next_run_time=datetime.now().astimezone(),  # catch up at once on start
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+            id="poll",
+        )
+        scheduler.start()
+        self._scheduler = scheduler
+        watcher = asyncio.create_task(self._watch_for_sleep())
+        self._set_status(running=True)
+        self._ready.set()
+        try:
+            await self._stopping.wait()
+        finally:
+            watcher.cancel()
+            scheduler.shutdown(wait=False)
+            if self._importer is not None:
+                self._importer.cancel()
+            await asyncio.sleep(0)
+            await self._close_session()
+            self._set_status(running=False)
+
+    async def _reload(self) -> None:
+        await self._close_session()
+        try:
+            session = open_session(
+                self.paths,
+                self.settings,
+                self.secrets,
+                transport=self._transport,
+                on_auth_lost=self._auth_lost,
+                clock=self._clock,
+            )
+        except ReconnectNeeded as exc:
+            self._set_status(connected=False, reconnect_reason=exc.reason)
+            return
+        except ShopdeskError as exc:
+            self._set_status(connected=False, reconnect_reason=str(exc), last_error=str(exc))
+            self._report_error("engine", str(exc))
+            return
+        closed = save_interrupted_runs(session.db, now=int(self._clock()))
+        if closed:
+            log.info("closed %d runs an earlier crash left open", closed)
+        self._session = session
+        self._poll.failures, self._poll.retry_at = 0, 0.0
+        self._set_status(connected=True, reconnect_reason="", last_error="")
+
+    async def _close_session(self) -> None:
+        if self._session is not None:
+            session, self._session = self._session, None
+            await session.aclose()
+
+    def _auth_lost(self, reason: str) -> None:
+        self._set_status(connected=False, reconnect_reason=reason)
+        if self.callbacks.on_auth_lost is not None:
+            self.callbacks.on_auth_lost(reason)
+
+    async def _import(self, start: int, end: int) -> ImportResult:
+        session = self._require_session()
+        if self._importer is not None:
+            raise ShopdeskError("an import is already running")
+        self._importer = OrderImporter(
+            session,
+            on_progress=self.callbacks.on_progress,
+            on_changed=self.callbacks.on_orders_changed,
+            clock=self._clock,
+        )
+        self._set_status(importing=True)
+        try:
+            return await self._importer.run(start, end)
+        finally:
+            self._importer = None
+            self._set_status(importing=False)
+
+    def _require_session(self) -> ShopSession:
+        if self._session is None:
+            raise ReconnectNeeded(self.status.reconnect_reason or "no shop is connected")
+        return self._session
+
+    async def _poll_job(self, force: bool = False) -> PollResult | None:
+        """One scheduled poll, skipped while backing off after failures or disconnected."""
+        session = self._session
+        now = self._clock()
+        if session is None or (not force and now < self._poll.retry_at):
+            return None
+        assert self._poll_lock is not None
+        if self._poll_lock.locked() and not force:
+            return None
+        async with self._poll_lock:
+            try:
+                result = await poll_once(
+                    session,
+                    overlap=self.overlap,
+                    clock=self._clock,
+                    on_changed=self.callbacks.on_orders_changed,
+                )
+            except ReconnectNeeded as exc:
+                self._set_status(
+                    connected=False,
+                    reconnect_reason=exc.reason,
+                    last_poll_at=now,
+                    last_poll_ok=False,
+                    last_error=str(exc),
+                )
+                return None
+            except ShopdeskError as exc:
+                self._poll.failures += 1
+                delay = min(
+                    MAX_BACKOFF_SECONDS,
+                    self.settings.poll_interval_seconds * 2**self._poll.failures,
+                )
+                self._poll.retry_at = now + delay * random.uniform(0.8, 1.0)
+                self._set_status(
+                    last_poll_at=now,
+                    last_poll_ok=False,
+                    last_error=str(exc),
+                    consecutive_failures=self._poll.failures,
+                    next_poll_at=self._poll.retry_at,
+                )
+                self._report_error("poll", str(exc))
+                return None
+        self._poll.failures, self._poll.retry_at = 0, 0.0
+        self._set_status(
+            last_poll_at=now,
+            last_poll_ok=True,
+            last_error="",
+            consecutive_failures=0,
+            next_poll_at=now + self.settings.poll_interval_seconds,
+        )
+        return result
+
+    async def _watch_for_sleep(self) -> None:
+        """After the laptop sleeps, wall time jumps ahead of monotonic time: catch up at once."""
+        while True:
+            await asyncio.sleep(5)
+            wall, mono = time.time(), time.monotonic()
+            jump = (wall - self._poll.last_wall) - (mono - self._poll.last_mono)
+            self._poll.last_wall, self._poll.last_mono = wall, mono
+            if jump > SLEEP_JUMP_SECONDS:
+                log.info("woke after about %.0f s asleep: syncing now", jump)
+                await self._poll_job(force=True)
+
+    # --- status and errors ----------------------------------------------------------------
+
+    def _set_status(self, **changes: Any) -> None:
+        stats = self._session.stats if self._session is not None else None
+        with self._status_lock:
+            if stats is not None:
+                changes.setdefault("api_calls", stats.calls)
+                changes.setdefault("throttled", stats.throttled)
+            self._status = replace(self._status, **changes)
+            snapshot = self._status
+        if self.callbacks.on_status is not None:
+            self.callbacks.on_status(snapshot)
+
+    def _report_error(self, kind: str, message: str) -> None:
+        log.warning("%s failed: %s", kind, message)
+        if self.callbacks.on_error is not None:
+            self.callbacks.on_error(kind, message)

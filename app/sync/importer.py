@@ -1,0 +1,262 @@
+"""One-click import of a date range: windowed, checkpointed per page, resumable, idempotent."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.store import imports
+from app.store.activity import (
+    CANCELLED,
+    FAILED,
+    OK,
+    RunCounts,
+    process_alive,
+    save_error,
+    save_error_resolved,
+    save_run_finished,
+    save_run_started,
+)
+from app.store.cursors import ORDERS_UPDATE_TIME, fetch_cursor, save_cursor
+from app.store.orders import save_orders
+from app.sync.session import ShopSession
+from app.tiktok.api import OrderQuery
+from app.tiktok.errors import ShopdeskError, TikTokError
+
+log = logging.getLogger(__name__)
+
+DAY = 86400
+#: A window whose search reports more orders than this is split in two before reading it.
+MAX_WINDOW_ORDERS = 5000
+#: Windows are never split below this span.
+MIN_WINDOW_SECONDS = 3600
+
+
+class ImportBusy(ShopdeskError):
+    """Another process is importing into the same data folder right now."""
+
+
+class ImportCancelled(ShopdeskError):
+    """The user stopped the import; what was read so far is kept."""
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """What a progress bar needs, after every page."""
+
+    job_id: int
+    pages: int
+    fetched: int
+    created: int
+    updated: int
+    unchanged: int
+    estimate: int
+    window: int
+    windows: int
+    resumed: bool
+    done: bool = False
+
+    @property
+    def fraction(self) -> float | None:
+        """0..1 when TikTok gave a total, else None."""
+        if self.done:
+            return 1.0
+        if self.estimate <= 0:
+            return None
+        return min(1.0, self.fetched / self.estimate)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The numbers `shopdesk import --json` prints."""
+
+    fetched: int
+    created: int
+    updated: int
+    unchanged: int
+    pages: int
+    api_calls: int
+    throttled: int
+    seconds: float
+    resumed: bool
+
+
+def default_range(now: float, days: int = 30) -> tuple[int, int]:
+    """The last `days` days up to now."""
+    end = int(now) + 1
+    return end - days * DAY, end
+
+
+def _progress(job: imports.ImportJob, resumed: bool, done: bool = False) -> ImportProgress:
+    return ImportProgress(
+        job_id=job.id,
+        pages=job.pages,
+        fetched=job.fetched,
+        created=job.created,
+        updated=job.updated,
+        unchanged=job.unchanged,
+        estimate=job.total_estimate,
+        window=min(job.window_index + 1, len(job.windows)),
+        windows=len(job.windows),
+        resumed=resumed,
+        done=done,
+    )
+
+
+class OrderImporter:
+    """Reads every order created in a range, page by page, each page committed with its place."""
+
+    def __init__(
+        self,
+        session: ShopSession,
+        *,
+        on_progress: Callable[[ImportProgress], None] | None = None,
+        on_changed: Callable[[list[str]], None] | None = None,
+        clock: Callable[[], float] = time.time,
+        max_window_orders: int = MAX_WINDOW_ORDERS,
+    ) -> None:
+        self.session = session
+        self._on_progress = on_progress
+        self._on_changed = on_changed
+        self._clock = clock
+        self.max_window_orders = max_window_orders
+        self.cancel_event = asyncio.Event()
+
+    def cancel(self) -> None:
+        """Stop after the page being read; everything saved so far stays."""
+        self.cancel_event.set()
+
+    def _now(self) -> int:
+        return int(self._clock())
+
+    async def run(self, start: int, end: int) -> ImportResult:
+        """Import [start, end), or resume the job a crash left behind."""
+        db, shop_id = self.session.db, self.session.shop.id
+        began = time.perf_counter()
+        calls0, throttled0 = self.session.stats.calls, self.session.stats.throttled
+        job = imports.fetch_unfinished_job(db, shop_id)
+        resumed = job is not None
+        if job is None:
+            job = imports.save_new_job(db, shop_id, start, end, now=self._now())
+        else:
+            if job.pid != os.getpid() and process_alive(job.pid):
+                raise ImportBusy(
+                    f"an import is already running in another Shopdesk (process {job.pid})"
+                )
+            imports.save_job_owner(db, job, now=self._now())
+            log.info("resuming import %d at window %d", job.id, job.window_index + 1)
+        run_id = save_run_started(db, shop_id, "import", now=self._now())
+        state, error = OK, ""
+        try:
+            await self._read_all(job, resumed)
+        except ImportCancelled as exc:
+            state, error = CANCELLED, str(exc)
+            imports.save_job_state(db, job.id, imports.CANCELLED, now=self._now())
+            raise
+        except (ShopdeskError, OSError) as exc:
+            state, error = FAILED, str(exc)
+            save_error(
+                db,
+                "import",
+                f"Import stopped: {exc}",
+                ref=str(job.id),
+                action="Run the import again; it resumes where it stopped.",
+                shop_id=shop_id,
+                now=self._now(),
+            )
+            raise
+        finally:
+            counts = RunCounts(
+                fetched=job.fetched,
+                created=job.created,
+                updated=job.updated,
+                unchanged=job.unchanged,
+                pages=job.pages,
+                api_calls=self.session.stats.calls - calls0,
+                throttled=self.session.stats.throttled - throttled0,
+            )
+            save_run_finished(db, run_id, state, counts, now=self._now(), error=error)
+        with db.atomic():
+            imports.save_job_state(db, job.id, imports.DONE, now=self._now())
+            save_error_resolved(db, "import", str(job.id), now=self._now())
+            if fetch_cursor(db, shop_id, ORDERS_UPDATE_TIME) is None:
+                # Polling takes over from the moment this import began.
+                save_cursor(db, shop_id, ORDERS_UPDATE_TIME, job.started_at, now=self._now())
+        if self._on_progress is not None:
+            self._on_progress(_progress(job, resumed, done=True))
+        return ImportResult(
+            fetched=job.fetched,
+            created=job.created,
+            updated=job.updated,
+            unchanged=job.unchanged,
+            pages=job.pages,
+            api_calls=counts.api_calls,
+            throttled=counts.throttled,
+            seconds=round(time.perf_counter() - began, 3),
+            resumed=resumed,
+        )
+
+    async def _read_all(self, job: imports.ImportJob, resumed: bool) -> None:
+        while not job.finished:
+            if self.cancel_event.is_set():
+                raise ImportCancelled("import cancelled")
+            start, end = job.windows[job.window_index]
+            query = OrderQuery(create_time_ge=start, create_time_lt=end, sort_field="create_time")
+            try:
+                await self._read_window(job, query, resumed)
+            except TikTokError as exc:
+                if not job.page_token or exc.retryable:
+                    raise
+                # A page token from before a crash may have expired: read the window again.
+                log.warning("page token refused (%s); rereading window %d", exc.code, start)
+                job.page_token = ""
+                imports.save_progress(self.session.db, job, now=self._now())
+
+    async def _read_window(self, job: imports.ImportJob, query: OrderQuery, resumed: bool) -> None:
+        db, shop_id = self.session.db, self.session.shop.id
+        fresh = not job.page_token
+        pages = self.session.api.iter_order_pages(query, job.page_token)
+        async with contextlib.aclosing(pages):
+            async for page in pages:
+                if fresh and self._split_if_crowded(job, page.total_count):
+                    return
+                if fresh and job.window_index == 0 and job.total_estimate == 0:
+                    job.total_estimate = page.total_count
+                fresh = False
+                with db.atomic():
+                    result = save_orders(db, shop_id, page.orders, now=self._now())
+                    job.pages += 1
+                    job.fetched += len(page.orders)
+                    job.created += len(result.created)
+                    job.updated += len(result.updated)
+                    job.unchanged += result.unchanged + result.stale
+                    if page.next_page_token and page.orders:
+                        job.page_token = page.next_page_token
+                    else:
+                        job.page_token = ""
+                        job.window_index += 1
+                    imports.save_progress(db, job, now=self._now())
+                if result.changed and self._on_changed is not None:
+                    self._on_changed(result.changed)
+                if self._on_progress is not None:
+                    self._on_progress(_progress(job, resumed))
+                if self.cancel_event.is_set() and not job.finished:
+                    raise ImportCancelled("import cancelled")
+
+    def _split_if_crowded(self, job: imports.ImportJob, total: int) -> bool:
+        """Split the current window in two when TikTok reports too many orders in it."""
+        start, end = job.windows[job.window_index]
+        if total <= self.max_window_orders or end - start <= MIN_WINDOW_SECONDS:
+            return False
+        middle = start + (end - start) // 2
+        job.windows[job.window_index : job.window_index + 1] = [(start, middle), (middle, end)]
+        if job.window_index == 0 and job.total_estimate == 0:
+            job.total_estimate = total
+        imports.save_windows(self.session.db, job, now=self._now())
+        imports.save_progress(self.session.db, job, now=self._now())
+        return True
