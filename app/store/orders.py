@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 import sqlite_utils
 
-from app.tiktok.models import ORDER_FLAGS, Order
+from app.tiktok.models import ORDER_FLAGS, Order, OrderRow
 
 ORDER_COLUMNS = (
     "id",
@@ -95,12 +96,15 @@ class UpsertResult:
         self.stale += other.stale
 
 
-def raw_text(order: Order) -> str:
-    """The order's JSON as stored: compact, as TikTok sent it."""
-    return json.dumps(order.raw or order.model_dump(mode="json"), separators=(",", ":"))
+def raw_text(raw: Mapping[str, Any]) -> str:
+    """The order's JSON as stored: compact, every field TikTok sent."""
+    try:
+        return orjson.dumps(raw).decode()
+    except TypeError:  # integers beyond 64 bits: the standard library writes them exactly
+        return json.dumps(raw, separators=(",", ":"), ensure_ascii=False)
 
 
-def _sku_summary(order: Order) -> str:
+def _sku_summary(order: OrderRow) -> str:
     """Distinct seller SKUs with counts, e.g. `RED-M x2, BLUE-S`: for the list and search."""
     counts: dict[str, int] = {}
     for item in order.line_items:
@@ -109,9 +113,8 @@ def _sku_summary(order: Order) -> str:
     return ", ".join(k if n == 1 else f"{k} x{n}" for k, n in counts.items())
 
 
-def _order_row(order: Order, shop_id: str, raw: str, now: int) -> tuple[Any, ...]:
+def _order_row(order: OrderRow, shop_id: str, raw: str, now: int) -> tuple[Any, ...]:
     address = order.recipient_address
-    total = order.total_amount
     return (
         order.id,
         shop_id,
@@ -119,12 +122,12 @@ def _order_row(order: Order, shop_id: str, raw: str, now: int) -> tuple[Any, ...
         order.order_type,
         order.create_time,
         order.update_time,
-        order.paid_time,
+        order.seconds("paid_time"),
         order.user_id,
         address.name if address else "",
         order.buyer_email,
         order.currency,
-        None if total is None else str(total),
+        order.total_amount,
         len(order.line_items),
         _sku_summary(order),
         ";".join(order.flags),
@@ -140,17 +143,17 @@ def _order_row(order: Order, shop_id: str, raw: str, now: int) -> tuple[Any, ...
         order.split_or_combine_tag,
         order.tracking_number,
         order.shipping_provider,
-        order.rts_sla_time,
-        order.shipping_due_time,
-        order.cancel_order_sla_time,
-        order.request_cancel_time,
+        order.seconds("rts_sla_time"),
+        order.seconds("shipping_due_time"),
+        order.seconds("cancel_order_sla_time"),
+        order.seconds("request_cancel_time"),
         order.cancel_reason,
         raw,
         now,
     )
 
 
-def _item_rows(order: Order) -> Iterator[tuple[Any, ...]]:
+def _item_rows(order: OrderRow) -> Iterator[tuple[Any, ...]]:
     for item in order.line_items:
         yield (
             item.id,
@@ -160,7 +163,7 @@ def _item_rows(order: Order) -> Iterator[tuple[Any, ...]]:
             item.seller_sku,
             item.product_name,
             item.sku_name,
-            None if item.sale_price is None else str(item.sale_price),
+            item.sale_price,
             item.currency,
             item.display_status,
             item.package_id,
@@ -182,38 +185,44 @@ def _stored_versions(db: sqlite_utils.Database, ids: Sequence[str]) -> dict[str,
 
 
 def save_orders(
-    db: sqlite_utils.Database, shop_id: str, orders: Sequence[Order], *, now: int
+    db: sqlite_utils.Database,
+    shop_id: str,
+    orders: Sequence[Mapping[str, Any] | Order],
+    *,
+    now: int,
 ) -> UpsertResult:
-    """Upsert orders; never lets older data (by `update_time`) overwrite newer.
+    """Upsert orders as TikTok sent them; never lets older data (`update_time`) win.
 
-    Runs in the caller's transaction when there is one, so a page and its cursor commit
-    together; otherwise in its own.
+    Takes raw order dicts (or `Order` models, whose raw dict is used). Runs in the caller's
+    transaction when there is one, so a page and its cursor commit together.
     """
     result = UpsertResult()
-    latest: dict[str, Order] = {}
-    for order in orders:  # the same order twice in one batch: keep the newest
+    latest: dict[str, tuple[OrderRow, Mapping[str, Any]]] = {}
+    for item in orders:
+        source = item.raw if isinstance(item, Order) else item
+        order = OrderRow.model_validate(source)
         kept = latest.get(order.id)
-        if kept is None or order.update_time >= kept.update_time:
-            latest[order.id] = order
+        if kept is None or order.update_time >= kept[0].update_time:
+            latest[order.id] = (order, source)  # the same order twice: keep the newest
     stored = _stored_versions(db, list(latest))
     order_rows: list[tuple[Any, ...]] = []
     item_rows: list[tuple[Any, ...]] = []
     replaced: list[tuple[str]] = []
-    for order in latest.values():
-        raw = raw_text(order)
+    for order, source in latest.values():
+        text = raw_text(source)
         previous = stored.get(order.id)
         if previous is not None:
             if order.update_time < previous[0]:
                 result.stale += 1
                 continue
-            if order.update_time == previous[0] and raw == previous[1]:
+            if order.update_time == previous[0] and text == previous[1]:
                 result.unchanged += 1
                 continue
             result.updated.append(order.id)
             replaced.append((order.id,))
         else:
             result.created.append(order.id)
-        order_rows.append(_order_row(order, shop_id, raw, now))
+        order_rows.append(_order_row(order, shop_id, text, now))
         item_rows.extend(_item_rows(order))
     if not order_rows:
         return result
@@ -242,7 +251,7 @@ def fetch_counts_by_status(db: sqlite_utils.Database) -> dict[str, int]:
 def fetch_order_raw(db: sqlite_utils.Database, order_id: str) -> dict[str, Any] | None:
     """One order as TikTok sent it last."""
     row = db.execute("SELECT raw FROM orders WHERE id = ?", [order_id]).fetchone()
-    return None if row is None else dict(json.loads(row[0]))
+    return None if row is None else dict(orjson.loads(row[0]))
 
 
 def fetch_update_times(db: sqlite_utils.Database) -> dict[str, int]:

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 DAY = 86400
 #: A window whose search reports more orders than this is split in two before reading it.
-MAX_WINDOW_ORDERS = 5000
+MAX_WINDOW_ORDERS = 10000
 #: Windows are never split below this span.
 MIN_WINDOW_SECONDS = 3600
 
@@ -229,13 +229,13 @@ class OrderImporter:
                     job.total_estimate = page.total_count
                 fresh = False
                 with db.atomic():
-                    result = save_orders(db, shop_id, page.orders, now=self._now())
+                    result = save_orders(db, shop_id, page.raw_orders, now=self._now())
                     job.pages += 1
-                    job.fetched += len(page.orders)
+                    job.fetched += len(page)
                     job.created += len(result.created)
                     job.updated += len(result.updated)
                     job.unchanged += result.unchanged + result.stale
-                    if page.next_page_token and page.orders:
+                    if page.next_page_token and len(page):
                         job.page_token = page.next_page_token
                     else:
                         job.page_token = ""

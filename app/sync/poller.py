@@ -24,6 +24,8 @@ from app.tiktok.errors import ReconnectNeeded, ShopdeskError
 
 #: Re-read this much before the cursor: late-indexed changes and ties at a page edge are kept.
 DEFAULT_OVERLAP = 120
+#: How far past our clock the search window reaches (covers clock skew and this second).
+UPPER_BOUND_SLACK = 60
 #: With no cursor yet, a poll reads this far back.
 FIRST_POLL_LOOKBACK = 30 * 86400
 
@@ -60,18 +62,26 @@ async def poll_once(
     total = UpsertResult()
     fetched = pages = 0
     newest = cursor or since
-    query = OrderQuery(update_time_ge=max(0, since), sort_field="update_time", sort_order="ASC")
+    # An explicit upper bound a little ahead: left out, it defaults to TikTok's "now" and
+    # the changes of the current second (or of a clock running ahead of ours) would wait for
+    # the next poll.
+    query = OrderQuery(
+        update_time_ge=max(0, since),
+        update_time_lt=now + UPPER_BOUND_SLACK,
+        sort_field="update_time",
+        sort_order="ASC",
+    )
     try:
         iterator = session.api.iter_order_pages(query)
         async with contextlib.aclosing(iterator):
             async for page in iterator:
                 with db.atomic():
-                    result = save_orders(db, shop_id, page.orders, now=int(clock()))
-                    if page.orders:
-                        newest = max(newest, max(o.update_time for o in page.orders))
+                    result = save_orders(db, shop_id, page.raw_orders, now=int(clock()))
+                    if page.max_update_time is not None:
+                        newest = max(newest, page.max_update_time)
                         save_cursor(db, shop_id, ORDERS_UPDATE_TIME, newest, now=int(clock()))
                 pages += 1
-                fetched += len(page.orders)
+                fetched += len(page)
                 total.add(result)
                 if result.changed and on_changed is not None:
                     on_changed(result.changed)

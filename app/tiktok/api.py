@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,11 +40,29 @@ AUTHORIZED_SHOPS = "/authorization/202309/shops"
 
 @dataclass
 class OrderPage:
-    """One page of order search, with what it takes to ask for the next."""
+    """One page of order search, with what it takes to ask for the next.
 
-    orders: list[Order]
+    Orders stay as TikTok sent them (`raw_orders`); the store reads its columns from those
+    directly, and full `Order` models are built only when someone asks for `orders`.
+    """
+
+    raw_orders: list[dict[str, Any]]
     next_page_token: str
     total_count: int
+
+    @functools.cached_property
+    def orders(self) -> list[Order]:
+        """Full models of this page's orders."""
+        return [Order.from_api(o) for o in self.raw_orders]
+
+    def __len__(self) -> int:
+        return len(self.raw_orders)
+
+    @property
+    def max_update_time(self) -> int | None:
+        """The newest `update_time` on the page, for the sync cursor."""
+        times = [int(o.get("update_time") or 0) for o in self.raw_orders]
+        return max(times) if times else None
 
 
 @dataclass
@@ -106,6 +125,16 @@ class InventoryUpdateResult:
         return not self.errors
 
 
+async def _let_it_send(rounds: int = 4) -> None:
+    """Give a just-created request task a few turns so it is on the wire before we go on.
+
+    A new task does not run until the creator awaits; without this the consumer's CPU work
+    on the current page would happen before the next request even left.
+    """
+    for _ in range(rounds):
+        await asyncio.sleep(0)
+
+
 def _chunks(items: Sequence[str], size: int) -> list[list[str]]:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
@@ -139,7 +168,7 @@ class ShopApi:
     @staticmethod
     def _order_page(data: dict[str, Any]) -> OrderPage:
         return OrderPage(
-            orders=[Order.from_api(o) for o in data.get("orders") or []],
+            raw_orders=list(data.get("orders") or []),
             next_page_token=str(data.get("next_page_token") or ""),
             total_count=int(data.get("total_count") or 0),
         )
@@ -168,6 +197,8 @@ class ShopApi:
                     if token and data.get("orders")
                     else None
                 )
+                if pending is not None:
+                    await _let_it_send()
                 yield self._order_page(data)
         finally:
             if pending is not None and not pending.done():
@@ -175,13 +206,17 @@ class ShopApi:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await pending
 
-    async def order_details(self, order_ids: Sequence[str]) -> list[Order]:
-        """Full orders by id, 50 per call as the API allows."""
-        orders: list[Order] = []
+    async def order_details_raw(self, order_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """Orders by id as TikTok sent them, 50 per call as the API allows."""
+        orders: list[dict[str, Any]] = []
         for chunk in _chunks(list(dict.fromkeys(order_ids)), MAX_DETAIL_IDS):
             data = await self.client.call("GET", ORDERS_DETAIL, query={"ids": chunk})
-            orders.extend(Order.from_api(o) for o in data.get("orders") or [])
+            orders.extend(data.get("orders") or [])
         return orders
+
+    async def order_details(self, order_ids: Sequence[str]) -> list[Order]:
+        """Full order models by id."""
+        return [Order.from_api(o) for o in await self.order_details_raw(order_ids)]
 
     async def search_products(
         self,

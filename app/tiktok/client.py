@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import orjson
 
 from app.tiktok.auth import TokenManager
 from app.tiktok.errors import (
@@ -95,6 +97,17 @@ def _server_skew(response: httpx.Response, local_now: float) -> float | None:
     except (TypeError, ValueError):
         return None
     return local_now - server
+
+
+def parse_json(raw: bytes) -> Any:
+    """Parse fast with orjson; fall back to the standard library for integers beyond 64 bits."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        try:
+            return json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            return None
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -325,10 +338,7 @@ class TikTokClient:
 
     def _parse(self, response: httpx.Response, api: str) -> tuple[dict[str, Any], int]:
         """Success is `code == 0` whatever the HTTP status; anything else is a typed error."""
-        try:
-            envelope = response.json()
-        except ValueError:
-            envelope = None
+        envelope = parse_json(response.content)
         if not isinstance(envelope, dict) or "code" not in envelope:
             if response.status_code == 429:
                 raise Throttled(

@@ -8,15 +8,6 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr
 
 
-def _id_str(value: Any) -> Any:
-    """TikTok ids exceed 2**53; a JSON number parsed by Python is exact, so str() keeps it."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return str(value)
-    return value
-
-
 def _money(value: Any) -> Any:
     """Money arrives as a decimal string; an empty string means no amount."""
     if value == "" or value is None:
@@ -41,15 +32,16 @@ def _int_time(value: Any) -> Any:
     return value
 
 
-Id = Annotated[str, BeforeValidator(_id_str)]
+#: TikTok ids exceed 2**53; numbers become exact digit strings (`coerce_numbers_to_str`).
+Id = str
 Money = Annotated[Decimal | None, BeforeValidator(_money)]
 Timestamp = Annotated[int | None, BeforeValidator(_int_time)]
 
 
 class TikTokModel(BaseModel):
-    """Base for wire models: tolerant of unknown and missing fields."""
+    """Base for wire models: tolerant of unknown and missing fields, ids kept as text."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, coerce_numbers_to_str=True)
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> Self:
