@@ -175,7 +175,8 @@ def run() -> list[dict[str, Any]]:
             "unit": "x",
             "budget": "<= 1.10",
             "detail": f"{IMPORT_ORDERS} orders at {QPS} QPS: import {compare['ours_s']:.2f} s "
-            f"({result.pages} pages, {result.api_calls} calls, {result.throttled} throttled) vs bare "
+            f"({result.pages} pages, {result.api_calls} calls, {result.throttled} throttled) "
+            "vs bare "
             f"{compare['bare_s']:.2f} s ({compare['bare_pages']} pages)",
         },
         {

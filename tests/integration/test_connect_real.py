@@ -1,4 +1,4 @@
-"""`shopdesk connect --sandbox URL` against a running `shopdesk sandbox`; tokens in the OS keyring."""
+"""`shopdesk connect --sandbox URL` against a running `shopdesk sandbox`; tokens in the keyring."""
 
 from __future__ import annotations
 
