@@ -113,6 +113,18 @@ def _sku_summary(order: OrderRow) -> str:
     return ", ".join(k if n == 1 else f"{k} x{n}" for k, n in counts.items())
 
 
+#: Not a TikTok flag: set while the order sits ON_HOLD, where the buyer may still cancel it.
+BUYER_CAN_CANCEL = "buyer_can_cancel"
+
+
+def stored_flags(order: OrderRow) -> list[str]:
+    """TikTok's set flags, plus ours for an ON_HOLD order the buyer can still cancel."""
+    flags = order.flags
+    if order.buyer_can_still_cancel:
+        flags.append(BUYER_CAN_CANCEL)
+    return flags
+
+
 def _order_row(order: OrderRow, shop_id: str, raw: str, now: int) -> tuple[Any, ...]:
     address = order.recipient_address
     return (
@@ -130,7 +142,7 @@ def _order_row(order: OrderRow, shop_id: str, raw: str, now: int) -> tuple[Any, 
         order.total_amount,
         len(order.line_items),
         _sku_summary(order),
-        ";".join(order.flags),
+        ";".join(stored_flags(order)),
         int(order.is_sample_order),
         int(order.is_cod),
         int(order.is_on_hold_order),

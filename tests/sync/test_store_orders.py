@@ -93,7 +93,26 @@ def test_typed_columns_for_filters_and_sorting(db) -> None:
         "SELECT status, order_type, total_amount, currency, flags, is_cod, is_on_hold_order,"
         " line_item_count, sku_summary FROM orders"
     ).fetchone()
-    assert row == ("ON_HOLD", "PRE_ORDER", "12.50", "USD", "cod;on_hold_order", 1, 1, 2, "RED-M x2")
+    assert row == (
+        "ON_HOLD",
+        "PRE_ORDER",
+        "12.50",
+        "USD",
+        "cod;on_hold_order;buyer_can_cancel",
+        1,
+        1,
+        2,
+        "RED-M x2",
+    )
+
+
+def test_on_hold_orders_are_flagged_as_still_cancellable_until_they_move_on(db) -> None:
+    save_orders(db, "shop", [order("1", "ON_HOLD", is_on_hold_order=True)], now=1)
+    flags = db.execute("SELECT flags FROM orders WHERE id = '1'").fetchone()[0]
+    assert "buyer_can_cancel" in flags.split(";")
+    save_orders(db, "shop", [order("1", "AWAITING_SHIPMENT", 200, is_on_hold_order=True)], now=2)
+    flags = db.execute("SELECT flags FROM orders WHERE id = '1'").fetchone()[0]
+    assert flags == "on_hold_order"
 
 
 @pytest.mark.parametrize("status", list(OrderStatus))
