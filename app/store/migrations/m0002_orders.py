@@ -1,46 +1,10 @@
-"""Schema changes in order; each runs once, in a transaction, recorded by sqlite-utils."""
+"""Migration 0002: orders, line items, cursors, sync runs, errors, import jobs."""
 
 from __future__ import annotations
 
 import sqlite_utils
 
-MIGRATIONS = sqlite_utils.Migrations("shopdesk")
-
-
-def _run_statements(db: sqlite_utils.Database, script: str) -> None:
-    """Run DDL one statement at a time: executescript would commit the migration's transaction."""
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
-
-@MIGRATIONS(name="0001_shops")
-def m0001_shops(db: sqlite_utils.Database) -> None:
-    """Connected shops: ids, cipher and token expiries; the tokens themselves stay in keyring."""
-    db.table("shops").create(
-        {
-            "id": str,
-            "name": str,
-            "region": str,
-            "seller_type": str,
-            "cipher": str,
-            "code": str,
-            "app_key": str,
-            "seller_name": str,
-            "open_id": str,
-            "granted_scopes": str,
-            "access_expires": int,
-            "refresh_expires": int,
-            "auth_status": str,
-            "auth_problem": str,
-            "is_current": int,
-            "connected_at": int,
-            "updated_at": int,
-        },
-        pk="id",
-        not_null={"id", "app_key", "auth_status"},
-        defaults={"auth_status": "connected", "is_current": 0},
-    )
+from app.store.migrations.registry import MIGRATIONS, run_statements
 
 
 @MIGRATIONS(name="0002_orders_and_sync")
@@ -50,7 +14,7 @@ def m0002_orders_and_sync(db: sqlite_utils.Database) -> None:
     Every index costs each insert, so only the ones the queues, sorting and the stock
     computation use are made (order type and seller SKU filters scan within a status).
     """
-    _run_statements(
+    run_statements(
         db,
         """
         CREATE TABLE orders (

@@ -1,0 +1,9 @@
+"""Schema changes in order; each runs once, in a transaction, recorded by sqlite-utils.
+
+Each migration lives in its own module; the imports below register them, in this order.
+"""
+
+from app.store.migrations import m0001_shops, m0002_orders  # noqa: F401  (registration)
+from app.store.migrations.registry import MIGRATIONS
+
+__all__ = ["MIGRATIONS"]
