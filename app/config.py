@@ -6,6 +6,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -78,8 +79,30 @@ class Settings(BaseModel):
     qps: float = Field(default=50.0, gt=0, le=1000)
     max_concurrency: int = Field(default=16, ge=1, le=256)
     refresh_margin_seconds: int = Field(default=6 * 3600, ge=0)
-    poll_interval_seconds: float = Field(default=15.0, ge=1)
     demo: bool = False
+
+    # Polling: fast while webhooks are not known to work, slow while deliveries are healthy.
+    poll_interval_seconds: float = Field(default=15.0, ge=1)
+    slow_poll_interval_seconds: float = Field(default=120.0, ge=1)
+
+    # Webhooks: "command" runs a tunnel (cloudflared by default), "url" is a public address
+    # the user runs themselves (ngrok, a proxy), "none" is polling only.
+    tunnel_mode: Literal["command", "url", "none"] = "none"
+    tunnel_command: str = "cloudflared tunnel --url http://127.0.0.1:{port}"
+    public_url: str = ""
+    listen_host: str = "127.0.0.1"
+    listen_port: int = Field(default=8787, ge=0, le=65535)
+
+    # Stock defaults (each SKU may override them).
+    default_buffer: int = Field(default=0, ge=0)
+    default_low_stock: int = Field(default=5, ge=0)
+    auto_push_at_risk: bool = False
+
+    # Desktop notifications.
+    notify_new_orders: bool = True
+    notify_stock: bool = True
+    notify_sync_failures: bool = True
+    notify_authorization: bool = True
 
 
 def load_settings(p: Paths) -> Settings:
