@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import httpx
+import sqlite_utils
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from app.config import Paths, Settings
@@ -156,6 +157,20 @@ class SyncEngine:
     def reload(self) -> concurrent.futures.Future[None]:
         """Reopen the shop session, e.g. after the user reconnected."""
         return self.submit(self._reload)
+
+    def run_write(
+        self, write: Callable[[sqlite_utils.Database], T]
+    ) -> concurrent.futures.Future[T]:
+        """Run a store write on the engine thread (the only writer); the caller never waits.
+
+        For user edits from the GUI: dismiss an error, retry or drop a queue item, set stock.
+        """
+
+        async def run() -> T:
+            session = self._require_session()
+            return write(session.db)
+
+        return self.submit(run)
 
     # --- the engine thread -------------------------------------------------------------
 
