@@ -10,17 +10,18 @@ import signal
 import sys
 import threading
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from app.commands.common import EXIT_OK, ProgressBar, UsageError, iso
-from app.config import Paths, load_settings
+from app.config import Paths, Settings, load_settings
 from app.secrets import SecretStore
 from app.store.db import open_db
 from app.store.orders import iter_orders_for_export
-from app.sync.engine import EngineCallbacks, EngineStatus, SyncEngine
+from app.sync.engine import EngineCallbacks, EngineStatus, SyncEngine, WebhookOptions
 from app.sync.importer import ImportCancelled, ImportProgress, OrderImporter, default_range
+from app.sync.inbox import Notice
 from app.sync.poller import poll_once
 from app.sync.session import open_session
 
@@ -52,9 +53,35 @@ def add_sync_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags of `shopdesk sync`."""
     parser.add_argument("--once", action="store_true", help="poll once and exit")
     parser.add_argument(
-        "--no-webhooks", action="store_true", help="polling only (the default in this version)"
+        "--listen",
+        metavar="HOST:PORT",
+        help="where the webhook receiver listens (loopback only; default 127.0.0.1:8787)",
     )
+    how = parser.add_mutually_exclusive_group()
+    how.add_argument("--public-url", help="a tunnel or proxy you run that forwards to --listen")
+    how.add_argument(
+        "--tunnel-command",
+        help="run this tunnel program ({port} is replaced); default: a cloudflared quick tunnel",
+    )
+    how.add_argument("--no-webhooks", action="store_true", help="polling only")
     parser.add_argument("--json", action="store_true", help="print results as JSON lines")
+
+
+def webhook_options(args: argparse.Namespace, settings: Settings) -> WebhookOptions:
+    """Settings, overridden by `shopdesk sync` flags."""
+    options = WebhookOptions.from_settings(settings)
+    if args.listen:
+        host, _, port = args.listen.rpartition(":")
+        if not port.isdigit() or not host:
+            raise UsageError(f"--listen wants HOST:PORT, not {args.listen!r}")
+        options = replace(options, host=host, port=int(port))
+    if args.no_webhooks:
+        return replace(options, mode="none")
+    if args.public_url:
+        return replace(options, mode="url", public_url=args.public_url)
+    if args.tunnel_command:
+        return replace(options, mode="command", command=args.tunnel_command)
+    return options
 
 
 def import_range(args: argparse.Namespace, now: float) -> tuple[int, int]:
@@ -173,16 +200,21 @@ def _sync_forever(args: argparse.Namespace, p: Paths, secrets: SecretStore) -> i
             flush=True,
         )
 
+    def notice(item: Notice) -> None:
+        print(f"shopdesk: {item.message}", file=sys.stderr, flush=True)
+
     def status(snapshot: EngineStatus) -> None:
         if snapshot.reconnect_reason and not snapshot.connected:
             print(f"shopdesk: reconnect needed: {snapshot.reconnect_reason}", file=sys.stderr)
             stop.set()
 
+    settings = load_settings(p)
     engine = SyncEngine(
         p,
-        load_settings(p),
+        settings,
         secrets,
-        callbacks=EngineCallbacks(on_orders_changed=changed, on_status=status),
+        callbacks=EngineCallbacks(on_orders_changed=changed, on_status=status, on_notice=notice),
+        webhooks=webhook_options(args, settings),
     )
     engine.start()
     print(

@@ -19,11 +19,15 @@ import sqlite_utils
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from app.config import Paths, Settings
+from app.relay.receiver import ReceiverError
+from app.relay.tunnel import make_tunnel
 from app.secrets import SecretStore
 from app.store.activity import save_interrupted_runs
 from app.sync.importer import ImportProgress, ImportResult, OrderImporter
+from app.sync.inbox import Notice
 from app.sync.poller import DEFAULT_OVERLAP, PollResult, poll_once
 from app.sync.session import ShopSession, open_session
+from app.sync.webhooks import WebhookHealth, WebhookService
 from app.tiktok.errors import ReconnectNeeded, ShopdeskError
 
 log = logging.getLogger(__name__)
@@ -49,6 +53,30 @@ class EngineStatus:
     next_poll_at: float | None = None
     api_calls: int = 0
     throttled: int = 0
+    poll_interval: float | None = None
+    webhooks: WebhookHealth = field(default_factory=lambda: WebhookHealth(enabled=False))
+
+
+@dataclass(frozen=True)
+class WebhookOptions:
+    """How pushes reach us: settings by default, `shopdesk sync` flags override them."""
+
+    mode: str = "none"  # "command" | "url" | "none"
+    command: str = ""
+    public_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WebhookOptions:
+        """The user's choice from Settings."""
+        return cls(
+            mode=settings.tunnel_mode,
+            command=settings.tunnel_command,
+            public_url=settings.public_url,
+            host=settings.listen_host,
+            port=settings.listen_port,
+        )
 
 
 @dataclass
@@ -60,6 +88,7 @@ class EngineCallbacks:
     on_status: Callable[[EngineStatus], None] | None = None
     on_error: Callable[[str, str], None] | None = None
     on_auth_lost: Callable[[str], None] | None = None
+    on_notice: Callable[[Notice], None] | None = None
 
 
 @dataclass
@@ -83,8 +112,12 @@ class SyncEngine:
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], float] = time.time,
         overlap: int = DEFAULT_OVERLAP,
+        webhooks: WebhookOptions | None = None,
     ) -> None:
         self.paths = paths
+        self.webhook_options = webhooks or WebhookOptions.from_settings(settings)
+        self._webhooks: WebhookService | None = None
+        self._background: set[asyncio.Future[Any]] = set()
         self.settings = settings
         self.secrets = secrets
         self.callbacks = callbacks or EngineCallbacks()
@@ -238,8 +271,51 @@ class SyncEngine:
         self._session = session
         self._poll.failures, self._poll.retry_at = 0, 0.0
         self._set_status(connected=True, reconnect_reason="", last_error="")
+        await self._start_webhooks(session)
+
+    async def _start_webhooks(self, session: ShopSession) -> None:
+        options = self.webhook_options
+        if options.mode == "none":
+            return
+        try:
+            tunnel = make_tunnel(
+                options.mode, command=options.command, public_url=options.public_url
+            )
+            service = WebhookService(
+                session,
+                tunnel,
+                host=options.host,
+                port=options.port,
+                clock=self._clock,
+                on_orders_changed=self.callbacks.on_orders_changed,
+                on_notice=self._notice,
+                on_url_changed=self._tunnel_moved,
+                on_health=lambda health: self._set_status(webhooks=health),
+            )
+            await service.start()
+        except (ReceiverError, ValueError) as exc:
+            self._report_error("webhooks", f"webhooks are off: {exc}")
+            return
+        self._webhooks = service
+        self._set_status(webhooks=service.health)
+
+    def _tunnel_moved(self, url: str | None) -> None:
+        """A tunnel (re)start may have missed pushes: catch up by polling at once."""
+        if url is not None and self._loop is not None:
+            task = asyncio.ensure_future(self._poll_job(force=True))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+
+    def _notice(self, notice: Notice) -> None:
+        if notice.kind == "deauthorized":
+            self._set_status(connected=False, reconnect_reason=notice.message)
+        if self.callbacks.on_notice is not None:
+            self.callbacks.on_notice(notice)
 
     async def _close_session(self) -> None:
+        if self._webhooks is not None:
+            service, self._webhooks = self._webhooks, None
+            await service.stop()
         if self._session is not None:
             session, self._session = self._session, None
             await session.aclose()
@@ -314,14 +390,29 @@ class SyncEngine:
                 self._report_error("poll", str(exc))
                 return None
         self._poll.failures, self._poll.retry_at = 0, 0.0
+        interval = self._adapt_interval()
         self._set_status(
             last_poll_at=now,
             last_poll_ok=True,
             last_error="",
             consecutive_failures=0,
-            next_poll_at=now + self.settings.poll_interval_seconds,
+            next_poll_at=now + interval,
+            poll_interval=interval,
         )
         return result
+
+    def _adapt_interval(self) -> float:
+        """Poll slowly while pushes verifiably arrive, fast while they might not."""
+        health = self._webhooks.health if self._webhooks is not None else None
+        if health is not None and health.healthy:
+            interval = self.settings.slow_poll_interval_seconds
+        else:
+            interval = self.settings.poll_interval_seconds
+        if self._scheduler is not None and interval != self.status.poll_interval:
+            self._scheduler.reschedule_job("poll", trigger="interval", seconds=interval)
+        if health is not None:
+            self._set_status(webhooks=health)
+        return interval
 
     async def _watch_for_sleep(self) -> None:
         """After the laptop sleeps, wall time jumps ahead of monotonic time: catch up at once."""

@@ -51,6 +51,7 @@ class ShopSession:
     tokens: TokenManager
     stats: CallStats
     http: httpx.AsyncClient
+    app_secret: str = field(default="", repr=False)  # in memory only, for webhook checks
 
     async def aclose(self) -> None:
         """Close the HTTP pool and the database."""
@@ -124,4 +125,6 @@ def open_session(
         clock=clock,
         on_call=stats.record,
     )
-    return ShopSession(db, shop, settings, ShopApi(client), client, tokens, stats, http)
+    return ShopSession(
+        db, shop, settings, ShopApi(client), client, tokens, stats, http, app_secret=app_secret
+    )

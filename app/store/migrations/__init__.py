@@ -3,7 +3,11 @@
 Each migration lives in its own module; the imports below register them, in this order.
 """
 
-from app.store.migrations import m0001_shops, m0002_orders  # noqa: F401  (registration)
+from app.store.migrations import (  # noqa: F401  (registration, in this order)
+    m0001_shops,
+    m0002_orders,
+    m0003_inbox,
+)
 from app.store.migrations.registry import MIGRATIONS
 
 __all__ = ["MIGRATIONS"]

@@ -1,0 +1,259 @@
+"""Webhooks end to end: receiver, tunnel, TikTok's subscription, inbox processing and health."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import httpx
+
+from app.relay.receiver import PROBE_HEADER, WEBHOOK_PATH, ReceiverServer, WebhookReceiver
+from app.relay.tunnel import UP, TunnelProvider, TunnelStatus
+from app.store import inbox
+from app.store.activity import save_error, save_error_resolved
+from app.sync.inbox import InboxProcessor, Notice
+from app.sync.session import ShopSession
+from app.tiktok.errors import ShopdeskError
+from app.tiktok.models import WebhookEvent
+
+log = logging.getLogger(__name__)
+
+#: Event-API names of every push we act on (FACTS.md 7.5); type 27 has no name to subscribe.
+HANDLED_EVENTS = (
+    "ORDER_STATUS_CHANGE",
+    "RECIPIENT_ADDRESS_UPDATE",
+    "PACKAGE_UPDATE",
+    "CANCELLATION_STATUS_CHANGE",
+    "RETURN_STATUS_CHANGE",
+    "PRODUCT_STATUS_CHANGE",
+    "PRODUCT_INFORMATION_CHANGE",
+    "PRODUCT_CREATION",
+    "PRODUCT_AUDIT_STATUS_CHANGE",
+    "SELLER_DEAUTHORIZATION",
+    "UPCOMING_AUTHORIZATION_EXPIRATION",
+)
+PROBE_EVERY = 60.0
+PROBE_WAIT = 10.0
+RETRY_WAKE = 30.0
+
+
+@dataclass(frozen=True)
+class WebhookHealth:
+    """Whether pushes are reaching us, for polling speed and the Health tab."""
+
+    enabled: bool
+    tunnel: TunnelStatus | None = None
+    receiver_url: str | None = None
+    subscribed_url: str | None = None
+    last_delivery_at: float | None = None
+    per_minute: int = 0
+    last_probe_at: float | None = None
+    probe_ok: bool = False
+    inbox_pending: int = 0
+    inbox_failed: int = 0
+
+    @property
+    def healthy(self) -> bool:
+        """Tunnel up, subscription pointed at it, and our probe came back through it."""
+        return bool(
+            self.enabled
+            and self.tunnel is not None
+            and self.tunnel.state == UP
+            and self.subscribed_url
+            and self.probe_ok
+        )
+
+
+async def ensure_subscriptions(session: ShopSession, address: str) -> int:
+    """Point every handled event type at `address`; returns how many had to change."""
+    current = {w.event_type: w.address for w in await session.api.webhooks()}
+    changed = 0
+    for event_type in HANDLED_EVENTS:
+        if current.get(event_type) != address:
+            await session.api.subscribe_webhook(event_type, address)
+            changed += 1
+    return changed
+
+
+class WebhookService:
+    """Owns the receiver, the tunnel and the inbox processor for one shop session."""
+
+    def __init__(
+        self,
+        session: ShopSession,
+        tunnel: TunnelProvider,
+        *,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        clock: Callable[[], float] = time.time,
+        on_orders_changed: Callable[[list[str]], None] | None = None,
+        on_notice: Callable[[Notice], None] | None = None,
+        on_url_changed: Callable[[str | None], None] | None = None,
+        refresh_products: Callable[[list[str]], Awaitable[None]] | None = None,
+        on_health: Callable[[WebhookHealth], None] | None = None,
+        probe_every: float = PROBE_EVERY,
+    ) -> None:
+        self.session = session
+        self._on_health = on_health
+        self.tunnel = tunnel
+        self._clock = clock
+        self._on_url_changed = on_url_changed
+        self.probe_every = probe_every
+        self.processor = InboxProcessor(
+            session,
+            clock=clock,
+            on_orders_changed=on_orders_changed,
+            on_notice=on_notice,
+            refresh_products=refresh_products,
+        )
+        self.receiver = WebhookReceiver(session.shop.app_key, session.app_secret, self._accept)
+        self.server = ReceiverServer(self.receiver, host=host, port=port)
+        self._wake = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._subscribed: str | None = None
+        self._probe_at: float | None = None
+        self._probe_ok = False
+        self._subscribe_task: asyncio.Task[None] | None = None
+
+    # --- life cycle ------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Listen, start the tunnel, and begin draining the inbox (events from before too)."""
+        await self.server.start()
+        self.tunnel.on_url = self._url_changed
+        await self.tunnel.start(self.server.url)
+        self._tasks = [
+            asyncio.create_task(self._drain_loop(), name="inbox"),
+            asyncio.create_task(self._probe_loop(), name="webhook-probe"),
+        ]
+        self._wake.set()
+
+    async def stop(self) -> None:
+        """Stop the tunnel first (no new pushes), then the receiver and the loops."""
+        await self.tunnel.stop()
+        for task in [*self._tasks, self._subscribe_task]:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._tasks, self._subscribe_task = [], None
+        await self.server.stop()
+
+    @property
+    def health(self) -> WebhookHealth:
+        """A snapshot for the engine status."""
+        counts = inbox.fetch_inbox_counts(self.session.db)
+        stats = self.receiver.stats
+        return WebhookHealth(
+            enabled=True,
+            tunnel=self.tunnel.status,
+            receiver_url=self.server.url,
+            subscribed_url=self._subscribed,
+            last_delivery_at=stats.last_delivery_at,
+            per_minute=stats.per_minute(self._clock()),
+            last_probe_at=self._probe_at,
+            probe_ok=self._probe_ok,
+            inbox_pending=counts.get(inbox.PENDING, 0),
+            inbox_failed=counts.get(inbox.FAILED, 0),
+        )
+
+    def _health_changed(self) -> None:
+        if self._on_health is not None:
+            self._on_health(self.health)
+
+    # --- receiving -------------------------------------------------------------------------
+
+    def _accept(self, raw: bytes, event: WebhookEvent) -> bool:
+        """Commit to the inbox before the 200 goes out; processing happens after."""
+        _row, new = inbox.save_received(
+            self.session.db,
+            raw,
+            notification_id=event.tts_notification_id,
+            type_=event.type,
+            shop_id=event.shop_id,
+            event_time=event.timestamp,
+            now=int(self._clock()),
+        )
+        if new:
+            self._wake.set()
+        return new
+
+    async def _drain_loop(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), RETRY_WAKE)
+            self._wake.clear()
+            try:
+                while (await self.processor.drain()).processed:
+                    pass
+            except Exception:  # never let one bad batch stop the loop
+                log.exception("inbox processing failed; retrying later")
+            self._health_changed()
+
+    async def drain_now(self) -> None:
+        """Process everything due (tests and the Sync queue's Retry use this)."""
+        while (await self.processor.drain()).processed:
+            pass
+
+    # --- tunnel and subscription -------------------------------------------------------------
+
+    def _url_changed(self, url: str | None) -> None:
+        self._probe_ok = False
+        if self._on_url_changed is not None:
+            self._on_url_changed(url)
+        self._health_changed()
+        if url is None:
+            return
+        if self._subscribe_task is not None:
+            self._subscribe_task.cancel()
+        self._subscribe_task = asyncio.create_task(self._subscribe(url), name="subscribe")
+
+    async def _subscribe(self, url: str) -> None:
+        """Move TikTok's subscription to the new address; keep trying until it sticks."""
+        address = url.rstrip("/") + WEBHOOK_PATH
+        delay = 5.0
+        db, shop_id = self.session.db, self.session.shop.id
+        while True:
+            try:
+                changed = await ensure_subscriptions(self.session, address)
+            except ShopdeskError as exc:
+                save_error(
+                    db,
+                    "webhook_subscription",
+                    f"Could not point TikTok's webhooks at the tunnel: {exc}",
+                    action="Shopdesk keeps trying; polling covers the gap meanwhile.",
+                    shop_id=shop_id,
+                    now=int(self._clock()),
+                )
+                await asyncio.sleep(delay)
+                delay = min(300.0, delay * 2)
+                continue
+            self._subscribed = url
+            save_error_resolved(db, "webhook_subscription", now=int(self._clock()))
+            log.info("webhooks point at %s (%d event types updated)", address, changed)
+            await self._probe(url)
+            return
+
+    async def _probe_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.probe_every)
+            url = self.tunnel.url
+            if url:
+                await self._probe(url)
+
+    async def _probe(self, url: str) -> None:
+        """Send ourselves a request through the tunnel: proof that pushes can reach us."""
+        token = secrets.token_hex(8)
+        self._probe_at = self._clock()
+        try:
+            async with httpx.AsyncClient(timeout=PROBE_WAIT) as http:
+                await http.post(url.rstrip("/") + WEBHOOK_PATH, headers={PROBE_HEADER: token})
+        except httpx.HTTPError as exc:
+            log.info("tunnel probe failed: %s", type(exc).__name__)
+        self._probe_ok = token in self.receiver.stats.probes
+        self._health_changed()
