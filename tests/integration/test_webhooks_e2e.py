@@ -34,9 +34,13 @@ def connected_engine(
     with running_sandbox(config) as info:
         paths = Paths(tmp_path / "home").ensure()
         secrets = SecretStore.in_memory()
-        settings = Settings(app_key=info.app_key, api_base=info.api_base,
-                            auth_base=info.auth_base, poll_interval_seconds=poll,
-                            slow_poll_interval_seconds=poll)
+        settings = Settings(
+            app_key=info.app_key,
+            api_base=info.api_base,
+            auth_base=info.auth_base,
+            poll_interval_seconds=poll,
+            slow_poll_interval_seconds=poll,
+        )
         save_settings(paths, settings)
 
         async def connect() -> None:
@@ -47,8 +51,9 @@ def connected_engine(
                 await flow.aclose()
 
         asyncio.run(connect())
-        engine = SyncEngine(paths, settings, secrets,
-                            webhooks=WebhookOptions(mode="command", command=FAKE_TUNNEL))
+        engine = SyncEngine(
+            paths, settings, secrets, webhooks=WebhookOptions(mode="command", command=FAKE_TUNNEL)
+        )
         engine.start()
         try:
             yield info, engine, paths
@@ -67,7 +72,9 @@ def wait_until(predicate, seconds: float = 30.0, step: float = 0.05) -> None:
 def stored(paths: Paths) -> dict[str, tuple[str, int]]:
     db = sqlite3.connect(paths.database)
     try:
-        return {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, status, update_time FROM orders")}
+        return {
+            r[0]: (r[1], r[2]) for r in db.execute("SELECT id, status, update_time FROM orders")
+        }
     finally:
         db.close()
 
@@ -85,9 +92,10 @@ def place(admin: httpx.Client, sku: str) -> dict:
 
 def test_pushes_flow_through_the_tunnel_and_follow_it_when_it_restarts(tmp_path: Path) -> None:
     config = SandboxConfig(seed=31, orders=10, webhook_time_scale=0.001)
-    with connected_engine(tmp_path, config) as (info, engine, paths), httpx.Client(
-        base_url=info.api_base
-    ) as admin:
+    with (
+        connected_engine(tmp_path, config) as (info, engine, paths),
+        httpx.Client(base_url=info.api_base) as admin,
+    ):
         wait_until(lambda: engine.status.webhooks.subscribed_url is not None)
         health = engine.status.webhooks
         first_url = health.tunnel.url
@@ -103,8 +111,12 @@ def test_pushes_flow_through_the_tunnel_and_follow_it_when_it_restarts(tmp_path:
 
         service = engine._webhooks
         os.kill(service.tunnel.pid, signal.SIGKILL)
-        wait_until(lambda: (engine.status.webhooks.subscribed_url or first_url) != first_url
-                   and service.health.subscribed_url not in (None, first_url))
+        wait_until(
+            lambda: (
+                (engine.status.webhooks.subscribed_url or first_url) != first_url
+                and service.health.subscribed_url not in (None, first_url)
+            )
+        )
         new_url = service.health.subscribed_url
         assert subscriptions(info)["ORDER_STATUS_CHANGE"] == new_url + "/webhooks/tiktok"
         second = place(admin, sku)
@@ -118,12 +130,15 @@ def test_two_thousand_orders_arrive_exactly_despite_dropped_and_duplicated_pushe
     tmp_path: Path,
 ) -> None:
     config = SandboxConfig(seed=32, orders=0, products=40, webhook_time_scale=0.001)
-    with connected_engine(tmp_path, config, poll=3.0) as (info, engine, paths), httpx.Client(
-        base_url=info.api_base, timeout=30
-    ) as admin:
+    with (
+        connected_engine(tmp_path, config, poll=3.0) as (info, engine, paths),
+        httpx.Client(base_url=info.api_base, timeout=30) as admin,
+    ):
         wait_until(lambda: engine.status.webhooks.subscribed_url is not None)
-        admin.put("/sandbox/faults", json={"webhook_drop_rate": 0.2,
-                                           "webhook_duplicate_rate": 0.1, "seed": 5})
+        admin.put(
+            "/sandbox/faults",
+            json={"webhook_drop_rate": 0.2, "webhook_duplicate_rate": 0.1, "seed": 5},
+        )
         stock: dict[str, int] = {}
         for row in admin.get("/sandbox/inventory").json()["skus"]:
             stock[row["sku_id"]] = stock.get(row["sku_id"], 0) + row["quantity"]
@@ -131,15 +146,18 @@ def test_two_thousand_orders_arrive_exactly_despite_dropped_and_duplicated_pushe
         # are not for sale refuse orders, like TikTok's
         placed: list[str] = []
         for sku in [sku for sku, units in stock.items() for _ in range(units)][::2]:
-            answer = admin.post("/sandbox/orders",
-                                json={"line_items": [{"sku_id": sku, "quantity": 1}]})
+            answer = admin.post(
+                "/sandbox/orders", json={"line_items": [{"sku_id": sku, "quantity": 1}]}
+            )
             if answer.status_code == 200:
                 placed.append(answer.json()["order"]["id"])
             if len(placed) == 2000:
                 break
         assert len(placed) == 2000
-        truth = {o["id"]: (o["status"], o["update_time"])
-                 for o in admin.get("/sandbox/orders").json()["orders"]}
+        truth = {
+            o["id"]: (o["status"], o["update_time"])
+            for o in admin.get("/sandbox/orders").json()["orders"]
+        }
         assert set(placed) == set(truth)
         admin.post("/sandbox/clock", json={"advance_seconds": 1})
         wait_until(lambda: stored(paths) == truth, seconds=120, step=0.5)
@@ -151,5 +169,7 @@ def test_two_thousand_orders_arrive_exactly_despite_dropped_and_duplicated_pushe
         db.close()
         assert dropped > 300 and duplicated > 100
         assert inbox_rows + dropped >= 2000
-        print(f"2000 orders: {dropped} pushes dropped, {duplicated} duplicated, "
-              f"{inbox_rows} stored once ({repeats} repeats ignored); SQLite equals the sandbox")
+        print(
+            f"2000 orders: {dropped} pushes dropped, {duplicated} duplicated, "
+            f"{inbox_rows} stored once ({repeats} repeats ignored); SQLite equals the sandbox"
+        )

@@ -45,7 +45,9 @@ async def main(origin: str) -> None:
     log(f"Settings: map[url:{origin}]")
     log("Requesting new quick Tunnel on trycloudflare.com...")
     log("+" + "-" * 60 + "+")
-    log("|  Your quick Tunnel has been created! Visit it at (it may take some time to be reachable):  |")
+    log(
+        "|  Your quick Tunnel has been created! Visit it at (it may take some time to be reachable):  |"
+    )
     log(f"|  http://127.0.0.1:{port}" + " " * 30 + "|")
     log("+" + "-" * 60 + "+")
     async with server:

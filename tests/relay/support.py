@@ -25,10 +25,13 @@ def sign(body: bytes, key: str = APP_KEY, secret: str = APP_SECRET) -> str:
 
 
 def push(type_: int = 1, notification_id: str | None = "7327112393057371910", **data: Any) -> bytes:
-    payload: dict[str, Any] = {"type": type_, "shop_id": "7494049642642441621",
-                               "timestamp": 1644412885,
-                               "data": data or {"order_id": "576486316948490001",
-                                                "order_status": "UNPAID", "update_time": 1}}
+    payload: dict[str, Any] = {
+        "type": type_,
+        "shop_id": "7494049642642441621",
+        "timestamp": 1644412885,
+        "data": data
+        or {"order_id": "576486316948490001", "order_status": "UNPAID", "update_time": 1},
+    }
     if notification_id is not None:
         payload["tts_notification_id"] = notification_id
     return json.dumps(payload).encode()
@@ -43,8 +46,13 @@ class InboxReceiver:
 
     def accept(self, raw: bytes, event: WebhookEvent) -> bool:
         _row, new = inbox.save_received(
-            self.db, raw, notification_id=event.tts_notification_id, type_=event.type,
-            shop_id=event.shop_id, event_time=event.timestamp, now=1,
+            self.db,
+            raw,
+            notification_id=event.tts_notification_id,
+            type_=event.type,
+            shop_id=event.shop_id,
+            event_time=event.timestamp,
+            now=1,
         )
         return new
 
@@ -52,11 +60,13 @@ class InboxReceiver:
         return inbox.fetch_inbox(self.db)
 
     def client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.receiver),
-                                 base_url="http://receiver.test")
+        return httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self.receiver), base_url="http://receiver.test"
+        )
 
-    async def post(self, client: httpx.AsyncClient, body: bytes, signature: str | None = "auto",
-                   **headers: str) -> httpx.Response:
+    async def post(
+        self, client: httpx.AsyncClient, body: bytes, signature: str | None = "auto", **headers: str
+    ) -> httpx.Response:
         if signature == "auto":
             signature = sign(body)
         if signature is not None:

@@ -16,24 +16,38 @@ counter = iter(range(10**6))
 
 def receive(session, type_: int, data: dict, notification_id: str | None = None) -> int:
     """Put a push in the inbox the way the receiver does after verifying it."""
-    body = json.dumps({"type": type_, "tts_notification_id": notification_id or str(next(counter)),
-                       "shop_id": session.shop.id, "timestamp": int(time.time()),
-                       "data": data}).encode()
-    row, _new = inbox.save_received(session.db, body, notification_id=notification_id or None,
-                                    type_=type_, shop_id=session.shop.id,
-                                    event_time=int(time.time()), now=int(time.time()))
+    body = json.dumps(
+        {
+            "type": type_,
+            "tts_notification_id": notification_id or str(next(counter)),
+            "shop_id": session.shop.id,
+            "timestamp": int(time.time()),
+            "data": data,
+        }
+    ).encode()
+    row, _new = inbox.save_received(
+        session.db,
+        body,
+        notification_id=notification_id or None,
+        type_=type_,
+        shop_id=session.shop.id,
+        event_time=int(time.time()),
+        now=int(time.time()),
+    )
     return row
 
 
 def stored(session, order_id: str) -> tuple | None:
-    return session.db.execute("SELECT status, update_time FROM orders WHERE id = ?",
-                              [order_id]).fetchone()
+    return session.db.execute(
+        "SELECT status, update_time FROM orders WHERE id = ?", [order_id]
+    ).fetchone()
 
 
 async def place(shop, **flags) -> dict:
     sku = (await shop.admin.get("/sandbox/inventory")).json()["skus"][0]["sku_id"]
-    answer = await shop.admin.post("/sandbox/orders",
-                                   json={"line_items": [{"sku_id": sku, "quantity": 1}], **flags})
+    answer = await shop.admin.post(
+        "/sandbox/orders", json={"line_items": [{"sku_id": sku, "quantity": 1}], **flags}
+    )
     return answer.json()["order"]
 
 
@@ -61,8 +75,13 @@ async def test_out_of_order_and_repeated_deliveries_end_in_the_same_state(connec
     events = []
     for _ in range(3):
         order = await shop.move(order["id"], next_status(order))
-        events.append({"order_id": order["id"], "order_status": order["status"],
-                       "update_time": order["update_time"]})
+        events.append(
+            {
+                "order_id": order["id"],
+                "order_status": order["status"],
+                "update_time": order["update_time"],
+            }
+        )
     for data in reversed(events + events):  # newest first, each twice
         receive(session, 1, data)
     await InboxProcessor(session).drain()
@@ -78,10 +97,11 @@ async def test_out_of_order_and_repeated_deliveries_end_in_the_same_state(connec
 async def test_fifty_ids_per_detail_call(connect_shop) -> None:
     shop = await connect_shop(orders=120)
     session = shop.session()
-    for oid in (await shop.truth()):
+    for oid in await shop.truth():
         receive(session, 1, {"order_id": oid, "order_status": "X", "update_time": 1})
-    before = (await shop.admin.get("/sandbox/calls")).json()["by_path"].get(
-        "/order/202309/orders", 0)
+    before = (
+        (await shop.admin.get("/sandbox/calls")).json()["by_path"].get("/order/202309/orders", 0)
+    )
     result = await InboxProcessor(session).drain()
     after = (await shop.admin.get("/sandbox/calls")).json()["by_path"]["/order/202309/orders"]
     assert result.processed == 120 and after - before == 3
@@ -92,8 +112,15 @@ async def test_package_and_cancellation_events_name_their_orders(connect_shop) -
     shop = await connect_shop(orders=0)
     session = shop.session()
     a, b = await place(shop), await place(shop)
-    receive(session, 4, {"sc_type": "COMBINE", "package_list": [
-        {"package_id": "9", "order_id_list": [a["id"], b["id"]]}], "update_time": 1})
+    receive(
+        session,
+        4,
+        {
+            "sc_type": "COMBINE",
+            "package_list": [{"package_id": "9", "order_id_list": [a["id"], b["id"]]}],
+            "update_time": 1,
+        },
+    )
     receive(session, 11, {"order_id": a["id"], "cancel_status": "CANCELLATION_REQUEST_PENDING"})
     result = await InboxProcessor(session).drain()
     assert result.processed == 2 and set(result.changed_orders) == {a["id"], b["id"]}
@@ -157,7 +184,8 @@ async def test_failures_are_retried_with_backoff_and_visible(connect_shop) -> No
     shop = await connect_shop(orders=3)
     session = shop.session()
     session.client.config = type(session.client.config)(
-        **{**session.client.config.__dict__, "retry": RetryPolicy(max_attempts=1)})
+        **{**session.client.config.__dict__, "retry": RetryPolicy(max_attempts=1)}
+    )
     oid = next(iter(await shop.truth()))
     receive(session, 1, {"order_id": oid})
     await shop.admin.put("/sandbox/faults", json={"api_error_rate": 1.0})

@@ -65,14 +65,21 @@ async def test_bodies_over_one_mebibyte_are_413(box) -> None:
     assert answer.status_code == 413 and box.rows() == []
 
 
-@pytest.mark.parametrize(("method", "path", "status"), [
-    ("GET", WEBHOOK_PATH, 405), ("PUT", WEBHOOK_PATH, 405), ("POST", "/", 404),
-    ("POST", "/webhooks/other", 404), ("GET", "/admin", 404),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", WEBHOOK_PATH, 405),
+        ("PUT", WEBHOOK_PATH, 405),
+        ("POST", "/", 404),
+        ("POST", "/webhooks/other", 404),
+        ("GET", "/admin", 404),
+    ],
+)
 async def test_anything_else_is_404_or_405(box, method, path, status) -> None:
     async with box.client() as client:
-        answer = await client.request(method, path, content=push(),
-                                      headers={"authorization": sign(push())})
+        answer = await client.request(
+            method, path, content=push(), headers={"authorization": sign(push())}
+        )
     assert answer.status_code == status and box.rows() == []
 
 
@@ -101,10 +108,12 @@ async def test_a_storage_failure_is_500_so_tiktok_retries(tmp_path) -> None:
         raise OSError("disk full")
 
     receiver = WebhookReceiver("relaykey", "relay-secret-0123456789", broken)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=receiver),
-                                 base_url="http://r") as client:
-        answer = await client.post(WEBHOOK_PATH, content=push(),
-                                   headers={"authorization": sign(push())})
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=receiver), base_url="http://r"
+    ) as client:
+        answer = await client.post(
+            WEBHOOK_PATH, content=push(), headers={"authorization": sign(push())}
+        )
     assert answer.status_code == 500
 
 
@@ -125,20 +134,24 @@ async def test_a_real_server_on_loopback_answers_and_times_out_half_sent_bodies(
         assert server.url.startswith("http://127.0.0.1:") and server.port > 0
         async with httpx.AsyncClient() as client:
             body = push(notification_id="real")
-            answer = await client.post(server.url + WEBHOOK_PATH, content=body,
-                                       headers={"authorization": sign(body)})
+            answer = await client.post(
+                server.url + WEBHOOK_PATH, content=body, headers={"authorization": sign(body)}
+            )
             assert answer.status_code == 200
         # a client that promises 100 bytes and sends 10, then goes quiet
         reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
-        writer.write(b"POST /webhooks/tiktok HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n"
-                     b'{"type": 1')
+        writer.write(
+            b'POST /webhooks/tiktok HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"type": 1'
+        )
         await writer.drain()
         status_line = await asyncio.wait_for(reader.readline(), 5)
         assert b" 408 " in status_line
         writer.close()
         # an oversized body is refused from its Content-Length, before it is read
         reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
-        writer.write(b"POST /webhooks/tiktok HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n\r\n")
+        writer.write(
+            b"POST /webhooks/tiktok HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n\r\n"
+        )
         await writer.drain()
         assert b" 413 " in await asyncio.wait_for(reader.readline(), 5)
         writer.close()

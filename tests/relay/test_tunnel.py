@@ -24,17 +24,25 @@ FAKE = f"{sys.executable} -m tests.relay.fake_tunnel tunnel --url http://127.0.0
 ORIGIN = "http://127.0.0.1:8787"
 
 
-@pytest.mark.parametrize(("line", "url"), [
-    ("2024-01-01T00:00:00Z INF |  https://fancy-words-here.trycloudflare.com      |",
-     "https://fancy-words-here.trycloudflare.com"),
-    ("INF Visit it at https://abc.trycloudflare.com.", "https://abc.trycloudflare.com"),
-    ("|  http://127.0.0.1:40001        |", "http://127.0.0.1:40001"),
-    ("Forwarding  https://1a2b.ngrok-free.app -> http://127.0.0.1:8787", "https://1a2b.ngrok-free.app"),
-    ("INF Settings: map[url:http://127.0.0.1:8787]", None),
-    ("INF Requesting new quick Tunnel on trycloudflare.com...", None),
-    ("WRN see https://developers.cloudflare.com/cloudflare-one/ for details", None),
-    (f"INF +----| {ORIGIN} |", None),
-])
+@pytest.mark.parametrize(
+    ("line", "url"),
+    [
+        (
+            "2024-01-01T00:00:00Z INF |  https://fancy-words-here.trycloudflare.com      |",
+            "https://fancy-words-here.trycloudflare.com",
+        ),
+        ("INF Visit it at https://abc.trycloudflare.com.", "https://abc.trycloudflare.com"),
+        ("|  http://127.0.0.1:40001        |", "http://127.0.0.1:40001"),
+        (
+            "Forwarding  https://1a2b.ngrok-free.app -> http://127.0.0.1:8787",
+            "https://1a2b.ngrok-free.app",
+        ),
+        ("INF Settings: map[url:http://127.0.0.1:8787]", None),
+        ("INF Requesting new quick Tunnel on trycloudflare.com...", None),
+        ("WRN see https://developers.cloudflare.com/cloudflare-one/ for details", None),
+        (f"INF +----| {ORIGIN} |", None),
+    ],
+)
 def test_the_public_url_is_read_from_tunnel_output(line: str, url: str | None) -> None:
     assert public_address(line, ORIGIN) == url
 
@@ -73,8 +81,9 @@ async def test_a_command_tunnel_forwards_is_restarted_and_reports_the_new_url(mo
 
     import uvicorn
 
-    config = uvicorn.Config(origin_app, host="127.0.0.1", port=0, log_config=None,
-                            lifespan="off", log_level="warning")
+    config = uvicorn.Config(
+        origin_app, host="127.0.0.1", port=0, log_config=None, lifespan="off", log_level="warning"
+    )
     server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve())
     await wait_for(lambda: server.started)
