@@ -8,7 +8,6 @@ import hmac
 import json
 import os
 import sqlite3
-import statistics
 import subprocess
 import sys
 import time
@@ -28,7 +27,7 @@ FAKE_TUNNEL = f"{sys.executable} -m tests.relay.fake_tunnel tunnel --url http://
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 async def load(port: int) -> list[float]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 import time
 from urllib.parse import urlparse
@@ -46,7 +47,8 @@ async def main(origin: str) -> None:
     log("Requesting new quick Tunnel on trycloudflare.com...")
     log("+" + "-" * 60 + "+")
     log(
-        "|  Your quick Tunnel has been created! Visit it at (it may take some time to be reachable):  |"
+        "|  Your quick Tunnel has been created! Visit it at (it may take some time to be "
+        "reachable):  |"
     )
     log(f"|  http://127.0.0.1:{port}" + " " * 30 + "|")
     log("+" + "-" * 60 + "+")
@@ -59,7 +61,5 @@ if __name__ == "__main__":
     parser.add_argument("tunnel", nargs="?")
     parser.add_argument("--url", required=True)
     args = parser.parse_args()
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main(args.url))
-    except KeyboardInterrupt:
-        pass

@@ -121,7 +121,7 @@ def test_the_receiver_listens_on_loopback_only() -> None:
     assert require_loopback("127.0.0.1") == "127.0.0.1"
     assert require_loopback("localhost") == "127.0.0.1"
     assert require_loopback("::1") == "::1"
-    for host in ("0.0.0.0", "192.168.1.10", "example.com", ""):
+    for host in ("0.0.0.0", "192.168.1.10", "example.com", ""):  # noqa: S104 - refused
         with pytest.raises(ReceiverError, match="loopback"):
             require_loopback(host)
 

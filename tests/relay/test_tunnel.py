@@ -51,7 +51,7 @@ def test_providers_from_settings() -> None:
     assert make_tunnel("none").url is None and type(make_tunnel("none")) is TunnelProvider
     assert isinstance(make_tunnel("command", command="x {port}"), CommandTunnel)
     assert isinstance(make_tunnel("url", public_url="https://hooks.example.com"), PublicUrlTunnel)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a URL"):
         make_tunnel("url", public_url="not a url")
 
 
