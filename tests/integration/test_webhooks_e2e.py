@@ -27,7 +27,7 @@ FAKE_TUNNEL = f"{sys.executable} -m tests.relay.fake_tunnel tunnel --url http://
 
 @contextlib.contextmanager
 def connected_engine(
-    tmp_path: Path, config: SandboxConfig, *, poll: float = 60.0
+    tmp_path: Path, config: SandboxConfig, *, poll: float = 60.0, slow: float | None = None
 ) -> Iterator[tuple[SandboxInfo, SyncEngine, Paths]]:
     """A sandbox server, a data folder connected to it, and a running engine with webhooks."""
     os.environ["PYTHONPATH"] = str(ROOT)
@@ -39,7 +39,7 @@ def connected_engine(
             api_base=info.api_base,
             auth_base=info.auth_base,
             poll_interval_seconds=poll,
-            slow_poll_interval_seconds=poll,
+            slow_poll_interval_seconds=slow or poll,
         )
         save_settings(paths, settings)
 
@@ -173,3 +173,20 @@ def test_two_thousand_orders_arrive_exactly_despite_dropped_and_duplicated_pushe
             f"2000 orders: {dropped} pushes dropped, {duplicated} duplicated, "
             f"{inbox_rows} stored once ({repeats} repeats ignored); SQLite equals the sandbox"
         )
+
+
+def test_polling_slows_while_pushes_verifiably_arrive_and_speeds_up_when_not(
+    tmp_path: Path,
+) -> None:
+    config = SandboxConfig(seed=33, orders=5)
+    with connected_engine(tmp_path, config, poll=1.0, slow=30.0) as (_info, engine, _paths):
+        # subscribed, and the probe sent through the tunnel came back: slow polling
+        wait_until(lambda: engine.status.webhooks.healthy)
+        engine.sync_now().result(10)
+        wait_until(lambda: engine.status.poll_interval == 30.0)
+        service = engine._webhooks
+        service.tunnel.min_backoff = 10.0  # stays down long enough to look at
+        os.kill(service.tunnel.pid, signal.SIGKILL)
+        wait_until(lambda: not engine.status.webhooks.healthy)
+        engine.sync_now().result(10)
+        assert engine.status.poll_interval == 1.0
