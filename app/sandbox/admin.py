@@ -7,8 +7,20 @@ POST /sandbox/clock.
 Extra endpoints:
 - GET  /sandbox/clock        {"now", "offset"}
 - GET  /sandbox/info         {"app_key", "service_id", "shops": [{"id", "name", "cipher", ...}]}
-- POST /sandbox/orders/{id}/buyer_cancel_request
-                             a buyer asks to cancel (CANCELLATION_STATUS_CHANGE, pending)
+- POST /sandbox/orders/{id}/buyer_cancel_request   {"cancel_reason"?}
+                             a buyer asks to cancel (CANCELLATION_STATUS_CHANGE, pending);
+                             answers {"order", "cancel_id"}; unanswered, the system accepts it
+                             at the deadline
+- GET  /sandbox/packages     {"packages": [package objects exactly as Get Package Detail
+                             returns them]}
+- POST /sandbox/packages/{id}/collect
+                             the carrier picks a shipped package up (IN_TRANSIT once it has
+                             all of the order's packages)
+- POST /sandbox/packages/{id}/deliver
+                             the carrier delivers it (DELIVERED once all have arrived)
+- GET  /sandbox/cancellations
+                             {"cancellations": [records exactly as Search Cancellations
+                             returns them]}
 - POST /sandbox/orders/{id}/address   {"address_line1"}
                              the buyer edits the address (RECIPIENT_ADDRESS_UPDATE)
 - POST /sandbox/products/{id}         {"title"?, "status"?}
@@ -28,8 +40,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from app.sandbox import transitions
+from app.sandbox import cancellations, packages, shipping, transitions
 from app.sandbox.api_products import PRODUCT_STATUSES
+from app.sandbox.model import Package, Shop
 from app.sandbox.orders import ORDER_TYPES, OrderOptions
 from app.sandbox.state import StockError
 from app.sandbox.transitions import TransitionError
@@ -187,12 +200,68 @@ async def order_status(request: Request) -> dict[str, Any]:
 
 async def buyer_cancel_request(request: Request) -> dict[str, Any]:
     sandbox = _sandbox(request)
+    body = await _json(request)
     shop, order, meta = _order(sandbox, request.path_params["order_id"])
+    reason = body.get("cancel_reason")
+    if reason is not None and not isinstance(reason, str):
+        raise AdminError(400, "cancel_reason must be a buyer's reason name")
     try:
-        transitions.request_cancellation(sandbox.state, shop, order, meta, sandbox.clock.now())
+        transitions.request_cancellation(
+            sandbox.state, shop, order, meta, sandbox.clock.now(), reason
+        )
     except TransitionError as error:
         raise AdminError(409, str(error)) from None
-    return {"order": order}
+    return {"order": order, "cancel_id": meta.cancel_id}
+
+
+async def list_packages(request: Request) -> dict[str, Any]:
+    sandbox = _sandbox(request)
+    return {
+        "packages": [
+            packages.to_detail_api(shop, package)
+            for shop in sandbox.state.shops.values()
+            for package in shop.packages.values()
+        ]
+    }
+
+
+def _shipped_package(sandbox: Sandbox, package_id: str, allowed: set[str]) -> tuple[Shop, Package]:
+    found = sandbox.state.find_package(package_id)
+    if found is None:
+        raise AdminError(404, f"no package {package_id}")
+    if found[1].status not in allowed:
+        raise AdminError(
+            409,
+            f"package {package_id} is {found[1].status}; expected {' or '.join(sorted(allowed))}",
+        )
+    return found
+
+
+async def collect_package(request: Request) -> dict[str, Any]:
+    sandbox = _sandbox(request)
+    shop, package = _shipped_package(sandbox, request.path_params["package_id"], {"PROCESSING"})
+    shipping.collect(sandbox.state, shop, package, sandbox.clock.now())
+    return {"package": packages.to_detail_api(shop, package)}
+
+
+async def deliver_package(request: Request) -> dict[str, Any]:
+    sandbox = _sandbox(request)
+    shop, package = _shipped_package(
+        sandbox, request.path_params["package_id"], {"PROCESSING", "FULFILLING"}
+    )
+    shipping.deliver(sandbox.state, shop, package, sandbox.clock.now())
+    return {"package": packages.to_detail_api(shop, package)}
+
+
+async def list_cancellations(request: Request) -> dict[str, Any]:
+    sandbox = _sandbox(request)
+    return {
+        "cancellations": [
+            cancellations.to_api(shop, entry)
+            for shop in sandbox.state.shops.values()
+            for entry in shop.cancellations.values()
+        ]
+    }
 
 
 async def order_address(request: Request) -> dict[str, Any]:
@@ -347,6 +416,10 @@ ADMIN_ROUTES = [
         methods=["POST"],
     ),
     Route("/sandbox/orders/{order_id}/address", handled(order_address), methods=["POST"]),
+    Route("/sandbox/packages", handled(list_packages), methods=["GET"]),
+    Route("/sandbox/packages/{package_id}/collect", handled(collect_package), methods=["POST"]),
+    Route("/sandbox/packages/{package_id}/deliver", handled(deliver_package), methods=["POST"]),
+    Route("/sandbox/cancellations", handled(list_cancellations), methods=["GET"]),
     Route("/sandbox/products/{product_id}", handled(edit_product), methods=["POST"]),
     Route("/sandbox/inventory", handled(inventory), methods=["GET"]),
     Route("/sandbox/calls", handled(calls), methods=["GET"]),

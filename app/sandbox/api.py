@@ -9,7 +9,14 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from app.sandbox import api_orders, api_products, api_shop
+from app.sandbox import (
+    api_cancellations,
+    api_fulfillment,
+    api_logistics,
+    api_orders,
+    api_products,
+    api_shop,
+)
 from app.sandbox import errors as e
 from app.sandbox.errors import ApiError, envelope, error_response
 from app.sandbox.validation import Route, Router, validate
@@ -17,8 +24,9 @@ from app.sandbox.validation import Route, Router, validate
 if TYPE_CHECKING:
     from app.sandbox.core import Sandbox
 
-# Methods, paths and scopes from spec-json (`method`, `interface_path`, `scope_list`); the
-# Get Order Detail and Search Products specs are the newer 202507 / 202502 pages, served too.
+# Methods, paths and scopes from spec-json (`method`, `interface_path`, `scope_list`, where
+# several scopes mean any of them); the Get Order Detail and Search Products specs are the
+# newer 202507 / 202502 pages, served too.
 ROUTES = [
     Route(
         "GET",
@@ -64,6 +72,91 @@ ROUTES = [
         "seller.product.write",
     ),
     Route("GET", "/logistics/202309/warehouses", api_shop.warehouses, "seller.logistics"),
+    Route(
+        "GET",
+        "/logistics/202309/warehouses/{warehouse_id}/delivery_options",
+        api_logistics.delivery_options,
+        "seller.logistics",
+    ),
+    Route(
+        "GET",
+        "/logistics/202309/delivery_options/{delivery_option_id}/shipping_providers",
+        api_logistics.shipping_providers,
+        "seller.fulfillment.basic",
+        any_of=("seller.logistics",),
+    ),
+    Route(
+        "POST",
+        "/fulfillment/202309/orders/{order_id}/packages",
+        api_fulfillment.mark_as_shipped,
+        "seller.fulfillment.basic",
+    ),
+    Route(
+        "POST",
+        "/fulfillment/202309/packages/{package_id}/ship",
+        api_fulfillment.ship_package,
+        "seller.fulfillment.basic",
+    ),
+    Route(
+        "POST",
+        "/fulfillment/202309/packages/ship",
+        api_fulfillment.batch_ship,
+        "seller.fulfillment.basic",
+    ),
+    Route(
+        "POST",
+        "/fulfillment/202309/orders/{order_id}/shipping_info/update",
+        api_fulfillment.update_order_shipping,
+        "seller.logistics",
+    ),
+    Route(
+        "POST",
+        "/fulfillment/202309/packages/{package_id}/shipping_info/update",
+        api_fulfillment.update_package_shipping,
+        "seller.fulfillment.basic",
+    ),
+    Route(
+        "GET",
+        "/fulfillment/202309/packages/{package_id}",
+        api_fulfillment.package_detail,
+        "seller.fulfillment.basic",
+    ),
+    Route(
+        "POST",
+        "/fulfillment/202309/packages/search",
+        api_fulfillment.search_packages,
+        "seller.fulfillment.basic",
+    ),
+    Route(
+        "GET",
+        "/fulfillment/202309/orders/{order_id}/tracking",
+        api_fulfillment.tracking,
+        "seller.logistics",
+    ),
+    Route(
+        "POST",
+        "/return_refund/202309/cancellations/search",
+        api_cancellations.search_cancellations,
+        "seller.return_refund.basic",
+    ),
+    Route(
+        "POST",
+        "/return_refund/202309/cancellations/{cancel_id}/approve",
+        api_cancellations.approve,
+        "seller.return_refund.basic",
+    ),
+    Route(
+        "POST",
+        "/return_refund/202309/cancellations/{cancel_id}/reject",
+        api_cancellations.reject,
+        "seller.return_refund.basic",
+    ),
+    Route(
+        "POST",
+        "/return_refund/202309/cancellations",
+        api_cancellations.cancel_order,
+        "seller.return_refund.basic",
+    ),
     Route("GET", "/event/202309/webhooks", api_shop.get_webhooks, "seller.authorization.info"),
     Route("PUT", "/event/202309/webhooks", api_shop.put_webhook, "seller.authorization.info"),
     Route("DELETE", "/event/202309/webhooks", api_shop.delete_webhook, "seller.authorization.info"),

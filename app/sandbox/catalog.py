@@ -22,11 +22,6 @@ SHOP_NAMES = [
     "Golden Hour Goods",
     "Fern & Fable",
 ]
-PROVIDERS = [
-    ("USPS", "6617675021119438849"),
-    ("UPS", "6617675021119438850"),
-    ("FedEx", "6617675021119438851"),
-]
 CITIES = [
     ("Los Angeles", "California", "CA", "900", Decimal("0.095")),
     ("Austin", "Texas", "TX", "787", Decimal("0.0825")),

@@ -81,6 +81,104 @@ INVALID_VERSION = (36009014, "The version name is invalid, please check and retr
 REFRESH_TOKEN_EXPIRED = (36004001, "rt has expired")
 AUTH_RECORD_NOT_FOUND = (36004005, "can not find related auth record")
 
+# --- fulfilment and logistics specs (messages as listed, trailing spaces trimmed) ------------
+INVALID_PARAMS = (
+    21001001,
+    "Invalid parameters. Please ensure you are passing the correct request parameter(s).",
+)
+# No fulfilment spec lists a code for an unknown order; this is the order-ownership code of Get
+# Order Detail (FACTS.md 4.2), which names orders and packages alike.
+ORDER_NOT_IN_SHOP = (21008111, "The order or package does not belong to the current seller.")
+PACKAGE_NOT_IN_SHOP = (21011028, "The package does not belong to the current shop.")
+PERMISSION_DENIED = (10006402, "permission denied")  # get-package-detail's only own code
+FULFILLED_BY_PLATFORM = (21008025, "Seller cannot operate orders which are fulfilled by platform")
+ACTION_NOT_ALLOWED = (21011003, "fulfill_unit action not allowed")
+NOT_SELLER_SHIPPING = (
+    21011004,
+    "This API cannot be used to update package shipping information for packages that are not "
+    "shipped by sellers.",
+)
+AFTER_SALE_PENDING = (
+    21011007,
+    "Package item has after-sale request, please process the after-sale request first.",
+)
+ORDERS_SHIPPED = (21011020, "These orders are already shipped.")
+ITEMS_SHIPPED = (21008099, "Package has been shipped. Please not ship the package again.")
+PACKAGE_SHIPPED = (21011040, "Package has already been shipped.")
+ORDER_CANCELLED = (21011041, "Cannot complete the operation when order is cancelled.")
+# Update Package Shipping Info lists the same message under 21011042 instead.
+PACKAGE_ORDER_CANCELLED = (21011042, "Cannot complete the operation when order is cancelled.")
+INVALID_TRACKING = (
+    21011022,
+    "Invalid tracking number or provider ID. Please double check and try again.",
+)
+DUPLICATE_TRACKING = (21011025, "Duplicate tracking number.")
+SAME_SKU_SPLIT = (21011036, "split same sku in Multi Package not allow.")
+ALREADY_DELIVERED = (
+    21011030,
+    "Package has already been delivered. If you would still like to update the tracking "
+    "number, please contact the platform for assistance.",
+)
+NOT_SHIPPED = (21011043, "The package has not been shipped yet.")
+UPDATE_NOT_ALLOWED = (
+    21011049,
+    "Due to platform rule limitations, you are unable to update the tracking number.",
+)
+UPDATE_WINDOW_OVER = (
+    21011050,
+    "The tracking number can only be updated within a certain number of hours.",
+)
+OUTSIDE_PICKUP_SLOT = (
+    21011053,
+    "Fail to ship package because the shipment time is outside of the pick-up time slot.",
+)
+NO_DELIVERY_OPTION = (21008116, "No Subscription without specified delivery option.")
+DELIVERED_BY_TIKTOK = (
+    21008117,
+    "The delivery of the specified delivery_option_id is fulfilled by TikTok. No shipping "
+    "provider will be returned.",
+)
+
+# --- return and refund specs --------------------------------------------------------------------
+RR_INVALID_PARAMS = (
+    25001001,
+    "An invalid request parameter was passed. Please check that you have the correct parameter "
+    "type(s) and format.",
+)
+RR_IN_PROCESS = (
+    25001011,
+    "A return request is already in process, or the order has already been cancelled.",
+)
+RR_UNKNOWN_REASON = (
+    25001014,
+    "Unknown return reason. Please ensure you are passing a valid return reason.",
+)
+RR_NOT_SELLER_REASON = (
+    25001015,
+    "The provided return reason cannot be used by the seller. Please select a valid return "
+    "reason and try again.",
+)
+RR_REASON_STATUS = (25001021, "Reason not match order status")
+RR_REASON_TYPE = (25001057, "reverse reason not match reason type")
+RR_SHIPPED = (
+    25001045,
+    "The order has already been shipped and we are unable to cancel shipment with the courier.",
+)
+RR_FINAL = (25001051, "Not allowed to return or cancel since order is completed or cancelled")
+RR_NO_ITEM_LEVEL = (25005010, "Unable to cancel individual line items within this request.")
+RR_TOO_MANY_ITEMS = (
+    25005011,
+    "The requested line item(s) for return or refund exceeds the allowable limit.",
+)
+RR_CANNOT_REJECT = (25011011, "reverse status cannot reject application")
+RR_CANNOT_APPROVE = (25011012, "reverse status cannot approve application")
+RR_WRONG_TYPE = (25020004, "decision not match reverse type")
+# Listed by every cancellation endpoint; also the answer for a cancel_id or order_id the shop
+# does not have (no "not found" code is listed for cancellations).
+RR_NO_PERMISSION = (25020005, "No permission to process this order")
+RR_CLOSED = (25020009, "reverse already cancelled")
+RR_APPROVED = (25020010, "Aftersales has been approved and cannot be rejected.")
+
 #: HTTP statuses that differ from 200 (FACTS.md 2, 8.1; common-errors.md).
 HTTP_STATUS: dict[int, int] = {36009009: 404, 36009010: 405, 106001: 401, 36009002: 429}
 

@@ -7,15 +7,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from app.sandbox.catalog import (
-    PROVIDERS,
-    SHOP_NAMES,
-    build_buyers,
-    build_products,
-    build_warehouses,
-)
+from app.sandbox.catalog import SHOP_NAMES, build_buyers, build_products, build_warehouses
 from app.sandbox.config import SandboxConfig
 from app.sandbox.ids import random_text, upper_code
+from app.sandbox.logistics import LABEL_CARRIERS
 from app.sandbox.model import Product, Shop, Sku
 from app.sandbox.orders import OrderOptions
 from app.sandbox.state import World
@@ -73,7 +68,7 @@ class Spec:
 
 def populate(world: World, config: SandboxConfig, now: int) -> None:
     rng = random.Random(f"{config.seed}:shop")
-    world.shipping_providers = list(PROVIDERS)
+    world.shipping_providers = list(LABEL_CARRIERS)
     names = rng.sample(SHOP_NAMES, k=min(config.shops, len(SHOP_NAMES)))
     world.seller.open_id = random_text(rng, 43)
     world.seller.name = names[0]
@@ -127,6 +122,9 @@ def _coverage() -> list[Spec]:
         Spec("CANCELLED", cancel_from="UNPAID"),
         Spec("CANCELLED", cancel_from="ON_HOLD"),
         Spec("CANCELLED", cancel_from="IN_TRANSIT"),
+        Spec("AWAITING_SHIPMENT", o(shipping_type="SELLER"), units=2),
+        Spec("AWAITING_SHIPMENT", o(shipping_type="SELLER"), units=2, buyer_request=True),
+        Spec("AWAITING_SHIPMENT", units=3, buyer_request=True),
     ]
 
 
@@ -203,6 +201,9 @@ def _schedule(
         )
         return create, [("ON_HOLD", create + min(offsets[0], (now - create) // 2))]
     max_age = MAX_AGE.get(spec.target, history)
+    if spec.buyer_request:
+        # Requested within the last day or so: the seller's 48 hours to answer still run.
+        max_age = total + DAY
     if spec.target == "DELIVERED":
         max_age = total + 5 * DAY
     low, high = now - max(max_age, total + 120), now - total - 60
@@ -271,7 +272,7 @@ def _orders(world: World, shop: Shop, rng: random.Random, config: SandboxConfig,
         placed.append(order)
     for group in groups.values():
         if len(group) == 2 and group[0]["packages"] and group[1]["packages"]:
-            _combine(group[0], group[1])
+            _combine(shop, group[0], group[1])
     world.last_order_id = max([world.last_order_id, *(int(i) for i in order_ids)])
     for _, sku in sellable:
         for stock in sku.stock.values():
@@ -300,10 +301,15 @@ def _lines(
     return lines
 
 
-def _combine(first: dict[str, Any], second: dict[str, Any]) -> None:
+def _combine(shop: Shop, first: dict[str, Any], second: dict[str, Any]) -> None:
     """Two orders of one buyer shipped in one parcel: the second joins the first's package."""
-    package = first["packages"][0]["id"]
-    source = next(i for i in first["line_items"] if i.get("package_id") == package)
+    package = shop.packages[first["packages"][0]["id"]]
+    source = next(i for i in first["line_items"] if i.get("package_id") == package.id)
+    for ref in second["packages"]:
+        dropped = shop.packages.pop(ref["id"])
+        package.line_item_ids.extend(dropped.line_item_ids)
+    package.order_ids.append(second["id"])
+    package.tag = "COMBINE"
     for item in second["line_items"]:
         for key in (
             "package_id",
@@ -312,7 +318,7 @@ def _combine(first: dict[str, Any], second: dict[str, Any]) -> None:
             "shipping_provider_name",
         ):
             item[key] = source[key]
-    second["packages"] = [{"id": package}]
+    second["packages"] = [{"id": package.id}]
     for key in ("tracking_number", "shipping_provider", "shipping_provider_id"):
         second[key] = first[key]
     first["split_or_combine_tag"] = second["split_or_combine_tag"] = "COMBINED"

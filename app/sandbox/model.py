@@ -194,6 +194,10 @@ class Shop:
     orders: dict[str, dict[str, Any]] = field(default_factory=dict)
     order_meta: dict[str, OrderMeta] = field(default_factory=dict)
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
+    packages: dict[str, Package] = field(default_factory=dict)
+    cancellations: dict[str, Cancellation] = field(default_factory=dict)
+    #: Approve/Reject Cancellation `idempotency_key` -> (action, cancel_id) it already did.
+    idempotency: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def to_authorized_api(self) -> dict[str, Any]:
         return {
@@ -228,7 +232,53 @@ class OrderMeta:
     units: list[Unit]
     address: dict[str, Any]
     auto_at: int | None = None  # when ON_HOLD turns into AWAITING_SHIPMENT by itself
-    cancel_id: str | None = None
+    cancel_id: str | None = None  # the order's latest cancellation record
+    sla_before_request: int | None = None  # cancel_order_sla_time before a buyer's request
+
+
+@dataclass
+class Package:
+    """A parcel of line items: opened when the order awaits shipment, then shipped, collected
+    and delivered (`status`: TO_FULFILL, PROCESSING, FULFILLING, COMPLETED, CANCELLED)."""
+
+    id: str
+    shop_id: str
+    order_ids: list[str]
+    line_item_ids: list[str]
+    create_time: int
+    update_time: int
+    shipping_type: str
+    delivery_option_id: str
+    delivery_option_name: str
+    status: str = "TO_FULFILL"
+    tag: str = "DEFAULT"  # split_and_combine_tag: DEFAULT | SPLIT | COMBINE
+    tracking_number: str = ""
+    provider_id: str = ""
+    provider_name: str = ""
+    handover_method: str | None = None
+    pickup_slot: tuple[int, int] | None = None
+    shipped_at: int | None = None
+    events: list[tuple[int, str]] = field(default_factory=list)  # carrier scans: (time, text)
+
+
+@dataclass
+class Cancellation:
+    """One cancellation record as Search Cancellations lists it."""
+
+    id: str
+    shop_id: str
+    order_id: str
+    cancel_type: str  # CANCEL (seller or system) | BUYER_CANCEL
+    role: str  # who initiated: BUYER | SELLER | SYSTEM
+    status: str
+    reason: str
+    create_time: int
+    update_time: int
+    line_item_ids: list[str]
+    refund: dict[str, str]
+    lines: list[dict[str, Any]]
+    deadline: int | None = None  # the seller must answer a buyer's request by then
+    reject_reason: str | None = None
 
 
 @dataclass

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from app.sandbox.ids import IdFactory
+from app.sandbox.logistics import option_for
 from app.sandbox.model import Product, Shop, Sku, money
 
 ZERO = Decimal("0")
@@ -181,6 +182,7 @@ def build_order(
     masked = (
         options.shipping_type == "TIKTOK" or options.fulfillment_type == "FULFILLMENT_BY_TIKTOK"
     )
+    option = option_for(options.shipping_type)  # providers come from it (get-shipping-providers)
 
     order: dict[str, Any] = {
         "id": order_id,
@@ -196,8 +198,8 @@ def build_order(
         "shipping_type": options.shipping_type,
         "delivery_type": options.delivery_type,
         "warehouse_id": shop.default_warehouse.id,
-        "delivery_option_id": "7091146663229654785",
-        "delivery_option_name": "Standard Shipping",
+        "delivery_option_id": option.id,
+        "delivery_option_name": option.name,
         "payment_method_name": "Cash on delivery"
         if options.is_cod
         else rng.choice(["Credit/debit card", "PayPal", "Apple Pay", "Google Pay"]),

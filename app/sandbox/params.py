@@ -69,3 +69,20 @@ def body_str_list(body: dict[str, Any], name: str, fail: Fail) -> list[str] | No
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise fail(f"{name} must be a list of strings")
     return value
+
+
+TIME_BOUNDS = ("create_time_ge", "create_time_lt", "update_time_ge", "update_time_lt")
+
+
+def body_time_bounds(body: dict[str, Any], fail: Fail) -> dict[str, int | None]:
+    """The `create_time_ge/lt` and `update_time_ge/lt` filters of the search APIs."""
+    return {name: body_int(body, name, fail) for name in TIME_BOUNDS}
+
+
+def in_bounds(bounds: dict[str, int | None], create_time: int, update_time: int) -> bool:
+    """Whether the times fall in the filters: `_ge` inclusive, `_lt` exclusive."""
+    for name, at in (("create_time", create_time), ("update_time", update_time)):
+        ge, lt = bounds[f"{name}_ge"], bounds[f"{name}_lt"]
+        if (ge is not None and at < ge) or (lt is not None and at >= lt):
+            return False
+    return True

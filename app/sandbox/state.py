@@ -18,6 +18,7 @@ from app.sandbox.model import (
     AuthCode,
     Grant,
     OrderMeta,
+    Package,
     Product,
     RefreshToken,
     Shop,
@@ -75,6 +76,7 @@ class World:
         self.seller = Seller(open_id="", name="", region="US")
         self.shipping_providers: list[tuple[str, str]] = []
         self.pending_auto: dict[str, str] = {}  # order id -> shop id, while ON_HOLD
+        self.pending_cancels: dict[str, str] = {}  # cancel id -> shop id, while PENDING
         self.grants: dict[str, Grant] = {}
         self.access_tokens: dict[str, AccessToken] = {}
         self.refresh_tokens: dict[str, RefreshToken] = {}
@@ -109,6 +111,30 @@ class World:
     def stock_of(self, sku_id: str, warehouse_id: str) -> Stock:
         return self.sku_index[sku_id][2].stock[warehouse_id]
 
+    def release(self, meta: OrderMeta, line_item_ids: set[str] | None = None) -> None:
+        """Units handed to the carrier: no longer committed, and not sellable either."""
+        for unit in self._held(meta, line_item_ids):
+            self.stock_of(unit.sku_id, unit.warehouse_id).committed -= 1
+
+    def give_back(self, meta: OrderMeta, line_item_ids: set[str] | None = None) -> None:
+        """Cancelled units that never left: sellable again."""
+        for unit in self._held(meta, line_item_ids):
+            stock = self.stock_of(unit.sku_id, unit.warehouse_id)
+            stock.committed -= 1
+            stock.available += 1
+
+    @staticmethod
+    def _held(meta: OrderMeta, line_item_ids: set[str] | None) -> list[Unit]:
+        """The order's held units (only those of `line_item_ids` when given), now let go."""
+        units = [
+            u
+            for u in meta.units
+            if u.held and (line_item_ids is None or u.line_item_id in line_item_ids)
+        ]
+        for unit in units:
+            unit.held = False
+        return units
+
     def next_order_id(self) -> str:
         """Order ids grow with time, like TikTok's."""
         self.last_order_id += self.rng.randrange(10**6, 10**8)
@@ -119,6 +145,13 @@ class World:
             order = shop.orders.get(order_id)
             if order is not None:
                 return shop, order, shop.order_meta[order_id]
+        return None
+
+    def find_package(self, package_id: str) -> tuple[Shop, Package] | None:
+        for shop in self.shops.values():
+            package = shop.packages.get(package_id)
+            if package is not None:
+                return shop, package
         return None
 
     def place_order(
@@ -188,8 +221,9 @@ class World:
 
     # --- time -----------------------------------------------------------------------------------
     def tick(self, now: int) -> None:
-        """Apply what TikTok does by itself by `now`: the end of remorse windows (FACTS.md 4.3)
-        and daily notices of authorizations expiring within 30 days."""
+        """Apply what TikTok does by itself by `now`: the end of remorse windows (FACTS.md 4.3),
+        buyers' cancellation requests left unanswered past their deadline, and daily notices of
+        authorizations expiring within 30 days."""
         due: list[tuple[int, str, str]] = []
         for order_id, shop_id in self.pending_auto.items():
             meta = self.shops[shop_id].order_meta[order_id]
@@ -197,6 +231,15 @@ class World:
                 due.append((meta.auto_at, order_id, shop_id))
         for at, order_id, shop_id in sorted(due):
             self.transition(self.shops[shop_id], order_id, "AWAITING_SHIPMENT", at)
+        answers: list[tuple[int, str, str]] = []
+        for cancel_id, shop_id in self.pending_cancels.items():
+            deadline = self.shops[shop_id].cancellations[cancel_id].deadline
+            if deadline is not None and deadline <= now:
+                answers.append((deadline, cancel_id, shop_id))
+        for at, cancel_id, shop_id in sorted(answers):
+            # Unanswered by the deadline: the system accepts the buyer's request.
+            order_id = self.shops[shop_id].cancellations[cancel_id].order_id
+            self.transition(self.shops[shop_id], order_id, "CANCELLED", at)
         for grant in self.grants.values():
             if not grant.active or not grant.refresh_expires_at - EXPIRY_NOTICE_WINDOW <= now:
                 continue

@@ -9,7 +9,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from app.sandbox.model import OrderMeta, Shop
+from app.sandbox import cancellations, logistics, packages, reasons
+from app.sandbox.model import Cancellation, OrderMeta, Shop
+from app.sandbox.packages import Shipment
 
 if TYPE_CHECKING:
     from app.sandbox.state import World
@@ -36,15 +38,10 @@ WEBHOOK_STATUS = {"CANCELLED": "CANCEL"}
 REMORSE_SECONDS = 3600  # the 1-hour remorse window of ON_HOLD (order-api-overview.json)
 DAY = 86400
 
-#: Display texts of cancel-reasons.json (US market), by who cancels.
-CANCEL_REASONS = {
-    ("BUYER", "UNPAID"): "No longer needed",
-    ("BUYER", "PAID"): "Bought by mistake",
-    ("SELLER", "UNPAID"): "Out of stock",
-    ("SELLER", "PAID"): "Out of stock",
-    ("SYSTEM", "UNPAID"): "Buyer payment overdue",
-    ("SYSTEM", "PAID"): "Package lost or damaged in transit",
-}
+#: The seller answers a buyer's cancellation request within 48 hours, or the system accepts it
+#: (11-cancellation-status-change.md: accepted "by the SELLER or SYSTEM"). The docs give no
+#: window; 48 h is the one the request already puts on `cancel_order_sla_time`.
+RESPONSE_WINDOW = 2 * DAY
 DEFAULT_INITIATOR = {
     "UNPAID": "BUYER",
     "ON_HOLD": "BUYER",
@@ -76,7 +73,7 @@ def check(order: dict[str, Any], target: str) -> None:
         )
     if current == "UNPAID" and target == "AWAITING_SHIPMENT" and order["is_on_hold_order"]:
         raise TransitionError(f"order {order['id']} must pass ON_HOLD first (is_on_hold_order)")
-    if target == "PARTIALLY_SHIPPING" and len(order["line_items"]) < 2:
+    if target == "PARTIALLY_SHIPPING" and len(packages.active_items(order)) < 2:
         raise TransitionError(f"order {order['id']} has one item; it cannot ship partially")
 
 
@@ -99,10 +96,18 @@ def apply(
     cancel_reason: str | None = None,
     initiator: str | None = None,
 ) -> None:
-    """Move `order` to `target` at shop time `at`, with its stock and webhook effects."""
+    """Move `order` to `target` at shop time `at`, with its stock, package and webhook effects.
+
+    Reaching PARTIALLY_SHIPPING or AWAITING_COLLECTION ships whatever the seller has not shipped
+    yet with a carrier TikTok picks (the admin API and generated history); the fulfilment APIs
+    ship first and then call this with nothing left to ship.
+    """
     check(order, target)
     current = order["status"]
     at = max(at, order["update_time"])  # update_time never goes backwards
+    request = shop.cancellations.get(meta.cancel_id or "")
+    if request is not None and request.status != cancellations.PENDING:
+        request = None
     if target == "ON_HOLD":
         order["paid_time"] = at
         meta.auto_at = remorse_end(order, at)
@@ -110,52 +115,46 @@ def apply(
         _set_display(order, "AWAITING_SHIPMENT")
     elif target == "AWAITING_SHIPMENT":
         _await_shipment(world, order, meta, at)
+        packages.open_package(world, shop, order, at)
     elif target == "PARTIALLY_SHIPPING":
-        unshipped = [i for i in order["line_items"] if "package_id" not in i]
-        first = unshipped[: math.ceil(len(unshipped) / 2)]
-        package_id = _ship(world, order, first, at)
-        order["split_or_combine_tag"] = "SPLIT"
-        world.emit(
-            shop,
-            "PACKAGE_UPDATE",
-            {
-                "sc_type": "SPLIT",
-                "role_type": "ROLE_SELLER",
-                "package_list": [{"package_id": package_id, "order_id_list": [order["id"]]}],
-                "update_time": at,
-            },
-        )
+        waiting = packages.unshipped(order)
+        if len(waiting) == len(packages.active_items(order)):  # nothing shipped yet
+            first = waiting[: math.ceil(len(waiting) / 2)]
+            packages.ship_items(world, shop, order, first, _label(world, order), at)
     elif target == "AWAITING_COLLECTION":
-        rest = [i for i in order["line_items"] if "package_id" not in i]
+        rest = packages.unshipped(order)
         if rest:
-            _ship(world, order, rest, at)
+            packages.ship_items(world, shop, order, rest, _label(world, order), at)
     elif target == "IN_TRANSIT":
         order["collection_time"] = at
-        _set_display(order, "IN_TRANSIT", "FULFILLING")
-        _release(world, meta)  # handed to the carrier: no longer committed
+        for package in packages.of_order(shop, order):
+            if package.status == "PROCESSING":
+                packages.collect(world, shop, package, at)  # items follow their package
+        world.release(meta)  # handed to the carrier: no longer committed
     elif target == "DELIVERED":
         order["delivery_time"] = at
+        for package in packages.of_order(shop, order):
+            if package.status == "FULFILLING":
+                packages.deliver(shop, package, at)
         _set_display(order, "DELIVERED", "COMPLETED")
     elif target == "COMPLETED":
         _set_display(order, "COMPLETED", "COMPLETED")
-        _release(world, meta)
+        world.release(meta)
     elif target == "CANCELLED":
-        _cancel(world, order, meta, current, at, cancel_reason, initiator)
+        _cancel(world, shop, order, meta, current, at, cancel_reason, initiator, request)
 
-    if order["is_buyer_request_cancel"]:
+    if request is not None and target in {"CANCELLED", "AWAITING_COLLECTION", "PARTIALLY_SHIPPING"}:
         # 11-cancellation-status-change.md: accepted when the order is cancelled, otherwise
-        # closed by the system once the order moves on.
-        status = (
-            "CANCELLATION_REQUEST_SUCCESS"
-            if target == "CANCELLED"
-            else "CANCELLATION_REQUEST_CANCELLED"
-        )
-        if target == "CANCELLED" or target in {"AWAITING_COLLECTION", "PARTIALLY_SHIPPING"}:
-            order["is_buyer_request_cancel"] = False
-            _cancellation_webhook(world, shop, order, meta, status, at)
+        # closed by the system once the seller has shipped.
+        order["is_buyer_request_cancel"] = False
+        status = cancellations.SUCCESS if target == "CANCELLED" else cancellations.CLOSED
+        cancellations.settle(world, shop, request, status, at)
 
     order["status"] = target
     order["update_time"] = at
+    if target == "CANCELLED":
+        for package in packages.of_order(shop, order):
+            packages.cancel(shop, package, at)
     world.order_changed(shop, order)
     world.emit(
         shop,
@@ -169,8 +168,19 @@ def apply(
     )
 
 
+def touch(world: World, shop: Shop, order: dict[str, Any], at: int) -> None:
+    """Record a change that leaves the status as it is (an extra package, a fixed tracking)."""
+    order["update_time"] = max(order["update_time"], at)
+    world.order_changed(shop, order)
+
+
 def request_cancellation(
-    world: World, shop: Shop, order: dict[str, Any], meta: OrderMeta, at: int
+    world: World,
+    shop: Shop,
+    order: dict[str, Any],
+    meta: OrderMeta,
+    at: int,
+    reason: str | None = None,
 ) -> None:
     """A buyer asks to cancel after the remorse window; the seller must answer (FACTS.md 4.3)."""
     if order["status"] != "AWAITING_SHIPMENT":
@@ -180,16 +190,89 @@ def request_cancellation(
         )
     if order["is_buyer_request_cancel"]:
         raise TransitionError(f"order {order['id']} already has a pending cancellation request")
+    allowed = reasons.buyer_reasons(order["status"])
+    reason = reason or reasons.default_reason("BUYER", order["status"])
+    if reason not in allowed:
+        raise TransitionError(
+            f"a buyer cancels an {order['status']} order with one of {', '.join(allowed)}"
+        )
     at = max(at, order["update_time"])
+    meta.sla_before_request = order.get("cancel_order_sla_time")
+    deadline = min(order.get("cancel_order_sla_time", at + RESPONSE_WINDOW), at + RESPONSE_WINDOW)
     order["is_buyer_request_cancel"] = True
     order["request_cancel_time"] = at
-    order["cancel_order_sla_time"] = min(
-        order.get("cancel_order_sla_time", at + 2 * DAY), at + 2 * DAY
-    )
-    meta.cancel_id = world.ids.new()
+    order["cancel_order_sla_time"] = deadline
     order["update_time"] = at
     world.order_changed(shop, order)
-    _cancellation_webhook(world, shop, order, meta, "CANCELLATION_REQUEST_PENDING", at)
+    entry = cancellations.record(
+        world,
+        shop,
+        order,
+        packages.active_items(order),
+        cancel_type="BUYER_CANCEL",
+        role="BUYER",
+        status=cancellations.PENDING,
+        reason=reason,
+        at=at,
+        whole=True,
+        deadline=deadline,
+    )
+    meta.cancel_id = entry.id
+
+
+def reject_cancellation(
+    world: World,
+    shop: Shop,
+    order: dict[str, Any],
+    meta: OrderMeta,
+    entry: Cancellation,
+    at: int,
+    reason: str,
+) -> None:
+    """The seller refuses the buyer's request: the order goes on, the request is closed."""
+    at = max(at, order["update_time"])
+    entry.reject_reason = reason
+    order["is_buyer_request_cancel"] = False
+    if meta.sla_before_request is not None:
+        order["cancel_order_sla_time"] = meta.sla_before_request
+    order["update_time"] = at
+    world.order_changed(shop, order)
+    cancellations.settle(world, shop, entry, cancellations.CLOSED, at)
+
+
+def cancel_items(
+    world: World,
+    shop: Shop,
+    order: dict[str, Any],
+    meta: OrderMeta,
+    items: list[dict[str, Any]],
+    reason: str,
+    at: int,
+) -> None:
+    """The seller cancels some unshipped items; the order keeps its status (cancel-order spec:
+    item-level partial cancellation, US and UK)."""
+    at = max(at, order["update_time"])
+    text = reasons.text_of(reason)
+    ids = {i["id"] for i in items}
+    for item in items:
+        item.update(display_status="CANCELLED", cancel_reason=text, cancel_user="SELLER")
+    world.give_back(meta, ids)
+    packages.drop_items(shop, order, ids, at)
+    order["update_time"] = at
+    world.order_changed(shop, order)
+    entry = cancellations.record(
+        world,
+        shop,
+        order,
+        items,
+        cancel_type="CANCEL",
+        role="SELLER",
+        status=cancellations.SUCCESS,
+        reason=reason,
+        at=at,
+        whole=False,
+    )
+    meta.cancel_id = entry.id
 
 
 def update_address(
@@ -207,22 +290,6 @@ def update_address(
     order["update_time"] = at
     world.order_changed(shop, order)
     world.emit(shop, "RECIPIENT_ADDRESS_UPDATE", {"order_id": order["id"], "update_time": at})
-
-
-def _cancellation_webhook(
-    world: World, shop: Shop, order: dict[str, Any], meta: OrderMeta, status: str, at: int
-) -> None:
-    world.emit(
-        shop,
-        "CANCELLATION_STATUS_CHANGE",
-        {
-            "order_id": order["id"],
-            "cancellations_role": "BUYER",
-            "cancel_status": status,
-            "cancel_id": meta.cancel_id or world.ids.new(),
-            "create_time": order.get("request_cancel_time", at),
-        },
-    )
 
 
 def _await_shipment(world: World, order: dict[str, Any], meta: OrderMeta, at: int) -> None:
@@ -244,52 +311,56 @@ def _await_shipment(world: World, order: dict[str, Any], meta: OrderMeta, at: in
     _set_display(order, "AWAITING_SHIPMENT")
 
 
-def _ship(world: World, order: dict[str, Any], items: list[dict[str, Any]], at: int) -> str:
-    """The seller arranges shipment of `items` in one new package."""
-    package_id = world.ids.new()
-    provider, provider_id = world.rng.choice(world.shipping_providers)
-    tracking = f"9400{world.rng.randrange(10**17, 10**18)}"
-    for item in items:
-        item.update(
-            package_id=package_id,
-            package_status="PROCESSING",
-            display_status="AWAITING_COLLECTION",
-            tracking_number=tracking,
-            shipping_provider_id=provider_id,
-            shipping_provider_name=provider,
-            rts_time=at,
-        )
-    order["packages"].append({"id": package_id})
-    order.update(
-        tracking_number=tracking,
-        shipping_provider=provider,
-        shipping_provider_id=provider_id,
-        rts_time=at,
-    )
-    return package_id
+def _label(world: World, order: dict[str, Any]) -> Shipment:
+    """The carrier and tracking number of a shipment the seller arranged outside the APIs."""
+    choices = logistics.SELLER_CARRIERS if order["shipping_type"] == "SELLER" else None
+    carrier, carrier_id = world.rng.choice(choices or world.shipping_providers)
+    return Shipment(carrier, carrier_id, logistics.tracking_for(world.rng, carrier))
 
 
 def _cancel(
     world: World,
+    shop: Shop,
     order: dict[str, Any],
     meta: OrderMeta,
     current: str,
     at: int,
     reason: str | None,
     initiator: str | None,
+    request: Cancellation | None,
 ) -> None:
-    who = initiator or ("BUYER" if order["is_buyer_request_cancel"] else DEFAULT_INITIATOR[current])
+    who = initiator or ("BUYER" if request is not None else DEFAULT_INITIATOR[current])
     if who not in INITIATORS:
         raise TransitionError(f"cancellation_initiator must be one of {', '.join(INITIATORS)}")
-    text = reason or CANCEL_REASONS[(who, "UNPAID" if current == "UNPAID" else "PAID")]
+    if request is not None and reason is None:
+        reason = request.reason
+    name = reason or reasons.default_reason(who, current)
+    text = reasons.text_of(name)
+    live = packages.active_items(order)
     order.update(cancel_time=at, cancel_reason=text, cancellation_initiator=who)
-    for item in order["line_items"]:
+    for item in live:
         item.update(display_status="CANCELLED", cancel_reason=text, cancel_user=who)
         if "package_id" in item:
             item["package_status"] = "CANCELLED"
     world.pending_auto.pop(order["id"], None)
     meta.auto_at = None
-    _give_back(world, meta)  # units not yet with the carrier become sellable again
+    world.give_back(meta)  # units not yet with the carrier become sellable again
+    if request is None:
+        # Every cancellation leaves a record (search-cancellations); a buyer's own one in the
+        # remorse window is a BUYER_CANCEL the system accepted at once.
+        entry = cancellations.record(
+            world,
+            shop,
+            order,
+            live,
+            cancel_type="BUYER_CANCEL" if who == "BUYER" else "CANCEL",
+            role=who,
+            status=cancellations.SUCCESS,
+            reason=name,
+            at=at,
+            whole=True,
+        )
+        meta.cancel_id = entry.id
 
 
 def _set_display(order: dict[str, Any], display: str, package_status: str | None = None) -> None:
@@ -299,19 +370,3 @@ def _set_display(order: dict[str, Any], display: str, package_status: str | None
         item["display_status"] = display
         if package_status and "package_id" in item:
             item["package_status"] = package_status
-
-
-def _release(world: World, meta: OrderMeta) -> None:
-    for unit in meta.units:
-        if unit.held:
-            world.stock_of(unit.sku_id, unit.warehouse_id).committed -= 1
-            unit.held = False
-
-
-def _give_back(world: World, meta: OrderMeta) -> None:
-    for unit in meta.units:
-        if unit.held:
-            stock = world.stock_of(unit.sku_id, unit.warehouse_id)
-            stock.committed -= 1
-            stock.available += 1
-            unit.held = False

@@ -49,6 +49,8 @@ class Route:
     handler: Handler
     scope: str
     shop_scoped: bool = True
+    #: Further scopes that also open the route (spec-json `scope_list` with several entries).
+    any_of: tuple[str, ...] = ()
     pattern: re.Pattern[str] = field(init=False)
     any_version: re.Pattern[str] = field(init=False)
 
@@ -129,7 +131,7 @@ def validate(
     elif cipher is not None:
         raise ApiError.of(e.UNEXPECTED_SHOP_CIPHER)
 
-    if route.scope not in grant.scopes:
+    if route.scope not in grant.scopes and not any(s in grant.scopes for s in route.any_of):
         raise ApiError.of(e.MISSING_SCOPE)
 
     # rate-limits.md: per app and shop, per API.
