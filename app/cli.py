@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from app import __version__
-from app.commands import connect, orders, status
+from app.commands import connect, orders, status, stock
 from app.commands.common import EXIT_USAGE, exit_code_for
 from app.config import Paths, paths
 from app.logs import setup_logging
@@ -26,6 +26,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Paths], int]] = {
     "import": orders.run_import,
     "sync": orders.run_sync,
     "export": orders.run_export,
+    "stock": stock.run,
     "sandbox": _sandbox,
 }
 
@@ -50,9 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     status_parser.add_argument("--json", action="store_true", help="one JSON object")
     orders.add_import_arguments(sub.add_parser("import", help="import orders of a date range"))
     orders.add_sync_arguments(sub.add_parser("sync", help="keep orders in sync"))
-    export = sub.add_parser("export", help="write orders to a CSV file")
-    export.add_argument("what", choices=["orders"], help="what to export")
+    export = sub.add_parser("export", help="write orders or stock to a CSV file")
+    export.add_argument("what", choices=["orders", "stock"], help="what to export")
     export.add_argument("--out", required=True, help="the CSV file to write")
+    stock.add_arguments(sub.add_parser("stock", help="set, import and push stock counts"))
     add_sandbox_arguments(
         sub.add_parser("sandbox", help="serve a local TikTok Shop for tests and demos")
     )

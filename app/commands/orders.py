@@ -232,10 +232,12 @@ def _sync_forever(args: argparse.Namespace, p: Paths, secrets: SecretStore) -> i
 
 
 def run_export(args: argparse.Namespace, p: Paths) -> int:
-    """Write orders as CSV (UTF-8, spreadsheet-safe quoting)."""
-    if args.what != "orders":
-        raise UsageError(f"export {args.what} arrives with the stock feature")
+    """Write orders (or stock) as CSV (UTF-8, spreadsheet-safe quoting)."""
     out = Path(args.out)
+    if args.what == "stock":
+        from app.commands.stock import run_export_stock
+
+        return run_export_stock(out, p)
     if not p.database.exists():
         raise UsageError("nothing to export yet: connect and import first")
     db = open_db(p.database, readonly=True)

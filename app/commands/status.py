@@ -7,12 +7,25 @@ import json
 import time
 from typing import Any
 
+import sqlite_utils
+
 from app.commands.common import EXIT_NOT_CONNECTED, EXIT_OK, iso
-from app.config import Paths
+from app.config import Paths, SettingsError, load_settings
 from app.store.activity import fetch_last_run, fetch_last_success, fetch_open_errors
 from app.store.db import open_db
 from app.store.orders import fetch_counts_by_status
+from app.store.outbox import fetch_outbox_counts
 from app.store.shops import fetch_current_shop
+from app.store.stock_levels import StockDefaults, fetch_stock_counts
+from app.sync.stock import stock_defaults
+
+
+def _defaults(p: Paths) -> StockDefaults:
+    """The settings' stock defaults; a damaged settings file must not hide the status."""
+    try:
+        return stock_defaults(load_settings(p))
+    except SettingsError:
+        return StockDefaults()
 
 
 def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
@@ -27,6 +40,11 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
         "authorization_expires": None,
         "authorization_days_left": None,
         "orders": {"total": 0, "by_status": {}},
+        "skus": 0,
+        "oversold": 0,
+        "low_stock": 0,
+        "at_risk": 0,
+        "outbox": {"pending": 0, "failed": 0},
         "errors": 0,
         "last_sync": None,
         "last_run": None,
@@ -42,6 +60,8 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
         last_poll = fetch_last_success(db, "poll")
         last_import = fetch_last_success(db, "import")
         last_run = fetch_last_run(db)
+        stock = fetch_stock_counts(db, _defaults(p)) if _has_stock(db) else {}
+        queue = fetch_outbox_counts(db) if _has_stock(db) else {}
     finally:
         db.close()
     last_sync = max((t for t in (last_poll, last_import) if t is not None), default=None)
@@ -58,6 +78,14 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
             }
             for e in errors[:20]
         ],
+        skus=stock.get("skus", 0),
+        oversold=stock.get("oversold", 0),
+        low_stock=stock.get("low_stock", 0),
+        at_risk=stock.get("at_risk", 0),
+        outbox={
+            "pending": queue.get("pending", 0) + queue.get("in_flight", 0),
+            "failed": queue.get("failed", 0),
+        },
         last_sync=iso(last_sync),
         last_run=None
         if last_run is None
@@ -83,6 +111,11 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
             ),
         )
     return status
+
+
+def _has_stock(db: sqlite_utils.Database) -> bool:
+    """False for a file no Shopdesk with stock has written yet (read-only: no migration ran)."""
+    return "stock" in db.table_names()
 
 
 def run(args: argparse.Namespace, p: Paths) -> int:
@@ -112,6 +145,12 @@ def render(status: dict[str, Any]) -> str:
     orders = status["orders"]
     queues = ", ".join(f"{k} {v}" for k, v in sorted(orders["by_status"].items()))
     lines.append(f"Orders:        {orders['total']}" + (f" ({queues})" if queues else ""))
+    lines.append(
+        f"Stock:         {status['skus']} SKUs, {status['oversold']} oversold, "
+        f"{status['at_risk']} at risk, {status['low_stock']} low"
+    )
+    outbox = status["outbox"]
+    lines.append(f"Stock pushes:  {outbox['pending']} pending, {outbox['failed']} failed")
     lines.append(f"Last sync:     {status['last_sync'] or 'never'}")
     lines.append(f"Errors:        {status['errors']}")
     for error in status.get("error_list", [])[:5]:

@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 import sqlite_utils
 
+from app.store.stock import save_order_stock
 from app.tiktok.models import ORDER_FLAGS, Order, OrderRow
 
 ORDER_COLUMNS = (
@@ -243,6 +244,7 @@ def save_orders(
             db.conn.executemany("DELETE FROM line_items WHERE order_id = ?", replaced)
         db.conn.executemany(_INSERT_ORDER, order_rows)
         db.conn.executemany(_INSERT_ITEM, item_rows)
+        save_order_stock(db, [latest[i] for i in result.changed], now=now)
     return result
 
 

@@ -7,6 +7,7 @@ from app.store.migrations import (  # noqa: F401  (registration, in this order)
     m0001_shops,
     m0002_orders,
     m0003_inbox,
+    m0004_catalog_stock,
 )
 from app.store.migrations.registry import MIGRATIONS
 

@@ -37,6 +37,15 @@ class SkuInventory(TikTokModel):
     quantity: int = 0
 
 
+class SalesAttribute(TikTokModel):
+    """One variant attribute of a SKU, e.g. Color: Sage (Get Product only)."""
+
+    id: Id = ""
+    name: str = ""
+    value_id: Id = ""
+    value_name: str = ""
+
+
 class Sku(TikTokModel):
     """One variant of a product, with TikTok's quantity per warehouse."""
 
@@ -44,6 +53,12 @@ class Sku(TikTokModel):
     seller_sku: str = ""
     price: Price | None = None
     inventory: list[SkuInventory] = Field(default_factory=list)
+    sales_attributes: list[SalesAttribute] = Field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The variant's name as buyers see it ("Sage, M"); empty when search left it out."""
+        return ", ".join(a.value_name for a in self.sales_attributes if a.value_name)
 
     @property
     def tiktok_quantity(self) -> int:

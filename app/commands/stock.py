@@ -1,0 +1,254 @@
+"""`shopdesk stock set | import | push` and `shopdesk export stock`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+import sqlite_utils
+
+from app.commands.common import EXIT_OK, EXIT_TIKTOK, EXIT_USAGE, ProgressBar, UsageError
+from app.config import Paths, Settings, load_settings
+from app.secrets import SecretStore
+from app.store.catalog import SkuRef, fetch_sku, fetch_skus_by_code
+from app.store.db import open_db
+from app.store.stock import save_manual_stock
+from app.store.stock_levels import StockRow, fetch_stock_rows
+from app.sync.catalog import sync_catalog
+from app.sync.pusher import PushResult, push_pending
+from app.sync.session import ShopSession, open_session
+from app.sync.stock import StockFileError, plan_stock_file, save_stock_file, stock_defaults
+
+T = TypeVar("T")
+
+EXPORT_STOCK_COLUMNS = (
+    "seller_sku",
+    "sku_id",
+    "product_id",
+    "product_title",
+    "sku_name",
+    "product_status",
+    "on_hand",
+    "committed",
+    "available",
+    "buffer",
+    "low_stock",
+    "tiktok_quantity",
+    "target",
+    "estimate",
+    "pending_push",
+    "warning",
+    "warning_reason",
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """`stock set`, `stock import` and `stock push`."""
+    sub = parser.add_subparsers(dest="stock_command", metavar="ACTION", required=True)
+    set_ = sub.add_parser("set", help="set a SKU's physical count (queues a push)")
+    set_.add_argument("seller_sku", help="the seller SKU (or TikTok's SKU id)")
+    set_.add_argument("on_hand", type=int, help="units on the shelf")
+    set_.add_argument("--buffer", type=int, help="units to keep off TikTok for this SKU")
+    set_.add_argument("--low-stock", type=int, help="warn at or below this many available")
+    imp = sub.add_parser("import", help="set counts from a CSV file (all rows or none)")
+    imp.add_argument("file", help="CSV with seller_sku,on_hand[,buffer,low_stock]")
+    push = sub.add_parser("push", help="send queued stock edits to TikTok Shop now")
+    push.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run(args: argparse.Namespace, p: Paths, secrets: SecretStore | None = None) -> int:
+    """Dispatch `shopdesk stock ACTION`."""
+    settings = load_settings(p)
+    store = secrets or SecretStore()
+    if args.stock_command == "set":
+        return run_set(args, p, settings, store)
+    if args.stock_command == "import":
+        return run_import(args, p, settings, store)
+    return run_push(args, p, settings, store)
+
+
+def _with_session(
+    p: Paths, settings: Settings, secrets: SecretStore, work: Callable[[ShopSession], Awaitable[T]]
+) -> T:
+    async def go() -> T:
+        session = open_session(p, settings, secrets)
+        try:
+            return await work(session)
+        finally:
+            await session.aclose()
+
+    return asyncio.run(go())
+
+
+def _sync_catalogue(p: Paths, settings: Settings, secrets: SecretStore) -> None:
+    """Read products changed since the last sync, so new SKUs can be named."""
+    _with_session(p, settings, secrets, lambda s: sync_catalog(s))
+
+
+def _find(db: sqlite_utils.Database, code: str) -> list[SkuRef]:
+    found = fetch_skus_by_code(db).get(code, [])
+    if not found:
+        ref = fetch_sku(db, code)
+        found = [ref] if ref is not None and not ref.removed else []
+    return found
+
+
+def _describe(row: StockRow) -> str:
+    return (
+        f"{row.seller_sku or row.sku_id}: on hand {row.on_hand}, committed {row.committed}, "
+        f"available {row.available}, buffer {row.buffer}; TikTok should list {row.target} "
+        f"(lists {row.tiktok_quantity})"
+    )
+
+
+def run_set(args: argparse.Namespace, p: Paths, settings: Settings, secrets: SecretStore) -> int:
+    """Set one SKU's count through the ledger and queue its push."""
+    for name in ("on_hand", "buffer", "low_stock"):
+        value = getattr(args, name)
+        if value is not None and value < 0:
+            raise UsageError(f"{name.replace('_', ' ')} cannot be negative")
+    db = open_db(p.ensure().database)
+    try:
+        found = _find(db, args.seller_sku)
+        if not found:
+            db.close()
+            _sync_catalogue(p, settings, secrets)
+            db = open_db(p.database)
+            found = _find(db, args.seller_sku)
+        if not found:
+            raise UsageError(f"unknown seller SKU {args.seller_sku!r}")
+        if len(found) > 1:
+            ids = ", ".join(r.sku_id for r in found)
+            raise UsageError(
+                f"seller SKU {args.seller_sku!r} names several SKUs ({ids}); give the SKU id"
+            )
+        sku_id = found[0].sku_id
+        save_manual_stock(
+            db,
+            sku_id,
+            on_hand=args.on_hand,
+            buffer=args.buffer,
+            low_stock=args.low_stock,
+            now=int(time.time()),
+            source="cli",
+        )
+        row = fetch_stock_rows(db, stock_defaults(settings), sku_ids=[sku_id])[0]
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        db.close()
+    print(_describe(row))
+    print("Queued for TikTok Shop; `shopdesk stock push` sends it now.", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_import(args: argparse.Namespace, p: Paths, settings: Settings, secrets: SecretStore) -> int:
+    """Check every row, then apply all of them in one transaction, or none."""
+    path = Path(args.file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 text (save it as CSV UTF-8)") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror}") from None
+    db = open_db(p.ensure().database)
+    try:
+        try:
+            edits = plan_stock_file(db, text)
+        except StockFileError as exc:
+            if not any("unknown seller SKU" in problem for problem in exc.problems):
+                raise
+            db.close()
+            _sync_catalogue(p, settings, secrets)  # new products may have appeared
+            db = open_db(p.database)
+            edits = plan_stock_file(db, text)
+        count = save_stock_file(db, edits, now=int(time.time()), source=f"csv:{path.name}")
+    except StockFileError as exc:
+        print(f"shopdesk: {path}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        db.close()
+    print(f"Set {count} SKUs from {path}; queued for TikTok Shop (`shopdesk stock push`).")
+    return EXIT_OK
+
+
+def run_push(args: argparse.Namespace, p: Paths, settings: Settings, secrets: SecretStore) -> int:
+    """Refresh products, pull orders, push every queued edit; exit 4 when a SKU failed."""
+    bar = ProgressBar("Pushing stock")
+
+    async def work(session: ShopSession) -> PushResult:
+        bar.update(None, "products")
+        await sync_catalog(session)
+        bar.update(None, "orders and stock")
+        return await push_pending(session)
+
+    result = _with_session(p, settings, secrets, work)
+    bar.finish(f"{len(result.pushed)} SKUs")
+    if args.json:
+        print(json.dumps(result.to_dict()))
+    elif not result.pushed and not result.failed:
+        print("Nothing to push: TikTok Shop already has every edit.")
+    else:
+        print(
+            f"Pushed {len(result.pushed)} SKUs of {result.products} products in "
+            f"{result.update_calls} update calls ({result.seconds} s)."
+        )
+        if result.requeued:
+            print(f"{result.requeued} SKUs sold during the push and wait for the next one.")
+    for failure in result.failed:
+        print(
+            f"shopdesk: {failure.seller_sku or failure.sku_id} not updated: {failure.message}",
+            file=sys.stderr,
+        )
+    return EXIT_TIKTOK if result.failed else EXIT_OK
+
+
+def run_export_stock(out: Path, p: Paths) -> int:
+    """One row per SKU (UTF-8, spreadsheet-safe quoting)."""
+    if not p.database.exists():
+        raise UsageError("nothing to export yet: connect and sync first")
+    settings = load_settings(p)
+    db = open_db(p.database)
+    try:
+        rows = fetch_stock_rows(db, stock_defaults(settings))
+    finally:
+        db.close()
+    tmp = out.with_name(out.name + ".part")
+    with tmp.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(EXPORT_STOCK_COLUMNS)
+        for row in rows:
+            warning = row.warning
+            writer.writerow(
+                [
+                    row.seller_sku,
+                    row.sku_id,
+                    row.product_id,
+                    row.product_title,
+                    row.sku_name,
+                    row.product_status,
+                    row.on_hand,
+                    row.committed,
+                    row.available,
+                    row.buffer,
+                    row.low_stock,
+                    row.tiktok_quantity,
+                    row.target,
+                    "yes" if row.estimate else "no",
+                    row.push_state,
+                    warning.kind if warning else "",
+                    warning.reason if warning else "",
+                ]
+            )
+    tmp.replace(out)
+    print(f"Wrote {len(rows)} SKUs to {out}", file=sys.stderr)
+    return EXIT_OK

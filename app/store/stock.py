@@ -1,0 +1,395 @@
+"""The creator's stock: `on_hand` changes only with a ledger movement; orders drive `shipped`.
+
+Which line items count where (FACTS.md 4.3, 4.4), in one place for Python and SQL alike:
+- committed (held): the order is open (UNPAID, ON_HOLD, AWAITING_SHIPMENT, PARTIALLY_SHIPPING,
+  AWAITING_COLLECTION) and the line item is neither cancelled nor with a carrier. A packed
+  parcel waiting for pickup (AWAITING_COLLECTION) is still on the creator's shelf and still
+  committed on TikTok's side, which releases it at IN_TRANSIT.
+- handed to a carrier (shipped): the order is IN_TRANSIT, DELIVERED or COMPLETED, or the line
+  item itself shows IN_TRANSIT/DELIVERED/COMPLETED (`display_status`) or FULFILLING/COMPLETED
+  (`package_status`), which is how one parcel of a PARTIALLY_SHIPPING order shows it left.
+  A cancelled order that a carrier had already collected (`collection_time` set, e.g. lost in
+  transit) counts as shipped: the unit is gone either way.
+- anything else (cancelled before a carrier had it) holds nothing and moves nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlite_utils
+
+from app.store import outbox
+from app.tiktok.errors import ShopdeskError
+from app.tiktok.models import OPEN_STATUSES, OrderRow
+
+SHIPPED, MANUAL, RETURNED, RESTOCKED, FIRST_COUNT = (
+    "shipped",
+    "manual",
+    "returned",
+    "restocked",
+    "first_count",
+)
+CARRIER_STATUSES = frozenset({"IN_TRANSIT", "DELIVERED", "COMPLETED"})
+CARRIER_PACKAGE = frozenset({"FULFILLING", "COMPLETED"})
+CANCELLED = "CANCELLED"
+#: A count this large is a typo, not a shelf.
+MAX_ON_HAND = 1_000_000
+
+
+def _sql_list(values: frozenset[str]) -> str:
+    return ", ".join(f"'{v}'" for v in sorted(values))
+
+
+#: The SQL twin of `holds_stock`, over `orders o JOIN line_items li`.
+HELD_SQL = (
+    f"o.status IN ({_sql_list(frozenset(OPEN_STATUSES))})"
+    f" AND li.display_status NOT IN ({_sql_list(CARRIER_STATUSES | {CANCELLED})})"
+    f" AND li.package_status NOT IN ({_sql_list(CARRIER_PACKAGE | {CANCELLED})})"
+)
+_COLLECTED_SQL = "coalesce(nullif(json_extract(o.raw, '$.collection_time'), ''), 0) != 0"
+#: The SQL twin of `handed_over`.
+HANDED_OVER_SQL = (
+    f"CASE WHEN li.display_status = '{CANCELLED}' OR li.package_status = '{CANCELLED}'"
+    f" THEN (o.status = '{CANCELLED}' AND {_COLLECTED_SQL})"
+    f" WHEN o.status IN ({_sql_list(CARRIER_STATUSES)}) THEN 1"
+    f" ELSE (li.display_status IN ({_sql_list(CARRIER_STATUSES)})"
+    f" OR li.package_status IN ({_sql_list(CARRIER_PACKAGE)})) END"
+)
+#: Cancelled before a carrier had it: TikTok gave the unit back to its available stock.
+RELEASED_SQL = (
+    f"(li.display_status = '{CANCELLED}' OR li.package_status = '{CANCELLED}')"
+    f" AND NOT (o.status = '{CANCELLED}' AND {_COLLECTED_SQL})"
+)
+
+
+class UnknownSku(ShopdeskError):
+    """The SKU is not in the catalogue (or has no stock count yet)."""
+
+
+def handed_over(status: str, collected: object, display_status: str, package_status: str) -> bool:
+    """True once a carrier has the unit (see the module docstring)."""
+    if display_status == CANCELLED or package_status == CANCELLED:
+        return status == CANCELLED and bool(collected)
+    if status in CARRIER_STATUSES:
+        return True
+    return display_status in CARRIER_STATUSES or package_status in CARRIER_PACKAGE
+
+
+def holds_stock(status: str, display_status: str, package_status: str) -> bool:
+    """True while the unit is promised to the buyer and still on the creator's shelf."""
+    return (
+        status in OPEN_STATUSES
+        and display_status not in CARRIER_STATUSES
+        and display_status != CANCELLED
+        and package_status not in CARRIER_PACKAGE
+        and package_status != CANCELLED
+    )
+
+
+def _handover_time(order: OrderRow, source: Mapping[str, Any]) -> tuple[int, bool]:
+    """When the carrier took it, and whether that time stays put: TikTok's `collection_time`
+    does; the order's `update_time`, the fallback, moves with every later change."""
+    value = source.get("collection_time")
+    if isinstance(value, int) and value > 0:
+        return value, True
+    if isinstance(value, str) and value.isdigit() and int(value) > 0:
+        return int(value), True
+    return order.update_time, False
+
+
+def save_order_stock(
+    db: sqlite_utils.Database,
+    orders: Sequence[tuple[OrderRow, Mapping[str, Any]]],
+    *,
+    now: int,
+) -> set[str]:
+    """Apply what just-saved orders mean for stock: one `shipped` movement per line item.
+
+    Called by `save_orders` inside its transaction. Committed needs nothing here (it is counted
+    from the orders when read). A unit handed over before the SKU's first count moves nothing,
+    since that count already left it out; when only the order's update time tells when, a
+    delta-0 row pins that down for later events. Returns SKUs whose on_hand moved.
+    """
+    if not orders or db.execute("SELECT 1 FROM stock LIMIT 1").fetchone() is None:
+        return set()  # nothing counted yet: there is no on_hand to move
+    shipped: list[tuple[str, str, int, bool]] = []
+    for order, source in orders:
+        collected = source.get("collection_time")
+        for item in order.line_items:
+            if item.sku_id and handed_over(
+                order.status, collected, item.display_status, item.package_status
+            ):
+                shipped.append((item.id, item.sku_id, *_handover_time(order, source)))
+    if not shipped:
+        return set()
+    sku_ids = list({sku for _, sku, _, _ in shipped})
+    marks = ",".join("?" for _ in sku_ids)
+    counted = {
+        str(r[0]): [int(r[1]), int(r[2])]
+        for r in db.execute(
+            f"SELECT sku_id, on_hand, counted_at FROM stock WHERE sku_id IN ({marks})", sku_ids
+        )
+    }
+    if not counted:
+        return set()
+    moved: set[str] = set()
+    for item_id, sku_id, at, settled in shipped:
+        level = counted.get(sku_id)
+        if level is None:
+            continue
+        delta = -1 if at >= level[1] else 0
+        if not delta and settled:
+            continue  # before the count, and always will be: nothing to record
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO stock_movements (sku_id, reason, ref, delta, on_hand_after,"
+            " note, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                sku_id,
+                SHIPPED,
+                item_id,
+                delta,
+                level[0] + delta,
+                "" if delta else "handed to the carrier before the first count",
+                now,
+            ],
+        )
+        if cursor.rowcount == 1 and delta:
+            level[0] += delta
+            moved.add(sku_id)
+    db.conn.executemany(
+        "UPDATE stock SET on_hand = ?, updated_at = ? WHERE sku_id = ?",
+        [(counted[s][0], now, s) for s in moved],
+    )
+    return moved
+
+
+def save_first_counts(
+    db: sqlite_utils.Database, counts: Mapping[str, tuple[int, int]], *, now: int
+) -> list[str]:
+    """Start on_hand at TikTok's listed quantity plus its committed units, marked an estimate.
+
+    `counts` maps sku_id to (TikTok's quantity over all warehouses, TikTok's committed).
+    SKUs that already have a count are left alone. Units already with a carrier whose
+    collection time TikTok did not give get a `shipped` row now (delta 0), so no later event
+    for them can take them off again.
+    """
+    created: list[str] = []
+    for sku_id, (listed, committed) in counts.items():
+        on_hand = max(0, listed) + max(0, committed)
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO stock (sku_id, on_hand, estimate, counted_at,"
+            " tiktok_quantity, tiktok_seen_at, updated_at) VALUES (?, ?, 1, ?, ?, ?, ?)",
+            [sku_id, on_hand, now, max(0, listed), now, now],
+        )
+        if cursor.rowcount != 1:
+            continue
+        created.append(sku_id)
+        db.execute(
+            "INSERT INTO stock_movements (sku_id, reason, ref, delta, on_hand_after, note, at)"
+            " VALUES (?, ?, '', ?, ?, ?, ?)",
+            [
+                sku_id,
+                FIRST_COUNT,
+                on_hand,
+                on_hand,
+                f"estimate: TikTok listed {listed} and held {committed} for open orders",
+                now,
+            ],
+        )
+    for start in range(0, len(created), 500):
+        chunk = created[start : start + 500]
+        marks = ",".join("?" for _ in chunk)
+        db.execute(
+            "INSERT OR IGNORE INTO stock_movements (sku_id, reason, ref, delta, on_hand_after,"
+            " note, at) SELECT li.sku_id, ?, li.id, 0, s.on_hand,"
+            " 'handed to the carrier before the first count', ?"
+            " FROM line_items li JOIN orders o ON o.id = li.order_id"
+            " JOIN stock s ON s.sku_id = li.sku_id"
+            f" WHERE li.sku_id IN ({marks}) AND ({HANDED_OVER_SQL}) AND NOT {_COLLECTED_SQL}",
+            [SHIPPED, now, *chunk],
+        )
+    return created
+
+
+def save_tiktok_observed(
+    db: sqlite_utils.Database, observed: Mapping[str, Mapping[str, int]], *, seen_at: int
+) -> None:
+    """What TikTok listed per warehouse at `seen_at`; an older look never replaces a newer."""
+    fresh = [
+        sku_id
+        for sku_id in observed
+        if db.execute(
+            "UPDATE stock SET tiktok_quantity = ?, tiktok_seen_at = ?"
+            " WHERE sku_id = ? AND tiktok_seen_at <= ?",
+            [max(0, sum(observed[sku_id].values())), seen_at, sku_id, seen_at],
+        ).rowcount
+    ]
+    db.conn.executemany(
+        "UPDATE sku_warehouses SET tiktok_quantity = ? WHERE sku_id = ? AND warehouse_id = ?",
+        [(q, sku_id, w) for sku_id in fresh for w, q in observed[sku_id].items()],
+    )
+
+
+def save_pushed(
+    db: sqlite_utils.Database, sku_id: str, quantities: Mapping[str, int], *, now: int
+) -> None:
+    """TikTok accepted our quantities: that is now what it lists."""
+    total = sum(quantities.values())
+    db.execute(
+        "UPDATE stock SET tiktok_quantity = ?, tiktok_seen_at = ?, pushed_quantity = ?,"
+        " pushed_at = ? WHERE sku_id = ?",
+        [total, now, total, now, sku_id],
+    )
+    db.conn.executemany(
+        "UPDATE sku_warehouses SET tiktok_quantity = ? WHERE sku_id = ? AND warehouse_id = ?",
+        [(q, sku_id, w) for w, q in quantities.items()],
+    )
+
+
+def _level(db: sqlite_utils.Database, sku_id: str) -> tuple[int, str]:
+    row = db.execute(
+        "SELECT s.on_hand, k.product_id FROM stock s JOIN skus k ON k.id = s.sku_id"
+        " WHERE s.sku_id = ?",
+        [sku_id],
+    ).fetchone()
+    if row is None:
+        raise UnknownSku(f"SKU {sku_id} has no stock count yet (sync the catalogue first)")
+    return int(row[0]), str(row[1])
+
+
+def _check_count(name: str, value: int | None) -> None:
+    if value is not None and not 0 <= value <= MAX_ON_HAND:
+        raise ValueError(f"{name} must be a whole number from 0 to {MAX_ON_HAND:,}")
+
+
+def save_manual_stock(
+    db: sqlite_utils.Database,
+    sku_id: str,
+    *,
+    on_hand: int | None = None,
+    buffer: int | None = None,
+    low_stock: int | None = None,
+    now: int,
+    source: str = "manual",
+) -> int | None:
+    """The creator's edit: a ledger row for a new count, and a queued push; returns its outbox id.
+
+    Setting on_hand (even to the same number) confirms the estimate. Buffer and threshold
+    override the settings' defaults for this SKU. A count or buffer change queues a push.
+    """
+    for name, value in (("on_hand", on_hand), ("buffer", buffer), ("low_stock", low_stock)):
+        _check_count(name, value)
+    with db.atomic():
+        current, product_id = _level(db, sku_id)
+        if on_hand is not None:
+            db.execute(
+                "INSERT INTO stock_movements (sku_id, reason, ref, delta, on_hand_after, note, at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [sku_id, MANUAL, source, on_hand - current, on_hand, f"set to {on_hand}", now],
+            )
+            db.execute(
+                "UPDATE stock SET on_hand = ?, estimate = 0, updated_at = ? WHERE sku_id = ?",
+                [on_hand, now, sku_id],
+            )
+        if buffer is not None:
+            db.execute("UPDATE stock SET buffer = ? WHERE sku_id = ?", [buffer, sku_id])
+        if low_stock is not None:
+            db.execute("UPDATE stock SET low_stock = ? WHERE sku_id = ?", [low_stock, sku_id])
+        if on_hand is None and buffer is None:
+            return None
+        return outbox.save_push_request(db, sku_id, product_id, reason=source, now=now)
+
+
+def save_stock_confirmed(db: sqlite_utils.Database, sku_ids: Sequence[str], *, now: int) -> None:
+    """The creator checked the estimated counts and they are right."""
+    db.conn.executemany(
+        "UPDATE stock SET estimate = 0, updated_at = ? WHERE sku_id = ?",
+        [(now, s) for s in sku_ids],
+    )
+
+
+def save_returned(
+    db: sqlite_utils.Database, order_id: str, return_id: str, *, now: int
+) -> list[int]:
+    """A buyer sent units of this order back: recorded per shipped line item, on_hand unchanged.
+
+    Putting a returned unit back on the shelf is the creator's call (`save_restocked`).
+    """
+    items = db.execute(
+        "SELECT m.ref, m.sku_id, s.on_hand FROM stock_movements m"
+        " JOIN line_items li ON li.id = m.ref JOIN stock s ON s.sku_id = m.sku_id"
+        " WHERE m.reason = ? AND li.order_id = ?",
+        [SHIPPED, order_id],
+    ).fetchall()
+    ids = []
+    for item_id, sku_id, on_hand in items:
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO stock_movements (sku_id, reason, ref, delta, on_hand_after,"
+            " note, at) VALUES (?, ?, ?, 0, ?, ?, ?)",
+            [
+                sku_id,
+                RETURNED,
+                f"{return_id}:{item_id}",
+                on_hand,
+                f"return {return_id} of order {order_id}",
+                now,
+            ],
+        )
+        if cursor.rowcount == 1:
+            ids.append(int(cursor.lastrowid or 0))
+    return ids
+
+
+def save_restocked(db: sqlite_utils.Database, movement_id: int, *, now: int) -> int | None:
+    """The creator put a returned unit back: +1 on hand and a queued push."""
+    row = db.execute(
+        "SELECT sku_id, ref FROM stock_movements WHERE id = ? AND reason = ?",
+        [movement_id, RETURNED],
+    ).fetchone()
+    if row is None:
+        raise ValueError(f"movement {movement_id} is not a return")
+    sku_id, ref = str(row[0]), str(row[1])
+    with db.atomic():
+        current, product_id = _level(db, sku_id)
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO stock_movements (sku_id, reason, ref, delta, on_hand_after,"
+            " note, at) VALUES (?, ?, ?, 1, ?, 'returned unit put back', ?)",
+            [sku_id, RESTOCKED, ref, current + 1, now],
+        )
+        if cursor.rowcount != 1:
+            return None
+        db.execute(
+            "UPDATE stock SET on_hand = ?, updated_at = ? WHERE sku_id = ?",
+            [current + 1, now, sku_id],
+        )
+        return outbox.save_push_request(db, sku_id, product_id, reason=RESTOCKED, now=now)
+
+
+def save_warehouse_shares(
+    db: sqlite_utils.Database, sku_id: str, shares: dict[str, int] | None
+) -> None:
+    """The creator's split of a SKU over its warehouses (None: back to TikTok's proportions)."""
+    with db.atomic():
+        db.execute("UPDATE sku_warehouses SET share = NULL WHERE sku_id = ?", [sku_id])
+        for warehouse_id, share in (shares or {}).items():
+            if share < 0:
+                raise ValueError("a warehouse share cannot be negative")
+            db.execute(
+                "UPDATE sku_warehouses SET share = ? WHERE sku_id = ? AND warehouse_id = ?",
+                [share, sku_id, warehouse_id],
+            )
+
+
+def fetch_movements(
+    db: sqlite_utils.Database, sku_id: str, limit: int = 200
+) -> list[dict[str, Any]]:
+    """A SKU's ledger, newest first (rows that moved nothing included, for the record)."""
+    cursor = db.execute(
+        "SELECT id, reason, ref, delta, on_hand_after, note, at FROM stock_movements"
+        " WHERE sku_id = ? ORDER BY id DESC LIMIT ?",
+        [sku_id, limit],
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
