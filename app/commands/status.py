@@ -13,6 +13,7 @@ from app.commands.common import EXIT_NOT_CONNECTED, EXIT_OK, iso
 from app.config import Paths, SettingsError, load_settings
 from app.store.activity import fetch_last_run, fetch_last_success, fetch_open_errors
 from app.store.db import open_db
+from app.store.inbox import fetch_inbox, fetch_inbox_counts, fetch_last_received
 from app.store.orders import fetch_counts_by_status
 from app.store.outbox import fetch_outbox_counts
 from app.store.shops import fetch_current_shop
@@ -45,6 +46,7 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
         "low_stock": 0,
         "at_risk": 0,
         "outbox": {"pending": 0, "failed": 0},
+        "inbox": {"pending": 0, "failed": 0, "last_received": None, "recent": []},
         "errors": 0,
         "last_sync": None,
         "last_run": None,
@@ -62,6 +64,10 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
         last_run = fetch_last_run(db)
         stock = fetch_stock_counts(db, _defaults(p)) if _has_stock(db) else {}
         queue = fetch_outbox_counts(db) if _has_stock(db) else {}
+        has_inbox = "inbox" in db.table_names()
+        pushes = fetch_inbox_counts(db) if has_inbox else {}
+        recent = fetch_inbox(db, limit=10) if has_inbox else []
+        last_received = fetch_last_received(db) if has_inbox else None
     finally:
         db.close()
     last_sync = max((t for t in (last_poll, last_import) if t is not None), default=None)
@@ -85,6 +91,23 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
         outbox={
             "pending": queue.get("pending", 0) + queue.get("in_flight", 0),
             "failed": queue.get("failed", 0),
+        },
+        inbox={
+            "pending": pushes.get("pending", 0),
+            "failed": pushes.get("failed", 0),
+            "last_received": iso(last_received),
+            "recent": [
+                {
+                    "id": item.id,
+                    "type": item.type,
+                    "state": item.state,
+                    "attempts": item.attempts,
+                    "received_at": iso(item.received_at),
+                    "error": item.last_error or None,
+                    "note": item.note or None,
+                }
+                for item in recent
+            ],
         },
         last_sync=iso(last_sync),
         last_run=None
@@ -151,6 +174,11 @@ def render(status: dict[str, Any]) -> str:
     )
     outbox = status["outbox"]
     lines.append(f"Stock pushes:  {outbox['pending']} pending, {outbox['failed']} failed")
+    inbox = status["inbox"]
+    lines.append(
+        f"Webhooks:      {inbox['pending']} pending, {inbox['failed']} failed, last received "
+        f"{inbox['last_received'] or 'never'}"
+    )
     lines.append(f"Last sync:     {status['last_sync'] or 'never'}")
     lines.append(f"Errors:        {status['errors']}")
     for error in status.get("error_list", [])[:5]:

@@ -23,10 +23,13 @@ from app.relay.receiver import ReceiverError
 from app.relay.tunnel import make_tunnel
 from app.secrets import SecretStore
 from app.store.activity import save_interrupted_runs
+from app.store.stock_levels import StockWarning
 from app.sync.importer import ImportProgress, ImportResult, OrderImporter
 from app.sync.inbox import Notice
 from app.sync.poller import DEFAULT_OVERLAP, PollResult, poll_once
+from app.sync.pusher import PushResult
 from app.sync.session import ShopSession, open_session
+from app.sync.stock_service import StockService
 from app.sync.webhooks import WebhookHealth, WebhookService
 from app.tiktok.errors import ReconnectNeeded, ShopdeskError
 
@@ -89,6 +92,7 @@ class EngineCallbacks:
     on_error: Callable[[str, str], None] | None = None
     on_auth_lost: Callable[[str], None] | None = None
     on_notice: Callable[[Notice], None] | None = None
+    on_stock_warnings: Callable[[list[StockWarning]], None] | None = None
 
 
 @dataclass
@@ -117,6 +121,7 @@ class SyncEngine:
         self.paths = paths
         self.webhook_options = webhooks or WebhookOptions.from_settings(settings)
         self._webhooks: WebhookService | None = None
+        self._stock: StockService | None = None
         self._background: set[asyncio.Future[Any]] = set()
         self.settings = settings
         self.secrets = secrets
@@ -191,6 +196,16 @@ class SyncEngine:
         """Reopen the shop session, e.g. after the user reconnected."""
         return self.submit(self._reload)
 
+    def push_stock(self) -> concurrent.futures.Future[PushResult]:
+        """Push every pending stock edit now (the GUI's "Push now")."""
+
+        async def run() -> PushResult:
+            if self._stock is None:
+                raise ReconnectNeeded(self.status.reconnect_reason or "no shop is connected")
+            return await self._stock.push_now()
+
+        return self.submit(run)
+
     def run_write(
         self, write: Callable[[sqlite_utils.Database], T]
     ) -> concurrent.futures.Future[T]:
@@ -201,7 +216,10 @@ class SyncEngine:
 
         async def run() -> T:
             session = self._require_session()
-            return write(session.db)
+            result = write(session.db)
+            if self._stock is not None:
+                self._stock.request_push()  # an edit may have queued a push: send it soon
+            return result
 
         return self.submit(run)
 
@@ -271,6 +289,15 @@ class SyncEngine:
         self._session = session
         self._poll.failures, self._poll.retry_at = 0, 0.0
         self._set_status(connected=True, reconnect_reason="", last_error="")
+        self._stock = StockService(
+            session,
+            self.settings,
+            pull=self._pull_orders,
+            clock=self._clock,
+            on_warnings=self.callbacks.on_stock_warnings,
+            on_error=self._report_error,
+        )
+        await self._stock.start()
         await self._start_webhooks(session)
 
     async def _start_webhooks(self, session: ShopSession) -> None:
@@ -287,9 +314,10 @@ class SyncEngine:
                 host=options.host,
                 port=options.port,
                 clock=self._clock,
-                on_orders_changed=self.callbacks.on_orders_changed,
+                on_orders_changed=self._orders_changed,
                 on_notice=self._notice,
                 on_url_changed=self._tunnel_moved,
+                refresh_products=self._stock.refresh_products if self._stock else None,
                 on_health=lambda health: self._set_status(webhooks=health),
             )
             await service.start()
@@ -316,9 +344,31 @@ class SyncEngine:
         if self._webhooks is not None:
             service, self._webhooks = self._webhooks, None
             await service.stop()
+        if self._stock is not None:
+            stock, self._stock = self._stock, None
+            await stock.stop()
         if self._session is not None:
             session, self._session = self._session, None
             await session.aclose()
+
+    def _orders_changed(self, ids: list[str]) -> None:
+        """Orders moved: tell the GUI, and let stock catch up (unknown SKUs, warnings)."""
+        if self.callbacks.on_orders_changed is not None:
+            self.callbacks.on_orders_changed(ids)
+        if self._stock is not None:
+            self._stock.orders_changed()
+
+    async def _pull_orders(self) -> PollResult:
+        """The pull right before a stock push: a poll that raises when it fails."""
+        session = self._require_session()
+        assert self._poll_lock is not None
+        async with self._poll_lock:
+            return await poll_once(
+                session,
+                overlap=self.overlap,
+                clock=self._clock,
+                on_changed=self._orders_changed,
+            )
 
     def _auth_lost(self, reason: str) -> None:
         self._set_status(connected=False, reconnect_reason=reason)
@@ -332,7 +382,7 @@ class SyncEngine:
         self._importer = OrderImporter(
             session,
             on_progress=self.callbacks.on_progress,
-            on_changed=self.callbacks.on_orders_changed,
+            on_changed=self._orders_changed,
             clock=self._clock,
         )
         self._set_status(importing=True)
@@ -362,7 +412,7 @@ class SyncEngine:
                     session,
                     overlap=self.overlap,
                     clock=self._clock,
-                    on_changed=self.callbacks.on_orders_changed,
+                    on_changed=self._orders_changed,
                 )
             except ReconnectNeeded as exc:
                 self._set_status(

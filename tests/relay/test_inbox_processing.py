@@ -205,3 +205,24 @@ async def test_failures_are_retried_with_backoff_and_visible(connect_shop) -> No
 
 def test_retry_delays_grow_and_are_capped() -> None:
     assert [retry_delay(n) for n in range(9)] == [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]
+
+
+async def test_status_shows_each_push_with_its_state_and_error(connect_shop) -> None:
+    from app.commands.status import collect_status
+    from app.tiktok.retry import RetryPolicy
+
+    shop = await connect_shop(orders=2)
+    session = shop.session()
+    session.client.config = type(session.client.config)(
+        **{**session.client.config.__dict__, "retry": RetryPolicy(max_attempts=1)}
+    )
+    receive(session, 1, {"order_id": next(iter(await shop.truth()))})
+    receive(session, 999, {"x": 1})
+    await shop.admin.put("/sandbox/faults", json={"api_error_rate": 1.0})
+    await InboxProcessor(session).drain()
+    status = collect_status(shop.paths)
+    assert status["inbox"]["failed"] == 1 and status["inbox"]["last_received"]
+    states = {item["type"]: (item["state"], item["error"]) for item in status["inbox"]["recent"]}
+    assert states[999] == ("ignored", None)
+    assert states[1][0] == "failed" and states[1][1]
+    await session.aclose()

@@ -1,0 +1,171 @@
+"""Stock in the engine: catalogue cadence, the push loop, and warnings after every change."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from app.config import Settings
+from app.store.outbox import fetch_next_due
+from app.store.stock_levels import StockWarning
+from app.sync.catalog import CatalogResult, sync_catalog, sync_unknown_skus
+from app.sync.pusher import PushResult, push_pending
+from app.sync.session import ShopSession
+from app.sync.stock import StockWatch, stock_defaults
+from app.tiktok.errors import ReconnectNeeded, ShopdeskError
+
+log = logging.getLogger(__name__)
+
+CATALOG_EVERY = 300.0  # changed products, by update time
+FULL_CATALOG_EVERY = 3600.0  # every product: TikTok's quantities, deleted products
+PUSH_EVERY = 30.0  # retries and automatic at-risk pushes
+EDIT_DEBOUNCE = 1.0  # edits within a second go out in one push
+
+
+class StockService:
+    """Owns the stock work of one shop session; the engine starts and stops it."""
+
+    def __init__(
+        self,
+        session: ShopSession,
+        settings: Settings,
+        *,
+        pull: Callable[[], Awaitable[object]],
+        clock: Callable[[], float] = time.time,
+        on_warnings: Callable[[list[StockWarning]], None] | None = None,
+        on_error: Callable[[str, str], None] | None = None,
+        catalog_every: float = CATALOG_EVERY,
+        full_catalog_every: float = FULL_CATALOG_EVERY,
+        push_every: float = PUSH_EVERY,
+    ) -> None:
+        self.session = session
+        self.settings = settings
+        self._pull = pull
+        self._clock = clock
+        self._on_error = on_error
+        self.watch = StockWatch(stock_defaults(settings), on_warnings=on_warnings)
+        self.catalog_every = catalog_every
+        self.full_catalog_every = full_catalog_every
+        self.push_every = push_every
+        self._push_wake = asyncio.Event()
+        self._push_lock = asyncio.Lock()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._pending: set[asyncio.Task[None]] = set()
+        self._orders_dirty = False
+
+    async def start(self) -> None:
+        """Begin the catalogue cadence (a full read first) and the push loop."""
+        self._tasks = [
+            asyncio.create_task(self._catalog_loop(), name="catalog"),
+            asyncio.create_task(self._push_loop(), name="stock-push"),
+        ]
+
+    async def stop(self) -> None:
+        """Stop the loops; a push in flight is cancelled (its row stays live and retries)."""
+        for task in [*self._tasks, *self._pending]:
+            task.cancel()
+        for task in [*self._tasks, *self._pending]:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks, self._pending = [], set()
+
+    # --- triggers from the engine ----------------------------------------------------------
+
+    def request_push(self) -> None:
+        """An edit was saved: push soon, after a short pause that gathers the next edits."""
+        self._later(self._debounced_push())
+
+    def orders_changed(self) -> None:
+        """Orders moved: fetch SKUs the catalogue lacks and recheck the warnings.
+
+        A page-by-page import calls this often; one catch-up at a time is enough, and the
+        next one starts after it (a flag, not a queue).
+        """
+        if self._orders_dirty:
+            return
+        self._orders_dirty = True
+        self._later(self._after_orders())
+
+    async def refresh_products(self, product_ids: list[str]) -> None:
+        """Product webhooks: re-read just those products, then recheck the warnings."""
+        await sync_catalog(self.session, product_ids=product_ids, clock=self._clock)
+        await self.check()
+
+    async def push_now(self) -> PushResult:
+        """Push everything due now (the GUI's "Push now", `shopdesk stock push`)."""
+        async with self._push_lock:
+            result = await push_pending(
+                self.session,
+                clock=self._clock,
+                pull=self._pull,
+                defaults=stock_defaults(self.settings),
+            )
+        await self.check()
+        return result
+
+    async def check(self) -> list[StockWarning]:
+        """Raise warnings that are new since the last check."""
+        return await self.watch.check(self.session, clock=self._clock)
+
+    # --- loops ---------------------------------------------------------------------------
+
+    def _later(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _debounced_push(self) -> None:
+        await asyncio.sleep(EDIT_DEBOUNCE)
+        self._push_wake.set()
+
+    async def _after_orders(self) -> None:
+        await asyncio.sleep(EDIT_DEBOUNCE)
+        self._orders_dirty = False
+        try:
+            await sync_unknown_skus(self.session, clock=self._clock)
+            await self.check()
+        except ShopdeskError as exc:
+            self._report("catalog", str(exc))
+
+    async def _catalog_loop(self) -> None:
+        last_full = 0.0
+        while True:
+            full = time.monotonic() - last_full >= self.full_catalog_every
+            try:
+                result: CatalogResult = await sync_catalog(
+                    self.session, full=full, clock=self._clock
+                )
+                if full:
+                    last_full = time.monotonic()
+                log.debug("catalogue synced: %s", result)
+                await self.check()
+            except ReconnectNeeded:
+                pass  # the engine already shows "reconnect needed"
+            except ShopdeskError as exc:
+                self._report("catalog", str(exc))
+            await asyncio.sleep(self.catalog_every)
+
+    async def _push_loop(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._push_wake.wait(), self.push_every)
+            self._push_wake.clear()
+            due = fetch_next_due(self.session.db)
+            ready = due is not None and due <= self._clock()
+            if not ready and not self.settings.auto_push_at_risk:
+                continue
+            try:
+                await self.push_now()
+            except ReconnectNeeded:
+                pass
+            except ShopdeskError as exc:
+                self._report("stock_push", str(exc))
+
+    def _report(self, kind: str, message: str) -> None:
+        if self._on_error is not None:
+            self._on_error(kind, message)  # the engine logs and shows it
+        else:
+            log.warning("%s failed: %s", kind, message)
