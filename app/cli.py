@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from app import __version__
-from app.commands import connect, orders, status, stock
+from app.commands import connect, orders, ship, status, stock
 from app.commands.common import EXIT_USAGE, exit_code_for
 from app.config import Paths, paths
 from app.logs import setup_logging
@@ -27,6 +27,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Paths], int]] = {
     "sync": orders.run_sync,
     "export": orders.run_export,
     "stock": stock.run,
+    "ship": ship.run,
     "sandbox": _sandbox,
 }
 
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("what", choices=["orders", "stock"], help="what to export")
     export.add_argument("--out", required=True, help="the CSV file to write")
     stock.add_arguments(sub.add_parser("stock", help="set, import and push stock counts"))
+    ship.add_arguments(sub.add_parser("ship", help="mark orders shipped (one, or a CSV file)"))
     add_sandbox_arguments(
         sub.add_parser("sandbox", help="serve a local TikTok Shop for tests and demos")
     )

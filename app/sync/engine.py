@@ -24,6 +24,8 @@ from app.relay.tunnel import make_tunnel
 from app.secrets import SecretStore
 from app.store.activity import save_interrupted_runs
 from app.store.stock_levels import StockWarning
+from app.sync.fulfillment import WritesResult
+from app.sync.fulfillment_service import FulfillmentService
 from app.sync.importer import ImportProgress, ImportResult, OrderImporter
 from app.sync.inbox import Notice
 from app.sync.poller import DEFAULT_OVERLAP, PollResult, poll_once
@@ -122,6 +124,7 @@ class SyncEngine:
         self.webhook_options = webhooks or WebhookOptions.from_settings(settings)
         self._webhooks: WebhookService | None = None
         self._stock: StockService | None = None
+        self._fulfillment: FulfillmentService | None = None
         self._background: set[asyncio.Future[Any]] = set()
         self.settings = settings
         self.secrets = secrets
@@ -206,6 +209,26 @@ class SyncEngine:
 
         return self.submit(run)
 
+    def send_writes(self) -> concurrent.futures.Future[WritesResult]:
+        """Send queued shipping and cancellation writes now and report each outcome."""
+
+        async def run() -> WritesResult:
+            if self._fulfillment is None:
+                raise ReconnectNeeded(self.status.reconnect_reason or "no shop is connected")
+            return await self._fulfillment.send_now()
+
+        return self.submit(run)
+
+    def shipping_providers(self, order_id: str) -> concurrent.futures.Future[list[tuple[str, str]]]:
+        """Carriers (id, name) the seller can name for this order; cached for a day."""
+
+        async def run() -> list[tuple[str, str]]:
+            if self._fulfillment is None:
+                raise ReconnectNeeded(self.status.reconnect_reason or "no shop is connected")
+            return await self._fulfillment.fulfiller.providers(order_id)
+
+        return self.submit(run)
+
     def run_write(
         self, write: Callable[[sqlite_utils.Database], T]
     ) -> concurrent.futures.Future[T]:
@@ -219,6 +242,8 @@ class SyncEngine:
             result = write(session.db)
             if self._stock is not None:
                 self._stock.request_push()  # an edit may have queued a push: send it soon
+            if self._fulfillment is not None:
+                self._fulfillment.request_send()  # or a shipment, or an answer to a request
             return result
 
         return self.submit(run)
@@ -298,6 +323,13 @@ class SyncEngine:
             on_error=self._report_error,
         )
         await self._stock.start()
+        self._fulfillment = FulfillmentService(
+            session,
+            clock=self._clock,
+            on_orders_changed=self._orders_changed,
+            on_error=self._report_error,
+        )
+        await self._fulfillment.start()
         await self._start_webhooks(session)
 
     async def _start_webhooks(self, session: ShopSession) -> None:
@@ -347,6 +379,9 @@ class SyncEngine:
         if self._stock is not None:
             stock, self._stock = self._stock, None
             await stock.stop()
+        if self._fulfillment is not None:
+            fulfillment, self._fulfillment = self._fulfillment, None
+            await fulfillment.stop()
         if self._session is not None:
             session, self._session = self._session, None
             await session.aclose()
@@ -357,6 +392,8 @@ class SyncEngine:
             self.callbacks.on_orders_changed(ids)
         if self._stock is not None:
             self._stock.orders_changed()
+        if self._fulfillment is not None:
+            self._fulfillment.orders_changed()
 
     async def _pull_orders(self) -> PollResult:
         """The pull right before a stock push: a poll that raises when it fails."""

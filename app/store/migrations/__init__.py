@@ -8,6 +8,7 @@ from app.store.migrations import (  # noqa: F401  (registration, in this order)
     m0002_orders,
     m0003_inbox,
     m0004_catalog_stock,
+    m0005_fulfillment,
 )
 from app.store.migrations.registry import MIGRATIONS
 

@@ -1,0 +1,158 @@
+"""`shopdesk ship`: mark one order or a CSV of orders shipped, and report each result."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import io
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from app.commands.common import EXIT_OK, EXIT_TIKTOK, UsageError
+from app.config import Paths, load_settings
+from app.secrets import SecretStore
+from app.store.orders import fetch_order_raw
+from app.sync.fulfillment import Fulfiller, WritesResult
+from app.sync.session import open_session
+from app.sync.ship_requests import (
+    ShipPlan,
+    ShipRequestError,
+    check_request,
+    plan_ship_file,
+    save_plan,
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Flags of `shopdesk ship`."""
+    parser.add_argument("order_id", nargs="?", help="the order to mark shipped")
+    parser.add_argument("--tracking", default="", help="tracking number (seller shipping)")
+    parser.add_argument("--provider", default="", help="shipping provider id or name")
+    parser.add_argument(
+        "--items", default="", help="comma-separated line item ids to ship (default: all)"
+    )
+    parser.add_argument(
+        "--handover",
+        choices=["DROP_OFF", "PICKUP"],
+        help="TikTok shipping: how the package reaches the carrier",
+    )
+    parser.add_argument("--csv", help="a CSV file with order_id, tracking_number, provider")
+    parser.add_argument(
+        "--providers", action="store_true", help="list the carriers for ORDER_ID and exit"
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object at the end")
+
+
+def run(args: argparse.Namespace, p: Paths, secrets: SecretStore | None = None) -> int:
+    """Check everything first, queue the writes, send them, report each order's result."""
+    if bool(args.csv) == bool(args.order_id):
+        raise UsageError("give either ORDER_ID or --csv FILE")
+    if args.csv and (args.tracking or args.provider or args.handover):
+        raise UsageError("--csv takes everything from the file")
+    csv_text = _read(args.csv) if args.csv else ""
+    settings = load_settings(p)
+    return asyncio.run(_run(args, p, settings, secrets or SecretStore(), csv_text))
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {path}: {exc}") from None
+
+
+async def _run(
+    args: argparse.Namespace, p: Paths, settings: Any, secrets: SecretStore, csv_text: str
+) -> int:
+    session = open_session(p, settings, secrets)
+    fulfiller = Fulfiller(session)
+    try:
+        if args.providers:
+            for pid, name in await fulfiller.providers(args.order_id):
+                print(f"{pid}\t{name}")
+            return EXIT_OK
+        await _cache_providers(fulfiller, args, csv_text)
+        plan = _plan(session.db, args, csv_text)
+        save_plan(session.db, plan, now=int(time.time()))
+        result = await fulfiller.push_writes()
+    finally:
+        await session.aclose()
+    return _report(result, args.json)
+
+
+async def _cache_providers(fulfiller: Fulfiller, args: argparse.Namespace, csv_text: str) -> None:
+    """Carrier names in the request are checked against TikTok's list, fetched once per option."""
+    db = fulfiller.session.db
+    if args.order_id:
+        order_ids = [args.order_id] if args.tracking else []
+    else:
+        rows = csv.DictReader(io.StringIO(csv_text))
+        order_ids = [
+            (row.get("order_id") or "").strip()
+            for row in rows
+            if isinstance(row.get("order_id"), str)
+        ]
+    seen: set[str] = set()
+    for order_id in order_ids:
+        raw = fetch_order_raw(db, order_id) or {}
+        option = str(raw.get("delivery_option_id") or raw.get("warehouse_id") or "")
+        if not option or option in seen or raw.get("shipping_type") != "SELLER":
+            continue
+        seen.add(option)
+        await fulfiller.providers(order_id)
+
+
+def _plan(db: Any, args: argparse.Namespace, csv_text: str) -> ShipPlan:
+    try:
+        if csv_text:
+            return plan_ship_file(db, csv_text)
+        items = tuple(i.strip() for i in args.items.split(",") if i.strip())
+        request, problems = check_request(
+            db,
+            args.order_id,
+            tracking=args.tracking,
+            provider=args.provider,
+            handover=args.handover or "",
+            line_item_ids=items,
+        )
+    except ShipRequestError as exc:
+        raise UsageError("nothing was queued:\n  " + "\n  ".join(exc.problems)) from None
+    if request is None:
+        raise UsageError("nothing was queued:\n  " + "\n  ".join(problems))
+    return ShipPlan([request])
+
+
+def _report(result: WritesResult, as_json: bool) -> int:
+    shipped = [o for o in result.outcomes if o.ok]
+    failed = result.failed
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "shipped": len(shipped),
+                    "failed": len(failed),
+                    "orders": [
+                        {
+                            "order_id": o.ref,
+                            "ok": o.ok,
+                            "message": o.message or None,
+                            "code": o.code,
+                            "package_id": o.result.get("package_id"),
+                        }
+                        for o in result.outcomes
+                    ],
+                }
+            )
+        )
+    else:
+        for outcome in result.outcomes:
+            if outcome.ok:
+                print(f"{outcome.ref}: shipped (package {outcome.result.get('package_id', '?')})")
+            else:
+                print(f"{outcome.ref}: NOT shipped: {outcome.message}", file=sys.stderr)
+        print(f"{len(shipped)} shipped, {len(failed)} not shipped.", file=sys.stderr)
+    return EXIT_TIKTOK if failed else EXIT_OK

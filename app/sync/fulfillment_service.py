@@ -1,0 +1,117 @@
+"""Fulfilment in the engine: send queued writes soon, keep cancellation requests current."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from app.store.fulfillment import fetch_next_write_due
+from app.sync.fulfillment import Fulfiller, WritesResult
+from app.sync.session import ShopSession
+from app.tiktok.errors import ReconnectNeeded, ShopdeskError
+
+log = logging.getLogger(__name__)
+
+WRITES_EVERY = 30.0  # retries of failed writes
+CANCELLATIONS_EVERY = 300.0  # the requests list, besides cancellation webhooks
+DEBOUNCE = 0.5
+
+
+class FulfillmentService:
+    """Owns the fulfilment loops of one shop session."""
+
+    def __init__(
+        self,
+        session: ShopSession,
+        *,
+        clock: Callable[[], float] = time.time,
+        on_orders_changed: Callable[[list[str]], None] | None = None,
+        on_error: Callable[[str, str], None] | None = None,
+        writes_every: float = WRITES_EVERY,
+        cancellations_every: float = CANCELLATIONS_EVERY,
+    ) -> None:
+        self.fulfiller = Fulfiller(session, clock=clock, on_orders_changed=on_orders_changed)
+        self.session = session
+        self._clock = clock
+        self._on_error = on_error
+        self.writes_every = writes_every
+        self.cancellations_every = cancellations_every
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._pending: set[asyncio.Future[None]] = set()
+        self._cancellations_dirty = False
+
+    async def start(self) -> None:
+        """Send anything queued before (a crash, a restart) and keep requests current."""
+        self._tasks = [
+            asyncio.create_task(self._writes_loop(), name="writes"),
+            asyncio.create_task(self._cancellations_loop(), name="cancellations"),
+        ]
+        self._wake.set()
+
+    async def stop(self) -> None:
+        """Stop the loops; an unsent write stays queued and goes out next time."""
+        for task in [*self._tasks, *self._pending]:
+            task.cancel()
+        for task in [*self._tasks, *self._pending]:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks, self._pending = [], set()
+
+    def request_send(self) -> None:
+        """A write was queued: send it now-ish."""
+        self._later(self._debounced())
+
+    def orders_changed(self) -> None:
+        """Orders moved (maybe a cancellation webhook): refresh the requests once, soon."""
+        if not self._cancellations_dirty:
+            self._cancellations_dirty = True
+            self._later(self._refresh_cancellations())
+
+    async def send_now(self) -> WritesResult:
+        """Send every due write and report each outcome."""
+        async with self._lock:
+            return await self.fulfiller.push_writes()
+
+    def _later(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _debounced(self) -> None:
+        await asyncio.sleep(DEBOUNCE)
+        self._wake.set()
+
+    async def _refresh_cancellations(self) -> None:
+        await asyncio.sleep(DEBOUNCE)
+        self._cancellations_dirty = False
+        await self._guard("cancellations", self.fulfiller.sync_cancellations())
+
+    async def _writes_loop(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.writes_every)
+            self._wake.clear()
+            due = fetch_next_write_due(self.session.db)
+            if due is not None and due <= self._clock():
+                await self._guard("writes", self.send_now())
+
+    async def _cancellations_loop(self) -> None:
+        while True:
+            await self._guard("cancellations", self.fulfiller.sync_cancellations())
+            await asyncio.sleep(self.cancellations_every)
+
+    async def _guard(self, kind: str, work: Awaitable[object]) -> None:
+        try:
+            await work
+        except ReconnectNeeded:
+            pass  # the engine already shows "reconnect needed"
+        except ShopdeskError as exc:
+            if self._on_error is not None:
+                self._on_error(kind, str(exc))
+            else:
+                log.warning("%s failed: %s", kind, exc)
