@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import re
@@ -16,6 +17,7 @@ import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlparse
 
 log = logging.getLogger(__name__)
@@ -115,9 +117,11 @@ class CommandTunnel(TunnelProvider):
         min_backoff: float = 1.0,
         max_backoff: float = 60.0,
         url_timeout: float = 60.0,
+        pidfile: Path | None = None,
     ) -> None:
         super().__init__()
         self.command = command
+        self.pidfile = pidfile
         self.min_backoff = min_backoff
         self.max_backoff = max_backoff
         self.url_timeout = url_timeout
@@ -132,7 +136,34 @@ class CommandTunnel(TunnelProvider):
 
     async def start(self, origin: str) -> None:
         self._status = TunnelStatus(self.kind, STARTING, None)
+        await self._reap_orphan()
         self._task = asyncio.create_task(self._supervise(origin), name="tunnel")
+
+    async def _reap_orphan(self) -> None:
+        """A tunnel left running by a Shopdesk that was killed would hold a stale URL: stop it.
+
+        The tunnel runs in its own process group (so Ctrl+C in a terminal does not kill it
+        before we unsubscribe), which also means it outlives a crash; the pidfile, with the
+        exact command line it ran, finds it again and never mistakes another process for it.
+        """
+        if self.pidfile is None:
+            return
+        try:
+            record = json.loads(self.pidfile.read_text())
+            pid, argv = int(record["pid"]), [str(a) for a in record["argv"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return
+        if await _still_runs(pid, argv):
+            log.info("stopping a tunnel (pid %d) left by an earlier run", pid)
+            _signal_pid(pid, signal.SIGTERM)
+            for _ in range(50):
+                if not await _still_runs(pid, argv):
+                    break
+                await asyncio.sleep(0.1)
+            else:
+                _signal_pid(pid, getattr(signal, "SIGKILL", signal.SIGTERM))
+        with contextlib.suppress(OSError):
+            self.pidfile.unlink()
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -165,16 +196,28 @@ class CommandTunnel(TunnelProvider):
     async def _run_once(self, origin: str) -> str:
         try:
             argv = self._argv(origin)
-            self._process = await asyncio.create_subprocess_exec(
-                *argv,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.STDOUT,
-                start_new_session=hasattr(os, "killpg"),
+            starting = asyncio.ensure_future(
+                asyncio.create_subprocess_exec(
+                    *argv,
+                    stdin=asyncio.subprocess.DEVNULL,
+                    stdout=asyncio.subprocess.PIPE,
+                    stderr=asyncio.subprocess.STDOUT,
+                    start_new_session=hasattr(os, "killpg"),
+                )
             )
+            try:
+                self._process = await asyncio.shield(starting)
+            except asyncio.CancelledError:
+                # stopped while the program was starting: it must not outlive us
+                with contextlib.suppress(OSError, ValueError):
+                    await _terminate(await starting)
+                raise
         except (OSError, ValueError) as exc:
             return f"cannot start `{self.command.split()[0]}`: {exc}"
         process = self._process
+        if self.pidfile is not None:
+            with contextlib.suppress(OSError):
+                self.pidfile.write_text(json.dumps({"pid": process.pid, "argv": argv}))
         assert process.stdout is not None
         found = False
         deadline = time.monotonic() + self.url_timeout
@@ -205,6 +248,53 @@ class CommandTunnel(TunnelProvider):
             await _terminate(self._process)
 
 
+async def _still_runs(pid: int, argv: list[str]) -> bool:
+    """`_runs`, patient with a process that is in the middle of starting."""
+    for _ in range(20):
+        answer = _runs(pid, argv)
+        if answer is not None:
+            return answer
+        await asyncio.sleep(0.05)
+    return False
+
+
+def _runs(pid: int, argv: list[str]) -> bool | None:
+    """True while `pid` still runs exactly `argv` (a zombie or a reused pid does not count).
+
+    None while the kernel shows no command line yet (a process in the middle of exec).
+    """
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    if cmdline.parent.exists():
+        try:
+            raw = cmdline.read_bytes()
+        except OSError:
+            return False
+        if not raw:
+            status = Path(f"/proc/{pid}/status")
+            try:
+                zombie = "\tZ" in status.read_text().split("State:", 1)[1].split("\n", 1)[0]
+            except (OSError, IndexError):
+                return False
+            return False if zombie else None
+        return raw.split(b"\0")[:-1] == [a.encode() for a in argv]
+    try:  # no /proc (macOS, Windows): the pidfile is all we have
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _signal_pid(pid: int, sig: int) -> None:
+    """Signal the program and, when it leads one, its process group."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        if hasattr(os, "killpg") and os.getpgid(pid) == pid:
+            os.killpg(pid, sig)
+        else:
+            os.kill(pid, sig)
+
+
 async def _terminate(process: asyncio.subprocess.Process) -> None:
     """Stop the program and whatever it started (its process group), politely then firmly."""
     if process.returncode is None:
@@ -225,11 +315,15 @@ def _signal(process: asyncio.subprocess.Process, sig: int) -> None:
 
 
 def make_tunnel(
-    mode: str, *, command: str = DEFAULT_COMMAND, public_url: str = ""
+    mode: str,
+    *,
+    command: str = DEFAULT_COMMAND,
+    public_url: str = "",
+    pidfile: Path | None = None,
 ) -> TunnelProvider:
     """The provider the settings (or `shopdesk sync` flags) ask for."""
     if mode == "command":
-        return CommandTunnel(command or DEFAULT_COMMAND)
+        return CommandTunnel(command or DEFAULT_COMMAND, pidfile=pidfile)
     if mode == "url":
         return PublicUrlTunnel(public_url)
     return TunnelProvider()

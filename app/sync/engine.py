@@ -338,7 +338,10 @@ class SyncEngine:
             return
         try:
             tunnel = make_tunnel(
-                options.mode, command=options.command, public_url=options.public_url
+                options.mode,
+                command=options.command,
+                public_url=options.public_url,
+                pidfile=self.paths.root / "tunnel.pid",
             )
             service = WebhookService(
                 session,

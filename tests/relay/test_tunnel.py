@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -119,3 +120,36 @@ async def test_a_missing_tunnel_program_is_reported_and_retried() -> None:
     await wait_for(lambda: tunnel.status.restarts >= 2)
     assert "cannot start" in tunnel.status.last_error and tunnel.url is None
     await tunnel.stop()
+
+
+async def test_a_tunnel_left_by_a_killed_shopdesk_is_stopped_at_the_next_start(
+    tmp_path, monkeypatch
+) -> None:
+    import subprocess
+
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    pidfile = tmp_path / "tunnel.pid"
+    # the orphan: a tunnel from an earlier run that died without stopping it
+    argv = [sys.executable, "-m", "tests.relay.fake_tunnel", "tunnel", "--url", ORIGIN]
+    orphan = subprocess.Popen(  # noqa: ASYNC220 - an outside process, started once
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    pidfile.write_text(json.dumps({"pid": orphan.pid, "argv": argv}))
+    tunnel = CommandTunnel(FAKE, pidfile=pidfile)
+    try:
+        await tunnel.start(ORIGIN)
+        assert orphan.wait(10) is not None  # the old one is gone
+        await wait_for(lambda: tunnel.url is not None)
+        assert json.loads(pidfile.read_text())["pid"] == tunnel.pid != orphan.pid
+    finally:
+        await tunnel.stop()
+
+
+async def test_a_stale_pidfile_never_kills_a_stranger(tmp_path) -> None:
+    pidfile = tmp_path / "tunnel.pid"
+    # this very process, recorded as if it ran the tunnel: its command line differs
+    pidfile.write_text(json.dumps({"pid": os.getpid(), "argv": ["cloudflared", "tunnel"]}))
+    tunnel = CommandTunnel(FAKE, pidfile=pidfile)
+    await tunnel.start(ORIGIN)
+    await tunnel.stop()
+    os.kill(os.getpid(), 0)  # still alive
