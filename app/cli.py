@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 from app import __version__
 from app.commands import connect, orders, ship, status, stock
-from app.commands.common import EXIT_USAGE, exit_code_for
+from app.commands.common import exit_code_for
 from app.config import Paths, paths
 from app.logs import setup_logging
 from app.tiktok.errors import ShopdeskError
@@ -46,6 +46,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo", action="store_true", help="run on a built-in demo shop (a live local sandbox)"
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="start the app offscreen on a demo shop, open every tab, exit 0 or 1",
+    )
+    parser.add_argument(
+        "--json",
+        dest="self_test_json",
+        action="store_true",
+        help="with --self-test: print one JSON object",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     connect.add_arguments(sub.add_parser("connect", help="authorize Shopdesk for your shop"))
     status_parser = sub.add_parser("status", help="connection, orders, sync and errors")
@@ -63,18 +74,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _run_app(parser: argparse.ArgumentParser, args: argparse.Namespace, p: Paths) -> int:
+    """No subcommand: the desktop app (on the data folder or the demo shop), or its self-test."""
+    if args.self_test_json and not args.self_test:
+        parser.error("--json without a command goes with --self-test")
+    try:
+        if args.self_test:
+            from app.gui.self_test import run_self_test
+
+            return run_self_test(json_output=args.self_test_json, verbose=args.verbose)
+        if args.demo:
+            from app.demo import run_demo
+
+            return run_demo(args)
+        from app.gui.app import run_on_folder
+
+        return run_on_folder(p, verbose=args.verbose)
+    except KeyboardInterrupt:
+        return 130
+    except ShopdeskError as exc:
+        print(f"shopdesk: {exc}", file=sys.stderr)
+        return exit_code_for(exc)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse, dispatch, and turn expected failures into one line and an exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
     p = paths(args.data_dir)
     if args.command is None:
-        if not args.demo:
-            parser.print_help()
-            return EXIT_USAGE
-        from app.demo import run_demo
-
-        return run_demo(args)
+        return _run_app(parser, args, p)
     setup_logging(p.logs if args.command != "sandbox" else None, verbose=args.verbose)
     try:
         return COMMANDS[args.command](args, p)

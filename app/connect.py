@@ -263,6 +263,14 @@ class ConnectFlow:
 
     async def finish(self, auth_code: str, shop_id: str | None = None) -> ConnectResult:
         """Exchange the code, pick the shop, then save: secrets to keyring, the rest to SQLite."""
+        token, shops = await self.exchange(auth_code)
+        return self.save(token, choose_shop(shops, shop_id), shops)
+
+    async def exchange(self, auth_code: str) -> tuple[Token, list[Shop]]:
+        """Spend the single-use code: the token and the shops it covers (nothing saved yet).
+
+        The GUI wizard calls this, lets the seller pick a shop, then calls `save`.
+        """
         self.secrets.check()  # fail before spending the single-use code
         auth = AuthClient(
             self.settings.app_key,
@@ -271,8 +279,10 @@ class ConnectFlow:
             http=self._http,
         )
         token = await auth.get_token(auth_code)
-        shops = await self._list_shops(auth, token)
-        shop = choose_shop(shops, shop_id)
+        return token, await self._list_shops(auth, token)
+
+    def save(self, token: Token, shop: Shop, shops: list[Shop]) -> ConnectResult:
+        """Keep the chosen shop: secrets to keyring, settings to disk, the shop to SQLite."""
         self.secrets.set_app_secret(self.settings.app_key, self._app_secret)
         self.secrets.set_token(self.settings.app_key, token)
         save_settings(self.paths, self.settings)

@@ -1,28 +1,39 @@
-"""`shopdesk --demo`: a live sandbox shop, connected and synced, in its own data folder."""
+"""`shopdesk --demo`: the desktop app on a live sandbox shop, in its own data folder."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import shutil
+import socket
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from app.commands.common import ProgressBar, iso
-from app.commands.status import collect_status, render
-from app.config import Paths, Settings, paths, save_settings
+import sqlite_utils
+
+from app.config import Paths, Settings, load_settings, paths, save_settings
 from app.connect import ConnectFlow
 from app.logs import setup_logging
 from app.sandbox import SandboxConfig, SandboxInfo, running_sandbox
 from app.secrets import SecretStore
-from app.sync.engine import EngineCallbacks, SyncEngine
-from app.sync.importer import ImportProgress, default_range
+from app.store.stock import save_manual_stock
+from app.store.stock_levels import fetch_stock_rows
+from app.sync.catalog import sync_catalog
+from app.sync.session import open_session
 
 #: A shop that feels alive: a few hundred orders of history and a new one every ~10 seconds.
 DEMO_SANDBOX = SandboxConfig(seed=2026, orders=400, products=24, order_rate=6.0)
+#: The demo imports this much history by itself on start.
+DEMO_IMPORT_DAYS = 60
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now (for the demo's webhook receiver)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def demo_paths(base: Paths) -> Paths:
@@ -40,12 +51,18 @@ def demo_shop(
     # Demo credentials are throwaway: they stay in memory, never in the OS keyring.
     secrets = SecretStore.in_memory()
     with running_sandbox(config) as info:
+        # The sandbox runs on this machine, so its webhooks reach our receiver directly:
+        # the "public address" is the receiver's own loopback address.
+        port = free_port()
         settings = Settings(
             app_key=info.app_key,
             api_base=info.api_base,
             auth_base=info.auth_base,
             demo=True,
             poll_interval_seconds=5.0,
+            tunnel_mode="url",
+            public_url=f"http://127.0.0.1:{port}",
+            listen_port=port,
         )
         save_settings(p, settings)
 
@@ -55,49 +72,41 @@ def demo_shop(
                 await flow.finish(await flow.approve_in_sandbox())
             finally:
                 await flow.aclose()
+            session = open_session(p, settings, secrets)
+            try:
+                await sync_catalog(session)  # the Inventory tab has its SKUs from the start
+                drift_counts(session.db)
+            finally:
+                await session.aclose()
 
         asyncio.run(connect())
         yield info, secrets
 
 
+def drift_counts(db: sqlite_utils.Database) -> None:
+    """Stock that drifted, the story Shopdesk exists for: the demo creator's shelf count of the
+    two most-listed SKUs is below TikTok's, so they turn oversold as their orders come in."""
+    rows = sorted(
+        (r for r in fetch_stock_rows(db) if r.product_status == "ACTIVATE" and not r.removed),
+        key=lambda r: (-r.tiktok_quantity, r.seller_sku),
+    )
+    now = int(time.time())
+    for row, counted in zip(rows, (2, 5), strict=False):
+        save_manual_stock(db, row.sku_id, on_hand=counted, now=now, source="demo count")
+
+
 def run_demo(args: argparse.Namespace) -> int:
-    """Headless demo until the desktop window exists: import, then live sync until Ctrl+C."""
+    """The desktop app on a live sandbox shop: its own data folder, no account needed."""
+    from app.gui.app import run_app
+    from app.gui.context import GuiContext
+
     p = demo_paths(paths(args.data_dir))
-    setup_logging(p.logs, verbose=args.verbose)
     print("Starting the demo shop (a local TikTok Shop sandbox)...", file=sys.stderr)
-    with demo_shop(p) as (info, secrets):
-        status = collect_status(p)
-        print(f"Connected demo shop {status['shop']['name']} at {info.api_base}")
-        print(f"Data folder: {p.root}")
-        bar = ProgressBar("Importing orders")
-        changed = threading.Event()
-
-        def progress(step: ImportProgress) -> None:
-            bar.update(step.fraction, f"{step.fetched}/{step.estimate} orders")
-
-        def orders_changed(ids: list[str]) -> None:
-            print(f"{iso(time.time())}  {len(ids)} orders new or changed", flush=True)
-            changed.set()
-
-        engine = SyncEngine(
-            p,
-            Settings.model_validate_json(p.settings.read_text()),
-            secrets,
-            callbacks=EngineCallbacks(on_progress=progress),
+    with demo_shop(p) as (_info, secrets):
+        # After demo_shop: it starts from an empty folder, logs included.
+        setup_logging(p.logs, verbose=args.verbose)
+        print(f"Demo data folder: {p.root}", file=sys.stderr)
+        context = GuiContext(
+            p, secrets, load_settings(p), demo=True, auto_import_days=DEMO_IMPORT_DAYS
         )
-        engine.start()
-        try:
-            start, end = default_range(time.time(), 60)
-            result = engine.import_orders(start, end).result()
-            bar.finish(f"{result.fetched} orders")
-            engine.callbacks.on_orders_changed = orders_changed
-            print(render(collect_status(p)))
-            print("\nThe shop places an order every ~10 s; Shopdesk picks each up within 5 s.")
-            print(f"Try: shopdesk --data-dir {p.root} status   (Ctrl+C stops the demo)")
-            while True:
-                time.sleep(1)
-        except KeyboardInterrupt:
-            print("\nStopping the demo.", file=sys.stderr)
-        finally:
-            engine.stop()
-    return 0
+        return run_app(context)

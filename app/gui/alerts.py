@@ -1,0 +1,128 @@
+"""What the engine and the reader report, turned into notices worth interrupting for."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, QTimer
+
+from app.gui import formatting as fmt
+from app.gui import notice as tabs
+from app.gui.bridge import EngineBridge
+from app.gui.inventory_tab import warnings_notice
+from app.gui.notice import Notice
+from app.gui.notifications import REPEAT_SECONDS, Notifier
+from app.gui.reader import Reader
+from app.store.order_queries import fetch_order_detail
+from app.store.shops import fetch_current_shop
+from app.store.stock_levels import StockWarning
+from app.sync.engine import EngineStatus
+from app.sync.inbox import Notice as EngineNotice
+
+#: New-order notices are for orders placed while the window is open (this much slack):
+#: what came in while Shopdesk was closed shows in the queues, not as a burst of notices.
+NEW_ORDER_SLACK_SECONDS = 120
+#: Warn about the authorization this long before it ends, and check this often.
+AUTH_WARN_DAYS = 14
+AUTH_CHECK_MS = 10 * 60 * 1000
+
+
+class Alerts(QObject):
+    """New orders, stock warnings, sync failures, authorization ending or lost -> Notifier."""
+
+    def __init__(
+        self,
+        bridge: EngineBridge,
+        reader: Reader,
+        notifier: Notifier,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.reader, self.notifier = reader, notifier
+        self.opened_at = time.time()
+        notifier.describe_order = self.describe_order
+        bridge.errorRaised.connect(self.sync_failed)
+        bridge.authLost.connect(self.authorization_lost)
+        bridge.notice.connect(self.engine_notice)
+        bridge.stockWarnings.connect(self.stock_warnings)
+        bridge.statusChanged.connect(self.status_changed)
+        reader.ordersChanged.connect(self.orders_seen)
+        self._auth_timer = QTimer(self, interval=AUTH_CHECK_MS)
+        self._auth_timer.timeout.connect(self.check_authorization)
+        self._auth_timer.start()
+
+    def orders_seen(self, new: list[tuple[str, int]]) -> None:
+        """Orders the list had not seen: only those placed while the window is open are news."""
+        since = self.opened_at - NEW_ORDER_SLACK_SECONDS
+        self.notifier.new_orders([(i, t) for i, t in new if t >= since])
+
+    def sync_failed(self, kind: str, message: str) -> None:
+        """A failure the engine reported; the same one stays quiet for a while."""
+        self.notifier.notify(
+            Notice("Sync problem", message, "sync", tabs.ERRORS, kind, "error"),
+            once_per=REPEAT_SECONDS,
+        )
+
+    def status_changed(self, status: EngineStatus) -> None:
+        """A poll that works again re-arms the poll-failure notice."""
+        if status.last_poll_ok:
+            self.notifier.forget("sync", "poll")
+
+    def authorization_lost(self, reason: str) -> None:
+        """TikTok refused the shop's tokens: only a reconnect helps."""
+        self.notifier.notify(
+            Notice(
+                "Reconnect your shop",
+                f"TikTok Shop stopped accepting Shopdesk: {reason}",
+                "authorization",
+                tabs.HEALTH,
+                "lost",
+                "error",
+            ),
+            once_per=REPEAT_SECONDS,
+        )
+
+    def engine_notice(self, item: EngineNotice) -> None:
+        """Deauthorized, or TikTok's own warning that the authorization ends soon."""
+        level = "error" if item.kind == "deauthorized" else "warning"
+        notice = Notice(
+            "Shop authorization", item.message, "authorization", tabs.HEALTH, item.kind, level
+        )
+        self.notifier.notify(notice, once_per=REPEAT_SECONDS)
+
+    def stock_warnings(self, warnings: list[StockWarning]) -> None:
+        """SKUs that just became oversold or at risk (the engine tells each one once)."""
+        notice = warnings_notice(warnings)
+        if notice is not None:
+            self.notifier.notify(notice)
+
+    def check_authorization(self) -> None:
+        """Our own countdown: a warning in the last days, once a day."""
+        db = self.reader.db
+        shop = None if db is None else fetch_current_shop(db)
+        if shop is None or not shop.refresh_expires:
+            return
+        left = shop.refresh_expires - time.time()
+        if left < AUTH_WARN_DAYS * 86400:
+            self.notifier.notify(
+                Notice(
+                    "Authorization ends soon",
+                    f"{shop.name}: Shopdesk can sync for {fmt.countdown(left)} more. "
+                    "Reconnect to keep it going.",
+                    "authorization",
+                    tabs.HEALTH,
+                    "expiring",
+                    "warning",
+                ),
+                once_per=86400,
+            )
+
+    def describe_order(self, order_id: str) -> str:
+        """`Candle, Mug · $31.16`: the newest order of a batch, in a few words."""
+        db = self.reader.db
+        order = None if db is None else fetch_order_detail(db, order_id)
+        if order is None:
+            return ""
+        names = dict.fromkeys(i.product_name for i in order.line_items if i.product_name)
+        total = fmt.money(order.total_amount, order.currency)
+        return " · ".join(x for x in (", ".join(names), total) if x)

@@ -1,0 +1,68 @@
+"""The bridge of DESIGN.md section 3: engine callbacks (engine thread) become Qt signals.
+
+The engine knows nothing of Qt: it calls plain functions on its own thread. This object
+lives on the GUI thread, so emitting its signals from the engine thread queues them, and
+every slot runs on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from app.store.stock_levels import StockWarning
+from app.sync.engine import EngineCallbacks, EngineStatus
+from app.sync.importer import ImportProgress
+from app.sync.inbox import Notice
+
+
+class EngineBridge(QObject):
+    """Signals for what the engine reports; `callbacks()` is what the engine is given."""
+
+    #: ImportProgress after every page of an import.
+    progress = Signal(object)
+    #: list[str]: ids of orders created or changed.
+    ordersChanged = Signal(object)
+    #: EngineStatus: a fresh snapshot.
+    statusChanged = Signal(object)
+    #: (kind, message) of a failure the engine reports.
+    errorRaised = Signal(str, str)
+    #: Why TikTok refused the shop's authorization.
+    authLost = Signal(str)
+    #: Notice: something the creator must hear (deauthorized, authorization ending).
+    notice = Signal(object)
+    #: list[StockWarning]: SKUs that just became oversold, at risk or low (each told once).
+    stockWarnings = Signal(object)
+
+    def callbacks(self) -> EngineCallbacks:
+        """Plain callables for the engine; each one only emits (thread-safe, queued)."""
+
+        def progress(step: ImportProgress) -> None:
+            self.progress.emit(step)
+
+        def changed(ids: list[str]) -> None:
+            self.ordersChanged.emit(list(ids))
+
+        def status(snapshot: EngineStatus) -> None:
+            self.statusChanged.emit(snapshot)
+
+        def error(kind: str, message: str) -> None:
+            self.errorRaised.emit(kind, message)
+
+        def auth_lost(reason: str) -> None:
+            self.authLost.emit(reason)
+
+        def notice(item: Notice) -> None:
+            self.notice.emit(item)
+
+        def stock_warnings(warnings: list[StockWarning]) -> None:
+            self.stockWarnings.emit(list(warnings))
+
+        return EngineCallbacks(
+            on_progress=progress,
+            on_orders_changed=changed,
+            on_status=status,
+            on_error=error,
+            on_auth_lost=auth_lost,
+            on_notice=notice,
+            on_stock_warnings=stock_warnings,
+        )

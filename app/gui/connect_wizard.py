@@ -1,0 +1,358 @@
+"""The connect wizard: app key and secret, browser authorization, then the shop to use.
+
+Every network step runs on the TaskManager's worker loop (there may be no engine session
+yet); the wizard only reacts to the results. The same ConnectFlow drives `shopdesk connect`.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from app.config import Settings
+from app.connect import ConnectError, ConnectFlow, ConnectResult, check_redirect, is_loopback
+from app.connect import parse_redirect as parse_pasted
+from app.gui.context import GuiContext
+from app.gui.tasks import TaskManager
+from app.logs import register_secret
+from app.tiktok.client import DEFAULT_API_BASE
+from app.tiktok.models import Shop, Token
+
+APP_PAGE, AUTHORIZE_PAGE, SHOP_PAGE = range(3)
+
+
+class AppPage(QWizardPage):
+    """App key and secret from Partner Center, and where TikTok Shop lives (advanced)."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle("Your TikTok Shop app")
+        self.setSubTitle(
+            "In Partner Center open your custom app and copy its App key and App secret. "
+            "The secret goes to your system keyring, never to a file."
+        )
+        self.app_key = QLineEdit(settings.app_key, placeholderText="App key")
+        self.app_secret = QLineEdit(placeholderText="App secret")
+        self.app_secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.api_base = QLineEdit(settings.api_base)
+        self.auth_base = QLineEdit(settings.auth_base)
+        self.redirect_url = QLineEdit(settings.redirect_url)
+        self.service_id = QLineEdit(settings.service_id, placeholderText="only for service links")
+        form = QFormLayout(self)
+        form.addRow("App key", self.app_key)
+        form.addRow("App secret", self.app_secret)
+        advanced = QGroupBox("Advanced (leave as is for TikTok Shop)")
+        advanced_form = QFormLayout(advanced)
+        advanced_form.addRow("API address", self.api_base)
+        advanced_form.addRow("Authorization address", self.auth_base)
+        advanced_form.addRow("Redirect URL", self.redirect_url)
+        advanced_form.addRow("Service ID", self.service_id)
+        form.addRow(advanced)
+        for edit in (self.app_key, self.app_secret):
+            edit.textChanged.connect(self.completeChanged)
+
+    def isComplete(self) -> bool:
+        """Both key and secret are needed."""
+        return bool(self.app_key.text().strip() and self.app_secret.text().strip())
+
+    def settings(self, base: Settings) -> Settings:
+        """The settings this page describes (a copy of `base`)."""
+        return base.model_copy(
+            update={
+                "app_key": self.app_key.text().strip(),
+                "api_base": self.api_base.text().strip() or base.api_base,
+                "auth_base": self.auth_base.text().strip() or base.auth_base,
+                "redirect_url": self.redirect_url.text().strip() or base.redirect_url,
+                "service_id": self.service_id.text().strip(),
+            }
+        )
+
+
+class AuthorizePage(QWizardPage):
+    """Opens the authorization link; the redirect is caught by itself or pasted."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle("Authorize Shopdesk")
+        self.setSubTitle(
+            "Open the link, log in to TikTok Shop and approve. Shopdesk catches the answer "
+            "by itself; if your browser lands on another page, paste its address below."
+        )
+        self.link = QLineEdit(readOnly=True)
+        self.open_button = QPushButton("Open in browser")
+        self.sandbox_button = QPushButton("Approve in the sandbox")
+        self.sandbox_button.setToolTip("The local sandbox has no real login: press Approve there")
+        self.listening = QLabel()
+        self.listening.setWordWrap(True)
+        self.pasted = QLineEdit(placeholderText="http://127.0.0.1:8765/callback?code=…&state=…")
+        self.use_button = QPushButton("Use this address")
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+        self.state.setObjectName("wizardState")
+
+        link_row = QHBoxLayout()
+        link_row.addWidget(self.link, 1)
+        link_row.addWidget(self.open_button)
+        link_row.addWidget(self.sandbox_button)
+        paste_row = QHBoxLayout()
+        paste_row.addWidget(self.pasted, 1)
+        paste_row.addWidget(self.use_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(link_row)
+        layout.addWidget(self.listening)
+        layout.addSpacing(10)
+        layout.addWidget(QLabel("Or paste the address you landed on (or just the code):"))
+        layout.addLayout(paste_row)
+        layout.addSpacing(10)
+        layout.addWidget(self.state)
+        layout.addStretch(1)
+        self.done = False
+
+    def isComplete(self) -> bool:
+        """Complete once the code was exchanged and the shops are known."""
+        return self.done
+
+
+class ShopPage(QWizardPage):
+    """The shop to work on (most creators have one, already chosen)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle("Choose your shop")
+        self.setSubTitle("This authorization covers these shops. Shopdesk works on one.")
+        self.shops = QListWidget()
+        self.shops.currentRowChanged.connect(lambda _row: self.completeChanged.emit())
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.shops, 1)
+        layout.addWidget(self.state)
+
+    def set_shops(self, shops: list[Shop]) -> None:
+        """List the authorized shops; the first is chosen."""
+        self.shops.clear()
+        for shop in shops:
+            item = QListWidgetItem(f"{shop.name}  ·  {shop.region}  ·  id {shop.id}")
+            item.setData(Qt.ItemDataRole.UserRole, shop.id)
+            self.shops.addItem(item)
+        self.shops.setCurrentRow(0)
+
+    def isComplete(self) -> bool:
+        """A shop is chosen."""
+        return self.shops.currentRow() >= 0
+
+
+class ConnectWizard(QWizard):
+    """Connects a shop with ConnectFlow; `connected` carries the ConnectResult."""
+
+    connected = Signal(object)
+    _listening = Signal()
+
+    def __init__(
+        self, context: GuiContext, tasks: TaskManager, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Connect your TikTok Shop")
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setMinimumSize(640, 460)
+        self.context, self.tasks = context, tasks
+        self.flow: ConnectFlow | None = None
+        self.token: Token | None = None
+        self.shop_list: list[Shop] = []
+        self._waiting: concurrent.futures.Future[str] | None = None
+        self._saving = False
+        self.flow_settings = context.settings
+
+        self.app_page = AppPage(context.settings)
+        self.authorize_page = AuthorizePage()
+        self.shop_page = ShopPage()
+        self.setPage(APP_PAGE, self.app_page)
+        self.setPage(AUTHORIZE_PAGE, self.authorize_page)
+        self.setPage(SHOP_PAGE, self.shop_page)
+        self.setButtonText(QWizard.WizardButton.FinishButton, "Connect")
+
+        page = self.authorize_page
+        page.open_button.clicked.connect(self._open_browser)
+        page.sandbox_button.clicked.connect(self._approve_in_sandbox)
+        page.use_button.clicked.connect(self._use_pasted)
+        page.pasted.returnPressed.connect(self._use_pasted)
+        self._listening.connect(
+            lambda: page.listening.setText(
+                f"Waiting for TikTok Shop to send you back to {self.flow_settings.redirect_url} …"
+            )
+        )
+        self.currentIdChanged.connect(self._page_changed)
+
+    # --- steps ------------------------------------------------------------------------------
+
+    def _page_changed(self, page_id: int) -> None:
+        if page_id == AUTHORIZE_PAGE:
+            self._begin()
+
+    def _begin(self) -> None:
+        """A fresh attempt: new flow (new state), the link, and the redirect listener."""
+        self._close_flow()
+        page = self.authorize_page
+        page.done = False
+        page.completeChanged.emit()
+        secret = self.app_page.app_secret.text().strip()
+        register_secret(secret)
+        self.flow_settings = self.app_page.settings(self.context.settings)
+        try:
+            flow = ConnectFlow(
+                self.flow_settings,
+                secret,
+                self.context.secrets,
+                self.context.paths,
+                transport=self.context.transport,
+            )
+        except ConnectError as exc:
+            page.state.setText(str(exc))
+            return
+        self.flow = flow
+        page.link.setText(flow.authorization_url())
+        page.link.setCursorPosition(0)
+        page.sandbox_button.setVisible(self.flow_settings.api_base != DEFAULT_API_BASE)
+        page.state.setText("")
+        if is_loopback(self.flow_settings.redirect_url):
+            page.listening.setText("Starting to listen for the redirect…")
+            self._waiting = self.tasks.watch(
+                self.tasks.run_async(lambda: flow.wait_for_redirect(on_ready=self._listening.emit)),
+                self._got_code,
+                self._listen_failed,
+                owner=self,
+            )
+        else:
+            page.listening.setText(
+                "Your redirect URL is not on this computer: paste the address you land on."
+            )
+
+    def _open_browser(self) -> None:
+        if self.flow is not None:
+            QDesktopServices.openUrl(QUrl(self.flow.authorization_url()))
+
+    def _approve_in_sandbox(self) -> None:
+        flow = self.flow
+        if flow is None:
+            return
+        self.authorize_page.state.setText("Approving in the sandbox…")
+        self.tasks.watch(
+            self.tasks.run_async(flow.approve_in_sandbox),
+            self._got_code,
+            self._step_failed,
+            owner=self,
+        )
+
+    def _use_pasted(self) -> None:
+        flow = self.flow
+        text = self.authorize_page.pasted.text()
+        if flow is None or not text.strip():
+            return
+        try:
+            code = check_redirect(parse_pasted(text), flow.state)
+        except ConnectError as exc:
+            self.authorize_page.state.setText(str(exc))
+            return
+        self._got_code(code)
+
+    def _listen_failed(self, error: BaseException) -> None:
+        self.authorize_page.listening.setText(
+            f"Shopdesk cannot catch the redirect by itself ({error}). Paste the address instead."
+        )
+
+    def _step_failed(self, error: BaseException) -> None:
+        self.authorize_page.state.setText(f"Not connected: {error}")
+
+    def _got_code(self, code: str) -> None:
+        """Spend the code once: token and shops, then the shop page."""
+        flow = self.flow
+        if flow is None or self.authorize_page.done:
+            return
+        if self._waiting is not None:
+            self._waiting.cancel()  # pasted or approved: stop listening
+            self._waiting = None
+        self.authorize_page.state.setText("Authorized. Asking TikTok Shop for your shops…")
+        self.tasks.watch(
+            self.tasks.run_async(lambda: flow.exchange(code)),
+            self._exchanged,
+            self._step_failed,
+            owner=self,
+        )
+
+    def _exchanged(self, answer: tuple[Token, list[Shop]]) -> None:
+        self.token, self.shop_list = answer
+        if not self.shop_list:
+            self.authorize_page.state.setText(
+                "This authorization covers no shop: authorize with a shop account."
+            )
+            return
+        self.shop_page.set_shops(self.shop_list)
+        self.authorize_page.done = True
+        self.authorize_page.completeChanged.emit()
+        self.authorize_page.state.setText(
+            f"Authorized for {len(self.shop_list)} shop{'s' if len(self.shop_list) > 1 else ''}."
+        )
+        self.next()
+
+    # --- finishing --------------------------------------------------------------------------
+
+    def accept(self) -> None:
+        """Save the chosen shop on the worker (keyring and SQLite), then close."""
+        flow, token = self.flow, self.token
+        row = self.shop_page.shops.currentRow()
+        if flow is None or token is None or row < 0 or self._saving:
+            return
+        shop, shops = self.shop_list[row], self.shop_list
+        self._saving = True
+        self.shop_page.state.setText(f"Saving {shop.name}…")
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
+
+        async def save() -> ConnectResult:
+            return flow.save(token, shop, shops)
+
+        self.tasks.watch(self.tasks.run_async(save), self._saved, self._save_failed, owner=self)
+
+    def _saved(self, result: ConnectResult) -> None:
+        self._close_flow()
+        self.connected.emit(result)
+        super().accept()
+
+    def _save_failed(self, error: BaseException) -> None:
+        self._saving = False
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
+        self.shop_page.state.setText(f"Not saved: {error}")
+
+    def done(self, result: int) -> None:
+        """Closing in any way stops listening and releases the HTTP pool."""
+        if result != QWizard.DialogCode.Accepted:
+            self._close_flow()
+        super().done(result)
+
+    def _close_flow(self) -> None:
+        if self._waiting is not None:
+            self._waiting.cancel()
+            self._waiting = None
+        flow, self.flow = self.flow, None
+        if flow is not None:
+            self.tasks.run_async(flow.aclose)
+
+    @property
+    def settings(self) -> Settings:
+        """The settings the shop was connected with."""
+        return self.flow_settings

@@ -1,0 +1,111 @@
+"""The Errors tab's model: open sync errors with when, what, why and what to do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from app.gui import formatting as fmt
+from app.gui.orders_model import ID_ROLE, SORT_ROLE
+from app.gui.reader import Reader
+from app.store.activity import fetch_open_errors
+
+Index = QModelIndex | QPersistentModelIndex
+
+WHEN, WHAT, REASON, ACTION, ATTEMPTS = range(5)
+HEADERS = ("When", "What", "Reason", "What to do", "Tries")
+KIND_ROLE = Qt.ItemDataRole.UserRole + 10
+
+#: What each kind of error is about, in the creator's words.
+KIND_LABELS = {
+    "poll": "Order sync",
+    "import": "Order import",
+    "engine": "Connection",
+    "catalog": "Catalogue sync",
+    "stock_push": "Stock push",
+    "webhooks": "Webhooks",
+    "webhook_subscription": "Webhook subscription",
+    "authorization_expiring": "Authorization",
+}
+
+
+class ErrorsTableModel(QAbstractTableModel):
+    """Open errors, newest first; a few dozen rows at most, so read whole."""
+
+    def __init__(self, reader: Reader, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.reader = reader
+        self.rows: list[dict[str, Any]] = []
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read; a reset only when the set of errors changed, else changed cells."""
+        db = self.reader.db
+        rows = [] if db is None else fetch_open_errors(db)
+        if [r["id"] for r in rows] != [r["id"] for r in self.rows]:
+            self.beginResetModel()
+            self.rows = rows
+            self.endResetModel()
+        elif rows != self.rows:
+            self.rows = rows
+            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(HEADERS) - 1))
+
+    def row_of_kind(self, kind: str) -> int | None:
+        """The newest open error of a kind (a notification opens it)."""
+        return next((n for n, r in enumerate(self.rows) if r["kind"] == kind), None)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(HEADERS)
+        ):
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row, column = self.rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _display(row, column)
+        if role == SORT_ROLE:
+            if column == WHEN:
+                return int(row["last_at"])
+            if column == ATTEMPTS:
+                return int(row["attempts"])
+            return _display(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == WHEN:
+                first = fmt.when_full(row["first_at"])
+                return f"First {first}\nLast {fmt.when_full(row['last_at'])}"
+            return _display(row, column) or None
+        if role == ID_ROLE:
+            return int(row["id"])
+        if role == KIND_ROLE:
+            return str(row["kind"])
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == ATTEMPTS:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return None
+
+
+def _display(row: dict[str, Any], column: int) -> str:
+    if column == WHEN:
+        return fmt.when(row["last_at"])
+    if column == WHAT:
+        label = KIND_LABELS.get(row["kind"], str(row["kind"]).replace("_", " ").capitalize())
+        return f"{label} {row['ref']}".strip() if row["ref"] and row["kind"] != "import" else label
+    if column == REASON:
+        return str(row["message"])
+    if column == ACTION:
+        return str(row["action"])
+    return str(row["attempts"])

@@ -1,0 +1,302 @@
+"""The Health tab: connection, authorization countdown, polling, webhooks, and two charts."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from html import escape
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.config import Settings
+from app.gui import formatting as fmt
+from app.gui.charts import ApiCallsChart, OrdersPerDayChart
+from app.gui.reader import Reader
+from app.gui.theme import colors
+from app.store.activity import fetch_last_success
+from app.store.order_queries import fetch_api_calls_over_time, fetch_orders_per_day
+from app.store.shops import ShopRecord, fetch_current_shop
+from app.sync.engine import EngineStatus
+
+#: Charts re-read SQLite at most this often while the tab shows.
+CHART_REFRESH_SECONDS = 10.0
+#: The authorization countdown turns amber, then red.
+WARN_DAYS, URGENT_DAYS = 30, 7
+DAYS = 30
+TUNNEL_LABELS = {
+    "none": "Polling only",
+    "command": "Tunnel command",
+    "url": "Your public address",
+}
+
+
+class CallMeter:
+    """API calls and throttles per minute, from the engine's running totals.
+
+    The totals count every call (polls, imports, webhook detail fetches, stock pushes); the
+    saved runs only polls and imports, so the meter covers this session and the runs the rest.
+    """
+
+    def __init__(self, keep_seconds: int = 3600) -> None:
+        self.keep = keep_seconds
+        self.since: float | None = None
+        self.minutes: dict[int, list[int]] = {}
+        self._last: tuple[int, int] | None = None
+
+    def add(self, now: float, calls: int, throttled: int) -> None:
+        """A new snapshot of the totals (they restart at zero with a new engine)."""
+        last = self._last
+        self._last = (calls, throttled)
+        if self.since is None:
+            self.since = now
+        if last is None or calls < last[0] or throttled < last[1]:
+            return
+        minute = int(now) // 60 * 60
+        counts = self.minutes.setdefault(minute, [0, 0])
+        counts[0] += calls - last[0]
+        counts[1] += throttled - last[1]
+        for old in [m for m in self.minutes if m < now - self.keep]:
+            del self.minutes[old]
+
+    def merged(self, runs: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """Saved runs before this session, the meter's minutes since."""
+        since = self.since if self.since is not None else float("inf")
+        older = [r for r in runs if r[0] + 60 <= since]
+        mine = [(m, c[0], c[1]) for m, c in sorted(self.minutes.items())]
+        return older + mine
+
+
+def _value() -> QLabel:
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.RichText)  # every value from TikTok goes through escape()
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setWordWrap(True)
+    return label
+
+
+class HealthTab(QWidget):
+    """Everything that says whether sync is healthy, refreshed from status and SQLite."""
+
+    reconnectRequested = Signal()
+    syncRequested = Signal()
+
+    def __init__(self, reader: Reader, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.reader = reader
+        self.settings = settings
+        self.status = EngineStatus()
+        self.calls = CallMeter()
+        self.shop: ShopRecord | None = None
+        self._charts_at = 0.0
+
+        self.shop_name, self.connection = _value(), _value()
+        self.auth_until, self.auth_left, self.token_until = _value(), _value(), _value()
+        self.reconnect_button = QPushButton("Reconnect…")
+        self.reconnect_button.setToolTip("Authorize Shopdesk again (Settings > Connect)")
+        self.reconnect_button.clicked.connect(self.reconnectRequested)
+        shop_box = QGroupBox("Shop")
+        shop_form = QFormLayout(shop_box)
+        shop_form.addRow("Shop", self.shop_name)
+        shop_form.addRow("Connection", self.connection)
+        shop_form.addRow("Authorization until", self.auth_until)
+        shop_form.addRow("Time left", self.auth_left)
+        shop_form.addRow("Access token", self.token_until)
+        shop_form.addRow("", self.reconnect_button)
+
+        self.last_poll, self.next_poll, self.failures = _value(), _value(), _value()
+        self.last_error, self.api_calls = _value(), _value()
+        self.sync_button = QPushButton("Sync now")
+        self.sync_button.setToolTip("Poll TikTok Shop for changes now (F5)")
+        self.sync_button.clicked.connect(self.syncRequested)
+        sync_box = QGroupBox("Sync")
+        sync_form = QFormLayout(sync_box)
+        sync_form.addRow("Last poll", self.last_poll)
+        sync_form.addRow("Next poll", self.next_poll)
+        sync_form.addRow("Failures in a row", self.failures)
+        sync_form.addRow("Last error", self.last_error)
+        sync_form.addRow("API calls", self.api_calls)
+        sync_form.addRow("", self.sync_button)
+
+        self.webhook_mode, self.webhook_state = _value(), _value()
+        self.webhook_url, self.webhook_last, self.webhook_inbox = _value(), _value(), _value()
+        webhook_box = QGroupBox("Webhooks")
+        webhook_box.setObjectName("webhookBox")
+        webhook_form = QFormLayout(webhook_box)
+        webhook_form.addRow("Mode", self.webhook_mode)
+        webhook_form.addRow("Status", self.webhook_state)
+        webhook_form.addRow("Address", self.webhook_url)
+        webhook_form.addRow("Last push", self.webhook_last)
+        webhook_form.addRow("Inbox", self.webhook_inbox)
+
+        self.calls_chart = ApiCallsChart()
+        self.orders_chart = OrdersPerDayChart(DAYS)
+
+        top = QHBoxLayout()
+        top.addWidget(shop_box, 4)
+        top.addWidget(sync_box, 4)
+        top.addWidget(webhook_box, 3)
+        charts = QGridLayout()
+        charts.addWidget(self.calls_chart, 0, 0)
+        charts.addWidget(self.orders_chart, 0, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(charts, 1)
+
+        self._clock = QTimer(self, interval=1000)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start()
+        self.refresh()
+
+    # --- inputs -----------------------------------------------------------------------------
+
+    def set_status(self, status: EngineStatus) -> None:
+        """A fresh engine snapshot (from the bridge)."""
+        self.status = status
+        if status.running:
+            self.calls.add(time.time(), status.api_calls, status.throttled)
+        self._show_status()
+
+    def set_settings(self, settings: Settings) -> None:
+        """The tunnel choice may have changed."""
+        self.settings = settings
+        self._show_webhooks()
+
+    def refresh(self, *, charts: bool = False) -> None:
+        """Re-read the shop row, and the charts when asked (or when they are stale)."""
+        db = self.reader.db
+        self.shop = None if db is None else fetch_current_shop(db)
+        self._show_shop()
+        self._show_status()
+        self._show_webhooks()
+        if db is not None and (
+            charts or (self.isVisible() and time.time() - self._charts_at > CHART_REFRESH_SECONDS)
+        ):
+            self._refresh_charts()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Fresh charts whenever the tab is opened."""
+        super().showEvent(event)
+        self.refresh(charts=True)
+
+    # --- drawing ----------------------------------------------------------------------------
+
+    def _show_shop(self) -> None:
+        shop = self.shop
+        c = colors()
+        if shop is None:
+            self.shop_name.setText("No shop connected")
+            self.connection.setText("Connect a shop in Settings.")
+            self.reconnect_button.setText("Connect…")
+            for label in (self.auth_until, self.auth_left, self.token_until):
+                label.setText("—")
+            return
+        self.reconnect_button.setText("Reconnect…")
+        self.shop_name.setText(
+            f"<b>{escape(shop.name)}</b> · {escape(shop.region)} · id {escape(shop.id)}"
+        )
+        if shop.needs_reconnect or (self.status.running and not self.status.connected):
+            reason = shop.auth_problem or self.status.reconnect_reason or "authorization needed"
+            self.connection.setText(
+                f"<span style='color:{c.danger_text.name()}'><b>Reconnect needed</b></span>"
+                f" — {escape(reason)}"
+            )
+        else:
+            self.connection.setText(
+                f"<span style='color:{c.ok_text.name()}'><b>Connected</b></span>"
+            )
+        self.auth_until.setText(fmt.when_full(shop.refresh_expires) or "unknown")
+        self.token_until.setText(
+            f"until {fmt.when(shop.access_expires)} (renewed by itself)"
+            if shop.access_expires
+            else "—"
+        )
+        self._tick()
+
+    def _tick(self) -> None:
+        """The authorization countdown, once a second."""
+        shop = self.shop
+        if shop is None or not shop.refresh_expires:
+            return
+        left = shop.refresh_expires - time.time()
+        c = colors()
+        color = (
+            c.danger_text
+            if left < URGENT_DAYS * 86400
+            else c.warning_text
+            if left < WARN_DAYS * 86400
+            else None
+        )
+        text = fmt.countdown(left)
+        self.auth_left.setText(
+            f"<span style='color:{color.name()}'><b>{text}</b></span>" if color else text
+        )
+
+    def _show_status(self) -> None:
+        s, now = self.status, time.time()
+        last = s.last_poll_at
+        if last is None and self.reader.db is not None:
+            last = fetch_last_success(self.reader.db, "poll")
+        state = "" if s.last_poll_ok is None else (" — ok" if s.last_poll_ok else " — failed")
+        self.last_poll.setText(fmt.ago(last, now) + state)
+        if s.next_poll_at is None:
+            self.next_poll.setText("—" if not s.running else "soon")
+        else:
+            self.next_poll.setText(f"in {fmt.countdown(max(1.0, s.next_poll_at - now))}")
+        self.failures.setText(str(s.consecutive_failures))
+        self.last_error.setText(escape(s.last_error) or "none")
+        self.api_calls.setText(f"{s.api_calls:,} this session, {s.throttled:,} throttled")
+
+    def _show_webhooks(self) -> None:
+        """Tunnel, subscription, last push and inbox, from the engine's WebhookHealth."""
+        mode = self.settings.tunnel_mode
+        self.webhook_mode.setText(TUNNEL_LABELS.get(mode, mode))
+        hooks, c, now = self.status.webhooks, colors(), time.time()
+        interval = self.status.poll_interval or self.settings.poll_interval_seconds
+        polling = f"Shopdesk asks TikTok Shop for changes every {interval:g} s."
+        if not hooks.enabled:
+            self.webhook_state.setText(f"Polling only. {polling}")
+            for label in (self.webhook_url, self.webhook_last, self.webhook_inbox):
+                label.setText("—")
+            return
+        tunnel = hooks.tunnel
+        if hooks.healthy:
+            state = f"<span style='color:{c.ok_text.name()}'><b>Working</b></span>"
+        elif tunnel is not None and tunnel.state == "down":
+            problem = f": {escape(tunnel.last_error)}" if tunnel.last_error else ""
+            state = f"<span style='color:{c.danger_text.name()}'><b>Tunnel down</b></span>{problem}"
+        else:
+            waiting = "tunnel starting" if tunnel is None or tunnel.state != "up" else "checking"
+            state = f"<span style='color:{c.warning_text.name()}'><b>Not yet</b></span> ({waiting})"
+        self.webhook_state.setText(f"{state}. {polling}")
+        self.webhook_url.setText(
+            escape(hooks.subscribed_url or (tunnel.url if tunnel else None) or "—")
+        )
+        rate = f", {hooks.per_minute} a minute" if hooks.per_minute else ""
+        self.webhook_last.setText(fmt.ago(hooks.last_delivery_at, now) + rate)
+        self.webhook_inbox.setText(f"{hooks.inbox_pending} waiting, {hooks.inbox_failed} failed")
+
+    def _refresh_charts(self) -> None:
+        db = self.reader.db
+        if db is None:
+            return
+        now = time.time()
+        self._charts_at = now
+        bucket = 60
+        runs = fetch_api_calls_over_time(db, since=int(now) - 3600, bucket=bucket)
+        self.calls_chart.set_points(now, self.calls.merged(runs), bucket)
+        offset = int(datetime.now().astimezone().utcoffset().total_seconds())  # type: ignore[union-attr]
+        today = (int(now) + offset) // 86400 * 86400 - offset
+        day_starts = [today - (DAYS - 1 - n) * 86400 for n in range(DAYS)]
+        counts = dict(fetch_orders_per_day(db, since=day_starts[0], utc_offset=offset))
+        self.orders_chart.set_days(day_starts, counts)

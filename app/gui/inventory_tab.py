@@ -1,0 +1,372 @@
+"""The Inventory tab: stock per SKU, edited in place; warnings; Push now; CSV in and out."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.config import Paths, Settings
+from app.gui.empty_state import EmptyableView
+from app.gui.engine_host import EngineHost
+from app.gui.formatting import count
+from app.gui.notice import INVENTORY, Notice
+from app.gui.orders_model import ID_ROLE
+from app.gui.reader import Reader
+from app.gui.sort_proxy import SortProxy
+from app.gui.stock_model import PRODUCT, PUSH, SKU, WARNING, StockTableModel
+from app.gui.table_view import make_table
+from app.gui.tasks import TaskManager
+from app.store.db import open_db
+from app.store.stock import save_manual_stock
+from app.store.stock_levels import (
+    AT_RISK,
+    OVERSOLD,
+    StockDefaults,
+    StockRow,
+    StockWarning,
+    fetch_stock_rows,
+)
+from app.sync.stock import StockFileError, plan_stock_file, save_stock_file, stock_defaults
+
+#: While the tab is hidden, stock is re-read (for warnings) at most this often.
+HIDDEN_REFRESH_SECONDS = 5.0
+#: The warnings worth a notification (low stock shows in the tab only).
+NOTIFY_KINDS = (OVERSOLD, AT_RISK)
+
+
+def warnings_notice(warnings: list[StockWarning]) -> Notice | None:
+    """One notice for the SKUs that just became oversold or at risk, the worst first."""
+    news = sorted(
+        (w for w in warnings if w.kind in NOTIFY_KINDS),
+        key=lambda w: (w.kind != OVERSOLD, w.seller_sku),
+    )
+    if not news:
+        return None
+    first, oversold = news[0], sum(1 for w in news if w.kind == OVERSOLD)
+    title = (
+        f"{count(oversold, 'SKU')} oversold" if oversold else f"{count(len(news), 'SKU')} at risk"
+    )
+    more = f" (+{len(news) - 1} more)" if len(news) > 1 else ""
+    level = "error" if oversold else "warning"
+    return Notice(title, first.reason + more, "stock", INVENTORY, first.sku_id, level)
+
+
+class _WarningsOnly(SortProxy):
+    """The sort proxy, plus a text filter and a "warnings only" switch."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.warnings_only = False
+
+    def filterAcceptsRow(self, source_row: int, source_parent: object) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, StockTableModel):
+            return True
+        row = model.rows[source_row]
+        if self.warnings_only and not row.warnings:
+            return False
+        if self.text:
+            hay = f"{row.seller_sku} {row.product_title} {row.sku_name} {row.sku_id}".casefold()
+            return self.text in hay
+        return True
+
+
+def read_stock_rows(paths: Paths, defaults: StockDefaults) -> list[StockRow]:
+    """Every SKU's stock line, on a short-lived read-only connection (any thread)."""
+    if not paths.database.exists():
+        return []
+    db = open_db(paths.database, readonly=True)
+    try:
+        return fetch_stock_rows(db, defaults) if "stock" in db.table_names() else []
+    finally:
+        db.close()
+
+
+class InventoryTab(QWidget):
+    """Stock rows from the reader; every edit goes to the engine, which queues the push."""
+
+    countChanged = Signal(int)
+    message = Signal(str)
+    #: Fresh rows are in the model.
+    rowsRead = Signal()
+
+    def __init__(
+        self,
+        reader: Reader,
+        host: EngineHost,
+        tasks: TaskManager,
+        settings: Settings,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.reader, self.host, self.tasks, self.settings = reader, host, tasks, settings
+        self.model = StockTableModel(self)
+        self.model.editRequested.connect(self.save_edit)
+        self.proxy = _WarningsOnly(self)
+        self.proxy.setSourceModel(self.model)
+        self._read_at = 0.0
+        self._reading = self._again = False
+
+        self.search = QLineEdit(placeholderText="Filter by SKU or product")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._filter)
+        self.only_warnings = QCheckBox("Only SKUs with warnings")
+        self.only_warnings.toggled.connect(self._filter)
+        self.pending_label = QLabel()
+        self.push_button = QPushButton("Push now")
+        self.push_button.setToolTip("Send every queued stock change to TikTok Shop now (Ctrl+P)")
+        self.push_button.clicked.connect(self.push_now)
+        self.import_button = QPushButton("Import CSV…")
+        self.import_button.setToolTip("Set counts from a file: seller_sku,on_hand (Ctrl+Shift+I)")
+        self.import_button.clicked.connect(self.import_csv)
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setToolTip("Write every SKU to a spreadsheet file (Ctrl+E)")
+        self.export_button.clicked.connect(self.export_csv)
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.only_warnings)
+        bar.addStretch(0)
+        bar.addWidget(self.pending_label)
+        bar.addWidget(self.push_button)
+        bar.addWidget(self.import_button)
+        bar.addWidget(self.export_button)
+
+        self.table = make_table(self.proxy, "stockTable")
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(WARNING, Qt.SortOrder.AscendingOrder)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(PRODUCT, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(SKU, 150)
+        self.table.setColumnWidth(PUSH, 110)
+
+        self.area = EmptyableView(self.table)
+        self.hint = QLabel(
+            "Double-click On hand, Buffer or Low at to change it; the change is pushed to "
+            "TikTok Shop by itself. Red rows are oversold, amber rows at risk: hover for why. "
+            "~ marks a count estimated from TikTok's until you set yours."
+        )
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.area, 1)
+        layout.addWidget(self.hint)
+        self._update()
+
+    def set_settings(self, settings: Settings) -> None:
+        """New stock defaults: read again."""
+        self.settings = settings
+        self.refresh(force=True)
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def refresh(self, *, force: bool = False) -> None:
+        """Re-read stock off the GUI thread (at most every few seconds while hidden).
+
+        Counting what open orders commit reads every open order's line items: tens of ms
+        with 100,000 orders, so it runs on the worker with its own read-only connection.
+        """
+        if self.reader.db is None:
+            self._update()
+            return
+        now = time.monotonic()
+        if not force and not self.isVisible() and now - self._read_at < HIDDEN_REFRESH_SECONDS:
+            return
+        if self._reading:
+            self._again = True
+            return
+        self._read_at, self._reading, self._again = now, True, False
+        paths, defaults = self.reader.paths, stock_defaults(self.settings)
+        self.tasks.watch(
+            self.tasks.run_blocking(lambda: read_stock_rows(paths, defaults)),
+            self._got_rows,
+            self._read_failed,
+            owner=self,
+        )
+
+    def _got_rows(self, rows: list[StockRow]) -> None:
+        self._reading = False
+        selected = self._selected_sku()
+        self.model.set_rows(rows)
+        if selected is not None:
+            self.show_sku(selected, focus=False)
+        self._update()
+        self.rowsRead.emit()
+        if self._again:
+            self.refresh(force=True)
+
+    def _read_failed(self, error: BaseException) -> None:
+        self._reading = False
+        self.message.emit(f"Could not read stock: {error}")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Fresh rows whenever the tab is opened."""
+        super().showEvent(event)
+        self.refresh(force=True)
+
+    def _update(self) -> None:
+        rows = self.model.rows
+        pending = sum(1 for r in rows if r.pending_push)
+        warnings = sum(1 for r in rows if any(w.kind in NOTIFY_KINDS for w in r.warnings))
+        self.countChanged.emit(warnings)
+        self.pending_label.setText(f"{pending} change{'s' if pending != 1 else ''} to push")
+        self.pending_label.setVisible(bool(pending))
+        if rows:
+            self.area.show_view()
+        elif self.reader.db is None:
+            self.area.show_empty(
+                "No shop connected yet",
+                "Connect your TikTok Shop in Settings: your products and their stock appear here.",
+            )
+        else:
+            self.area.show_empty(
+                "No SKUs yet",
+                "Shopdesk lists your products here once it has read them from TikTok Shop. "
+                "Then set how many of each you really have.",
+            )
+
+    def _filter(self) -> None:
+        self.proxy.text = self.search.text().strip().casefold()
+        self.proxy.warnings_only = self.only_warnings.isChecked()
+        self.proxy.invalidate()
+
+    def _selected_sku(self) -> str | None:
+        index = self.table.currentIndex()
+        return index.data(ID_ROLE) if index.isValid() else None
+
+    def show_sku(self, sku_id: str, *, focus: bool = True) -> bool:
+        """Select a SKU's row (a notification opens it)."""
+        row = self.model.row_of(sku_id)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():  # filtered out: show everything
+            self.search.clear()
+            self.only_warnings.setChecked(False)
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        if focus:
+            self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+            self.table.setFocus()
+        return True
+
+    # --- writing, through the engine ----------------------------------------------------------
+
+    def save_edit(self, sku_id: str, field: str, value: int) -> None:
+        """Record the edit (ledger row and queued push) on the engine thread."""
+        engine = self.host.engine
+        if engine is None:
+            self.message.emit("Not saved: the sync engine is not running.")
+            self.refresh(force=True)
+            return
+        now = int(time.time())
+        self.tasks.watch(
+            engine.run_write(
+                lambda db: save_manual_stock(db, sku_id, **{field: value}, now=now)  # type: ignore[arg-type]
+            ),
+            lambda _outbox_id: self._saved(),
+            self._failed,
+            owner=self,
+        )
+
+    def _saved(self) -> None:
+        self.message.emit("Saved; the change is queued for TikTok Shop.")
+        self.refresh(force=True)
+
+    def _failed(self, error: BaseException) -> None:
+        self.message.emit(f"Not saved: {error}")
+        self.refresh(force=True)
+
+    def push_now(self) -> None:
+        """Ctrl+P: push every queued change now."""
+        engine = self.host.engine
+        if engine is None:
+            self.message.emit("The sync engine is not running.")
+            return
+        self.message.emit("Pushing stock…")
+        self.tasks.watch(
+            engine.push_stock(),
+            lambda _result: self._pushed(),
+            lambda error: self.message.emit(f"Push failed: {error}"),
+            owner=self,
+        )
+
+    def _pushed(self) -> None:
+        self.message.emit("Stock pushed to TikTok Shop.")
+        self.refresh(force=True)
+
+    def import_csv(self, path: str | None = None) -> None:
+        """Ctrl+Shift+I: counts from a CSV file, checked whole before anything is applied."""
+        db, engine = self.reader.db, self.host.engine
+        if db is None or engine is None:
+            self.message.emit("Connect a shop first.")
+            return
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "Import stock counts", "", "CSV (*.csv)")
+        if not path:
+            return
+        try:
+            edits = plan_stock_file(db, Path(path).read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError) as exc:
+            QMessageBox.warning(self, "Cannot read the file", str(exc))
+            return
+        except StockFileError as exc:
+            QMessageBox.warning(self, "Nothing was imported", str(exc))
+            return
+        now = int(time.time())
+        self.tasks.watch(
+            engine.run_write(lambda wdb: save_stock_file(wdb, edits, now=now)),
+            lambda n: self._imported(int(n)),
+            self._failed,
+            owner=self,
+        )
+
+    def _imported(self, count: int) -> None:
+        self.message.emit(f"Imported {count} stock counts; the changes are queued.")
+        self.refresh(force=True)
+
+    def export_csv(self, path: str | None = None) -> None:
+        """Ctrl+E: every SKU to a CSV file (written off the GUI thread)."""
+        if self.reader.db is None:
+            self.message.emit("Nothing to export yet.")
+            return
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, "Export stock", "stock.csv", "CSV (*.csv)")
+        if not path:
+            return
+        from app.commands.stock import run_export_stock
+
+        out, paths = Path(path), self.reader.paths
+        self.tasks.watch(
+            self.tasks.run_blocking(lambda: run_export_stock(out, paths)),
+            lambda _code: self.message.emit(f"Wrote {out}"),
+            lambda error: self.message.emit(f"Not exported: {error}"),
+            owner=self,
+        )

@@ -1,0 +1,474 @@
+"""The main window: six tabs, menus and shortcuts, and memory; it wires the pieces together."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.config import Settings, save_settings
+from app.gui import formatting as fmt
+from app.gui import notice as tabs
+from app.gui.alerts import Alerts
+from app.gui.assets import app_icon
+from app.gui.banner import Banner
+from app.gui.bridge import EngineBridge
+from app.gui.connect_wizard import ConnectWizard
+from app.gui.context import GuiContext
+from app.gui.engine_host import EngineHost
+from app.gui.errors_tab import ErrorsTab
+from app.gui.health_tab import HealthTab
+from app.gui.import_dialog import ImportDialog
+from app.gui.inventory_tab import InventoryTab
+from app.gui.notice import Notice
+from app.gui.notifications import Notifier
+from app.gui.orders_tab import OrdersTab
+from app.gui.queue_tab import QueueTab
+from app.gui.reader import Reader
+from app.gui.settings_tab import SettingsTab
+from app.gui.shortcuts import KEYS, ShortcutsDialog
+from app.gui.status_bar import SyncStatusBar
+from app.gui.tasks import TaskManager
+from app.gui.theme import SYSTEM, apply_theme
+from app.store.db import DatabaseTooNew, DatabaseUnreadable
+from app.store.shops import fetch_current_shop
+from app.sync.engine import EngineStatus
+from app.sync.importer import default_range
+
+log = logging.getLogger(__name__)
+
+TAB_ORDER = (tabs.ORDERS, tabs.INVENTORY, tabs.QUEUE, tabs.ERRORS, tabs.HEALTH, tabs.SETTINGS)
+TAB_TITLES = {
+    tabs.ORDERS: "Orders",
+    tabs.INVENTORY: "Inventory",
+    tabs.QUEUE: "Sync queue",
+    tabs.ERRORS: "Errors",
+    tabs.HEALTH: "Health",
+    tabs.SETTINGS: "Settings",
+}
+
+
+class MainWindow(QMainWindow):
+    """Wires the engine (through the bridge), the reader and the tabs together."""
+
+    def __init__(
+        self,
+        context: GuiContext,
+        *,
+        use_tray: bool | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle("Shopdesk — demo shop" if context.demo else "Shopdesk")
+        self.setWindowIcon(app_icon())
+        self.prefs = QSettings(
+            str(context.paths.ensure().root / "window.ini"), QSettings.Format.IniFormat
+        )
+        self.theme = str(self.prefs.value("theme", SYSTEM))
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, self.theme)
+
+        self.tasks = TaskManager(self)
+        self.bridge = EngineBridge(self)
+        self.host = EngineHost(context, self.bridge, self.tasks, self)
+        self.reader = Reader(context.paths, self)
+        self.status = EngineStatus()
+        self._auto_import_done = False
+        self._closing = False
+
+        self._build_tabs()
+        self._build_status_bar()
+        self.notifier = Notifier(
+            self.banner, app_icon(), context.settings, use_tray=use_tray, parent=self
+        )
+        self.alerts = Alerts(self.bridge, self.reader, self.notifier, self)
+        self._build_actions()
+        self._connect_signals()
+        self._restore()
+        QTimer.singleShot(0, self.host.start)
+
+    # --- building -----------------------------------------------------------------------------
+
+    def _build_tabs(self) -> None:
+        ctx = self.context
+        self.orders_tab = OrdersTab(self.reader)
+        self.inventory_tab = InventoryTab(self.reader, self.host, self.tasks, ctx.settings)
+        self.queue_tab = QueueTab(self.reader, self.host, self.tasks)
+        self.errors_tab = ErrorsTab(self.reader, self.host, self.tasks)
+        self.health_tab = HealthTab(self.reader, ctx.settings)
+        self.settings_tab = SettingsTab(ctx.settings, self.theme)
+        self.tab_widgets: dict[str, QWidget] = {
+            tabs.ORDERS: self.orders_tab,
+            tabs.INVENTORY: self.inventory_tab,
+            tabs.QUEUE: self.queue_tab,
+            tabs.ERRORS: self.errors_tab,
+            tabs.HEALTH: self.health_tab,
+            tabs.SETTINGS: self.settings_tab,
+        }
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        for key in TAB_ORDER:
+            self.tabs.addTab(self.tab_widgets[key], TAB_TITLES[key])
+        self.banner = Banner()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+    def _build_status_bar(self) -> None:
+        self.status_bar = SyncStatusBar(demo=self.context.demo)
+        self.setStatusBar(self.status_bar)
+
+    def _action(self, key: str, text: str, slot: object, menu: QMenu) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(KEYS[key]))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.actions_by_key[key] = action
+        return action
+
+    def _build_actions(self) -> None:
+        self.actions_by_key: dict[str, QAction] = {}
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        self._action("import", "Import orders…", self.open_import_dialog, file_menu)
+        inventory = self.inventory_tab
+        self._action(
+            "import_stock", "Import stock counts…", lambda: inventory.import_csv(), file_menu
+        )
+        self._action("export_stock", "Export stock…", lambda: inventory.export_csv(), file_menu)
+        file_menu.addSeparator()
+        self._action("quit", "Quit", self.close, file_menu)
+
+        view_menu = menus.addMenu("&View")
+        for key in TAB_ORDER:
+            self._action(
+                f"tab_{key}",
+                TAB_TITLES[key],
+                lambda _c=False, k=key: self.open_tab(k),
+                view_menu,
+            )
+        view_menu.addSeparator()
+        self._action("find", "Search orders", self.find_orders, view_menu)
+
+        sync_menu = menus.addMenu("&Sync")
+        self._action("sync", "Sync now", self.sync_now, sync_menu)
+        self._action("push", "Push stock now", self.inventory_tab.push_now, sync_menu)
+        self._action("retry", "Retry selected", self.retry_selected, sync_menu)
+        self._action("dismiss", "Dismiss or drop selected", self.dismiss_selected, sync_menu)
+        self._action("save", "Save settings", self.settings_tab.save, sync_menu)
+
+        help_menu = menus.addMenu("&Help")
+        self._action("help", "Keyboard shortcuts", self.show_shortcuts, help_menu)
+        help_menu.addAction("About Shopdesk", self._about)
+
+        tray_menu = QMenu(self)
+        tray_menu.addAction("Show Shopdesk", self.bring_to_front)
+        tray_menu.addAction("Sync now", self.sync_now)
+        tray_menu.addSeparator()
+        tray_menu.addAction("Quit", self.close)
+        self.notifier.set_menu(tray_menu)
+
+    def _connect_signals(self) -> None:
+        self.host.ready.connect(self._engine_ready)
+        self.host.failed.connect(self._engine_failed)
+        self.bridge.ordersChanged.connect(self.reader.changed)
+        self.bridge.statusChanged.connect(self._status_changed)
+        self.bridge.errorRaised.connect(lambda _kind, _message: self.errors_tab.refresh())
+        self.bridge.authLost.connect(lambda _reason: self.health_tab.refresh())
+        self.bridge.stockWarnings.connect(lambda _w: self.inventory_tab.refresh(force=True))
+        self.bridge.progress.connect(self.status_bar.show_progress)
+        self.reader.ordersChanged.connect(self._orders_changed)
+        self.reader.tick.connect(self._tick)
+        self.tasks.failed.connect(lambda text: self.status_bar.showMessage(text, 8000))
+
+        self.orders_tab.importRequested.connect(self.open_import_dialog)
+        self.orders_tab.settingsRequested.connect(lambda: self.open_tab(tabs.SETTINGS))
+        self.errors_tab.countChanged.connect(lambda n: self._count_title(tabs.ERRORS, n))
+        self.errors_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
+        self.queue_tab.countChanged.connect(lambda n: self._count_title(tabs.QUEUE, n))
+        self.queue_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
+        self.inventory_tab.countChanged.connect(lambda n: self._count_title(tabs.INVENTORY, n))
+        self.inventory_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
+        self.health_tab.reconnectRequested.connect(self.open_connect_wizard)
+        self.health_tab.syncRequested.connect(self.sync_now)
+        self.settings_tab.connectRequested.connect(self.open_connect_wizard)
+        self.settings_tab.saveRequested.connect(self.save_settings)
+        self.settings_tab.themeChosen.connect(self.set_theme)
+        self.notifier.activated.connect(self.open_notice)
+        self.notifier.trayClicked.connect(self.bring_to_front)
+
+    # --- engine and reader ----------------------------------------------------------------------
+
+    def _engine_ready(self) -> None:
+        try:
+            opened = self.reader.open()
+        except (DatabaseTooNew, DatabaseUnreadable) as exc:
+            QMessageBox.critical(self, "Shopdesk cannot open its data", str(exc))
+            return
+        if opened:
+            self._refresh_all()
+        self._status_changed(self.host.engine.status if self.host.engine else EngineStatus())
+        self.alerts.check_authorization()
+        self._maybe_auto_import()
+
+    def _engine_failed(self, message: str) -> None:
+        self.status_bar.connection.setText("Sync engine stopped")
+        self.notifier.notify(
+            Notice("Shopdesk cannot sync", message, "sync", tabs.HEALTH, "engine", "error")
+        )
+
+    def _maybe_auto_import(self) -> None:
+        """The demo imports its history by itself, once, when the shop has no orders yet."""
+        engine, days = self.host.engine, self.context.auto_import_days
+        if self._auto_import_done or engine is None or not days or not engine.status.connected:
+            return
+        self._auto_import_done = True
+        if self.orders_tab.queues.counts.get("all", 0):
+            return
+        start, end = default_range(time.time(), days)
+        self.tasks.watch(
+            engine.import_orders(start, end),
+            lambda result: self.status_bar.showMessage(
+                f"Imported {fmt.count(result.fetched, 'order')}.", 8000
+            ),
+            lambda error: self.status_bar.showMessage(f"Import stopped: {error}", 8000),
+            owner=self,
+        )
+
+    def _refresh_all(self) -> None:
+        self.orders_tab.refresh()
+        self.inventory_tab.refresh()
+        self.queue_tab.refresh()
+        self.errors_tab.refresh()
+        self.health_tab.refresh()
+        db = self.reader.db
+        self.settings_tab.set_shop(None if db is None else fetch_current_shop(db))
+
+    def _orders_changed(self, _new: list[tuple[str, int]]) -> None:
+        self.orders_tab.refresh()
+        self.inventory_tab.refresh()
+
+    def _tick(self) -> None:
+        """Every few seconds: small tables and the status bar stay current."""
+        self.errors_tab.refresh()
+        self.queue_tab.refresh()
+        self.health_tab.refresh()
+        self._show_sync_state()
+
+    def _status_changed(self, status: EngineStatus) -> None:
+        self.status = status
+        self.reader.set_busy(status.importing)
+        self.health_tab.set_status(status)
+        self.orders_tab.set_connected(status.connected)
+        self._show_sync_state()
+        if status.connected:
+            self._maybe_auto_import()
+
+    def _show_sync_state(self) -> None:
+        db = self.reader.db
+        shop = None if db is None else fetch_current_shop(db)
+        self.status_bar.show_state(self.status, shop, closing=self._closing)
+
+    def open_notice(self, notice: Notice) -> None:
+        """A notification was clicked: its tab, and its row when it names one."""
+        self.bring_to_front()
+        self.open_tab(notice.tab)
+        if notice.tab == tabs.ORDERS and notice.ref:
+            self.orders_tab.show_order(notice.ref)
+        elif notice.tab == tabs.ERRORS and notice.ref:
+            self.errors_tab.show_kind(notice.ref)
+        elif notice.tab == tabs.INVENTORY and notice.ref:
+            self.inventory_tab.show_sku(notice.ref)
+
+    # --- commands -------------------------------------------------------------------------------
+
+    def open_tab(self, key: str) -> None:
+        """Show one tab."""
+        self.tabs.setCurrentWidget(self.tab_widgets[key])
+
+    def current_tab(self) -> str:
+        """The key of the tab shown."""
+        return next(k for k, w in self.tab_widgets.items() if w is self.tabs.currentWidget())
+
+    def find_orders(self) -> None:
+        """Ctrl+F: the Orders search box."""
+        self.open_tab(tabs.ORDERS)
+        self.orders_tab.focus_search()
+
+    def sync_now(self) -> None:
+        """F5: poll now."""
+        engine = self.host.engine
+        if engine is None:
+            self.status_bar.showMessage("The sync engine is starting…", 4000)
+            return
+        self.status_bar.showMessage("Syncing…", 3000)
+        self.tasks.watch(
+            engine.sync_now(),
+            lambda _result: self.reader.changed(),
+            lambda error: self.status_bar.showMessage(f"Sync failed: {error}", 8000),
+            owner=self,
+        )
+
+    def retry_selected(self) -> None:
+        """Ctrl+R on the Errors or Sync queue tab."""
+        if self.current_tab() == tabs.ERRORS:
+            self.errors_tab.retry()
+        elif self.current_tab() == tabs.QUEUE:
+            self.queue_tab.retry()
+
+    def dismiss_selected(self) -> None:
+        """Del on the Errors or Sync queue tab."""
+        if self.current_tab() == tabs.ERRORS:
+            self.errors_tab.dismiss()
+        elif self.current_tab() == tabs.QUEUE:
+            self.queue_tab.drop()
+
+    def open_import_dialog(self) -> ImportDialog:
+        """Ctrl+I: the import dialog (modeless: the window stays usable)."""
+        dialog = ImportDialog(self.host, self.bridge, self.tasks, self)
+        dialog.finished_ok.connect(lambda _r: self.reader.changed())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.import_dialog = dialog
+        return dialog
+
+    def open_connect_wizard(self) -> ConnectWizard:
+        """Connect, reconnect or switch the shop."""
+        self.open_tab(tabs.SETTINGS)
+        wizard = ConnectWizard(self.context, self.tasks, self)
+        wizard.connected.connect(lambda _result: self._connected(wizard.settings))
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.show()
+        self.connect_wizard = wizard
+        return wizard
+
+    def _connected(self, settings: Settings) -> None:
+        """A shop was connected: the engine restarts on it with the wizard's settings."""
+        self.settings_tab.load(settings)
+        self.health_tab.set_settings(settings)
+        self.notifier.settings = settings
+        self._auto_import_done = True  # the empty state offers the import instead
+        self.host.restart(settings)
+        self.status_bar.showMessage("Shop connected: syncing starts.", 8000)
+
+    def save_settings(self, settings: Settings) -> None:
+        """Write settings off the GUI thread, then restart the engine when it needs them."""
+        before = self.context.settings
+        paths = self.context.paths
+        self.tasks.watch(
+            self.tasks.run_blocking(lambda: save_settings(paths, settings)),
+            lambda _none: self._settings_saved(before, settings),
+            lambda error: self.status_bar.showMessage(f"Settings not saved: {error}", 8000),
+            owner=self,
+        )
+
+    def _settings_saved(self, before: Settings, settings: Settings) -> None:
+        self.settings_tab.saved(settings)
+        self.health_tab.set_settings(settings)
+        self.inventory_tab.set_settings(settings)
+        self.notifier.settings = settings
+        engine_fields = set(Settings.model_fields) - {
+            "notify_new_orders",
+            "notify_stock",
+            "notify_sync_failures",
+            "notify_authorization",
+        }
+        if any(getattr(before, f) != getattr(settings, f) for f in engine_fields):
+            self.host.restart(settings)
+        else:
+            self.context.settings = settings
+
+    def set_theme(self, choice: str) -> None:
+        """Light, dark or the system's; remembered for next time."""
+        self.theme = choice
+        self.prefs.setValue("theme", choice)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, choice)
+        self.health_tab.calls_chart.restyle()
+        self.health_tab.orders_chart.restyle()
+        self.orders_tab.refresh()
+
+    def show_shortcuts(self) -> None:
+        """F1."""
+        ShortcutsDialog(self).exec()
+
+    def _about(self) -> None:
+        from app import __version__
+
+        QMessageBox.about(
+            self,
+            "About Shopdesk",
+            f"<b>Shopdesk {__version__}</b><br>Your TikTok Shop's orders, products and stock, "
+            f"in sync on your computer.<br><br>Data folder: {self.context.paths.root}",
+        )
+
+    def bring_to_front(self) -> None:
+        """Show and raise the window (from the tray)."""
+        self.showNormal() if self.isMinimized() else self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def _count_title(self, key: str, count: int) -> None:
+        index = self.tabs.indexOf(self.tab_widgets[key])
+        title = TAB_TITLES[key]
+        self.tabs.setTabText(index, f"{title} ({count:,})" if count else title)
+
+    # --- memory ---------------------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        geometry = self.prefs.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        tab = str(self.prefs.value("window/tab", tabs.ORDERS))
+        if tab in self.tab_widgets:
+            self.open_tab(tab)
+        splitter = self.prefs.value("orders/splitter")
+        if isinstance(splitter, QByteArray):
+            self.orders_tab.splitter.restoreState(splitter)
+        else:
+            self.orders_tab.splitter.setSizes([470, 230])
+        header = self.prefs.value("orders/header")
+        if isinstance(header, QByteArray):
+            self.orders_tab.restore_header(header)
+
+    def save_prefs(self) -> None:
+        """Window size, tab and splitter, in the data folder (not the user's global config)."""
+        self.prefs.setValue("window/geometry", self.saveGeometry())
+        self.prefs.setValue("window/tab", self.current_tab())
+        self.prefs.setValue("orders/splitter", self.orders_tab.splitter.saveState())
+        self.prefs.setValue("orders/header", self.orders_tab.table.horizontalHeader().saveState())
+        self.prefs.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Remember the window, then stop the engine (it lets the page being read commit)."""
+        if not self._closing:
+            self._closing = True
+            self.save_prefs()
+            self.hide()
+            if self.notifier.tray is not None:
+                self.notifier.tray.hide()
+            self.host.stop()
+            self.tasks.shutdown()
+            self.reader.close()
+        event.accept()

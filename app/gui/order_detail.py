@@ -1,0 +1,249 @@
+"""The order detail pane: items, payment, address, packages and history, from the raw JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from html import escape
+
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from app.gui import formatting as fmt
+from app.gui.theme import colors
+from app.tiktok.models import LineItem, Order
+
+_PAYMENT_LINES = (
+    ("sub_total", "Items", 1),
+    ("shipping_fee", "Shipping", 1),
+    ("seller_discount", "Your discount", -1),
+    ("platform_discount", "TikTok discount", -1),
+    ("shipping_fee_seller_discount", "Your shipping discount", -1),
+    ("shipping_fee_platform_discount", "TikTok shipping discount", -1),
+    ("tax", "Tax", 1),
+    ("small_order_fee", "Small order fee", 1),
+    ("retail_delivery_fee", "Retail delivery fee", 1),
+    ("buyer_service_fee", "Buyer service fee", 1),
+    ("handling_fee", "Handling fee", 1),
+    ("shipping_insurance_fee", "Shipping insurance", 1),
+    ("item_insurance_fee", "Item insurance", 1),
+)
+
+_HISTORY = (
+    ("create_time", "Placed"),
+    ("paid_time", "Paid"),
+    ("request_cancel_time", "Buyer asked to cancel"),
+    ("rts_time", "Ready to ship"),
+    ("collection_time", "Handed to the carrier"),
+    ("delivery_time", "Delivered"),
+    ("cancel_time", "Cancelled"),
+    ("update_time", "Last change"),
+)
+
+_DUE = (
+    ("rts_sla_time", "Ship by"),
+    ("shipping_due_time", "Hand over by"),
+    ("cancel_order_sla_time", "Cancels itself after"),
+    ("delivery_due_time", "Deliver by"),
+)
+
+
+def _muted(text: str) -> str:
+    return f"<span style='color:{colors().muted_text.name()}'>{escape(text)}</span>"
+
+
+def _section(title: str) -> str:
+    return (
+        "<p style='margin-top:10px;margin-bottom:3px;font-size:large;font-weight:600'>"
+        f"{escape(title)}</p>"
+    )
+
+
+def _table(rows: Iterable[tuple[str, str]], bold_last: bool = False) -> str:
+    cells = list(rows)
+    out = ["<table cellspacing='0' cellpadding='2' width='100%'>"]
+    for n, (label, value) in enumerate(cells):
+        weight = "bold" if bold_last and n == len(cells) - 1 else "normal"
+        out.append(
+            f"<tr><td style='font-weight:{weight}'>{label}</td>"
+            f"<td align='right' style='font-weight:{weight}'>{value}</td></tr>"
+        )
+    out.append("</table>")
+    return "".join(out)
+
+
+def _items(items: list[LineItem], currency: str) -> str:
+    """Identical SKUs grouped as one line with a quantity (TikTok sends one line per unit).
+
+    Each line's own status shows only when the lines differ (a partly shipped order).
+    """
+    statuses = {i.display_status for i in items}
+    groups: dict[str, list[LineItem]] = {}
+    for item in items:
+        groups.setdefault(item.sku_id or item.id, []).append(item)
+    out = ["<table cellspacing='0' cellpadding='3' width='100%'>"]
+    for group in groups.values():
+        first = group[0]
+        name = escape(first.product_name or "(no name)")
+        variant = " · ".join(escape(x) for x in (first.sku_name, first.seller_sku) if x)
+        price = fmt.money(first.sale_price, first.currency or currency)
+        total = sum((i.sale_price or Decimal(0) for i in group), Decimal(0))
+        status = fmt.status_label(first.display_status) if len(statuses) > 1 else ""
+        sum_text = fmt.money(total, first.currency or currency)
+        out.append(
+            f"<tr><td valign='top'><b>{len(group)} ×</b></td>"
+            f"<td>{name}<br>{_muted(variant) if variant else ''}</td>"
+            f"<td align='right' valign='top'>{price}"
+            + (f"<br>{_muted(sum_text)}" if len(group) > 1 else "")
+            + f"</td><td align='right' valign='top'>{_muted(status)}</td></tr>"
+        )
+    out.append("</table>")
+    return "".join(out)
+
+
+def _payment(order: Order) -> str:
+    payment = order.payment
+    if payment is None:
+        return _muted("TikTok sent no payment details for this order.")
+    currency = payment.currency or order.currency
+    rows: list[tuple[str, str]] = []
+    for attr, label, sign in _PAYMENT_LINES:
+        value = getattr(payment, attr, None)
+        if value is None or (value == 0 and attr not in ("sub_total", "shipping_fee")):
+            continue
+        shown = fmt.money(value, currency)
+        rows.append((escape(label), ("−" + shown) if sign < 0 else shown))
+    rows.append(("Total", fmt.money(payment.total_amount, currency)))
+    return _table(rows, bold_last=True)
+
+
+def _address(order: Order) -> str:
+    address = order.recipient_address
+    lines: list[str] = []
+    if address is None:
+        lines.append(_muted("TikTok shows the address once the order can ship."))
+    else:
+        if address.name:
+            lines.append(f"<b>{escape(address.name)}</b>")
+        if address.full_address:
+            lines.append(escape(address.full_address))
+        if address.phone_number:
+            lines.append(_muted(address.phone_number))
+    how = " · ".join(
+        escape(x)
+        for x in (
+            order.delivery_option_name,
+            fmt.SHIPPING_LABELS.get(order.shipping_type, order.shipping_type.lower()),
+        )
+        if x
+    )
+    if how:
+        lines.append(_muted(f"Shipping: {how}"))
+    return "<br>".join(lines)
+
+
+def _packages(order: Order) -> str:
+    if not order.packages:
+        return _muted("No package yet.")
+    rows: list[str] = []
+    for package in order.packages:
+        items = [i for i in order.line_items if i.package_id == package.id]
+        tracking = next((i.tracking_number for i in items if i.tracking_number), "")
+        carrier = next((i.shipping_provider_name for i in items if i.shipping_provider_name), "")
+        state = next((i.package_status for i in items if i.package_status), "")
+        parts = [f"Package {escape(package.id)}"]
+        if carrier or tracking:
+            parts.append(escape(" ".join(x for x in (carrier, tracking) if x)))
+        if state:
+            parts.append(_muted(fmt.status_label(state)))
+        rows.append(" · ".join(parts))
+    return "<br>".join(rows)
+
+
+def _history(order: Order) -> str:
+    events: list[tuple[int, str]] = []
+    for attr, label in _HISTORY:
+        ts = getattr(order, attr, None)
+        if ts:
+            events.append((int(ts), label))
+    events.sort()
+    rows = [(_muted(fmt.when_full(ts)), escape(label)) for ts, label in events]
+    if order.cancel_reason:
+        initiator = order.cancellation_initiator.lower()
+        who = f" (by {initiator})" if initiator else ""
+        rows.append((_muted("Reason"), escape(order.cancel_reason + who)))
+    return _table(rows)
+
+
+def order_html(order: Order) -> str:
+    """The whole pane as HTML (QTextBrowser's subset); every TikTok text escaped."""
+    c = colors()
+    flags = fmt.shown_flags(order.flags, order.order_type)
+    chips = "".join(
+        f" <span style='background:{c.warning_back.name()};color:{c.warning_text.name()}'>"
+        f"&nbsp;{escape(fmt.FLAG_LABELS.get(f, f))}&nbsp;</span>"
+        for f in flags
+    )
+    due = " · ".join(
+        f"{label} {escape(fmt.when(getattr(order, attr)))}"
+        for attr, label in _DUE
+        if getattr(order, attr, None) and order.is_open
+    )
+    head = [
+        "<p style='margin-top:0;margin-bottom:2px'>"
+        f"<span style='font-size:x-large;font-weight:600'>Order {escape(order.id)}</span>"
+        f"&nbsp;&nbsp;<b>{escape(fmt.status_label(order.status))}</b> · "
+        f"{escape(fmt.ORDER_TYPE_LABELS.get(order.order_type, order.order_type))}{chips}</p>",
+        _muted(
+            " · ".join(
+                x
+                for x in (
+                    f"Placed {fmt.when(order.create_time)}",
+                    order.payment_method_name,
+                )
+                if x
+            )
+        ),
+    ]
+    if due:
+        head.append(f" · <span style='color:{c.accent.name()}'>{due}</span>")
+    notes = ""
+    if order.buyer_message or order.seller_note:
+        notes = _section("Notes") + "<br>".join(
+            escape(f"{who}: {text}")
+            for who, text in (("Buyer", order.buyer_message), ("You", order.seller_note))
+            if text
+        )
+    columns = (
+        _section(fmt.count(len(order.line_items), "item"))
+        + _items(order.line_items, order.currency)
+        + _section("Payment")
+        + _payment(order),
+        _section("Ship to") + _address(order) + _section("Packages") + _packages(order) + notes,
+        _section("History") + _history(order),
+    )
+    cells = "".join(
+        f"<td width='{width}%' valign='top' style='padding-right:18px'>{html}</td>"
+        for width, html in zip((38, 32, 30), columns, strict=True)
+    )
+    return "".join(head) + f"<table width='100%' cellspacing='0'><tr>{cells}</tr></table>"
+
+
+class OrderDetailView(QTextBrowser):
+    """Shows one order, or a hint when none is selected."""
+
+    EMPTY = "Select an order to see its items, payment, address, packages and history."
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenExternalLinks(False)
+        self.order: Order | None = None
+        self.show_order(None)
+
+    def show_order(self, order: Order | None, missing: str = "") -> None:
+        """Render an order; `missing` explains an order that could not be read."""
+        self.order = order
+        if order is None:
+            text = escape(missing or self.EMPTY)
+            self.setHtml(f"<p style='margin:24px'>{_muted(text) if not missing else text}</p>")
+        else:
+            self.setHtml(order_html(order))

@@ -1,0 +1,142 @@
+"""The GUI's own read-only SQLite connection, and the slim order list it keeps up to date.
+
+Reads are short and local, so they run on the GUI thread; writes never happen here. The
+list copy (`OrderListIndex`) is built in small steps between events, then caught up after
+each change the engine reports, and every few seconds for writers in other processes.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import sqlite_utils
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.config import Paths
+from app.store.db import open_db
+from app.store.order_queries import INDEX, ORDERS, ListSource, OrderListIndex
+
+log = logging.getLogger(__name__)
+
+#: Each catch-up step aims at this much GUI-thread time; its row count adapts to the machine
+#: and to how busy the engine keeps the CPU (an import, say).
+STEP_TARGET_SECONDS = 0.008
+STEP_ROWS = 400
+MIN_STEP_ROWS, MAX_STEP_ROWS = 25, 4000
+#: Changes are gathered this long before views refresh; longer while an import reports
+#: a page every few tens of ms (each refresh repaints the list).
+COALESCE_MS = 250
+BUSY_COALESCE_MS = 1000
+#: Other processes (a CLI import, say) are noticed within this time.
+POLL_MS = 3000
+
+
+class Reader(QObject):
+    """Opens the database once the engine has created it; tells views when orders changed."""
+
+    #: The database is open: views may read.
+    opened = Signal()
+    #: Orders changed; the payload lists (id, create_time) of orders seen for the first time.
+    ordersChanged = Signal(object)
+    #: Something else may have changed (errors, runs, the shop row): small views re-read.
+    tick = Signal()
+
+    def __init__(self, paths: Paths, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.paths = paths
+        self.db: sqlite_utils.Database | None = None
+        self.index: OrderListIndex | None = None
+        self._new: list[tuple[str, int]] = []
+        self._ids: set[str] = set()  # reported by the engine, copied again once caught up
+        self._round_mark: int | None = None  # the rowid copied up to when this round began
+        self._step_rows = STEP_ROWS
+        self._step = QTimer(self, singleShot=True, interval=0)
+        self._step.timeout.connect(self._catch_up_step)
+        self._coalesce = QTimer(self, singleShot=True, interval=COALESCE_MS)
+        self._coalesce.timeout.connect(self._catch_up_step)
+        self._poll = QTimer(self, interval=POLL_MS)
+        self._poll.timeout.connect(self._poll_tick)
+
+    @property
+    def source(self) -> ListSource:
+        """The slim copy once it is complete, the orders table until then."""
+        return INDEX if self.index is not None and self.index.ready else ORDERS
+
+    def open(self) -> bool:
+        """Open the database if it exists; False when there is none yet."""
+        if self.db is not None:
+            return True
+        if not self.paths.database.exists():
+            return False
+        self.db = open_db(self.paths.database, readonly=True)
+        self.index = OrderListIndex(self.db)
+        self._step.start()
+        self._poll.start()
+        self.opened.emit()
+        return True
+
+    def close(self) -> None:
+        """Stop catching up and close the connection."""
+        self._step.stop()
+        self._coalesce.stop()
+        self._poll.stop()
+        if self.db is not None:
+            self.db.close()
+        self.db = self.index = None
+
+    def set_busy(self, busy: bool) -> None:
+        """An import runs: refresh views less often."""
+        self._coalesce.setInterval(BUSY_COALESCE_MS if busy else COALESCE_MS)
+
+    def changed(self, ids: list[str] | None = None) -> None:
+        """The engine reported changed orders: catch up soon (many reports, one refresh)."""
+        if self.db is None:
+            return
+        self._ids.update(ids or ())
+        if not self._coalesce.isActive() and not self._step.isActive():
+            self._coalesce.start()
+
+    def catch_up_now(self) -> None:
+        """Copy everything written so far before returning (tests and tools, not the GUI)."""
+        self._coalesce.stop()
+        self._step_rows = MAX_STEP_ROWS
+        self._catch_up_step()
+        while self._step.isActive():
+            self._step.stop()
+            self._catch_up_step()
+
+    def _poll_tick(self) -> None:
+        self.tick.emit()
+        if not self._step.isActive() and not self._coalesce.isActive():
+            self._catch_up_step()
+
+    def _adapt(self, seconds: float) -> None:
+        """Halve the step when it ran long, double it when it was quick."""
+        if seconds > STEP_TARGET_SECONDS * 1.5:
+            self._step_rows = max(MIN_STEP_ROWS, self._step_rows // 2)
+        elif seconds < STEP_TARGET_SECONDS / 2:
+            self._step_rows = min(MAX_STEP_ROWS, self._step_rows * 2)
+
+    def _catch_up_step(self) -> None:
+        if self.index is None:
+            return
+        was_ready = self.index.ready
+        if self._round_mark is None:
+            self._round_mark = self.index.mark
+        began = time.perf_counter()
+        result = self.index.catch_up(self._step_rows)
+        self._adapt(time.perf_counter() - began)
+        self._new.extend(result.new)
+        if not result.done:
+            self._step.start()
+            return
+        round_mark, self._round_mark = self._round_mark, None
+        if self._ids and self.index.ready:
+            ids, self._ids = sorted(self._ids), set()
+            self.index.copy_ids(ids, up_to=round_mark)  # an update in place keeps its rowid
+            result.copied += len(ids)
+        if result.copied or not was_ready:
+            log.debug("order list caught up in %.1f ms", (time.perf_counter() - began) * 1000)
+            new, self._new = self._new, []
+            self.ordersChanged.emit(new)

@@ -1,0 +1,51 @@
+"""Every keyboard shortcut in one table: the menus, the help dialog and the README use it."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+
+#: (action key, keys, what it does); keys in Qt's portable text (Ctrl is Cmd on macOS).
+SHORTCUTS: tuple[tuple[str, str, str], ...] = (
+    ("tab_orders", "Ctrl+1", "Orders"),
+    ("tab_inventory", "Ctrl+2", "Inventory"),
+    ("tab_queue", "Ctrl+3", "Sync queue"),
+    ("tab_errors", "Ctrl+4", "Errors"),
+    ("tab_health", "Ctrl+5", "Health"),
+    ("tab_settings", "Ctrl+,", "Settings"),
+    ("find", "Ctrl+F", "Search orders"),
+    ("escape", "Esc", "Clear the search (in the search box)"),
+    ("import", "Ctrl+I", "Import orders…"),
+    ("sync", "F5", "Sync now"),
+    ("push", "Ctrl+P", "Push stock now"),
+    ("export_stock", "Ctrl+E", "Export stock as CSV…"),
+    ("import_stock", "Ctrl+Shift+I", "Import stock counts from CSV…"),
+    ("retry", "Ctrl+R", "Retry the selected error or queue item"),
+    ("dismiss", "Del", "Dismiss the selected error, drop the selected queue item"),
+    ("save", "Ctrl+S", "Save settings"),
+    ("help", "F1", "Keyboard shortcuts"),
+    ("quit", "Ctrl+Q", "Quit"),
+)
+KEYS = {key: keys for key, keys, _ in SHORTCUTS}
+
+
+def shortcuts_html() -> str:
+    """The table as HTML for the help dialog."""
+    rows = "".join(
+        f"<tr><td style='padding-right:18px'><b>{keys}</b></td><td>{what}</td></tr>"
+        for _key, keys, what in SHORTCUTS
+    )
+    return f"<table cellpadding='3'>{rows}</table>"
+
+
+class ShortcutsDialog(QDialog):
+    """F1: the keyboard shortcuts."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        label = QLabel(shortcuts_html())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(buttons)

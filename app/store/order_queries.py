@@ -1,0 +1,446 @@
+"""Read-only order queries for the desktop app: queues, filtered pages, detail, daily figures.
+
+Filtering and sorting happen in SQL, a page at a time, so 100,000 orders open as fast as 100.
+The `orders` table keeps each order's raw JSON in its row (about one row per 4 KB page), so a
+search or a flag filter over every order would read the whole file. `OrderListIndex` keeps a
+slim copy of the list columns in a TEMP table of the reader's own connection (never in the
+shop's file), built in small steps and caught up by rowid; pages then come from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+import sqlite_utils
+
+from app.tiktok.models import ORDER_FLAGS, Order, OrderStatus
+
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class Queue:
+    """A status queue of the Orders tab: its key, label and the statuses it holds."""
+
+    key: str
+    label: str
+    statuses: tuple[str, ...]
+
+
+QUEUES: tuple[Queue, ...] = (
+    Queue(ALL, "All orders", ()),
+    Queue("to_ship", "To ship", (OrderStatus.AWAITING_SHIPMENT, OrderStatus.PARTIALLY_SHIPPING)),
+    Queue("on_hold", "On hold", (OrderStatus.ON_HOLD,)),
+    Queue("awaiting_collection", "Awaiting collection", (OrderStatus.AWAITING_COLLECTION,)),
+    Queue("in_transit", "In transit", (OrderStatus.IN_TRANSIT,)),
+    Queue("delivered", "Delivered", (OrderStatus.DELIVERED,)),
+    Queue("completed", "Completed", (OrderStatus.COMPLETED,)),
+    Queue("cancelled", "Cancelled", (OrderStatus.CANCELLED,)),
+    Queue("unpaid", "Unpaid", (OrderStatus.UNPAID,)),
+)
+QUEUE_BY_KEY = {q.key: q for q in QUEUES}
+
+#: The queue an order of each status sits in.
+QUEUE_OF_STATUS = {status: q.key for q in QUEUES for status in q.statuses}
+
+#: Filterable flags: stored boolean columns, plus pre-order, which TikTok sends as a type.
+PRE_ORDER = "pre_order"
+FLAG_FILTERS: dict[str, str] = {
+    "sample_order": "is_sample_order = 1",
+    "cod": "is_cod = 1",
+    PRE_ORDER: "order_type = 'PRE_ORDER'",
+    "replacement_order": "is_replacement_order = 1",
+    "exchange_order": "is_exchange_order = 1",
+    "buyer_request_cancel": "is_buyer_request_cancel = 1",
+}
+
+#: Sort keys and the column each one orders by (the same name in both sources).
+SORT_KEYS = (
+    "id",
+    "status",
+    "create_time",
+    "update_time",
+    "buyer_name",
+    "line_item_count",
+    "sku_summary",
+    "total_value",
+    "flags",
+)
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    """What the Orders tab shows: one queue, a search text, an order type, required flags."""
+
+    queue: str = ALL
+    search: str = ""
+    order_type: str = ""
+    flags: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if self.queue not in QUEUE_BY_KEY:
+            raise ValueError(f"unknown queue {self.queue!r}")
+        unknown = self.flags - FLAG_FILTERS.keys()
+        if unknown:
+            raise ValueError(f"unknown flags {sorted(unknown)}")
+
+    @property
+    def narrow(self) -> bool:
+        """A search, a flag or a rare type: few rows match, found by one scan, not an index walk.
+
+        Walking the sort index to find the first page of a filter that matches a handful of
+        rows reads every row in index order; one scan plus a sort of the matches is cheaper.
+        """
+        return bool(self.search.strip() or self.flags or self.order_type not in ("", "NORMAL"))
+
+
+@dataclass(frozen=True)
+class OrderSort:
+    """Which column orders the list, and which way; ties break on rowid the same way."""
+
+    key: str = "create_time"
+    descending: bool = True
+
+    def __post_init__(self) -> None:
+        if self.key not in SORT_KEYS:
+            raise ValueError(f"unknown sort key {self.key!r}")
+
+
+@dataclass(frozen=True)
+class OrderListRow:
+    """One row of the orders list: the typed columns, never the raw JSON."""
+
+    id: str
+    status: str
+    order_type: str
+    create_time: int
+    update_time: int
+    buyer_name: str
+    currency: str
+    total_amount: str | None
+    line_item_count: int
+    sku_summary: str
+    flags: tuple[str, ...]
+
+
+_LIST_COLUMNS = (
+    "id, status, order_type, create_time, update_time, buyer_name, currency, total_amount, "
+    "line_item_count, sku_summary, flags"
+)
+
+
+def _list_row(row: Sequence[Any]) -> OrderListRow:
+    return OrderListRow(
+        id=row[0],
+        status=row[1],
+        order_type=row[2],
+        create_time=row[3],
+        update_time=row[4],
+        buyer_name=row[5],
+        currency=row[6],
+        total_amount=row[7],
+        line_item_count=row[8],
+        sku_summary=row[9],
+        flags=tuple(f for f in str(row[10]).split(";") if f),
+    )
+
+
+# --- where the list reads from ------------------------------------------------------------
+
+_MATCHING_SKUS = (
+    "SELECT sku_id FROM line_items WHERE rowid IN "
+    "(SELECT min(rowid) FROM line_items GROUP BY sku_id) "
+    "AND (product_name LIKE :q ESCAPE '\\' OR sku_name LIKE :q ESCAPE '\\' "
+    "OR seller_sku LIKE :q ESCAPE '\\')"
+)
+
+
+@dataclass(frozen=True)
+class ListSource:
+    """A table with the list columns, and how to search it and read a total as a number."""
+
+    table: str
+    total_value: str
+    search: str
+
+
+#: The shop's own table: right from the first moment, but searching it reads every row.
+ORDERS = ListSource(
+    table="main.orders",
+    total_value="coalesce(CAST(total_amount AS REAL), 0)",
+    search=(
+        "(id LIKE :q ESCAPE '\\' OR buyer_name LIKE :q ESCAPE '\\' "
+        "OR buyer_email LIKE :q ESCAPE '\\' OR sku_summary LIKE :q ESCAPE '\\' "
+        f"OR id IN (SELECT order_id FROM line_items WHERE sku_id IN ({_MATCHING_SKUS})))"
+    ),
+)
+#: The reader's slim TEMP copy (see OrderListIndex): searched and sorted without raw JSON.
+INDEX = ListSource(
+    table="temp.order_index",
+    total_value="total_value",
+    search="haystack LIKE :q ESCAPE '\\'",
+)
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern that finds `text` anywhere, its own % and _ taken literally."""
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _where(f: OrderFilter, source: ListSource) -> tuple[str, dict[str, Any]]:
+    parts: list[str] = []
+    args: dict[str, Any] = {}
+    statuses = QUEUE_BY_KEY[f.queue].statuses
+    if statuses:
+        marks = ", ".join(f":s{n}" for n in range(len(statuses)))
+        parts.append(f"status IN ({marks})")
+        args.update({f"s{n}": str(s) for n, s in enumerate(statuses)})
+    if f.order_type:
+        # TikTok leaves the type empty on some standard orders.
+        same = "('NORMAL', '')" if f.order_type == "NORMAL" else "(:order_type)"
+        parts.append(f"order_type IN {same}")
+        args["order_type"] = f.order_type
+    parts.extend(FLAG_FILTERS[flag] for flag in sorted(f.flags))
+    if f.search.strip():
+        parts.append(source.search)
+        args["q"] = like_pattern(f.search)
+    return (" WHERE " + " AND ".join(parts)) if parts else "", args
+
+
+def _sort_expr(sort: OrderSort, source: ListSource) -> str:
+    return source.total_value if sort.key == "total_value" else sort.key
+
+
+def _order_by(sort: OrderSort, source: ListSource, f: OrderFilter) -> str:
+    way = "DESC" if sort.descending else "ASC"
+    scan = "+" if f.narrow else ""  # unary plus: SQLite sorts the matches, no index walk
+    return f" ORDER BY {scan}{_sort_expr(sort, source)} {way}, rowid {way}"
+
+
+def fetch_matching_count(db: sqlite_utils.Database, f: OrderFilter, source: ListSource) -> int:
+    """How many orders the filter shows."""
+    where, args = _where(f, source)
+    return int(db.execute(f"SELECT count(*) FROM {source.table}{where}", args).fetchone()[0])
+
+
+def fetch_order_rows(
+    db: sqlite_utils.Database,
+    f: OrderFilter,
+    sort: OrderSort,
+    source: ListSource,
+    *,
+    offset: int,
+    limit: int,
+) -> list[OrderListRow]:
+    """One window of the filtered, sorted list."""
+    where, args = _where(f, source)
+    sql = (
+        f"SELECT {_LIST_COLUMNS} FROM {source.table}{where}{_order_by(sort, source, f)}"
+        " LIMIT :limit OFFSET :offset"
+    )
+    rows = db.execute(sql, {**args, "limit": limit, "offset": offset}).fetchall()
+    return [_list_row(r) for r in rows]
+
+
+def fetch_first_page(
+    db: sqlite_utils.Database, f: OrderFilter, sort: OrderSort, source: ListSource, *, limit: int
+) -> tuple[int, list[OrderListRow]]:
+    """How many orders match and the first `limit` of them, in one pass over the table.
+
+    For narrow filters: counting and paging each read every row, so one query does both.
+    """
+    where, args = _where(f, source)
+    sql = (
+        f"SELECT {_LIST_COLUMNS}, count(*) OVER () FROM {source.table}{where}"
+        f"{_order_by(sort, source, f)} LIMIT :limit"
+    )
+    rows = db.execute(sql, {**args, "limit": limit}).fetchall()
+    return (int(rows[0][-1]) if rows else 0), [_list_row(r) for r in rows]
+
+
+def fetch_order_position(
+    db: sqlite_utils.Database,
+    f: OrderFilter,
+    sort: OrderSort,
+    source: ListSource,
+    order_id: str,
+) -> int | None:
+    """The row an order sits on in the filtered, sorted list, or None when it is not shown."""
+    where, args = _where(f, source)
+    key = _sort_expr(sort, source)
+    found = db.execute(
+        f"SELECT {key}, rowid FROM {source.table}"
+        + (where + " AND" if where else " WHERE")
+        + " id = :target",
+        {**args, "target": order_id},
+    ).fetchone()
+    if found is None:
+        return None
+    before = ">" if sort.descending else "<"
+    sql = (
+        f"SELECT count(*) FROM {source.table}"
+        + (where + " AND" if where else " WHERE")
+        + f" ({key}, rowid) {before} (:key, :row)"
+    )
+    return int(db.execute(sql, {**args, "key": found[0], "row": found[1]}).fetchone()[0])
+
+
+def fetch_queue_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """Orders per queue (from the status index), `all` included."""
+    by_status = dict(db.execute("SELECT status, count(*) FROM orders GROUP BY status").fetchall())
+    counts = {q.key: sum(int(by_status.get(str(s), 0)) for s in q.statuses) for q in QUEUES}
+    counts[ALL] = sum(int(n) for n in by_status.values())
+    return counts
+
+
+def fetch_order_detail(db: sqlite_utils.Database, order_id: str) -> Order | None:
+    """One order parsed from the raw JSON TikTok sent last (so the detail shows every field)."""
+    row = db.execute("SELECT raw FROM orders WHERE id = ?", [order_id]).fetchone()
+    if row is None:
+        return None
+    return Order.from_api(dict(orjson.loads(row[0])))
+
+
+def fetch_orders_per_day(
+    db: sqlite_utils.Database, *, since: int, utc_offset: int = 0
+) -> list[tuple[int, int]]:
+    """Orders created per local day since `since`: (day start in UTC seconds, count)."""
+    rows = db.execute(
+        "SELECT (create_time + :off) / 86400 AS day, count(*) FROM orders"
+        " WHERE create_time >= :since GROUP BY day ORDER BY day",
+        {"off": utc_offset, "since": since},
+    ).fetchall()
+    return [(int(day) * 86400 - utc_offset, int(count)) for day, count in rows]
+
+
+def fetch_api_calls_over_time(
+    db: sqlite_utils.Database, *, since: int, bucket: int
+) -> list[tuple[int, int, int]]:
+    """API calls and throttled calls of finished sync runs: (bucket start, calls, throttled)."""
+    rows = db.execute(
+        "SELECT (started_at / :bucket) * :bucket AS t, sum(api_calls), sum(throttled)"
+        " FROM sync_runs WHERE started_at >= :since AND finished_at IS NOT NULL"
+        " GROUP BY t ORDER BY t",
+        {"bucket": bucket, "since": since},
+    ).fetchall()
+    return [(int(t), int(calls), int(throttled)) for t, calls, throttled in rows]
+
+
+# --- the reader's slim copy -----------------------------------------------------------------
+
+_FLAG_COLUMNS = ", ".join(ORDER_FLAGS)
+_INDEX_COLUMNS = (
+    f"id, status, order_type, create_time, update_time, buyer_name, currency, total_amount, "
+    f"total_value, line_item_count, sku_summary, flags, {_FLAG_COLUMNS}, haystack, source_rowid"
+)
+_INDEX_SELECT = (
+    "SELECT o.id, o.status, o.order_type, o.create_time, o.update_time, o.buyer_name,"
+    " o.currency, o.total_amount, coalesce(CAST(o.total_amount AS REAL), 0),"
+    " o.line_item_count, o.sku_summary, o.flags, "
+    + ", ".join(f"o.{c}" for c in ORDER_FLAGS)
+    + ", lower(o.id || ' ' || o.buyer_name || ' ' || o.buyer_email || ' ' || o.sku_summary"
+    " || ' ' || coalesce((SELECT group_concat(product_name || ' ' || sku_name, ' ')"
+    " FROM line_items WHERE order_id = o.id), '')), o.rowid"
+    " FROM main.orders o"
+)
+_INDEX_SCHEMA = (
+    "CREATE TEMP TABLE IF NOT EXISTS order_index ("
+    " id TEXT PRIMARY KEY NOT NULL, status TEXT NOT NULL, order_type TEXT NOT NULL,"
+    " create_time INTEGER NOT NULL, update_time INTEGER NOT NULL, buyer_name TEXT NOT NULL,"
+    " currency TEXT NOT NULL, total_amount TEXT, total_value REAL NOT NULL,"
+    " line_item_count INTEGER NOT NULL, sku_summary TEXT NOT NULL, flags TEXT NOT NULL, "
+    + ", ".join(f"{c} INTEGER NOT NULL" for c in ORDER_FLAGS)
+    + ", haystack TEXT NOT NULL, source_rowid INTEGER NOT NULL)",
+    # Indexes for the default sort (newest first, in a queue or not) and for money; sorting
+    # by another column sorts the matching rows, still without the raw JSON.
+    "CREATE INDEX IF NOT EXISTS temp.order_index_status_created"
+    " ON order_index (status, create_time)",
+    "CREATE INDEX IF NOT EXISTS temp.order_index_create ON order_index (create_time)",
+    "CREATE INDEX IF NOT EXISTS temp.order_index_total ON order_index (total_value)",
+)
+
+
+@dataclass
+class CatchUp:
+    """What one step of catching up found: orders seen for the first time, and if it is done."""
+
+    new: list[tuple[str, int]] = field(default_factory=list)
+    copied: int = 0
+    done: bool = False
+
+
+class OrderListIndex:
+    """The reader's TEMP copy of the list columns, kept up to date by rowid.
+
+    Every insert or replace of an order gives its row a rowid above every earlier one, so
+    "rows above the last rowid copied" is exactly what changed, whoever wrote it (the engine,
+    or a CLI command in another process). An update in place keeps its rowid: `copy_ids`
+    takes the ids the engine reports, so such a change is not missed either. Only the
+    reader's connection sees this table.
+    """
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.mark = 0
+        self.ready = False
+        db.execute("PRAGMA temp_store = MEMORY")
+        for statement in _INDEX_SCHEMA:
+            db.execute(statement)
+
+    def copy_ids(self, ids: Sequence[str], *, up_to: int) -> None:
+        """Copy these orders again if their rows are at or below rowid `up_to` (rows above it
+        were copied by `catch_up`), and forget those no longer stored."""
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" for _ in chunk)
+            self.db.execute(
+                f"INSERT OR REPLACE INTO temp.order_index ({_INDEX_COLUMNS}) {_INDEX_SELECT}"
+                f" WHERE o.id IN ({marks}) AND o.rowid <= ?",
+                [*chunk, up_to],
+            )
+            self.db.execute(
+                f"DELETE FROM temp.order_index WHERE id IN ({marks})"
+                " AND id NOT IN (SELECT id FROM main.orders)",
+                chunk,
+            )
+
+    def catch_up(self, limit: int = 1000) -> CatchUp:
+        """Copy up to `limit` rows written since the last call; `done` when none are left.
+
+        `new` lists (id, create_time) of orders the copy had not seen, once the first full
+        copy is done (before that, every order is new and none is news).
+        """
+        db, result = self.db, CatchUp()
+        top = db.execute("SELECT max(rowid) FROM main.orders").fetchone()[0]
+        if top is None or top <= self.mark:
+            result.done = self.ready = True
+            return result
+        edge = db.execute(
+            "SELECT rowid FROM main.orders WHERE rowid > ? ORDER BY rowid LIMIT 1 OFFSET ?",
+            [self.mark, limit - 1],
+        ).fetchone()
+        upto = int(edge[0]) if edge is not None else int(top)
+        window = {"mark": self.mark, "upto": upto}
+        if self.ready:
+            result.new = [
+                (str(i), int(t))
+                for i, t in db.execute(
+                    "SELECT id, create_time FROM main.orders WHERE rowid > :mark"
+                    " AND rowid <= :upto AND id NOT IN (SELECT id FROM temp.order_index)",
+                    window,
+                )
+            ]
+        cursor = db.execute(
+            f"INSERT OR REPLACE INTO temp.order_index ({_INDEX_COLUMNS}) {_INDEX_SELECT}"
+            " WHERE o.rowid > :mark AND o.rowid <= :upto",
+            window,
+        )
+        result.copied = max(cursor.rowcount, 0)
+        self.mark = upto
+        result.done = edge is None
+        self.ready = self.ready or result.done
+        return result

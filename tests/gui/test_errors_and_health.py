@@ -1,0 +1,82 @@
+"""The Errors tab (retry and dismiss through the engine) and the Health tab's figures."""
+
+from __future__ import annotations
+
+import time
+from html import escape
+
+from app.gui.errors_model import KIND_ROLE
+from app.store.activity import fetch_open_errors, save_error
+from app.store.db import open_db
+
+
+def open_errors(paths) -> list[dict]:
+    db = open_db(paths.database, readonly=True)
+    try:
+        return fetch_open_errors(db)
+    finally:
+        db.close()
+
+
+def test_errors_tab_retries_and_dismisses_through_the_engine(gui_shop, open_window, qtbot) -> None:
+    window = open_window(gui_shop.context())
+    tab = window.errors_tab
+    assert tab.area.is_empty and tab.area.empty.title.text() == "No sync errors"
+    engine = window.host.engine
+    now = int(time.time())
+    engine.run_write(
+        lambda db: save_error(db, "poll", "Order sync failed: timeout", action="Wait", now=now)
+    ).result(5)
+    window.open_tab("errors")
+    window.reader.tick.emit()
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    assert window.tabs.tabText(window.tabs.indexOf(tab)) == "Errors (1)"
+    assert tab.select(lambda index: index.data(KIND_ROLE) == "poll")
+    assert "timeout" in tab.details.text()
+
+    # Retry polls at once; a poll that works resolves the open poll error by itself.
+    tab.retry()
+    qtbot.waitUntil(lambda: open_errors(gui_shop.paths) == [], timeout=10000)
+    window.reader.tick.emit()
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 0)
+
+    engine.run_write(
+        lambda db: save_error(db, "import", "Import stopped", ref="4", action="Again", now=now)
+    ).result(5)
+    tab.refresh()
+    assert tab.select(lambda index: index.data(KIND_ROLE) == "import")
+    window.dismiss_selected()
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 0)
+    assert open_errors(gui_shop.paths) == []
+    assert tab.area.is_empty and window.tabs.tabText(window.tabs.indexOf(tab)) == "Errors"
+
+
+def test_health_tab_shows_the_shop_countdown_polling_and_charts(
+    gui_shop, open_window, qtbot
+) -> None:
+    window = open_window(gui_shop.context())
+    window.open_tab("health")
+    health = window.health_tab
+    qtbot.waitUntil(lambda: health.status.last_poll_ok is True)
+    shop = gui_shop.admin("GET", "/sandbox/info")
+    assert "Connected" in health.connection.text()
+    assert health.auth_left.text().endswith(" h") and "days" in health.auth_left.text()
+    assert health.shop is not None and escape(health.shop.name) in health.shop_name.text()
+    assert health.last_poll.text().endswith("ok")
+    assert health.webhook_mode.text() == "Polling only"
+    assert health.webhook_state.text().startswith("Polling only.")
+    assert shop  # the sandbox answers its info page
+
+    health.refresh(charts=True)
+    bars = health.orders_chart.bars
+    db = open_db(gui_shop.paths.database, readonly=True)
+    since = int(time.time()) - 29 * 86400 - 86400
+    recent = db.execute("SELECT count(*) FROM orders WHERE create_time >= ?", [since]).fetchone()[0]
+    db.close()
+    shown = sum(bars.at(n) for n in range(bars.count()))
+    assert bars.count() == 30 and 0 < shown <= recent
+    assert health.calls_chart.calls.count() == 60
+    assert max(p.y() for p in health.calls_chart.calls.points()) > 0
+
+    with qtbot.waitSignal(health.reconnectRequested):
+        health.reconnect_button.click()

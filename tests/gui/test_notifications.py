@@ -1,0 +1,88 @@
+"""Notifications raised by the engine (on its own thread) open the right tab at the right row."""
+
+from __future__ import annotations
+
+import time
+
+from app.gui.errors_model import KIND_ROLE
+from app.gui.orders_model import ID_ROLE
+from app.store.activity import save_error
+
+
+def on_engine_thread(engine, function) -> None:
+    """Call an engine callback from the engine's own thread, as the engine does."""
+
+    async def call() -> None:
+        function()
+
+    engine.submit(call).result(5)
+
+
+def test_a_sync_failure_opens_the_errors_tab_at_its_row(gui_shop, open_window, qtbot) -> None:
+    window = open_window(gui_shop.context())
+    engine = window.host.engine
+    now = int(time.time())
+    engine.run_write(
+        lambda db: save_error(db, "import", "Import stopped", ref="9", action="Again", now=now)
+    ).result(5)
+    engine.run_write(
+        lambda db: save_error(db, "poll", "Order sync failed: boom", action="Wait", now=now - 5)
+    ).result(5)
+    on_engine_thread(engine, lambda: engine.callbacks.on_error("poll", "Order sync failed: boom"))
+    qtbot.waitUntil(window.banner.isVisible)
+    assert window.notifier.sent[-1].tab == "errors"
+    assert "boom" in window.banner.text.text()
+
+    window.open_tab("orders")
+    window.banner.open_button.click()
+    assert window.current_tab() == "errors"
+    assert window.errors_tab.table.currentIndex().data(KIND_ROLE) == "poll"
+    assert not window.banner.isVisible()
+
+    # the same failure again within minutes is not announced twice
+    on_engine_thread(engine, lambda: engine.callbacks.on_error("poll", "Order sync failed: boom"))
+    qtbot.wait(100)
+    assert not window.banner.isVisible()
+
+
+def test_new_orders_are_batched_and_open_at_their_row(gui_shop, open_window, qtbot) -> None:
+    window = open_window(gui_shop.context())
+    window.notifier._batch.setInterval(300)
+    sku = gui_shop.admin("GET", "/sandbox/inventory")["skus"][0]["sku_id"]
+    placed = [
+        gui_shop.admin("POST", "/sandbox/orders", {"line_items": [{"sku_id": sku, "quantity": 1}]})
+        for _ in range(2)
+    ]
+    window.sync_now()
+    qtbot.waitUntil(
+        lambda: window.banner.isVisible() and window.banner.notice.category == "orders",
+        timeout=10000,
+    )
+    notice = window.banner.notice
+    assert notice.title == "2 new orders"
+    assert notice.ref in {p["order"]["id"] for p in placed}
+
+    window.open_tab("health")
+    window.banner.open()
+    assert window.current_tab() == "orders"
+    assert window.orders_tab.table.currentIndex().data(ID_ROLE) == notice.ref
+    assert f"Order {notice.ref}" in window.orders_tab.detail.toPlainText()
+
+
+def test_authorization_lost_opens_health(gui_shop, open_window, qtbot) -> None:
+    window = open_window(gui_shop.context())
+    engine = window.host.engine
+    on_engine_thread(engine, lambda: engine.callbacks.on_auth_lost("the refresh token expired"))
+    qtbot.waitUntil(window.banner.isVisible)
+    assert "refresh token expired" in window.banner.text.text()
+    window.banner.open()
+    assert window.current_tab() == "health"
+
+
+def test_switched_off_notifications_stay_quiet(gui_shop, open_window, qtbot) -> None:
+    gui_shop.settings.notify_sync_failures = False
+    window = open_window(gui_shop.context())
+    engine = window.host.engine
+    on_engine_thread(engine, lambda: engine.callbacks.on_error("poll", "nobody hears this"))
+    qtbot.wait(200)
+    assert not window.banner.isVisible() and window.notifier.sent == []

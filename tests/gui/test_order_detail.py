@@ -1,0 +1,74 @@
+"""The detail pane's HTML: grouped items, payment, address, history; TikTok's text escaped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.gui import formatting as fmt
+from app.gui.order_detail import order_html
+from app.tiktok.models import Order
+
+
+def raw_order(**changes: Any) -> dict[str, Any]:
+    item = {
+        "id": "1",
+        "sku_id": "s1",
+        "product_name": "<b>Candle</b> & Co",
+        "sku_name": "Sage",
+        "seller_sku": "CAN-SAG",
+        "sale_price": "11.99",
+        "currency": "USD",
+        "display_status": "AWAITING_SHIPMENT",
+    }
+    order: dict[str, Any] = {
+        "id": "5102036802667458256",
+        "status": "AWAITING_SHIPMENT",
+        "order_type": "PRE_ORDER",
+        "create_time": 1_795_444_563,
+        "update_time": 1_795_515_000,
+        "paid_time": 1_795_444_840,
+        "rts_sla_time": 1_795_621_240,
+        "is_cod": True,
+        "is_on_hold_order": True,
+        "payment": {
+            "currency": "USD",
+            "sub_total": "23.98",
+            "shipping_fee": "5.99",
+            "seller_discount": "2.00",
+            "platform_discount": "0.00",
+            "tax": "1.06",
+            "total_amount": "29.03",
+        },
+        "recipient_address": {"name": "E***n <L>", "full_address": "5476 Main St, Brooklyn"},
+        "line_items": [item, {**item, "id": "2"}],
+        "packages": [],
+    }
+    order.update(changes)
+    return order
+
+
+def test_the_detail_escapes_groups_items_and_lists_money_and_history() -> None:
+    html = order_html(Order.from_api(raw_order()))
+    assert "<b>Candle</b>" not in html and "&lt;b&gt;Candle&lt;/b&gt; &amp; Co" in html
+    assert "E***n &lt;L&gt;" in html
+    assert "<b>2 ×</b>" in html and "$23.98" in html  # two units of one SKU, one line
+    assert "−$2.00" in html and "TikTok discount" not in html  # zero lines are left out
+    assert "$29.03" in html and "COD" in html and "Pre-order" in html
+    assert "Remorse" not in html  # TikTok marks most orders on hold once; not a flag to show
+    assert html.index("Placed") < html.index("Paid") < html.index("Last change")
+    assert f"Ship by {fmt.when(1_795_621_240)}" in html  # an open order says when it is due
+    done = order_html(Order.from_api(raw_order(status="COMPLETED")))
+    assert "Ship by" not in done
+
+
+def test_formatting_money_times_and_countdowns() -> None:
+    assert fmt.money("1234.5", "USD") == "$1,234.50"
+    assert fmt.money("7", "THB") == "7.00 THB"
+    assert fmt.money(None, "USD") == ""
+    assert fmt.countdown(0) == "expired"
+    assert fmt.countdown(90) == "1 min 30 s"
+    assert fmt.countdown(86400 * 3 + 7200) == "3 days 2 h"
+    assert fmt.ago(None, 10) == "never" and fmt.ago(100, 130) == "30 s ago"
+    assert fmt.flag_labels(("cod", "on_hold_order", "buyer_can_cancel"), "PRE_ORDER") == (
+        "COD, Pre-order"
+    )

@@ -1,0 +1,101 @@
+"""The Orders tab on a sandbox shop: queues, search, filters, detail, and the import dialog."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate
+
+from app.gui.orders_model import ID_ROLE
+from app.store.db import open_db
+from app.store.order_queries import QUEUE_OF_STATUS
+from tests.gui.conftest import sandbox_shop
+
+
+def stored_orders(paths) -> dict[str, dict]:
+    db = open_db(paths.database, readonly=True)
+    try:
+        return {r["id"]: r for r in db.query("SELECT id, status, sku_summary, flags FROM orders")}
+    finally:
+        db.close()
+
+
+def test_queues_search_filters_and_detail(gui_shop, open_window, qtbot) -> None:
+    window = open_window(gui_shop.context())
+    tab = window.orders_tab
+    qtbot.waitUntil(lambda: window.reader.source.table == "temp.order_index", timeout=10000)
+    stored = stored_orders(gui_shop.paths)
+    assert tab.queues.counts["all"] == len(stored) == tab.model.rowCount()
+
+    tab.select_queue("to_ship")
+    to_ship = [o for o in stored.values() if QUEUE_OF_STATUS[o["status"]] == "to_ship"]
+    assert tab.model.rowCount() == len(to_ship) == tab.queues.counts["to_ship"]
+    assert tab.count_label.text() == f"{len(to_ship)} orders"
+
+    tab.select_queue("all")
+    sku = next(o for o in stored.values() if o["sku_summary"])["sku_summary"].split(",")[0]
+    sku = sku.split(" x")[0]
+    qtbot.keyClicks(tab.search, sku.lower())
+    qtbot.waitUntil(lambda: tab.model.rowCount() < len(stored))
+    expected = {i for i, o in stored.items() if sku in o["sku_summary"]}
+    shown = {tab.model.index(r, 0).data(ID_ROLE) for r in range(tab.model.rowCount())}
+    assert expected <= shown  # product names may match more orders than the SKU text
+
+    tab.clear_filters()
+    assert tab.model.rowCount() == len(stored)
+    flagged = {
+        flag: [i for i, o in stored.items() if flag in o["flags"].split(";")]
+        for flag in ("cod", "sample_order", "replacement_order", "buyer_request_cancel")
+    }
+    flag = max(flagged, key=lambda f: len(flagged[f]))
+    assert flagged[flag]
+    tab.flag_actions[flag].setChecked(True)
+    assert tab.model.rowCount() == len(flagged[flag])
+    assert tab.flags_button.text() == "Flags (1)"
+    tab.clear_filters()
+
+    tab.table.selectRow(3)
+    chosen = tab.model.index(3, 0).data(ID_ROLE)
+    html = tab.detail.toHtml()
+    assert f"Order {chosen}" in tab.detail.toPlainText()
+    assert "Payment" in html and "History" in html and "Ship to" in html
+
+    qtbot.keyClicks(tab.search, "nothing matches this")
+    tab.apply_filter()
+    assert tab.model.rowCount() == 0 and tab.table_area.is_empty
+    assert tab.table_area.empty.title.text() == "No orders match"
+    tab.table_area.empty.button.click()
+    assert tab.model.rowCount() == len(stored) and not tab.table_area.is_empty
+
+
+def test_import_dialog_runs_against_the_sandbox_and_shows_the_orders(
+    gui_shop, open_window, qtbot
+) -> None:
+    window = open_window(gui_shop.context())
+    truth = gui_shop.admin("GET", "/sandbox/orders")["orders"]
+    assert window.orders_tab.model.rowCount() < len(truth)  # the first poll reads 30 days
+
+    dialog = window.open_import_dialog()
+    dialog.first.setDate(QDate.currentDate().addDays(-90))
+    with qtbot.waitSignal(dialog.finished_ok, timeout=30000) as done:
+        dialog.start_button.click()
+        assert not dialog.start_button.isEnabled() and dialog.cancel_button.isEnabled()
+    result = done.args[0]
+    assert result.fetched == len(truth)
+    assert dialog.status.text().startswith("Done:")
+    assert dialog.bar.value() == dialog.bar.maximum()
+    qtbot.waitUntil(lambda: window.orders_tab.model.rowCount() == len(truth), timeout=10000)
+    assert window.orders_tab.queues.counts["all"] == len(truth)
+
+
+def test_an_import_stopped_midway_keeps_what_was_read(
+    data_paths, memory_secrets, open_window, qtbot
+) -> None:
+    shop = sandbox_shop(data_paths, memory_secrets, orders=1200, qps=8)  # 12 slow pages
+    window = open_window(shop.context())
+    dialog = window.open_import_dialog()
+    dialog.first.setDate(QDate.currentDate().addDays(-90))
+    with qtbot.waitSignal(window.bridge.progress, timeout=30000):
+        dialog.start_button.click()
+    with qtbot.waitSignal(dialog.stopped, timeout=30000) as stopped:
+        dialog.cancel_button.click()
+    assert "Everything read so far is saved" in stopped.args[0]
+    assert dialog.start_button.isEnabled()

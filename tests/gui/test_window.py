@@ -1,0 +1,71 @@
+"""The window itself: shortcuts, remembered size and tab, themes that stay readable."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+from app.gui import theme
+from app.gui.shortcuts import SHORTCUTS
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two colours."""
+
+    def luminance(c: QColor) -> float:
+        def channel(v: float) -> float:
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        return (
+            0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
+        )
+
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("choice", [theme.LIGHT, theme.DARK])
+def test_both_themes_keep_text_and_warnings_readable(qapp, choice) -> None:
+    assert theme.apply_theme(qapp, choice) == (choice == theme.DARK)
+    palette, c = qapp.palette(), theme.colors()
+    base, text = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text)
+    assert contrast(base, text) >= 7
+    highlight = palette.color(QPalette.ColorRole.Highlight)
+    assert contrast(highlight, palette.color(QPalette.ColorRole.HighlightedText)) >= 4.5
+    assert contrast(c.danger_back, c.danger_text) >= 4.5
+    assert contrast(c.warning_back, c.warning_text) >= 4.5
+    assert contrast(base, c.muted_text) >= 3
+    assert contrast(base, c.ok_text) >= 3
+    theme.apply_theme(qapp, theme.LIGHT)
+
+
+def test_shortcuts_switch_tabs_find_and_are_all_bound(gui_shop, open_window, qtbot) -> None:
+    window = open_window(gui_shop.context())
+    bound = {a.shortcut().toString() for a in window.actions_by_key.values()}
+    assert {keys for key, keys, _ in SHORTCUTS if key != "escape"} <= bound
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_tab() == "inventory"
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_tab() == "orders"
+    assert QApplication.focusWidget() is window.orders_tab.search
+    qtbot.keyClicks(window.orders_tab.search, "candle")
+    qtbot.keyClick(window.orders_tab.search, Qt.Key.Key_Escape)
+    assert window.orders_tab.search.text() == ""
+
+
+def test_size_tab_and_columns_are_remembered_in_the_data_folder(
+    gui_shop, open_window, qtbot
+) -> None:
+    window = open_window(gui_shop.context())
+    window.resize(760, 540)  # within the offscreen screen (800 x 800), which bounds a restore
+    window.open_tab("health")
+    window.orders_tab.table.setColumnHidden(1, True)
+    window.close()
+    assert (gui_shop.paths.root / "window.ini").exists()
+
+    again = open_window(gui_shop.context())
+    assert again.current_tab() == "health"
+    assert (again.width(), again.height()) == (760, 540)
+    assert again.orders_tab.table.isColumnHidden(1)
