@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv run test lint bench dist clean
+.PHONY: help venv run test lint bench dist icons clean
 
 help:            ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -31,6 +31,14 @@ lint: $(STAMP)   ## ruff (lint and format check) and mypy strict on the core
 
 bench: $(STAMP)  ## run the benchmarks and print their figures
 	$(BIN)/python -m tests.benchmarks
+
+dist: $(STAMP)   ## build the one-folder app in dist/shopdesk, then check it starts (self-test)
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build/pyinstaller packaging/shopdesk.spec
+	$(BIN)/python packaging/check_bundle.py dist/shopdesk
+
+icons: $(STAMP)  ## re-render the platform icons from resources/icons/shopdesk.svg
+	$(BIN)/python packaging/make_icons.py
 
 clean:           ## remove build output (keeps .venv)
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache
