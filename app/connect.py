@@ -279,7 +279,7 @@ class ConnectFlow:
             http=self._http,
         )
         token = await auth.get_token(auth_code)
-        return token, await self._list_shops(auth, token)
+        return await self._list_shops(auth, token)
 
     def save(self, token: Token, shop: Shop, shops: list[Shop]) -> ConnectResult:
         """Keep the chosen shop: secrets to keyring, settings to disk, the shop to SQLite."""
@@ -294,16 +294,23 @@ class ConnectFlow:
         log.info("connected shop %s (%s)", shop.id, shop.name)
         return ConnectResult(shop=shop, token=token, shops=shops)
 
-    async def _list_shops(self, auth: AuthClient, token: Token) -> list[Shop]:
-        # A token minutes old never needs refreshing here, so nothing is saved from this manager.
-        manager = TokenManager(auth, token, save=lambda _fresh: None)
+    async def _list_shops(self, auth: AuthClient, token: Token) -> tuple[Token, list[Shop]]:
+        """The shops, and the token to keep: a short-lived token may be refreshed (and the
+        old pair revoked) while the shops are listed, so the newest pair is returned."""
+        manager = TokenManager(
+            auth,
+            token,
+            save=lambda _fresh: None,
+            refresh_margin=self.settings.refresh_margin_seconds,
+        )
         client = TikTokClient(
             ClientConfig(app_key=self.settings.app_key, api_base=self.settings.api_base),
             self._app_secret,
             manager,
             http=self._http,
         )
-        return await ShopApi(client).authorized_shops()
+        shops = await ShopApi(client).authorized_shops()
+        return manager.token or token, shops
 
 
 def describe_result(result: ConnectResult) -> dict[str, Any]:

@@ -21,12 +21,12 @@ from app.store.stock_levels import StockDefaults, fetch_stock_counts
 from app.sync.stock import stock_defaults
 
 
-def _defaults(p: Paths) -> StockDefaults:
+def _defaults(p: Paths) -> tuple[StockDefaults, str | None]:
     """The settings' stock defaults; a damaged settings file must not hide the status."""
     try:
-        return stock_defaults(load_settings(p))
-    except SettingsError:
-        return StockDefaults()
+        return stock_defaults(load_settings(p)), None
+    except SettingsError as exc:
+        return StockDefaults(), str(exc)
 
 
 def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
@@ -62,7 +62,8 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
         last_poll = fetch_last_success(db, "poll")
         last_import = fetch_last_success(db, "import")
         last_run = fetch_last_run(db)
-        stock = fetch_stock_counts(db, _defaults(p)) if _has_stock(db) else {}
+        defaults, settings_error = _defaults(p)
+        stock = fetch_stock_counts(db, defaults) if _has_stock(db) else {}
         queue = fetch_outbox_counts(db) if _has_stock(db) else {}
         has_inbox = "inbox" in db.table_names()
         pushes = fetch_inbox_counts(db) if has_inbox else {}
@@ -109,6 +110,7 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
                 for item in recent
             ],
         },
+        settings_error=settings_error,
         last_sync=iso(last_sync),
         last_run=None
         if last_run is None
@@ -181,6 +183,8 @@ def render(status: dict[str, Any]) -> str:
     )
     lines.append(f"Last sync:     {status['last_sync'] or 'never'}")
     lines.append(f"Errors:        {status['errors']}")
+    if status.get("settings_error"):
+        lines.append(f"Settings:      {status['settings_error']}")
     for error in status.get("error_list", [])[:5]:
         lines.append(f"  - {error['message']} ({error['attempts']}x) -> {error['action']}")
     return "\n".join(lines)

@@ -201,3 +201,15 @@ async def test_a_missing_keyring_fails_before_the_code_is_spent(data_paths, monk
         await flow.finish(code)
     await flow.aclose()
     assert not data_paths.database.exists()
+
+
+async def test_a_token_refreshed_while_connecting_is_the_one_kept(data_paths, memory_secrets):
+    # TikTok rotates both tokens on refresh: keeping the first pair would lose the shop
+    sandbox = Sandbox(SandboxConfig(orders=0, access_ttl=60))
+    flow = flow_for(sandbox, data_paths, memory_secrets)  # default margin: 6 h > 60 s
+    result = await flow.finish(await flow.approve_in_sandbox())
+    await flow.aclose()
+    kept = memory_secrets.token(sandbox.app_key)
+    assert kept is not None and kept.access_token == result.token.access_token
+    live = sandbox.state.access_tokens[kept.access_token.get_secret_value()]
+    assert not live.revoked
