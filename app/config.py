@@ -103,6 +103,7 @@ class Settings(BaseModel):
     notify_stock: bool = True
     notify_sync_failures: bool = True
     notify_authorization: bool = True
+    notify_cancellations: bool = True
 
 
 def load_settings(p: Paths) -> Settings:

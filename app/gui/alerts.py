@@ -9,10 +9,12 @@ from PySide6.QtCore import QObject, QTimer
 from app.gui import formatting as fmt
 from app.gui import notice as tabs
 from app.gui.bridge import EngineBridge
+from app.gui.cancellations_model import URGENT_SECONDS, short_span
 from app.gui.inventory_tab import warnings_notice
 from app.gui.notice import Notice
 from app.gui.notifications import REPEAT_SECONDS, Notifier
 from app.gui.reader import Reader
+from app.store.fulfillment import fetch_open_requests, fetch_request_answers
 from app.store.order_queries import fetch_order_detail
 from app.store.shops import fetch_current_shop
 from app.store.stock_levels import StockWarning
@@ -47,6 +49,9 @@ class Alerts(QObject):
         bridge.stockWarnings.connect(self.stock_warnings)
         bridge.statusChanged.connect(self.status_changed)
         reader.ordersChanged.connect(self.orders_seen)
+        reader.tick.connect(self.check_cancellations)
+        #: Requests already announced as close to their deadline (each is told once).
+        self.told_requests: set[str] = set()
         self._auth_timer = QTimer(self, interval=AUTH_CHECK_MS)
         self._auth_timer.timeout.connect(self.check_authorization)
         self._auth_timer.start()
@@ -117,6 +122,45 @@ class Alerts(QObject):
                 once_per=86400,
             )
 
+    def check_cancellations(self, now: float | None = None) -> list[str]:
+        """Buyers' requests entering their last hours unanswered: one notice for all of them.
+
+        Unanswered, TikTok Shop accepts the request at its deadline (the order is cancelled
+        and refunded), so this is worth an interruption; each request is announced once.
+        """
+        db = self.reader.db
+        if db is None or "cancellations" not in db.table_names():
+            return []
+        now = time.time() if now is None else now
+        rows = fetch_open_requests(db)
+        answers = fetch_request_answers(db, [str(r["cancel_id"]) for r in rows])
+        due = [
+            r
+            for r in rows
+            if r["deadline"]
+            and 0 < r["deadline"] - now <= URGENT_SECONDS
+            and str(r["cancel_id"]) not in self.told_requests
+            and _unanswered(answers.get(str(r["cancel_id"])))
+        ]
+        if not due:
+            return []
+        self.told_requests.update(str(r["cancel_id"]) for r in due)
+        first = due[0]  # soonest deadline first
+        more = f" (+{len(due) - 1} more)" if len(due) > 1 else ""
+        self.notifier.notify(
+            Notice(
+                f"{fmt.count(len(due), 'cancellation request')} to answer soon",
+                f"Order {first['order_id']}: answer within "
+                f"{short_span(first['deadline'] - now)}, or TikTok Shop accepts it for you"
+                f"{more}.",
+                "cancellations",
+                tabs.CANCELLATIONS,
+                str(first["cancel_id"]),
+                "warning",
+            )
+        )
+        return [str(r["cancel_id"]) for r in due]
+
     def describe_order(self, order_id: str) -> str:
         """`Candle, Mug · $31.16`: the newest order of a batch, in a few words."""
         db = self.reader.db
@@ -126,3 +170,12 @@ class Alerts(QObject):
         names = dict.fromkeys(i.product_name for i in order.line_items if i.product_name)
         total = fmt.money(order.total_amount, order.currency)
         return " · ".join(x for x in (", ".join(names), total) if x)
+
+
+def _unanswered(answer: dict[str, object] | None) -> bool:
+    """No answer of ours is on its way (none, refused, or dropped)."""
+    if answer is None:
+        return True
+    return answer["state"] == "dropped" or (
+        answer["state"] == "failed" and answer["next_retry_at"] is None
+    )

@@ -27,6 +27,13 @@ KIND_LABELS = {
     "webhooks": "Webhooks",
     "webhook_subscription": "Webhook subscription",
     "authorization_expiring": "Authorization",
+    "ship": "Shipping order",
+    "shipping_info": "Fixing the tracking number of order",
+    "cancel_approve": "Approving cancellation request",
+    "cancel_reject": "Rejecting cancellation request",
+    "seller_cancel": "Cancelling order",
+    "writes": "Sending to TikTok Shop",
+    "cancellations": "Cancellation requests",
 }
 
 
@@ -104,8 +111,8 @@ def _display(row: dict[str, Any], column: int) -> str:
     if column == WHAT:
         label = KIND_LABELS.get(row["kind"], str(row["kind"]).replace("_", " ").capitalize())
         return f"{label} {row['ref']}".strip() if row["ref"] and row["kind"] != "import" else label
-    if column == REASON:
-        return str(row["message"])
+    if column == REASON:  # the What column already names it: "Shipping order 57…: ..."
+        return str(row["message"]).removeprefix(f"{_display(row, WHAT)}: ")
     if column == ACTION:
         return str(row["action"])
     return str(row["attempts"])

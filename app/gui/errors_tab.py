@@ -18,12 +18,15 @@ from PySide6.QtWidgets import (
 from app.gui.empty_state import EmptyableView
 from app.gui.engine_host import EngineHost
 from app.gui.errors_model import ACTION, ATTEMPTS, KIND_ROLE, REASON, WHAT, WHEN, ErrorsTableModel
+from app.gui.order_actions import queue_and_send
 from app.gui.orders_model import ID_ROLE
 from app.gui.reader import Reader
 from app.gui.sort_proxy import SortProxy
 from app.gui.table_view import make_table
 from app.gui.tasks import TaskManager
 from app.store.activity import save_error_dismissed
+from app.store.fulfillment import WRITE_KINDS, fetch_writes
+from app.store.outbox import save_outbox_retry
 from app.sync.importer import default_range
 
 
@@ -50,6 +53,9 @@ class ErrorsTab(QWidget):
         header = self.table.horizontalHeader()
         for column, width in ((WHEN, 110), (WHAT, 130), (ACTION, 300), (ATTEMPTS, 50)):
             self.table.setColumnWidth(column, width)
+        # shipping and answers name their order: a 19-digit id must fit whole
+        what = self.table.fontMetrics().horizontalAdvance("Shipping order 9999999999999999999")
+        self.table.setColumnWidth(WHAT, what + 24)
         header.setSectionResizeMode(REASON, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.table.doubleClicked.connect(lambda _index: self.retry())
@@ -143,7 +149,9 @@ class ErrorsTab(QWidget):
         if not index.isValid() or engine is None:
             return
         kind = index.data(KIND_ROLE)
-        if kind == "stock_push":
+        if kind in WRITE_KINDS:
+            self._retry_write(kind, self.model.rows[self.proxy.mapToSource(index).row()]["ref"])
+        elif kind == "stock_push":
             self.tasks.watch(
                 engine.push_stock(),
                 lambda _result: self._retried("Stock pushed."),
@@ -168,6 +176,25 @@ class ErrorsTab(QWidget):
                 owner=self,
             )
             self.message.emit("Syncing now…")
+
+    def _retry_write(self, kind: str, ref: str) -> None:
+        """A refused or failing shipment or answer: send the same write again now."""
+        db = self.reader.db
+        writes = [] if db is None else fetch_writes(db, ref)
+        failed = next((w for w in writes if w["kind"] == kind and w["state"] == "failed"), None)
+        if failed is None:
+            self.message.emit("Nothing to send again: it went through or was dropped.")
+            self.refresh()
+            return
+        now, write_id = int(time.time()), int(failed["id"])
+        self.message.emit("Sending it again…")
+        queue_and_send(
+            self.host,
+            self.tasks,
+            lambda wdb: save_outbox_retry(wdb, write_id, now=now),
+            owner=self,
+            done=lambda error: self._retried(f"Not sent: {error}" if error else "Sent again."),
+        )
 
     def _retried(self, text: str) -> None:
         self.message.emit(text)

@@ -1,4 +1,4 @@
-"""The main window: six tabs, menus and shortcuts, and memory; it wires the pieces together."""
+"""The main window: seven tabs, menus and shortcuts, and memory; it wires the pieces together."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import logging
 import time
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
@@ -24,6 +24,7 @@ from app.gui.alerts import Alerts
 from app.gui.assets import app_icon
 from app.gui.banner import Banner
 from app.gui.bridge import EngineBridge
+from app.gui.cancellations_tab import CancellationsTab
 from app.gui.connect_wizard import ConnectWizard
 from app.gui.context import GuiContext
 from app.gui.engine_host import EngineHost
@@ -33,14 +34,16 @@ from app.gui.import_dialog import ImportDialog
 from app.gui.inventory_tab import InventoryTab
 from app.gui.notice import Notice
 from app.gui.notifications import Notifier
+from app.gui.order_actions import OrderActions
 from app.gui.orders_tab import OrdersTab
 from app.gui.queue_tab import QueueTab
 from app.gui.reader import Reader
 from app.gui.settings_tab import SettingsTab
+from app.gui.ship_dialog import ShipDialog
 from app.gui.shortcuts import KEYS, ShortcutsDialog
 from app.gui.status_bar import SyncStatusBar
 from app.gui.tasks import TaskManager
-from app.gui.theme import SYSTEM, apply_theme
+from app.gui.theme import SYSTEM, apply_theme, colors
 from app.store.db import DatabaseTooNew, DatabaseUnreadable
 from app.store.shops import fetch_current_shop
 from app.sync.engine import EngineStatus
@@ -48,9 +51,18 @@ from app.sync.importer import default_range
 
 log = logging.getLogger(__name__)
 
-TAB_ORDER = (tabs.ORDERS, tabs.INVENTORY, tabs.QUEUE, tabs.ERRORS, tabs.HEALTH, tabs.SETTINGS)
+TAB_ORDER = (
+    tabs.ORDERS,
+    tabs.CANCELLATIONS,
+    tabs.INVENTORY,
+    tabs.QUEUE,
+    tabs.ERRORS,
+    tabs.HEALTH,
+    tabs.SETTINGS,
+)
 TAB_TITLES = {
     tabs.ORDERS: "Orders",
+    tabs.CANCELLATIONS: "Cancellations",
     tabs.INVENTORY: "Inventory",
     tabs.QUEUE: "Sync queue",
     tabs.ERRORS: "Errors",
@@ -91,6 +103,7 @@ class MainWindow(QMainWindow):
 
         self._build_tabs()
         self._build_status_bar()
+        self.order_actions = OrderActions(self.reader, self.host, self.tasks, self.prefs, self)
         self.notifier = Notifier(
             self.banner, app_icon(), context.settings, use_tray=use_tray, parent=self
         )
@@ -105,6 +118,7 @@ class MainWindow(QMainWindow):
     def _build_tabs(self) -> None:
         ctx = self.context
         self.orders_tab = OrdersTab(self.reader)
+        self.cancellations_tab = CancellationsTab(self.reader, self.host, self.tasks)
         self.inventory_tab = InventoryTab(self.reader, self.host, self.tasks, ctx.settings)
         self.queue_tab = QueueTab(self.reader, self.host, self.tasks)
         self.errors_tab = ErrorsTab(self.reader, self.host, self.tasks)
@@ -112,6 +126,7 @@ class MainWindow(QMainWindow):
         self.settings_tab = SettingsTab(ctx.settings, self.theme)
         self.tab_widgets: dict[str, QWidget] = {
             tabs.ORDERS: self.orders_tab,
+            tabs.CANCELLATIONS: self.cancellations_tab,
             tabs.INVENTORY: self.inventory_tab,
             tabs.QUEUE: self.queue_tab,
             tabs.ERRORS: self.errors_tab,
@@ -137,7 +152,8 @@ class MainWindow(QMainWindow):
 
     def _action(self, key: str, text: str, slot: object, menu: QMenu) -> QAction:
         action = QAction(text, self)
-        action.setShortcut(QKeySequence(KEYS[key]))
+        if key in KEYS:
+            action.setShortcut(QKeySequence(KEYS[key]))
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(slot)
         menu.addAction(action)
@@ -149,6 +165,8 @@ class MainWindow(QMainWindow):
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
         self._action("import", "Import orders…", self.open_import_dialog, file_menu)
+        self._action("ship_csv", "Ship from CSV…", lambda: self.ship_from_csv(), file_menu)
+        file_menu.addSeparator()
         inventory = self.inventory_tab
         self._action(
             "import_stock", "Import stock counts…", lambda: inventory.import_csv(), file_menu
@@ -167,6 +185,15 @@ class MainWindow(QMainWindow):
             )
         view_menu.addSeparator()
         self._action("find", "Search orders", self.find_orders, view_menu)
+
+        orders_menu = menus.addMenu("&Orders")
+        self._action("ship", "Ship selected orders…", self.ship_selected, orders_menu)
+        cancel_menu = orders_menu.addMenu("Cancel order")
+        cancel_menu.aboutToShow.connect(lambda: self.orders_tab.fill_cancel_menu(cancel_menu))
+        orders_menu.addSeparator()
+        orders_menu.addAction(
+            "Answer cancellation requests", lambda: self.open_tab(tabs.CANCELLATIONS)
+        )
 
         sync_menu = menus.addMenu("&Sync")
         self._action("sync", "Sync now", self.sync_now, sync_menu)
@@ -200,6 +227,17 @@ class MainWindow(QMainWindow):
         self.tasks.failed.connect(lambda text: self.status_bar.showMessage(text, 8000))
 
         self.orders_tab.importRequested.connect(self.open_import_dialog)
+        self.orders_tab.shipRequested.connect(self.ship_orders)
+        self.orders_tab.cancelRequested.connect(
+            lambda order_id, reason: self.order_actions.seller_cancel(order_id, reason)
+        )
+        self.order_actions.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
+        self.order_actions.changed.connect(self._writes_changed)
+        self.cancellations_tab.countChanged.connect(self._cancellations_count)
+        self.cancellations_tab.urgentChanged.connect(self._cancellations_urgent)
+        self.cancellations_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
+        self.cancellations_tab.orderRequested.connect(self.show_order)
+        self.cancellations_tab.answered.connect(self._writes_changed)
         self.orders_tab.settingsRequested.connect(lambda: self.open_tab(tabs.SETTINGS))
         self.errors_tab.countChanged.connect(lambda n: self._count_title(tabs.ERRORS, n))
         self.errors_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
@@ -255,6 +293,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_all(self) -> None:
         self.orders_tab.refresh()
+        self.cancellations_tab.refresh()
         self.inventory_tab.refresh()
         self.queue_tab.refresh()
         self.errors_tab.refresh()
@@ -271,7 +310,24 @@ class MainWindow(QMainWindow):
         self.errors_tab.refresh()
         self.queue_tab.refresh()
         self.health_tab.refresh()
+        self.cancellations_tab.refresh()
+        self.orders_tab.refresh_detail()
         self._show_sync_state()
+
+    def _writes_changed(self, _order_ids: object = None) -> None:
+        """A shipment or an answer was queued or came back: everything that shows it re-reads."""
+        self.orders_tab.refresh_detail()
+        self.cancellations_tab.refresh()
+        self.queue_tab.refresh()
+        self.errors_tab.refresh()
+
+    def _cancellations_count(self, count: int) -> None:
+        self._count_title(tabs.CANCELLATIONS, count)
+
+    def _cancellations_urgent(self, urgent: bool) -> None:
+        """The badge turns red while a request has under two hours left."""
+        index = self.tabs.indexOf(self.cancellations_tab)
+        self.tabs.tabBar().setTabTextColor(index, colors().danger_text if urgent else QColor())
 
     def _status_changed(self, status: EngineStatus) -> None:
         self.status = status
@@ -297,6 +353,9 @@ class MainWindow(QMainWindow):
             self.errors_tab.show_kind(notice.ref)
         elif notice.tab == tabs.INVENTORY and notice.ref:
             self.inventory_tab.show_sku(notice.ref)
+        elif notice.tab == tabs.CANCELLATIONS and notice.ref:
+            self.cancellations_tab.refresh()
+            self.cancellations_tab.show_request(notice.ref)
 
     # --- commands -------------------------------------------------------------------------------
 
@@ -312,6 +371,26 @@ class MainWindow(QMainWindow):
         """Ctrl+F: the Orders search box."""
         self.open_tab(tabs.ORDERS)
         self.orders_tab.focus_search()
+
+    def show_order(self, order_id: str) -> None:
+        """Open an order in the Orders tab."""
+        self.open_tab(tabs.ORDERS)
+        if not self.orders_tab.show_order(order_id):
+            self.status_bar.showMessage(f"Order {order_id} is not stored yet.", 6000)
+
+    def ship_selected(self) -> None:
+        """Ctrl+Shift+S: the ship dialog for the orders selected in the Orders tab."""
+        if self.current_tab() != tabs.ORDERS:
+            self.open_tab(tabs.ORDERS)
+        self.orders_tab.ship_selected()
+
+    def ship_orders(self, order_ids: list[str]) -> ShipDialog | None:
+        """The ship dialog for these orders (one or many)."""
+        return self.order_actions.ship(order_ids)
+
+    def ship_from_csv(self, path: str | None = None) -> None:
+        """File > Ship from CSV: check the whole file, then ship it."""
+        self.order_actions.ship_csv(path)
 
     def sync_now(self) -> None:
         """F5: poll now."""
@@ -390,6 +469,7 @@ class MainWindow(QMainWindow):
             "notify_stock",
             "notify_sync_failures",
             "notify_authorization",
+            "notify_cancellations",
         }
         if any(getattr(before, f) != getattr(settings, f) for f in engine_fields):
             self.host.restart(settings)
@@ -406,6 +486,7 @@ class MainWindow(QMainWindow):
         self.health_tab.calls_chart.restyle()
         self.health_tab.orders_chart.restyle()
         self.orders_tab.refresh()
+        self._cancellations_urgent(self.cancellations_tab.urgent)
 
     def show_shortcuts(self) -> None:
         """F1."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ORDERS, INVENTORY, QUEUE, ERRORS, HEALTH, SETTINGS = (
+ORDERS, CANCELLATIONS, INVENTORY, QUEUE, ERRORS, HEALTH, SETTINGS = (
     "orders",
+    "cancellations",
     "inventory",
     "queue",
     "errors",
@@ -19,6 +20,7 @@ CATEGORY_SETTINGS = {
     "stock": "notify_stock",
     "sync": "notify_sync_failures",
     "authorization": "notify_authorization",
+    "cancellations": "notify_cancellations",
 }
 
 

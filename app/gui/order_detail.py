@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from html import escape
+from typing import Any
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.gui import formatting as fmt
 from app.gui.theme import colors
+from app.gui.write_text import ERROR, OK, describe_write
 from app.tiktok.models import LineItem, Order
 
 _PAYMENT_LINES = (
@@ -174,8 +176,47 @@ def _history(order: Order) -> str:
     return _table(rows)
 
 
-def order_html(order: Order) -> str:
-    """The whole pane as HTML (QTextBrowser's subset); every TikTok text escaped."""
+def _write_colour(level: str) -> str:
+    c = colors()
+    return {OK: c.ok_text, ERROR: c.danger_text}.get(level, c.muted_text).name()
+
+
+def _writes(writes: Sequence[dict[str, Any]]) -> str:
+    """What Shopdesk sent TikTok Shop about the order (shipping, answers), newest first."""
+    rows = []
+    for write in writes:
+        words = describe_write(write)
+        rows.append(
+            f"<tr><td valign='top' style='padding-right:8px'>"
+            f"{_muted(fmt.when(write['updated_at']))}</td>"
+            f"<td style='color:{_write_colour(words.level)}'>{escape(words.text)}</td></tr>"
+        )
+    return "<table cellspacing='0' cellpadding='2' width='100%'>" + "".join(rows) + "</table>"
+
+
+def _latest_write(writes: Sequence[dict[str, Any]]) -> str:
+    """The newest write's outcome as a band under the title: a refusal must not be missed."""
+    if not writes:
+        return ""
+    c = colors()
+    words = describe_write(writes[0])
+    back, text = {
+        ERROR: (c.danger_back, c.danger_text),
+        OK: (None, c.ok_text),
+    }.get(words.level, (None, c.muted_text))
+    fill = f" bgcolor='{back.name()}'" if back is not None else ""
+    return (
+        f"<table width='100%' cellspacing='0' cellpadding='5' style='margin-top:6px'><tr>"
+        f"<td{fill} style='color:{text.name()};font-weight:600'>{escape(words.text)}</td>"
+        "</tr></table>"
+    )
+
+
+def order_html(order: Order, writes: Sequence[dict[str, Any]] = ()) -> str:
+    """The whole pane as HTML (QTextBrowser's subset); every TikTok text escaped.
+
+    `writes` (`fetch_order_writes`) are the shipments and answers Shopdesk sent about it.
+    """
     c = colors()
     flags = fmt.shown_flags(order.flags, order.order_type)
     chips = "".join(
@@ -206,6 +247,8 @@ def order_html(order: Order) -> str:
     ]
     if due:
         head.append(f" · <span style='color:{c.accent.name()}'>{due}</span>")
+    head.append(_latest_write(writes))
+    sent = _section("Sent to TikTok Shop") + _writes(writes) if writes else ""
     notes = ""
     if order.buyer_message or order.seller_note:
         notes = _section("Notes") + "<br>".join(
@@ -218,7 +261,12 @@ def order_html(order: Order) -> str:
         + _items(order.line_items, order.currency)
         + _section("Payment")
         + _payment(order),
-        _section("Ship to") + _address(order) + _section("Packages") + _packages(order) + notes,
+        _section("Ship to")
+        + _address(order)
+        + _section("Packages")
+        + _packages(order)
+        + sent
+        + notes,
         _section("History") + _history(order),
     )
     cells = "".join(
@@ -239,11 +287,19 @@ class OrderDetailView(QTextBrowser):
         self.order: Order | None = None
         self.show_order(None)
 
-    def show_order(self, order: Order | None, missing: str = "") -> None:
-        """Render an order; `missing` explains an order that could not be read."""
+    def show_order(
+        self,
+        order: Order | None,
+        missing: str = "",
+        writes: Sequence[dict[str, Any]] = (),
+    ) -> None:
+        """Render an order and what was sent about it; `missing` explains an unreadable one."""
+        same = order is not None and self.order is not None and order.id == self.order.id
         self.order = order
         if order is None:
             text = escape(missing or self.EMPTY)
             self.setHtml(f"<p style='margin:24px'>{_muted(text) if not missing else text}</p>")
         else:
-            self.setHtml(order_html(order))
+            scroll = self.verticalScrollBar().value() if same else 0
+            self.setHtml(order_html(order, writes))
+            self.verticalScrollBar().setValue(scroll)

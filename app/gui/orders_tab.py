@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QByteArray,
+    QItemSelection,
     QItemSelectionModel,
     QModelIndex,
     QPoint,
@@ -11,7 +12,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -52,6 +53,7 @@ from app.gui.queue_delegate import QueueDelegate
 from app.gui.reader import Reader
 from app.gui.shortcuts import KEYS
 from app.gui.table_view import make_table
+from app.store.fulfillment import fetch_order_writes
 from app.store.order_queries import (
     ALL,
     FLAG_FILTERS,
@@ -60,6 +62,7 @@ from app.store.order_queries import (
     OrderFilter,
     fetch_order_detail,
 )
+from app.tiktok.reasons import seller_cancel_reasons
 
 #: Search as you type, once typing pauses this long.
 SEARCH_DELAY_MS = 200
@@ -76,6 +79,8 @@ _COLUMN_SAMPLES = {
     FLAGS: "Replacement",
     UPDATED: "Nov 29 08:46",
 }
+#: A multi-selection up to this size survives the list re-reading (each row is one query).
+KEEP_SELECTED = 200
 #: Shown from the header's right-click menu.
 _HIDDEN_AT_FIRST = (UPDATED,)
 _TYPES = ("", "NORMAL", "PRE_ORDER", "MADE_TO_ORDER", "BACK_ORDER", "ZERO_LOTTERY")
@@ -86,6 +91,10 @@ class OrdersTab(QWidget):
 
     importRequested = Signal()
     settingsRequested = Signal()
+    #: list[str]: ship these orders (the ship dialog opens).
+    shipRequested = Signal(object)
+    #: (order id, reason): the seller cancels an order with one of the documented reasons.
+    cancelRequested = Signal(str, str)
     #: The number of orders shown changed (for the window's tab title and self-test).
     countChanged = Signal(int)
 
@@ -96,6 +105,8 @@ class OrdersTab(QWidget):
         self.queues = QueueListModel(reader, self)
         self.model = OrdersTableModel(reader, self)
         self._selected_id: str | None = None
+        self._selected_ids: list[str] = []
+        self._detail_key: tuple[object, ...] | None = None
         self._build()
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_filter)
@@ -149,6 +160,13 @@ class OrdersTab(QWidget):
         self.import_button = QPushButton("Import orders…")
         self.import_button.setToolTip("Import the orders of a date range (Ctrl+I)")
         self.import_button.clicked.connect(self.importRequested)
+        self.ship_button = QPushButton("Ship…")
+        self.ship_button.setObjectName("shipOrdersButton")
+        self.ship_button.setToolTip(
+            "Mark the selected orders shipped: tracking number and carrier, or TikTok's "
+            f"handover ({KEYS['ship']})"
+        )
+        self.ship_button.clicked.connect(self.ship_selected)
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
@@ -156,10 +174,14 @@ class OrdersTab(QWidget):
         bar.addWidget(self.flags_button)
         bar.addWidget(self.count_label)
         bar.addStretch(0)
+        bar.addWidget(self.ship_button)
         bar.addWidget(self.import_button)
 
         self.table = make_table(self.model, "ordersTable")
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setItemDelegate(OrderCellDelegate(self.model))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._row_menu)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         metrics = self.table.fontMetrics()
@@ -174,6 +196,7 @@ class OrdersTab(QWidget):
         header.setSortIndicator(first_sort, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.modelReset.connect(self._after_reset)
 
         self.table_area = EmptyableView(self.table)
@@ -275,17 +298,34 @@ class OrdersTab(QWidget):
         self._update_empty_state()
 
     def _after_reset(self) -> None:
-        """A reset clears the selection: select the same order again, wherever it moved."""
+        """A reset clears the selection: select the same orders again, wherever they moved."""
         self.countChanged.emit(self.model.rowCount())
         self.count_label.setText(fmt.count(self.model.rowCount(), "order"))
+        others = [i for i in self._selected_ids if i != self._selected_id]
         if self._selected_id is None:
+            self._buttons()
             return
         row = self.model.row_of(self._selected_id)
         if row is None:
             self._selected_id = None
+            self._selected_ids = []
             self.detail.show_order(None)
+            self._buttons()
             return
         self._select_row(row, scroll=False)
+        if others:
+            self._reselect(others)
+        self._buttons()
+
+    def _reselect(self, order_ids: list[str]) -> None:
+        """Add orders to the selection (after a reset), keeping the current row."""
+        selection = QItemSelection()
+        for order_id in order_ids:
+            row = self.model.row_of(order_id)
+            if row is not None:
+                last = self.model.columnCount() - 1
+                selection.select(self.model.index(row, 0), self.model.index(row, last))
+        self.table.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.Select)
 
     def _select_row(self, row: int, *, scroll: bool) -> None:
         index = self.model.index(row, ID)
@@ -304,13 +344,106 @@ class OrdersTab(QWidget):
         self._selected_id = current.data(ID_ROLE) if current.isValid() else None
         self._show_detail(self._selected_id)
 
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        if self.selected_count() <= KEEP_SELECTED:
+            self._selected_ids = self.selected_order_ids()
+        else:
+            self._selected_ids = [self._selected_id] if self._selected_id else []
+        self._buttons()
+
+    def selected_count(self) -> int:
+        """How many orders are selected (without reading them)."""
+        return sum(r.height() for r in self.table.selectionModel().selection())
+
+    def selected_order_ids(self) -> list[str]:
+        """The selected orders' ids, top to bottom (the current one when nothing is selected)."""
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        ids = [str(self.model.index(r, ID).data(ID_ROLE)) for r in rows]
+        if not ids and self._selected_id:
+            ids = [self._selected_id]
+        return [i for i in ids if i and i != "None"]
+
+    def _buttons(self) -> None:
+        count = self.selected_count() or (1 if self._selected_id else 0)
+        self.ship_button.setEnabled(count > 0)
+        self.ship_button.setText(f"Ship {count:,}…" if count > 1 else "Ship…")
+
     def _show_detail(self, order_id: str | None) -> None:
         db = self.reader.db
         if order_id is None or db is None:
+            self._detail_key = None
             self.detail.show_order(None)
             return
         order = fetch_order_detail(db, order_id)
-        self.detail.show_order(order, missing=f"Order {order_id} is no longer stored.")
+        writes = fetch_order_writes(db, order_id)
+        self._detail_key = _detail_key(order_id, order, writes)
+        self.detail.show_order(
+            order, missing=f"Order {order_id} is no longer stored.", writes=writes
+        )
+
+    def refresh_detail(self) -> None:
+        """Show the selected order again if it or what was sent about it changed."""
+        db, order_id = self.reader.db, self._selected_id
+        if db is None or order_id is None:
+            return
+        writes = fetch_order_writes(db, order_id)
+        order = fetch_order_detail(db, order_id)
+        if _detail_key(order_id, order, writes) != self._detail_key:
+            self._show_detail(order_id)
+
+    # --- shipping and cancelling --------------------------------------------------------------
+
+    def ship_selected(self) -> None:
+        """Ctrl+Shift+S: ship the selected orders (the window opens the dialog)."""
+        self.shipRequested.emit(self.selected_order_ids())
+
+    def cancel_reasons(self) -> dict[str, str]:
+        """The reasons the seller may give to cancel the current order (none for many)."""
+        db = self.reader.db
+        if db is None or self._selected_id is None or self.selected_count() > 1:
+            return {}
+        order = fetch_order_detail(db, self._selected_id)
+        return {} if order is None else seller_cancel_reasons(order.status)
+
+    def fill_cancel_menu(self, menu: QMenu) -> None:
+        """The "Cancel order" submenu: only the documented reasons for the order's status."""
+        menu.clear()
+        reasons = self.cancel_reasons()
+        order_id = self._selected_id
+        if not reasons or order_id is None:
+            why = (
+                "Select one order"
+                if self.selected_count() > 1 or order_id is None
+                else "TikTok lets you cancel only unpaid, on-hold or to-ship orders"
+            )
+            menu.addAction(why).setEnabled(False)
+            return
+        for name, label in reasons.items():
+            menu.addAction(
+                f"Cancel: {label.lower()}…",
+                lambda n=name, o=order_id: self.cancelRequested.emit(o, n),
+            )
+
+    def _row_menu(self, point: QPoint) -> None:
+        """Right-click on orders: ship, cancel with a documented reason, copy the ids."""
+        index = self.table.indexAt(point)
+        if index.isValid() and not self.table.selectionModel().isRowSelected(index.row()):
+            self._select_row(index.row(), scroll=False)
+        menu = QMenu(self)
+        count = self.selected_count()
+        ship = menu.addAction(
+            f"Ship {count:,} orders…" if count > 1 else "Ship…", self.ship_selected
+        )
+        ship.setShortcut(QKeySequence(KEYS["ship"]))
+        ship.setEnabled(count > 0)
+        cancel = menu.addMenu("Cancel order")
+        self.fill_cancel_menu(cancel)
+        menu.addSeparator()
+        menu.addAction(
+            "Copy order ids" if count > 1 else "Copy order id",
+            lambda: QGuiApplication.clipboard().setText("\n".join(self.selected_order_ids())),
+        )
+        menu.exec(self.table.viewport().mapToGlobal(point))
 
     def show_order(self, order_id: str) -> bool:
         """Open an order (from a notification): its queue, no filters, its row selected."""
@@ -381,3 +514,11 @@ class OrdersTab(QWidget):
         if connected != self.connected:
             self.connected = connected
             self._update_empty_state()
+
+
+def _detail_key(
+    order_id: str, order: object, writes: list[dict[str, object]]
+) -> tuple[object, ...]:
+    """What the detail pane shows, in brief: re-render only when it changed."""
+    stamp = getattr(order, "update_time", None)
+    return (order_id, stamp, tuple((w["id"], w["state"], w["updated_at"]) for w in writes))

@@ -11,6 +11,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from app.gui import formatting as fmt
 from app.gui.orders_model import ID_ROLE, SORT_ROLE
 from app.gui.theme import colors
+from app.gui.write_text import what_of
+from app.store.fulfillment import WRITE_KINDS
 from app.store.inbox import InboxItem
 from app.tiktok.models import EventType
 
@@ -110,10 +112,14 @@ class _RowsModel(QAbstractTableModel):
 
 
 class OutboxTableModel(_RowsModel):
-    """Stock pushes: live ones first, then the latest finished (`fetch_outbox` rows)."""
+    """Stock pushes, shipments and answers: live ones first, then the latest finished.
+
+    Rows are `fetch_outbox` rows; a shipping or cancellation write names its order (an
+    `order_id` key the tab adds, since a request's answer is filed under the request's id).
+    """
 
     WHAT, STATE, QUANTITY, ATTEMPTS, NEXT, ERROR, UPDATED = range(7)
-    HEADERS = ("SKU", "State", "Quantity", "Tries", "Next try", "Last error", "Changed")
+    HEADERS = ("What", "State", "Quantity", "Tries", "Next try", "Last error", "Changed")
     NUMBERS = frozenset({QUANTITY, ATTEMPTS})
     TIME_COLUMNS = frozenset({UPDATED})
 
@@ -125,7 +131,7 @@ class OutboxTableModel(_RowsModel):
 
     def value(self, row: dict[str, Any], column: int) -> Any:
         getters: tuple[Callable[[dict[str, Any]], Any], ...] = (
-            lambda r: r["seller_sku"] or r["ref"],
+            _what,
             lambda r: r["state"],
             lambda r: r["quantity"],
             lambda r: int(r["attempts"] or 0),
@@ -175,6 +181,13 @@ class InboxTableModel(_RowsModel):
         if column == self.NEXT:
             return _retry_text(row.next_retry_at) if row.state == "failed" else ""
         return super().text(row, column)
+
+
+def _what(row: dict[str, Any]) -> str:
+    """A stock push names its SKU; a shipment or an answer names what it does to which order."""
+    if row.get("kind") in WRITE_KINDS:
+        return what_of(str(row["kind"]), str(row.get("order_id") or row["ref"]))
+    return str(row["seller_sku"] or row["ref"])
 
 
 def _event_name(item: InboxItem) -> str:

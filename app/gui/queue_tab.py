@@ -28,6 +28,7 @@ from app.gui.reader import Reader
 from app.gui.sort_proxy import SortProxy
 from app.gui.table_view import make_table
 from app.gui.tasks import TaskManager
+from app.store.fulfillment import WRITE_KINDS, fetch_request_orders
 from app.store.inbox import (
     InboxItem,
     fetch_inbox,
@@ -56,6 +57,17 @@ def _table(model: Any, error_column: int, name: str) -> tuple[QTableView, SortPr
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(error_column, QHeaderView.ResizeMode.Stretch)
     return table, proxy
+
+
+def _with_orders(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Shipping and cancellation rows get the order they are about (answers are filed by
+    request id)."""
+    answers = [r["ref"] for r in rows if r["kind"] in ("cancel_approve", "cancel_reject")]
+    orders = fetch_request_orders(db, answers)
+    for row in rows:
+        if row["kind"] in WRITE_KINDS:
+            row["order_id"] = orders.get(row["ref"], row["ref"])
+    return rows
 
 
 class QueueTab(QWidget):
@@ -91,7 +103,12 @@ class QueueTab(QWidget):
             return box
 
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(titled("Stock pushes to TikTok Shop (outbox)", self.outbox_area))
+        splitter.addWidget(
+            titled(
+                "Waiting to reach TikTok Shop: stock, shipments, answers (outbox)",
+                self.outbox_area,
+            )
+        )
         splitter.addWidget(titled("Webhooks received from TikTok Shop (inbox)", self.inbox_area))
         self.summary = QLabel()
         self.retry_button = QPushButton("Retry")
@@ -118,7 +135,8 @@ class QueueTab(QWidget):
             return
         out_counts, in_counts = fetch_outbox_counts(db), fetch_inbox_counts(db)
         if self.isVisible():
-            self._show(fetch_outbox(db), fetch_inbox(db, limit=INBOX_ROWS), out_counts, in_counts)
+            outbox = _with_orders(db, fetch_outbox(db))
+            self._show(outbox, fetch_inbox(db, limit=INBOX_ROWS), out_counts, in_counts)
         else:
             self._show(self.outbox.rows, self.inbox.rows, out_counts, in_counts)
 
@@ -141,15 +159,16 @@ class QueueTab(QWidget):
         pending_in = in_counts.get("pending", 0)
         self.countChanged.emit(live_out + pending_in)
         self.summary.setText(
-            f"{live_out} stock change{'s' if live_out != 1 else ''} waiting · "
+            f"{live_out} change{'s' if live_out != 1 else ''} for TikTok Shop waiting · "
             f"{pending_in} webhook{'s' if pending_in != 1 else ''} waiting · {failed} failed"
         )
         if outbox:
             self.outbox_area.show_view()
         else:
             self.outbox_area.show_empty(
-                "Nothing to push",
-                "Stock changes you make wait here until TikTok Shop confirms them.",
+                "Nothing waiting",
+                "Stock changes, shipments and answers to cancellation requests wait here "
+                "until TikTok Shop confirms them.",
             )
         if inbox:
             self.inbox_area.show_view()

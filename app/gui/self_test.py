@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -73,6 +72,10 @@ def demo_window(
 
 def _rss_mb() -> float:
     """Peak resident memory of this process, in MB (Linux reports kB, macOS bytes)."""
+    try:
+        import resource
+    except ImportError:  # Windows has no getrusage: the figure is left out there
+        return 0.0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 

@@ -40,6 +40,7 @@ NOTIFY_CHOICES = (
     ("notify_stock", "Oversold and at-risk SKUs"),
     ("notify_sync_failures", "Sync failures"),
     ("notify_authorization", "Authorization expiring or lost"),
+    ("notify_cancellations", "Cancellation requests near their deadline"),
 )
 THEMES = ((SYSTEM, "Same as the system"), (LIGHT, "Light"), (DARK, "Dark"))
 

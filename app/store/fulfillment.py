@@ -201,3 +201,84 @@ def fetch_providers(
         sql += " AND delivery_option_id = ?"
         args.append(delivery_option_id)
     return [(str(i), str(n)) for i, n in db.execute(sql + " ORDER BY name", args).fetchall()]
+
+
+# --- reads for the desktop app ---------------------------------------------------------------
+
+_ANSWER_KINDS = (CANCEL_APPROVE, CANCEL_REJECT)
+_WRITE_COLUMNS = (
+    "id, kind, ref, state, attempts, last_code, last_error, next_retry_at, payload, result,"
+    " created_at, updated_at, done_at"
+)
+
+
+def _dicts(cursor: Any) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
+def fetch_order_writes(db: sqlite_utils.Database, order_id: str) -> list[dict[str, Any]]:
+    """Every write about one order, its answers to the buyer's requests too, newest first."""
+    kinds = ",".join("?" for _ in WRITE_KINDS)
+    cursor = db.execute(
+        f"SELECT {_WRITE_COLUMNS} FROM outbox WHERE kind IN ({kinds}) AND (ref = ?"
+        " OR ref IN (SELECT cancel_id FROM cancellations WHERE order_id = ?)) ORDER BY id DESC",
+        [*WRITE_KINDS, order_id, order_id],
+    )
+    return _dicts(cursor)
+
+
+def fetch_writes_by_id(db: sqlite_utils.Database, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """Writes by outbox id: how the ones just queued are doing."""
+    if not ids:
+        return {}
+    marks = ",".join("?" for _ in ids)
+    cursor = db.execute(f"SELECT {_WRITE_COLUMNS} FROM outbox WHERE id IN ({marks})", list(ids))
+    return {int(row["id"]): row for row in _dicts(cursor)}
+
+
+def fetch_request_orders(db: sqlite_utils.Database, cancel_ids: Sequence[str]) -> dict[str, str]:
+    """The order of each cancellation request (the Sync queue names orders, not request ids)."""
+    if not cancel_ids:
+        return {}
+    marks = ",".join("?" for _ in cancel_ids)
+    rows = db.execute(
+        f"SELECT cancel_id, order_id FROM cancellations WHERE cancel_id IN ({marks})",
+        list(cancel_ids),
+    ).fetchall()
+    return {str(c): str(o) for c, o in rows}
+
+
+def fetch_request_answers(
+    db: sqlite_utils.Database, cancel_ids: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """The latest answer queued for each request (approve or reject), with its state and error."""
+    if not cancel_ids:
+        return {}
+    marks = ",".join("?" for _ in cancel_ids)
+    cursor = db.execute(
+        f"SELECT {_WRITE_COLUMNS} FROM outbox WHERE kind IN (?, ?) AND ref IN ({marks})"
+        " ORDER BY id",
+        [*_ANSWER_KINDS, *cancel_ids],
+    )
+    return {str(row["ref"]): row for row in _dicts(cursor)}  # the newest id wins
+
+
+def fetch_answered_requests(db: sqlite_utils.Database, *, since: int) -> list[dict[str, Any]]:
+    """Requests answered from Shopdesk since `since` that no longer wait, newest answer first.
+
+    Rows have the columns of `fetch_open_requests` plus status (the request's own) and
+    answer_kind, answer_state, answered_at, so the queue can keep them a while as "sent".
+    """
+    cursor = db.execute(
+        "SELECT c.cancel_id, c.order_id, c.reason, c.reason_text, c.deadline, c.refund_total,"
+        " c.currency, c.create_time, o.status AS order_status, o.sku_summary, c.status,"
+        " w.kind AS answer_kind, w.state AS answer_state, w.updated_at AS answered_at"
+        " FROM outbox w JOIN cancellations c ON c.cancel_id = w.ref"
+        " LEFT JOIN orders o ON o.id = c.order_id"
+        " WHERE w.kind IN (?, ?) AND w.updated_at >= ? AND c.status != ?"
+        " AND w.id = (SELECT max(x.id) FROM outbox x WHERE x.ref = w.ref AND x.kind IN (?, ?))"
+        " ORDER BY w.updated_at DESC, w.id DESC",
+        [*_ANSWER_KINDS, since, PENDING_REQUEST, *_ANSWER_KINDS],
+    )
+    return _dicts(cursor)

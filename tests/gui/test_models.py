@@ -10,6 +10,14 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from app.config import Paths
+from app.gui.cancellations_model import (
+    ANSWER,
+    REFUND,
+    RESPOND,
+    CancellationsTableModel,
+    RequestRow,
+    answer_within,
+)
 from app.gui.errors_model import ErrorsTableModel
 from app.gui.orders_model import (
     ID_ROLE,
@@ -22,6 +30,17 @@ from app.gui.orders_model import (
 )
 from app.gui.queue_model import InboxTableModel, OutboxTableModel
 from app.gui.reader import Reader
+from app.gui.ship_model import (
+    CARRIER,
+    CHOICES_ROLE,
+    REFUSED,
+    RESULT,
+    SHIPPED,
+    TRACKING,
+    ShipRow,
+    ShipRowsModel,
+    plain_problem,
+)
 from app.gui.stock_model import AVAILABLE, ON_HAND, PUSH, StockTableModel
 from app.gui.theme import colors
 from app.sandbox import Sandbox, SandboxConfig
@@ -183,6 +202,11 @@ def test_queue_models(tmp_path: Path, qtmodeltester) -> None:
     assert outbox.index(0, outbox.STATE).data() == "Failed"
     assert outbox.index(0, outbox.ATTEMPTS).data(SORT_ROLE) == 3
     assert outbox.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) == colors().danger_text
+    answer = {**outbox.rows[0], "id": 2, "kind": "cancel_reject", "ref": "c9", "order_id": "o7"}
+    shipment = {**outbox.rows[0], "id": 3, "kind": "ship", "ref": "o8", "seller_sku": ""}
+    outbox.set_rows([*outbox.rows, answer, shipment])
+    assert outbox.index(1, outbox.WHAT).data() == "Reject cancellation of order o7"
+    assert outbox.index(2, outbox.WHAT).data() == "Ship order o8"
 
     db = open_db(tmp_path / "q.db")
     save_received(
@@ -194,3 +218,123 @@ def test_queue_models(tmp_path: Path, qtmodeltester) -> None:
     assert inbox.index(0, inbox.EVENT).data() == "Order status change"
     assert inbox.index(0, inbox.STATE).data() == "Pending"
     assert inbox.rowCount(QModelIndex()) == 1
+
+
+def request_row(cancel_id: str, deadline: int | None, **extra: Any) -> RequestRow:
+    values: dict[str, Any] = {
+        "cancel_id": cancel_id,
+        "order_id": f"order-{cancel_id}",
+        "skus": "CAN-SAG x2",
+        "refund_total": "23.98",
+        "currency": "USD",
+        "reason": "No longer needed",
+        "deadline": deadline,
+        "asked": 1_000,
+        "waiting": True,
+    }
+    return RequestRow(**{**values, **extra})
+
+
+def test_cancellation_countdowns_read_well_and_turn_red(qtmodeltester) -> None:
+    now = 1_800_000_000
+    assert answer_within(now + 3 * 86400 + 7200, now) == ("answer within 3 days 2 h", "")
+    assert answer_within(now + 4 * 3600 + 12 * 60, now) == ("answer within 4 h 12 min", "")
+    assert answer_within(now + 3600 + 12 * 60, now) == ("answer within 1 h 12 min", "urgent")
+    assert answer_within(now + 90, now) == ("answer within 1 min", "urgent")
+    assert answer_within(now + 30, now) == ("answer within under a minute", "urgent")
+    assert answer_within(now - 1, now) == ("overdue", "overdue")
+    assert answer_within(None, now) == ("no deadline", "")
+
+    sent = {"kind": "cancel_approve", "state": "done", "payload": "{}", "result": "{}"}
+    refused = {
+        "kind": "cancel_reject",
+        "state": "failed",
+        "next_retry_at": None,
+        "last_code": 25001021,
+        "last_error": "TikTok Shop refused: ... (code 25001021)",
+        "payload": "{}",
+    }
+    clock = [float(now)]
+    model = CancellationsTableModel(clock=lambda: clock[0])
+    qtmodeltester.check(model)
+    model.set_rows(
+        [
+            request_row("late", now - 60),
+            request_row("soon", now + 3600 + 720),
+            request_row("later", now + 5 * 3600),
+            request_row("sending", now + 600, answer={**sent, "state": "pending"}),
+            request_row("refused", now + 7 * 3600, answer=refused),
+            request_row("done", now + 86400, waiting=False, answer=sent),
+        ]
+    )
+    qtmodeltester.check(model)
+    text = [model.index(r, RESPOND).data() for r in range(model.rowCount())]
+    assert text == [
+        "overdue",
+        "answer within 1 h 12 min",
+        "answer within 5 h 0 min",
+        "sending",
+        "answer within 7 h 0 min",
+        "answered",
+    ]
+    red, muted = colors().danger_text, colors().muted_text
+    foreground = [
+        model.index(r, RESPOND).data(Qt.ItemDataRole.ForegroundRole)
+        for r in range(model.rowCount())
+    ]
+    assert foreground == [red, red, None, muted, None, muted]
+    assert model.index(1, RESPOND).data(Qt.ItemDataRole.FontRole).bold()
+    assert model.index(2, RESPOND).data(Qt.ItemDataRole.FontRole) is None
+    assert model.index(1, REFUND).data() == "$23.98"
+    assert model.index(1, REFUND).data(SORT_ROLE) == Decimal("23.98")
+    assert model.index(4, ANSWER).data() == (
+        "Not rejected: that reason is not allowed for the order's current status (code 25001021)"
+    )
+    assert model.index(4, ANSWER).data(Qt.ItemDataRole.ForegroundRole) == red
+    assert model.index(5, ANSWER).data() == "Cancellation approved: the order is cancelled"
+    assert [r.cancel_id for r in model.to_answer()] == ["late", "soon", "later", "refused"]
+
+    clock[0] = now + 3 * 3600 + 1  # time passes: the 5 h request is now under 2 h
+    model.tick()
+    assert model.index(2, RESPOND).data() == "answer within 1 h 59 min"
+    assert model.index(2, RESPOND).data(Qt.ItemDataRole.ForegroundRole) == red
+
+
+def test_ship_rows_model_checks_input_and_offers_carriers(qtmodeltester) -> None:
+    model = ShipRowsModel()
+    qtmodeltester.check(model)
+    model.set_rows(
+        [
+            ShipRow("o1", "CAN-SAG ×2", seller_ships=True, group="opt"),
+            ShipRow("o2", "MUG", seller_ships=False, group="opt", handover="DROP_OFF"),
+        ]
+    )
+    qtmodeltester.check(model)
+    model.set_loading("opt")
+    assert model.index(0, CARRIER).data() == "Loading carriers…"
+    assert not model.flags(model.index(0, CARRIER)) & Qt.ItemFlag.ItemIsEditable
+    assert model.flags(model.index(0, TRACKING)) & Qt.ItemFlag.ItemIsEditable
+    assert not model.flags(model.index(1, TRACKING)) & Qt.ItemFlag.ItemIsEditable
+    assert model.index(1, CARRIER).data() == "Drop off at the carrier"
+    model.set_failed("opt", "Could not load the carriers: timeout")
+    assert model.index(0, CARRIER).data() == "Carriers not loaded"
+    assert model.index(0, CARRIER).data(Qt.ItemDataRole.ToolTipRole).endswith("timeout")
+    model.set_providers("opt", [("p1", "USPS"), ("p2", "UPS")], prefer="ups")
+    assert model.rows[0].provider == "p2" and model.index(0, CARRIER).data() == "UPS"
+    assert model.index(0, CARRIER).data(CHOICES_ROLE) == [("p1", "USPS"), ("p2", "UPS")]
+    assert model.setData(model.index(0, TRACKING), "1Z999")
+    assert model.setData(model.index(1, CARRIER), "PICKUP")
+    assert not model.setData(model.index(1, CARRIER), "TELEPORT")
+    assert model.rows[1].handover == "PICKUP"
+    model.update(0, state=REFUSED, message="Not shipped: already shipped (code 21011020)")
+    assert model.index(0, RESULT).data(Qt.ItemDataRole.ForegroundRole) == colors().danger_text
+    model.update(0, state=SHIPPED, message="Shipped · 1Z999 · package 7")
+    assert not model.flags(model.index(0, TRACKING)) & Qt.ItemFlag.ItemIsEditable
+    assert model.set_provider_everywhere("USPS") == 0  # a shipped row keeps its carrier
+    qtmodeltester.check(model)
+    assert plain_problem("unknown shipping provider '' (use an id or name from `x`)") == (
+        "Choose a carrier"
+    )
+    assert plain_problem("'' is not a tracking number (4-60 letters and digits)") == (
+        "Enter the tracking number"
+    )

@@ -86,3 +86,15 @@ def test_switched_off_notifications_stay_quiet(gui_shop, open_window, qtbot) -> 
     on_engine_thread(engine, lambda: engine.callbacks.on_error("poll", "nobody hears this"))
     qtbot.wait(200)
     assert not window.banner.isVisible() and window.notifier.sent == []
+
+
+def test_every_category_has_its_own_switch(gui_shop, open_window) -> None:
+    from app.gui.notice import CATEGORY_SETTINGS
+
+    window = open_window(gui_shop.context())
+    for category, setting in CATEGORY_SETTINGS.items():
+        setattr(window.notifier.settings, setting, False)
+        assert not window.notifier.enabled(category), category
+        setattr(window.notifier.settings, setting, True)
+        assert window.notifier.enabled(category), category
+    assert "cancellations" in CATEGORY_SETTINGS

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtGui import QTextDocument
+
 from app.gui import formatting as fmt
 from app.gui.order_detail import order_html
+from app.gui.theme import colors
+from app.gui.write_text import OK, WriteText, describe_write
 from app.tiktok.models import Order
 
 
@@ -72,3 +76,68 @@ def test_formatting_money_times_and_countdowns() -> None:
     assert fmt.flag_labels(("cod", "on_hold_order", "buyer_can_cancel"), "PRE_ORDER") == (
         "COD, Pre-order"
     )
+
+
+def write(kind: str, state: str, **extra: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "id": 1,
+        "kind": kind,
+        "ref": "5102036802667458256",
+        "state": state,
+        "attempts": 1,
+        "last_code": None,
+        "last_error": "",
+        "next_retry_at": None,
+        "payload": '{"tracking_number": "JX12345678", "shipping_provider_id": "p1"}',
+        "result": "",
+        "created_at": 1_795_500_000,
+        "updated_at": 1_795_500_060,
+        "done_at": None,
+    }
+    row.update(extra)
+    return row
+
+
+def test_writes_are_told_in_plain_words() -> None:
+    done = write("ship", "done", result='{"package_id": "1154"}')
+    assert describe_write(done) == WriteText("Shipped · JX12345678 · package 1154", OK, True)
+    refused = write(
+        "ship",
+        "failed",
+        last_code=21011007,
+        last_error="TikTok Shop refused: after sale (code 21011007)",
+    )
+    assert describe_write(refused).text == (
+        "Not shipped: the buyer has an after-sale request pending: handle it first (code 21011007)"
+    )
+    unknown = write(
+        "ship", "failed", last_code=1234, last_error="TikTok Shop refused: odd (code 1234)"
+    )
+    assert describe_write(unknown).text == "Not shipped: odd (code 1234)"
+    retrying = write("ship", "failed", last_error="connection reset", next_retry_at=1_000_120)
+    words = describe_write(retrying, now=1_000_000)
+    assert words.text == (
+        "Not sent yet: connection reset. Shopdesk tries again in 2 min 0 s; nothing is sent twice."
+    )
+    assert not words.final
+    assert describe_write(write("ship", "in_flight")).text.startswith("Sending the shipment")
+    handed = write("ship", "done", payload='{"handover_method": "DROP_OFF"}')
+    assert describe_write(handed).text == "Shipped · drop off at the carrier"
+    cancel = write(
+        "seller_cancel", "done", payload='{"reason": "seller_cancel_reason_out_of_stock"}'
+    )
+    assert describe_write(cancel).text == "Cancelled by you: Out of stock"
+    assert describe_write(write("cancel_approve", "dropped")).text == "Dropped: never sent"
+
+
+def test_the_detail_shows_what_was_sent_and_a_refusal_up_top() -> None:
+    refused = write("ship", "failed", id=2, last_code=21011007, last_error="TikTok Shop refused: x")
+    html = order_html(Order.from_api(raw_order()), [refused, write("ship", "dropped")])
+    text = QTextDocument()
+    text.setHtml(html)
+    plain = text.toPlainText()
+    assert "Sent to TikTok Shop" in plain and "Dropped: never sent" in plain
+    refusal = "Not shipped: the buyer has an after-sale request pending: handle it first"
+    assert plain.index(refusal) < plain.index("Payment")  # the band under the title
+    assert colors().danger_back.name() in html
+    assert "Sent to TikTok Shop" not in order_html(Order.from_api(raw_order()))

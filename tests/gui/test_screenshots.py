@@ -16,13 +16,14 @@ import pytest
 from PySide6.QtGui import QImage
 
 from tests.conftest import need_service
-from tests.gui.screenshots import DARK_TABS, TABS
+from tests.gui.screenshots import DARK_TABS, DIALOGS, TABS
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def distinct_colours(image: QImage, step: int = 23) -> int:
-    """Colours on a coarse grid: a blank or half-drawn window has a handful."""
+def distinct_colours(image: QImage, step: int = 11) -> int:
+    """Colours on a grid: a blank or half-drawn window has a handful (an 11-pixel grid still
+    catches the one row of a sparse table)."""
     return len(
         {
             image.pixel(x, y)
@@ -63,4 +64,8 @@ def test_every_tab_is_photographed_in_a_real_x_window(tmp_path: Path) -> None:
         image = QImage(str(out / f"{name}.png"))
         assert not image.isNull(), name
         assert (image.width(), image.height()) == (1280, 800), name
+        assert distinct_colours(image) > 12, f"{name}.png looks blank"
+    for name in DIALOGS:
+        image = QImage(str(out / f"{name}.png"))
+        assert not image.isNull() and image.width() >= 800, name
         assert distinct_colours(image) > 12, f"{name}.png looks blank"

@@ -32,6 +32,7 @@ def test_self_test_opens_every_tab_and_reports_its_figures(tmp_path: Path) -> No
     assert figures["orders"] > 0 and figures["connected"]
     assert [t.split(" (")[0] for t in figures["tabs"]] == [
         "Orders",
+        "Cancellations",
         "Inventory",
         "Sync queue",
         "Errors",

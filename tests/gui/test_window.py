@@ -46,6 +46,8 @@ def test_shortcuts_switch_tabs_find_and_are_all_bound(gui_shop, open_window, qtb
     bound = {a.shortcut().toString() for a in window.actions_by_key.values()}
     assert {keys for key, keys, _ in SHORTCUTS if key != "escape"} <= bound
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_tab() == "cancellations"
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.current_tab() == "inventory"
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.current_tab() == "orders"

@@ -1,0 +1,317 @@
+"""Shipping and cancelling orders from the window: the dialogs, the CSV, and the writes behind them.
+
+Every write goes through `run_write` on the engine, then `send_writes` sends it at once; the
+GUI thread only reads (checks, carriers already cached) and shows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.gui import formatting as fmt
+from app.gui.engine_host import EngineHost
+from app.gui.reader import Reader
+from app.gui.ship_dialog import MAX_ROWS, ShipDialog
+from app.gui.ship_model import plain_problem
+from app.gui.tasks import TaskManager
+from app.gui.write_text import REASON_LABELS, describe_write
+from app.store.fulfillment import fetch_order_writes, fetch_providers
+from app.store.order_queries import fetch_order_detail
+from app.store.orders import fetch_order_raw
+from app.sync.fulfillment import PROVIDERS_FRESH
+from app.sync.ship_requests import ShipRequestError, plan_ship_file, save_seller_cancel
+from app.tiktok.reasons import seller_cancel_reasons
+
+#: Where the last carrier used is remembered (window.ini).
+CARRIER_PREF = "ship/carrier"
+
+
+class ProblemsDialog(QDialog):
+    """Why a file was refused: every problem with its line, and that nothing was queued."""
+
+    def __init__(
+        self, title: str, intro: str, problems: list[str], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("problemsDialog")
+        self.setWindowTitle(title)
+        self.setMinimumWidth(620)
+        heading = QLabel(f"<b>{title}</b>")
+        text = QLabel(intro)
+        text.setWordWrap(True)
+        self.problems = QListWidget()
+        self.problems.setObjectName("problemList")
+        self.problems.addItems(problems)
+        self.problems.setWordWrap(True)
+        copy = QPushButton("Copy the list")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText("\n".join(problems)))
+        close = QPushButton("Close")
+        close.setDefault(True)
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(copy)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(text)
+        layout.addWidget(self.problems, 1)
+        layout.addLayout(buttons)
+
+    def lines(self) -> list[str]:
+        """The problems listed."""
+        return [self.problems.item(n).text() for n in range(self.problems.count())]
+
+
+def queue_and_send(
+    host: EngineHost,
+    tasks: TaskManager,
+    write: Callable[[sqlite_utils.Database], Any],
+    *,
+    owner: QObject,
+    done: Callable[[str | None], None],
+) -> bool:
+    """Queue a write on the engine and send it at once; `done(None)` or `done(error)` after."""
+    engine = host.engine
+    if engine is None:
+        done("the sync engine is not running")
+        return False
+
+    def queued(_result: Any) -> None:
+        live = host.engine
+        if live is None:
+            done(None)
+            return
+        tasks.watch(
+            live.send_writes(),
+            lambda _r: done(None),
+            lambda error: done(f"queued, but not sent yet: {error}"),
+            owner=owner,
+        )
+
+    tasks.watch(engine.run_write(write), queued, lambda error: done(str(error)), owner=owner)
+    return True
+
+
+class OrderActions(QObject):
+    """Ship (one, many, a CSV) and cancel orders; tells the window what changed."""
+
+    #: A line for the status bar.
+    message = Signal(str)
+    #: Order ids whose writes changed: their detail, the queue and errors re-read.
+    changed = Signal(object)
+
+    def __init__(
+        self,
+        reader: Reader,
+        host: EngineHost,
+        tasks: TaskManager,
+        prefs: QSettings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.reader, self.host, self.tasks, self.prefs = reader, host, tasks, prefs
+        self.window = parent
+        self.ship_dialog: ShipDialog | None = None
+        self.problems_dialog: ProblemsDialog | None = None
+        self.confirm_box: QMessageBox | None = None
+
+    # --- shipping -----------------------------------------------------------------------------
+
+    def ship(self, order_ids: list[str]) -> ShipDialog | None:
+        """Ctrl+Shift+S: the ship dialog for the selected orders."""
+        if self.reader.db is None:
+            self.message.emit("Shopdesk has not opened its data yet.")
+            return None
+        if not order_ids:
+            self.message.emit("Select the orders to ship first.")
+            return None
+        if len(order_ids) > MAX_ROWS:
+            self.message.emit(
+                f"Choose at most {MAX_ROWS} orders to ship at once, or use File > Ship from CSV…"
+            )
+            return None
+        prefer = str(self.prefs.value(CARRIER_PREF, "")) if self.prefs is not None else ""
+        dialog = ShipDialog.for_orders(
+            self.reader, self.host, self.tasks, order_ids, prefer=prefer, parent=self.window
+        )
+        return self._show(dialog)
+
+    def _show(self, dialog: ShipDialog) -> ShipDialog:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sent.connect(self.changed)
+        dialog.done.connect(self.changed)
+        dialog.carrierChosen.connect(self._remember_carrier)
+        dialog.show()
+        self.ship_dialog = dialog
+        return dialog
+
+    def _remember_carrier(self, name: str) -> None:
+        if self.prefs is not None and name:
+            self.prefs.setValue(CARRIER_PREF, name)
+
+    def ship_csv(self, path: str | None = None) -> None:
+        """File > Ship from CSV: every line checked; a bad file is refused whole, line by line."""
+        db = self.reader.db
+        if db is None or self.host.engine is None:
+            self.message.emit("Connect a shop first.")
+            return
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(
+                self.window, "Ship orders from a CSV file", "", "CSV (*.csv);;All files (*)"
+            )
+        if not path:
+            return
+        name = Path(path).name
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            self._refuse(f"Cannot read {name}", [str(exc)])
+            return
+        missing = self._options_without_carriers(db, text)
+        if not missing:
+            self._plan(text, name, [])
+            return
+        self.message.emit("Loading carriers from TikTok Shop to check the file…")
+        waiting, notes = set(missing), []
+
+        def one_done(order_id: str, error: BaseException | None) -> None:
+            waiting.discard(order_id)
+            if error is not None:
+                notes.append(f"Could not load the carriers for order {order_id}: {error}")
+            if not waiting:
+                self._plan(text, name, notes)
+
+        engine = self.host.engine
+        for order_id in missing:
+            self.tasks.watch(
+                engine.shipping_providers(order_id),
+                lambda _found, o=order_id: one_done(o, None),
+                lambda error, o=order_id: one_done(o, error),
+                owner=self,
+            )
+
+    def _options_without_carriers(self, db: sqlite_utils.Database, text: str) -> list[str]:
+        """One order per seller-shipped delivery option whose carriers are not cached yet."""
+        rows = csv.DictReader(io.StringIO(text))
+        rows.fieldnames = [f.strip().lower() for f in rows.fieldnames or []]
+        since = int(time.time()) - PROVIDERS_FRESH
+        wanted: dict[str, str] = {}
+        for row in rows:
+            order_id = str(row.get("order_id") or "").strip()
+            raw = fetch_order_raw(db, order_id) if order_id else None
+            if raw is None or raw.get("shipping_type") != "SELLER":
+                continue
+            option = str(raw.get("delivery_option_id") or "")
+            key = option or f"warehouse:{raw.get('warehouse_id') or order_id}"
+            if key in wanted or (option and fetch_providers(db, option, since=since)):
+                continue
+            wanted[key] = order_id
+        return list(wanted.values())
+
+    def _plan(self, text: str, name: str, notes: list[str]) -> None:
+        db = self.reader.db
+        if db is None:
+            return
+        try:
+            plan = plan_ship_file(db, text)
+        except ShipRequestError as exc:
+            problems = [plain_problem(p) for p in exc.problems]
+            self._refuse(
+                f"Nothing was queued: {name} has {fmt.count(len(problems), 'problem')}",
+                [*problems, *notes],
+            )
+            return
+        dialog = ShipDialog.for_plan(
+            self.reader, self.host, self.tasks, plan, text, source=name, parent=self.window
+        )
+        self._show(dialog)
+
+    def _refuse(self, title: str, problems: list[str]) -> None:
+        dialog = ProblemsDialog(
+            title,
+            "Shopdesk checks every line before anything goes to TikTok Shop, and one bad "
+            "line stops the whole file. Fix these lines (the first line holds the column "
+            "names order_id, tracking_number, provider) and ship the file again.",
+            problems,
+            self.window,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.problems_dialog = dialog
+        self.message.emit(title)
+
+    # --- the seller's own cancellation ----------------------------------------------------------
+
+    def cancel_reasons(self, order_id: str) -> dict[str, str]:
+        """The documented reasons the seller may give for this order's status (maybe none)."""
+        db = self.reader.db
+        order = None if db is None else fetch_order_detail(db, order_id)
+        return {} if order is None else seller_cancel_reasons(order.status)
+
+    def seller_cancel(self, order_id: str, reason: str, *, confirm: bool = True) -> None:
+        """Cancel an order with one of the documented reasons (after asking, by default)."""
+        label = REASON_LABELS.get(reason, reason)
+        if reason not in self.cancel_reasons(order_id):
+            self.message.emit(f"Order {order_id} cannot be cancelled with “{label}” now.")
+            return
+        if not confirm:
+            self._cancel(order_id, reason)
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            f"Cancel order {order_id}?",
+            f"TikTok Shop cancels order {order_id} and refunds the buyer.\n\n"
+            f"Reason: {label}\n\nThis cannot be undone.",
+            QMessageBox.StandardButton.NoButton,
+            self.window,
+        )
+        yes = box.addButton("Cancel the order", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Keep it", QMessageBox.ButtonRole.RejectRole)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(
+            lambda button: self._cancel(order_id, reason) if button is yes else None
+        )
+        box.open()
+        self.confirm_box = box
+
+    def _cancel(self, order_id: str, reason: str) -> None:
+        now = int(time.time())
+        self.message.emit(f"Cancelling order {order_id}…")
+        queue_and_send(
+            self.host,
+            self.tasks,
+            lambda db: save_seller_cancel(db, order_id, reason, now=now),
+            owner=self,
+            done=lambda error: self._cancelled(order_id, error),
+        )
+
+    def _cancelled(self, order_id: str, error: str | None) -> None:
+        db = self.reader.db
+        writes = [] if db is None else fetch_order_writes(db, order_id)
+        latest = next((w for w in writes if w["kind"] == "seller_cancel"), None)
+        if error is not None and (latest is None or latest["state"] == "pending"):
+            self.message.emit(f"Order {order_id}: not cancelled: {error}")
+        elif latest is not None:
+            self.message.emit(f"Order {order_id}: {describe_write(latest).text}")
+        self.changed.emit([order_id])
