@@ -11,11 +11,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from app.gui import formatting as fmt
 from app.gui.orders_model import ID_ROLE, SORT_ROLE
+from app.gui.table_base import RowsTableModel
 from app.gui.theme import colors
 from app.gui.write_text import ERROR, OK, describe_write
 
@@ -118,8 +119,10 @@ def request_rows(
     return rows
 
 
-class CancellationsTableModel(QAbstractTableModel):
+class CancellationsTableModel(RowsTableModel):
     """The requests to answer; `tick()` moves the countdown on without re-reading."""
+
+    HEADERS = HEADERS
 
     def __init__(self, parent: Any = None, *, clock: Callable[[], float] = time.time) -> None:
         super().__init__(parent)
@@ -156,12 +159,6 @@ class CancellationsTableModel(QAbstractTableModel):
         return answer_within(row.deadline, self.clock())[1]
 
     # --- Qt model interface ---------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from app.gui import formatting as fmt
 from app.gui.orders_model import ID_ROLE, SORT_ROLE
 from app.gui.reader import Reader
+from app.gui.table_base import RowsTableModel
 from app.store.activity import fetch_open_errors
 
 Index = QModelIndex | QPersistentModelIndex
@@ -37,8 +38,10 @@ KIND_LABELS = {
 }
 
 
-class ErrorsTableModel(QAbstractTableModel):
+class ErrorsTableModel(RowsTableModel):
     """Open errors, newest first; a few dozen rows at most, so read whole."""
+
+    HEADERS = HEADERS
 
     def __init__(self, reader: Reader, parent: Any = None) -> None:
         super().__init__(parent)
@@ -61,23 +64,6 @@ class ErrorsTableModel(QAbstractTableModel):
     def row_of_kind(self, kind: str) -> int | None:
         """The newest open error of a kind (a notification opens it)."""
         return next((n for n, r in enumerate(self.rows) if r["kind"] == kind), None)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):

@@ -6,10 +6,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from app.gui import formatting as fmt
 from app.gui.orders_model import ID_ROLE, SORT_ROLE
+from app.gui.table_base import RowsTableModel
 from app.gui.theme import colors
 from app.gui.write_text import what_of
 from app.store.fulfillment import WRITE_KINDS
@@ -28,16 +29,11 @@ def _retry_text(at: int | None) -> str:
     return "now" if left <= 0 else f"in {fmt.countdown(left)}"
 
 
-class _RowsModel(QAbstractTableModel):
+class _RowsModel(RowsTableModel):
     """Shared shape: headers, rows read whole, a value per cell and its sort value."""
 
-    HEADERS: tuple[str, ...] = ()
     NUMBERS: frozenset[int] = frozenset()
     TIME_COLUMNS: frozenset[int] = frozenset()
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[Any] = []
 
     def set_rows(self, rows: list[Any]) -> None:
         """New rows: reset when the set of ids changed, else changed cells only."""
@@ -66,23 +62,6 @@ class _RowsModel(QAbstractTableModel):
         if column in self.TIME_COLUMNS:
             return fmt.when(value)
         return "" if value is None else str(value)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):

@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlite_utils
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
+from app.gui.table_base import RowsTableModel
 from app.gui.theme import colors
 from app.gui.write_text import HANDOVER_LABELS
 from app.sync.ship_requests import (
@@ -151,8 +152,10 @@ def queue_shipments(db: sqlite_utils.Database, rows: Sequence[ShipRow], *, now: 
     return save_plan(db, plan, now=now)
 
 
-class ShipRowsModel(QAbstractTableModel):
+class ShipRowsModel(RowsTableModel):
     """The rows, the carriers per delivery option, and every row's check or result."""
+
+    HEADERS = HEADERS
 
     def __init__(self, rows: Sequence[ShipRow] = (), parent: Any = None) -> None:
         super().__init__(parent)
@@ -253,23 +256,6 @@ class ShipRowsModel(QAbstractTableModel):
         return changed
 
     # --- Qt model interface ---------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

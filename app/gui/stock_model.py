@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from app.gui.orders_model import ID_ROLE, SORT_ROLE
+from app.gui.table_base import RowsTableModel
 from app.gui.theme import colors
 from app.store.stock import MAX_ON_HAND
 from app.store.stock_levels import AT_RISK, OVERSOLD, SEVERITY, StockRow
@@ -50,8 +51,10 @@ def _number(row: StockRow, column: int) -> int:
     }[column]
 
 
-class StockTableModel(QAbstractTableModel):
+class StockTableModel(RowsTableModel):
     """SKUs with on hand, committed, available, buffer, low-stock mark and TikTok's count."""
+
+    HEADERS = HEADERS
 
     #: (sku_id, field, value): the creator edited a cell; the tab writes it via the engine.
     editRequested = Signal(str, str, int)
@@ -75,12 +78,6 @@ class StockTableModel(QAbstractTableModel):
     def row_of(self, sku_id: str) -> int | None:
         """The row of a SKU."""
         return next((n for n, r in enumerate(self.rows) if r.sku_id == sku_id), None)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

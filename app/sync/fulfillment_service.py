@@ -9,6 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from app.store.fulfillment import fetch_next_write_due
+from app.sync.background import Background
 from app.sync.fulfillment import Fulfiller, WritesResult
 from app.sync.session import ShopSession
 from app.tiktok.errors import ReconnectNeeded, ShopdeskError
@@ -20,7 +21,7 @@ CANCELLATIONS_EVERY = 300.0  # the requests list, besides cancellation webhooks
 DEBOUNCE = 0.5
 
 
-class FulfillmentService:
+class FulfillmentService(Background):
     """Owns the fulfilment loops of one shop session."""
 
     def __init__(
@@ -33,6 +34,7 @@ class FulfillmentService:
         writes_every: float = WRITES_EVERY,
         cancellations_every: float = CANCELLATIONS_EVERY,
     ) -> None:
+        super().__init__()
         self.fulfiller = Fulfiller(session, clock=clock, on_orders_changed=on_orders_changed)
         self.session = session
         self._clock = clock
@@ -41,46 +43,30 @@ class FulfillmentService:
         self.cancellations_every = cancellations_every
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
-        self._tasks: list[asyncio.Task[None]] = []
-        self._pending: set[asyncio.Future[None]] = set()
         self._cancellations_dirty = False
 
     async def start(self) -> None:
         """Send anything queued before (a crash, a restart) and keep requests current."""
-        self._tasks = [
-            asyncio.create_task(self._writes_loop(), name="writes"),
-            asyncio.create_task(self._cancellations_loop(), name="cancellations"),
-        ]
+        self.run_loops(
+            ("writes", self._writes_loop()),
+            ("cancellations", self._cancellations_loop()),
+        )
         self._wake.set()
-
-    async def stop(self) -> None:
-        """Stop the loops; an unsent write stays queued and goes out next time."""
-        for task in [*self._tasks, *self._pending]:
-            task.cancel()
-        for task in [*self._tasks, *self._pending]:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks, self._pending = [], set()
 
     def request_send(self) -> None:
         """A write was queued: send it now-ish."""
-        self._later(self._debounced())
+        self.later(self._debounced())
 
     def orders_changed(self) -> None:
         """Orders moved (maybe a cancellation webhook): refresh the requests once, soon."""
         if not self._cancellations_dirty:
             self._cancellations_dirty = True
-            self._later(self._refresh_cancellations())
+            self.later(self._refresh_cancellations())
 
     async def send_now(self) -> WritesResult:
         """Send every due write and report each outcome."""
         async with self._lock:
             return await self.fulfiller.push_writes()
-
-    def _later(self, work: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(work)
-        self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
 
     async def _debounced(self) -> None:
         await asyncio.sleep(DEBOUNCE)

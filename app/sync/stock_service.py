@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from app.config import Settings
 from app.store.outbox import fetch_next_due
 from app.store.stock_levels import StockWarning
+from app.sync.background import Background
 from app.sync.catalog import CatalogResult, sync_catalog, sync_unknown_skus
 from app.sync.pusher import PushResult, push_pending
 from app.sync.session import ShopSession
@@ -25,7 +26,7 @@ PUSH_EVERY = 30.0  # retries and automatic at-risk pushes
 EDIT_DEBOUNCE = 1.0  # edits within a second go out in one push
 
 
-class StockService:
+class StockService(Background):
     """Owns the stock work of one shop session; the engine starts and stops it."""
 
     def __init__(
@@ -41,6 +42,7 @@ class StockService:
         full_catalog_every: float = FULL_CATALOG_EVERY,
         push_every: float = PUSH_EVERY,
     ) -> None:
+        super().__init__()
         self.session = session
         self.settings = settings
         self._pull = pull
@@ -52,31 +54,20 @@ class StockService:
         self.push_every = push_every
         self._push_wake = asyncio.Event()
         self._push_lock = asyncio.Lock()
-        self._tasks: list[asyncio.Task[None]] = []
-        self._pending: set[asyncio.Task[None]] = set()
         self._orders_dirty = False
 
     async def start(self) -> None:
         """Begin the catalogue cadence (a full read first) and the push loop."""
-        self._tasks = [
-            asyncio.create_task(self._catalog_loop(), name="catalog"),
-            asyncio.create_task(self._push_loop(), name="stock-push"),
-        ]
-
-    async def stop(self) -> None:
-        """Stop the loops; a push in flight is cancelled (its row stays live and retries)."""
-        for task in [*self._tasks, *self._pending]:
-            task.cancel()
-        for task in [*self._tasks, *self._pending]:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks, self._pending = [], set()
+        self.run_loops(
+            ("catalog", self._catalog_loop()),
+            ("stock-push", self._push_loop()),
+        )
 
     # --- triggers from the engine ----------------------------------------------------------
 
     def request_push(self) -> None:
         """An edit was saved: push soon, after a short pause that gathers the next edits."""
-        self._later(self._debounced_push())
+        self.later(self._debounced_push())
 
     def orders_changed(self) -> None:
         """Orders moved: fetch SKUs the catalogue lacks and recheck the warnings.
@@ -87,7 +78,7 @@ class StockService:
         if self._orders_dirty:
             return
         self._orders_dirty = True
-        self._later(self._after_orders())
+        self.later(self._after_orders())
 
     async def refresh_products(self, product_ids: list[str]) -> None:
         """Product webhooks: re-read just those products, then recheck the warnings."""
@@ -111,11 +102,6 @@ class StockService:
         return await self.watch.check(self.session, clock=self._clock)
 
     # --- loops ---------------------------------------------------------------------------
-
-    def _later(self, work: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(work)
-        self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
 
     async def _debounced_push(self) -> None:
         await asyncio.sleep(EDIT_DEBOUNCE)
