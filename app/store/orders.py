@@ -127,7 +127,6 @@ def stored_flags(order: OrderRow) -> list[str]:
 
 
 def _order_row(order: OrderRow, shop_id: str, raw: str, now: int) -> tuple[Any, ...]:
-    address = order.recipient_address
     return (
         order.id,
         shop_id,
@@ -135,9 +134,9 @@ def _order_row(order: OrderRow, shop_id: str, raw: str, now: int) -> tuple[Any, 
         order.order_type,
         order.create_time,
         order.update_time,
-        order.seconds("paid_time"),
+        order.paid_time,
         order.user_id,
-        address.name if address else "",
+        order.recipient_name,
         order.buyer_email,
         order.currency,
         order.total_amount,
@@ -156,10 +155,10 @@ def _order_row(order: OrderRow, shop_id: str, raw: str, now: int) -> tuple[Any, 
         order.split_or_combine_tag,
         order.tracking_number,
         order.shipping_provider,
-        order.seconds("rts_sla_time"),
-        order.seconds("shipping_due_time"),
-        order.seconds("cancel_order_sla_time"),
-        order.seconds("request_cancel_time"),
+        order.rts_sla_time,
+        order.shipping_due_time,
+        order.cancel_order_sla_time,
+        order.request_cancel_time,
         order.cancel_reason,
         raw,
         now,
@@ -213,7 +212,7 @@ def save_orders(
     latest: dict[str, tuple[OrderRow, Mapping[str, Any]]] = {}
     for item in orders:
         source = item.raw if isinstance(item, Order) else item
-        order = OrderRow.model_validate(source)
+        order = OrderRow.from_raw(source)
         kept = latest.get(order.id)
         if kept is None or order.update_time >= kept[0].update_time:
             latest[order.id] = (order, source)  # the same order twice: keep the newest

@@ -159,3 +159,42 @@ def test_authorization_expiration_time_is_read_from_its_string() -> None:
         {"type": 7, "shop_id": "1", "data": {"message": "m", "expiration_time": "1700000000"}}
     )
     assert event.expiration_time == 1700000000
+
+
+def test_the_store_row_reads_the_same_columns_as_the_full_model() -> None:
+    from app.tiktok.models import OrderRow
+
+    raw = documented_order()
+    row, full = OrderRow.from_raw(raw), Order.from_api(raw)
+    assert (row.id, row.status, row.order_type, row.update_time) == (
+        full.id,
+        full.status,
+        full.order_type,
+        full.update_time,
+    )
+    assert row.total_amount == str(full.total_amount) and row.currency == full.currency
+    assert row.flags == full.flags and row.recipient_name == full.recipient_address.name
+    assert [i.id for i in row.line_items] == [i.id for i in full.line_items]
+    assert row.line_items[0].sale_price == "0.01"  # TikTok's text, not a float
+
+
+def test_the_store_row_is_tolerant_where_tiktok_is_loose() -> None:
+
+    from app.tiktok.models import OrderRow
+
+    row = OrderRow.from_raw(
+        {
+            "id": 576461413038785752123,
+            "status": "ON_HOLD",
+            "update_time": "1700000000",
+            "paid_time": "",
+            "is_cod": "true",
+            "payment": {"total_amount": ""},
+            "line_items": [{"id": 9223372036854775807, "sku_id": 1}],
+        }
+    )
+    assert row.id == "576461413038785752123" and row.update_time == 1700000000
+    assert row.paid_time is None and row.is_cod and row.total_amount is None
+    assert row.line_items[0].id == "9223372036854775807" and row.buyer_can_still_cancel
+    with pytest.raises(ValueError, match="id and a status"):
+        OrderRow.from_raw({"status": "UNPAID"})
