@@ -81,12 +81,6 @@ def fetch_due(db: sqlite_utils.Database, *, now: int, limit: int = 200) -> list[
     )
 
 
-def fetch_next_retry(db: sqlite_utils.Database) -> int | None:
-    """When the next failed push is due again."""
-    row = db.execute("SELECT min(next_retry_at) FROM inbox WHERE state = ?", [FAILED]).fetchone()
-    return None if row is None or row[0] is None else int(row[0])
-
-
 def fetch_inbox(db: sqlite_utils.Database, *, limit: int = 500) -> list[InboxItem]:
     """The most recent pushes for the Sync queue tab and `status`."""
     return _items(db.execute(f"SELECT {_COLUMNS} FROM inbox ORDER BY id DESC LIMIT ?", [limit]))

@@ -11,7 +11,7 @@ import orjson
 import sqlite_utils
 
 from app.store.stock import save_order_stock
-from app.tiktok.models import ORDER_FLAGS, Order, OrderRow
+from app.tiktok.models import Order, OrderRow
 
 ORDER_COLUMNS = (
     "id",
@@ -250,11 +250,6 @@ def save_orders(
 # --- reading ------------------------------------------------------------------------------
 
 
-def fetch_order_count(db: sqlite_utils.Database) -> int:
-    """How many orders are stored."""
-    return int(db.execute("SELECT count(*) FROM orders").fetchone()[0])
-
-
 def fetch_counts_by_status(db: sqlite_utils.Database) -> dict[str, int]:
     """Orders per status, for the queues and `status --json`."""
     rows = db.execute("SELECT status, count(*) FROM orders GROUP BY status").fetchall()
@@ -267,11 +262,6 @@ def fetch_order_raw(db: sqlite_utils.Database, order_id: str) -> dict[str, Any] 
     return None if row is None else dict(orjson.loads(row[0]))
 
 
-def fetch_update_times(db: sqlite_utils.Database) -> dict[str, int]:
-    """Every stored order's update_time (tests and reconciliation compare with TikTok)."""
-    return {row[0]: row[1] for row in db.execute("SELECT id, update_time FROM orders")}
-
-
 def iter_orders_for_export(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
     """Orders with the columns `export orders` writes, oldest first."""
     cursor = db.execute(
@@ -282,6 +272,3 @@ def iter_orders_for_export(db: sqlite_utils.Database) -> Iterator[dict[str, Any]
     names = [d[0] for d in cursor.description]
     for row in cursor:
         yield dict(zip(names, row, strict=True))
-
-
-FLAG_COLUMNS = {name.removeprefix("is_"): name for name in ORDER_FLAGS}
