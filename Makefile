@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv run test lint bench dist icons clean
+.PHONY: help venv run test lint bench dist icons clean check-fixtures
 
 help:            ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -39,6 +39,14 @@ dist: $(STAMP)   ## build the one-folder app in dist/shopdesk, then check it sta
 
 icons: $(STAMP)  ## re-render the platform icons from resources/icons/shopdesk.svg
 	$(BIN)/python packaging/make_icons.py
+
+DOCS ?= ../shared/tiktok-shop-api
+check-fixtures:  ## compare tests/fixtures/tiktok-docs with the team's API reference folder ($(DOCS))
+	@if [ -d "$(DOCS)" ]; then \
+		diff -r "$(DOCS)/spec-json" tests/fixtures/tiktok-docs/spec-json && \
+		diff -r "$(DOCS)/guides/webhooks" tests/fixtures/tiktok-docs/guides/webhooks && \
+		echo "tests/fixtures/tiktok-docs equals $(DOCS)"; \
+	else echo "no $(DOCS) here: nothing to compare"; fi
 
 clean:           ## remove build output (keeps .venv)
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,4 +1,4 @@
-"""Paths to the shared API documents the tests read (never copied into the repo)."""
+"""The TikTok API reference data the tests read, kept in the repo (tests/fixtures/tiktok-docs)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-API_DOCS = Path(__file__).resolve().parents[1].parent / "shared" / "tiktok-shop-api"
+API_DOCS = Path(__file__).resolve().parent / "fixtures" / "tiktok-docs"
 
 
 def spec(group: str, name: str) -> dict[str, Any]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-SPEC_DIR = Path(__file__).resolve().parents[3] / "shared" / "tiktok-shop-api" / "spec-json"
+from tests.spec_files import API_DOCS
+
+SPEC_DIR = API_DOCS / "spec-json"
 
 
 @dataclass
