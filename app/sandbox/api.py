@@ -232,7 +232,10 @@ async def api_endpoint(request: Request) -> Response:
             headers={k.lower(): v for k, v in request.headers.items()},
             raw_body=raw_body,
         )
-        data = route.handler(sandbox, call)
+        response = envelope(route.handler(sandbox, call))
     except ApiError as error:
-        return error_response(error)
-    return envelope(data)
+        response = error_response(error)
+    delay = sandbox.faults.settings.api_answer_delay_seconds
+    if delay:
+        await asyncio.sleep(delay)  # handled already: only the answer is late
+    return response

@@ -21,6 +21,9 @@ class FaultSettings:
     api_error_rate: float = 0.0
     api_slow_rate: float = 0.0
     api_slow_seconds: float = 1.5
+    #: Every API call is handled first, then its answer is held this long (a stalled network
+    #: on the way back): a client killed meanwhile never learns that its write landed.
+    api_answer_delay_seconds: float = 0.0
     api_drop_rate: float = 0.0
     throttle_rate: float = 0.0
     webhook_drop_rate: float = 0.0
@@ -49,8 +52,8 @@ class FaultSettings:
                 raise ValueError(f"{key} must be a number")
             elif key.endswith("_rate") and not 0.0 <= value <= 1.0:
                 raise ValueError(f"{key} must be between 0 and 1")
-            elif key == "api_slow_seconds" and not 0.0 <= value <= 60.0:
-                raise ValueError("api_slow_seconds must be between 0 and 60")
+            elif key.endswith("_seconds") and not 0.0 <= value <= 60.0:
+                raise ValueError(f"{key} must be between 0 and 60")
             values[key] = value
         return FaultSettings(**values)
 

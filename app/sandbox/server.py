@@ -67,7 +67,7 @@ def _server(sandbox: Sandbox, host: str, port: int, *, quiet_logging: bool) -> _
         ws="none",
         access_log=False,  # token URLs carry app_secret and tokens: never log them
         server_header=False,
-        date_header=True,
+        date_header=False,  # the app dates every answer on the shop's clock
         log_level="warning",
         timeout_graceful_shutdown=5,
         **options,

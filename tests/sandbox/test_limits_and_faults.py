@@ -48,6 +48,7 @@ async def test_fault_settings_api(http: httpx.AsyncClient) -> None:
         "api_error_rate": 0.0,
         "api_slow_rate": 0.0,
         "api_slow_seconds": 1.5,
+        "api_answer_delay_seconds": 0.0,
         "api_drop_rate": 0.0,
         "throttle_rate": 0.0,
         "webhook_drop_rate": 0.0,
