@@ -36,16 +36,22 @@ class FileKeyring(keyring.backend.KeyringBackend):
         except FileNotFoundError:
             return {}
 
+    def _store(self, data: dict[str, str]) -> None:
+        """Atomically, so another process never reads half a file."""
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data))
+        os.replace(tmp, self.path)
+
     def get_password(self, service: str, username: str) -> str | None:
         return self._load().get(f"{service}/{username}")
 
     def set_password(self, service: str, username: str, password: str) -> None:
         data = self._load()
         data[f"{service}/{username}"] = password
-        self.path.write_text(json.dumps(data))
+        self._store(data)
 
     def delete_password(self, service: str, username: str) -> None:
         data = self._load()
         if data.pop(f"{service}/{username}", None) is None:
             raise keyring.errors.PasswordDeleteError(username)
-        self.path.write_text(json.dumps(data))
+        self._store(data)
