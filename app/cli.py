@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 
-from app import __version__
-from app.commands import connect, orders, ship, status, stock
-from app.commands.common import exit_code_for
+from app import __version__, environment
+from app.commands import backup, connect, orders, ship, status, stock
+from app.commands.common import disk_error, exit_code_for
 from app.config import Paths, paths
 from app.logs import setup_logging
+from app.store.db import explain_sqlite_error
 from app.tiktok.errors import ShopdeskError
 
 
@@ -28,6 +31,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Paths], int]] = {
     "export": orders.run_export,
     "stock": stock.run,
     "ship": ship.run,
+    "backup": backup.run_backup,
+    "restore": backup.run_restore,
     "sandbox": _sandbox,
 }
 
@@ -68,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, help="the CSV file to write")
     stock.add_arguments(sub.add_parser("stock", help="set, import and push stock counts"))
     ship.add_arguments(sub.add_parser("ship", help="mark orders shipped (one, or a CSV file)"))
+    backup.add_backup_arguments(sub.add_parser("backup", help="back up the database now"))
+    backup.add_restore_arguments(
+        sub.add_parser("restore", help="replace the database with a backup (kept aside)")
+    )
     add_sandbox_arguments(
         sub.add_parser("sandbox", help="serve a local TikTok Shop for tests and demos")
     )
@@ -99,17 +108,34 @@ def _run_app(parser: argparse.ArgumentParser, args: argparse.Namespace, p: Paths
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse, dispatch, and turn expected failures into one line and an exit code."""
+    environment.take_secrets()  # read once; no child process inherits them
+    if os.name == "posix":
+        os.umask(0o077)  # every file and folder Shopdesk makes is the user's alone
     parser = build_parser()
     args = parser.parse_args(argv)
     p = paths(args.data_dir)
     if args.command is None:
         return _run_app(parser, args, p)
-    setup_logging(p.logs if args.command != "sandbox" else None, verbose=args.verbose)
     try:
+        if args.command != "sandbox":
+            p.ensure()
+        setup_logging(p.logs if args.command != "sandbox" else None, verbose=args.verbose)
         return COMMANDS[args.command](args, p)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except sqlite3.Error as exc:
+        return _fail(explain_sqlite_error(exc, p.database))
+    except OSError as exc:
+        error = disk_error(exc)
+        if error is None:
+            raise
+        return _fail(error)
     except ShopdeskError as exc:
-        print(f"shopdesk: {exc}", file=sys.stderr)
-        return exit_code_for(exc)
+        return _fail(exc)
+
+
+def _fail(error: ShopdeskError) -> int:
+    """One line on stderr and the documented exit code."""
+    print(f"shopdesk: {error}", file=sys.stderr)
+    return exit_code_for(error)

@@ -44,11 +44,30 @@ class Paths:
         """Rotating log files."""
         return self.root / "logs"
 
+    @property
+    def backups(self) -> Path:
+        """Dated copies of the database (`shopdesk backup`, daily, before each migration)."""
+        return self.root / "backups"
+
     def ensure(self) -> Paths:
-        """Create the folders (private to the user) and return self."""
+        """Create the folders private to the user, tighten an older, looser one; return self."""
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.logs.mkdir(exist_ok=True, mode=0o700)
+        make_private(self.root)
         return self
+
+
+def make_private(root: Path) -> None:
+    """The data folder 0700 and everything in it 0600 (folders 0700): addresses, orders and
+    logs are nobody else's business. A folder already private is left as it is."""
+    if os.name != "posix" or root.stat().st_mode & 0o077 == 0:
+        return
+    for path in [root, *root.rglob("*")]:
+        if path.is_symlink():
+            continue
+        private = 0o700 if path.is_dir() else 0o600
+        if path.stat().st_mode & 0o777 != private:
+            os.chmod(path, private)
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
@@ -98,6 +117,13 @@ class Settings(BaseModel):
     default_low_stock: int = Field(default=5, ge=0)
     auto_push_at_risk: bool = False
 
+    # Backups: dated copies in <data folder>/backups (daily and before each migration), the
+    # last `backup_keep` kept, each also copied to `backup_copy_dir` (another disk) when set.
+    backup_keep: int = Field(default=10, ge=1, le=1000)
+    backup_copy_dir: str = ""
+    # Webhook events already processed are kept this long, then pruned.
+    inbox_keep_days: int = Field(default=7, ge=1, le=365)
+
     # Desktop notifications.
     notify_new_orders: bool = True
     notify_stock: bool = True
@@ -112,6 +138,11 @@ def load_settings(p: Paths) -> Settings:
         text = p.settings.read_text(encoding="utf-8")
     except FileNotFoundError:
         return Settings()
+    except UnicodeDecodeError as exc:
+        raise SettingsError(
+            f"{p.settings} is not UTF-8 text (byte {exc.start}); save it as UTF-8 or move it "
+            "away to start from defaults"
+        ) from None
     except OSError as exc:
         raise SettingsError(f"cannot read {p.settings}: {exc.strerror}") from None
     try:
@@ -132,5 +163,9 @@ def save_settings(p: Paths, settings: Settings) -> None:
     """Write settings atomically so a crash never leaves half a file."""
     p.ensure()
     tmp = p.settings.with_suffix(".json.tmp")
-    tmp.write_text(settings.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, p.settings)
+    try:
+        tmp.write_text(settings.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, p.settings)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # never half a settings file
+        raise

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 import time
 from datetime import UTC, datetime
 from typing import TextIO
 
 from app.config import SettingsError
-from app.store.db import DatabaseTooNew, DatabaseUnreadable
+from app.store.db import DatabaseTooNew, DatabaseUnreadable, DiskFull
 from app.tiktok.errors import ReconnectNeeded, RetriesExhausted, ShopdeskError, TikTokError
 
 EXIT_OK = 0
@@ -38,6 +39,21 @@ def exit_code_for(error: BaseException) -> int:
     if isinstance(error, RetriesExhausted | TikTokError):
         return EXIT_TIKTOK
     return EXIT_OTHER
+
+
+#: What a write fails with when the disk (or the user's quota, or a file size limit) is full.
+DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def disk_error(exc: OSError) -> DiskFull | None:
+    """A full disk as one clear line; None for other OS errors."""
+    if exc.errno not in DISK_FULL:
+        return None
+    where = f" ({exc.filename})" if exc.filename else ""
+    return DiskFull(
+        f"could not write to the disk{where}: {exc.strerror or 'no space left'}. Nothing was "
+        "written half; free some space and run it again"
+    )
 
 
 class ProgressBar:

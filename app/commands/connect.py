@@ -6,10 +6,10 @@ import argparse
 import asyncio
 import getpass
 import json
-import os
 import sys
 import webbrowser
 
+from app import environment
 from app.commands.common import EXIT_OK, UsageError, iso
 from app.config import Paths, load_settings
 from app.connect import (
@@ -23,7 +23,7 @@ from app.connect import (
 from app.logs import register_secret
 from app.secrets import SecretStore
 
-ENV_APP_SECRET = "SHOPDESK_APP_SECRET"  # noqa: S105 - a variable name, not a secret
+ENV_APP_SECRET = environment.ENV_APP_SECRET
 
 
 def add_arguments(connect: argparse.ArgumentParser) -> None:
@@ -49,7 +49,7 @@ def add_arguments(connect: argparse.ArgumentParser) -> None:
 
 def read_app_secret() -> str:
     """From SHOPDESK_APP_SECRET, else a prompt that does not echo."""
-    secret = os.environ.get(ENV_APP_SECRET, "")
+    secret = environment.app_secret()
     if secret:
         return secret
     if not sys.stdin.isatty():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import json
 import signal
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from app.commands.common import EXIT_OK, ProgressBar, UsageError, iso
 from app.config import Paths, Settings, load_settings
+from app.csv_safe import csv_file
 from app.secrets import SecretStore
 from app.store.db import open_db
 from app.store.orders import iter_orders_for_export
@@ -243,9 +243,7 @@ def run_export(args: argparse.Namespace, p: Paths) -> int:
     db = open_db(p.database, readonly=True)
     count = 0
     try:
-        tmp = out.with_name(out.name + ".part")
-        with tmp.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
+        with csv_file(out) as writer:
             writer.writerow(EXPORT_ORDER_COLUMNS)
             for row in iter_orders_for_export(db):
                 writer.writerow(
@@ -265,7 +263,6 @@ def run_export(args: argparse.Namespace, p: Paths) -> int:
                     ]
                 )
                 count += 1
-        tmp.replace(out)
     finally:
         db.close()
     print(f"Wrote {count} orders to {out}", file=sys.stderr)

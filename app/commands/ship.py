@@ -12,11 +12,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from app.commands.common import EXIT_OK, EXIT_TIKTOK, UsageError
+from app.commands.common import EXIT_OK, EXIT_OTHER, EXIT_TIKTOK, UsageError
 from app.config import Paths, load_settings
 from app.secrets import SecretStore
 from app.store.orders import fetch_order_raw
 from app.sync.fulfillment import Fulfiller, WritesResult
+from app.sync.settle import settle
 from app.sync.session import open_session
 from app.sync.ship_requests import (
     ShipPlan,
@@ -24,6 +25,7 @@ from app.sync.ship_requests import (
     check_request,
     plan_ship_file,
     save_plan,
+    shipped_already,
 )
 
 
@@ -75,10 +77,12 @@ async def _run(
             for pid, name in await fulfiller.providers(args.order_id):
                 print(f"{pid}\t{name}")
             return EXIT_OK
+        early = await fulfiller.recover()  # a `ship` killed earlier: checked with TikTok
         await _cache_providers(fulfiller, args, csv_text)
         plan = _plan(session.db, args, csv_text)
-        save_plan(session.db, plan, now=int(time.time()))
-        result = await fulfiller.push_writes()
+        ids = save_plan(session.db, plan, now=int(time.time())) + plan.already
+        sent = await fulfiller.push_writes()
+        result = await settle(fulfiller, ids, [*early.outcomes, *sent.outcomes])
     finally:
         await session.aclose()
     return _report(result, args.json)
@@ -110,6 +114,9 @@ def _plan(db: Any, args: argparse.Namespace, csv_text: str) -> ShipPlan:
     try:
         if csv_text:
             return plan_ship_file(db, csv_text)
+        done = shipped_already(db, args.order_id, args.tracking)
+        if done is not None:
+            return ShipPlan(already=[done])  # shipped so before: a success, not sent again
         items = tuple(i.strip() for i in args.items.split(",") if i.strip())
         request, problems = check_request(
             db,
@@ -128,13 +135,14 @@ def _plan(db: Any, args: argparse.Namespace, csv_text: str) -> ShipPlan:
 
 def _report(result: WritesResult, as_json: bool) -> int:
     shipped = [o for o in result.outcomes if o.ok]
-    failed = result.failed
+    failed, sending = result.failed, result.in_progress
     if as_json:
         print(
             json.dumps(
                 {
                     "shipped": len(shipped),
                     "failed": len(failed),
+                    "in_progress": len(sending),
                     "orders": [
                         {
                             "order_id": o.ref,
@@ -151,8 +159,17 @@ def _report(result: WritesResult, as_json: bool) -> int:
     else:
         for outcome in result.outcomes:
             if outcome.ok:
-                print(f"{outcome.ref}: shipped (package {outcome.result.get('package_id', '?')})")
+                package = outcome.result.get("package_id", "?")
+                note = f"; {outcome.message}" if outcome.message else ""
+                print(f"{outcome.ref}: shipped (package {package}{note})")
             else:
                 print(f"{outcome.ref}: NOT shipped: {outcome.message}", file=sys.stderr)
-        print(f"{len(shipped)} shipped, {len(failed)} not shipped.", file=sys.stderr)
-    return EXIT_TIKTOK if failed else EXIT_OK
+        print(
+            f"{len(shipped)} shipped, {len(failed)} not shipped"
+            + (f", {len(sending)} still being sent elsewhere" if sending else "")
+            + ".",
+            file=sys.stderr,
+        )
+    if failed:
+        return EXIT_TIKTOK
+    return EXIT_OTHER if sending else EXIT_OK

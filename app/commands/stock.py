@@ -14,9 +14,20 @@ from typing import TypeVar
 
 import sqlite_utils
 
-from app.commands.common import EXIT_OK, EXIT_TIKTOK, EXIT_USAGE, ProgressBar, UsageError
+from app.commands.common import (
+    DISK_FULL,
+    EXIT_OK,
+    EXIT_OTHER,
+    EXIT_TIKTOK,
+    EXIT_USAGE,
+    ProgressBar,
+    UsageError,
+)
+from app import processes
 from app.config import Paths, Settings, load_settings
+from app.csv_safe import csv_file
 from app.secrets import SecretStore
+from app.store import outbox
 from app.store.catalog import SkuRef, fetch_sku, fetch_skus_by_code
 from app.store.db import open_db
 from app.store.stock import save_manual_stock
@@ -24,9 +35,16 @@ from app.store.stock_levels import StockRow, fetch_stock_rows
 from app.sync.catalog import sync_catalog
 from app.sync.pusher import PushResult, push_pending
 from app.sync.session import ShopSession, open_session
-from app.sync.stock import StockFileError, plan_stock_file, save_stock_file, stock_defaults
+from app.sync.stock import (
+    StockEdit,
+    StockFileError,
+    plan_stock_file,
+    save_stock_file,
+    stock_defaults,
+)
 
 T = TypeVar("T")
+WAIT_FOR_OTHERS = 120.0
 
 EXPORT_STOCK_COLUMNS = (
     "seller_sku",
@@ -152,25 +170,19 @@ def run_set(args: argparse.Namespace, p: Paths, settings: Settings, secrets: Sec
 def run_import(args: argparse.Namespace, p: Paths, settings: Settings, secrets: SecretStore) -> int:
     """Check every row, then apply all of them in one transaction, or none."""
     path = Path(args.file)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{path}: not UTF-8 text (save it as CSV UTF-8)") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: {exc.strerror}") from None
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
     db = open_db(p.ensure().database)
     try:
         try:
-            edits = plan_stock_file(db, text)
+            edits = _plan_file(db, path)
         except StockFileError as exc:
             if not any("unknown seller SKU" in problem for problem in exc.problems):
                 raise
             db.close()
             _sync_catalogue(p, settings, secrets)  # new products may have appeared
             db = open_db(p.database)
-            edits = plan_stock_file(db, text)
+            edits = _plan_file(db, path)
         count = save_stock_file(db, edits, now=int(time.time()), source=f"csv:{path.name}")
     except StockFileError as exc:
         print(f"shopdesk: {path}: {exc}", file=sys.stderr)
@@ -181,20 +193,52 @@ def run_import(args: argparse.Namespace, p: Paths, settings: Settings, secrets: 
     return EXIT_OK
 
 
+def _plan_file(db: sqlite_utils.Database, path: Path) -> list[StockEdit]:
+    """Check the file row by row as it is read (a huge file is never held in memory)."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            return plan_stock_file(db, handle)
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 text (save it as CSV UTF-8)") from None
+    except csv.Error as exc:
+        raise UsageError(f"{path}: not a CSV file ({exc})") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a folder, not a file") from None
+    except OSError as exc:
+        if exc.errno in DISK_FULL:
+            raise
+        raise UsageError(f"{path}: {exc.strerror}") from None
+
+
 def run_push(args: argparse.Namespace, p: Paths, settings: Settings, secrets: SecretStore) -> int:
     """Refresh products, pull orders, push every queued edit; exit 4 when a SKU failed."""
     bar = ProgressBar("Pushing stock")
 
-    async def work(session: ShopSession) -> PushResult:
+    async def work(session: ShopSession) -> tuple[PushResult, list[int]]:
         bar.update(None, "products")
         await sync_catalog(session)
         bar.update(None, "orders and stock")
-        return await push_pending(session)
+        result = await push_pending(session)
+        deadline = time.monotonic() + WAIT_FOR_OTHERS
+        while (busy := _pushed_elsewhere(session)) and time.monotonic() < deadline:
+            await asyncio.sleep(0.5)  # another Shopdesk is pushing; if it dies we adopt them
+            more = await push_pending(session)
+            result.pushed += more.pushed
+            result.failed += more.failed
+        return result, busy
 
-    result = _with_session(p, settings, secrets, work)
+    result, busy = _with_session(p, settings, secrets, work)
     bar.finish(f"{len(result.pushed)} SKUs")
     if args.json:
-        print(json.dumps(result.to_dict()))
+        print(json.dumps({**result.to_dict(), "in_progress": len(busy)}))
+    elif busy:
+        print(
+            f"{len(busy)} SKUs are still being pushed by another Shopdesk (process "
+            f"{', '.join(str(b) for b in sorted(set(busy)))}); `shopdesk status` shows when "
+            "they land."
+        )
     elif not result.pushed and not result.failed:
         print("Nothing to push: TikTok Shop already has every edit.")
     else:
@@ -209,7 +253,19 @@ def run_push(args: argparse.Namespace, p: Paths, settings: Settings, secrets: Se
             f"shopdesk: {failure.seller_sku or failure.sku_id} not updated: {failure.message}",
             file=sys.stderr,
         )
-    return EXIT_TIKTOK if result.failed else EXIT_OK
+    if result.failed:
+        return EXIT_TIKTOK
+    return EXIT_OTHER if busy else EXIT_OK
+
+
+def _pushed_elsewhere(session: ShopSession) -> list[int]:
+    """The pids of live processes that hold stock pushes in flight."""
+    me = processes.current()
+    return [
+        c.claimer.pid
+        for c in outbox.fetch_in_flight(session.db, [outbox.STOCK])
+        if c.claimer != me and c.claimer.running()
+    ]
 
 
 def run_export_stock(out: Path, p: Paths) -> int:
@@ -222,9 +278,7 @@ def run_export_stock(out: Path, p: Paths) -> int:
         rows = fetch_stock_rows(db, stock_defaults(settings))
     finally:
         db.close()
-    tmp = out.with_name(out.name + ".part")
-    with tmp.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+    with csv_file(out) as writer:
         writer.writerow(EXPORT_STOCK_COLUMNS)
         for row in rows:
             warning = row.warning
@@ -249,6 +303,5 @@ def run_export_stock(out: Path, p: Paths) -> int:
                     warning.reason if warning else "",
                 ]
             )
-    tmp.replace(out)
     print(f"Wrote {len(rows)} SKUs to {out}", file=sys.stderr)
     return EXIT_OK

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from app.environment import child_env
+
 log = logging.getLogger(__name__)
 
 DEFAULT_COMMAND = "cloudflared tunnel --url http://127.0.0.1:{port}"
@@ -202,6 +204,7 @@ class CommandTunnel(TunnelProvider):
                     stdin=asyncio.subprocess.DEVNULL,
                     stdout=asyncio.subprocess.PIPE,
                     stderr=asyncio.subprocess.STDOUT,
+                    env=child_env(),  # never the app secret
                     start_new_session=hasattr(os, "killpg"),
                 )
             )

@@ -1,12 +1,16 @@
-"""Open the one SQLite file: WAL, busy timeout, migrations, and a refusal to touch newer files."""
+"""Open the one SQLite file: WAL, busy timeout, a check for damage, a backup before migrating,
+migrations, and a refusal to touch newer files. Transactions take the write lock up front."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlite_utils
 
+from app.store import backup
 from app.store.migrations import MIGRATIONS
 from app.tiktok.errors import ShopdeskError
 
@@ -21,6 +25,45 @@ class DatabaseUnreadable(ShopdeskError):
     """The file is not a SQLite database (or is damaged)."""
 
 
+class DatabaseBusy(ShopdeskError):
+    """Another Shopdesk held the database longer than the busy timeout; nothing was changed."""
+
+
+class DiskFull(ShopdeskError):
+    """A write failed for want of space (or a file size limit); nothing was written half."""
+
+
+class ShopDatabase(sqlite_utils.Database):
+    """sqlite-utils' Database whose transactions begin with BEGIN IMMEDIATE.
+
+    Under WAL a deferred transaction that reads and then writes fails at once with "database
+    is locked" when another process committed meanwhile, whatever the busy timeout; taking the
+    write lock first makes it wait its turn instead.
+    """
+
+    readonly = False
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[sqlite_utils.Database]:  # type: ignore[override]
+        """One transaction (savepoints when nested)."""
+        if self.readonly or self.conn.in_transaction:
+            with super().atomic() as db:
+                yield db
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.rollback()
+                raise
+
+
 def _connect(path: Path | str, *, readonly: bool) -> sqlite3.Connection:
     if str(path) == ":memory:":
         conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
@@ -28,7 +71,7 @@ def _connect(path: Path | str, *, readonly: bool) -> sqlite3.Connection:
         uri = Path(path).resolve().as_uri() + "?mode=ro"
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     else:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return conn
@@ -46,18 +89,94 @@ def check_version(db: sqlite_utils.Database) -> None:
         )
 
 
-def open_db(path: Path | str, *, readonly: bool = False) -> sqlite_utils.Database:
-    """Open (and migrate, unless read-only) the database at `path`."""
+def restore_advice(path: Path) -> str:
+    """What the user can do about a broken database file: restore the newest backup."""
+    newest = backup.newest_backup(backup.backup_dir(path))
+    where = f"the newest is {newest}" if newest else f"none found in {backup.backup_dir(path)}"
+    return (
+        f"restore a backup with `shopdesk restore FILE` ({where}), or move {path.name} away "
+        "to start again from TikTok Shop"
+    )
+
+
+def _check_file(path: Path) -> bool:
+    """True when the file existed before this open; an empty file is refused, not reused."""
+    if not path.exists():
+        return False
+    if path.stat().st_size == 0 and not Path(f"{path}-wal").exists():
+        raise DatabaseUnreadable(
+            f"{path} is empty (0 bytes): the database was lost. Nothing was changed; "
+            + restore_advice(path)
+            + "."
+        )
+    return True
+
+
+def _quick_check(db: sqlite_utils.Database, path: Path) -> None:
+    row = db.execute("PRAGMA quick_check(1)").fetchone()
+    if row is None or row[0] != "ok":
+        raise DatabaseUnreadable(
+            f"{path} is damaged ({row[0] if row else 'no answer'}). Nothing more was written "
+            "to it; " + restore_advice(path) + "."
+        )
+
+
+def open_db(
+    path: Path | str, *, readonly: bool = False, check: bool = True
+) -> sqlite_utils.Database:
+    """Open (and migrate, unless read-only) the database at `path`.
+
+    `check` runs SQLite's quick_check first, so a damaged file is refused before anything
+    reads or writes it (the GUI's second, read-only connection leaves that to the engine).
+    Before a migration changes an existing file, a backup of it is made.
+    """
+    memory = str(path) == ":memory:"
+    existed = False if memory else _check_file(Path(path))
     try:
         conn = _connect(path, readonly=readonly)
-        db = sqlite_utils.Database(conn)
+        db = ShopDatabase(conn)
+        db.readonly = readonly
         if not readonly:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
+        if check and existed:
+            _quick_check(db, Path(path))
         check_version(db)
         if not readonly:
+            pending = MIGRATIONS.pending(db)
+            if pending and existed and db.table_names():
+                backup.save_backup(conn, Path(path), label=f"before-{pending[0].name}")
             MIGRATIONS.apply(db)
     except sqlite3.DatabaseError as exc:
-        raise DatabaseUnreadable(f"{path} cannot be opened as a Shopdesk database: {exc}") from None
+        error = explain_sqlite_error(exc, Path(str(path)))
+        if isinstance(error, DatabaseBusy | DiskFull):
+            raise error from None
+        raise DatabaseUnreadable(
+            f"{path} cannot be opened as a Shopdesk database ({exc}); "
+            + restore_advice(Path(str(path)))
+            + "."
+        ) from None
     return db
+
+
+def explain_sqlite_error(exc: sqlite3.Error, path: Path | None = None) -> ShopdeskError:
+    """One clear line for a database failure a user can meet (busy, full, damaged)."""
+    text = str(exc).lower()
+    where = f" ({path})" if path else ""
+    if "locked" in text or "busy" in text:
+        return DatabaseBusy(
+            f"the database{where} stayed busy for more than {BUSY_TIMEOUT_MS // 1000} s "
+            "(another Shopdesk is writing a lot); nothing was changed: run it again"
+        )
+    if "full" in text or "disk i/o" in text:
+        return DiskFull(
+            f"could not write to the disk{where}: it may be full. Nothing was changed; free "
+            "some space and run it again"
+        )
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        target = path or Path("shopdesk.db")
+        return DatabaseUnreadable(
+            f"the database{where} is damaged ({exc}); " + restore_advice(target) + "."
+        )
+    return ShopdeskError(f"database error{where}: {exc}")

@@ -58,6 +58,11 @@ def save_claimed_writes(
     claimed: list[outbox.OutboxItem] = []
     for kind in kinds:
         claimed.extend(outbox.save_claimed(db, now=now, kind=kind))
+    return fetch_payloads(db, claimed)
+
+
+def fetch_payloads(db: sqlite_utils.Database, claimed: Sequence[outbox.OutboxItem]) -> list[Write]:
+    """Claimed rows with what they carry."""
     if not claimed:
         return []
     marks = ",".join("?" for _ in claimed)

@@ -4,6 +4,10 @@ States: pending (waiting), in_flight (being pushed), failed (TikTok said no or k
 retried at `next_retry_at`, or when the creator presses Retry), done, dropped (the creator gave
 up on it). A new edit to a row in flight bumps its `version`; the push that finishes with an
 older version leaves the row pending, so the newest edit always goes out.
+
+A row in flight names the process that claimed it (pid and start). When that process is gone
+the row is an orphan: its write may or may not have reached TikTok, so the next process checks
+TikTok's state before it finishes or resends it (`app/sync/recovery.py`).
 """
 
 from __future__ import annotations
@@ -15,11 +19,11 @@ from typing import Any
 
 import sqlite_utils
 
+from app import processes
+
 STOCK = "stock"
 PENDING, IN_FLIGHT, FAILED, DONE, DROPPED = "pending", "in_flight", "failed", "done", "dropped"
 LIVE = (PENDING, IN_FLIGHT, FAILED)
-#: An in-flight row older than this was left by a process that died mid-push.
-STALE_IN_FLIGHT_SECONDS = 600
 _LIVE_SQL = "('pending', 'in_flight', 'failed')"
 
 
@@ -77,12 +81,56 @@ def _live_id(db: sqlite_utils.Database, kind: str, ref: str) -> int:
     return int(row[0])
 
 
-def save_stale_released(db: sqlite_utils.Database, *, now: int) -> int:
-    """Rows a crashed push left in flight go back to pending."""
+@dataclass(frozen=True)
+class Claim:
+    """A row in flight and the process that claimed it."""
+
+    item: OutboxItem
+    claimer: processes.ProcessId
+
+
+def fetch_in_flight(db: sqlite_utils.Database, kinds: Sequence[str]) -> list[Claim]:
+    """Every row in flight of these kinds, with its claimer."""
+    marks = ",".join("?" for _ in kinds) or "''"
+    rows = db.execute(
+        "SELECT id, kind, ref, product_id, version, attempts, claimed_pid, claimed_start"
+        f" FROM outbox WHERE state = 'in_flight' AND kind IN ({marks}) ORDER BY id",
+        list(kinds),
+    ).fetchall()
+    return [
+        Claim(
+            OutboxItem(int(r[0]), str(r[1]), str(r[2]), str(r[3]), int(r[4]), int(r[5])),
+            processes.ProcessId(int(r[6]), str(r[7])),
+        )
+        for r in rows
+    ]
+
+
+def fetch_orphans(db: sqlite_utils.Database, kinds: Sequence[str]) -> list[Claim]:
+    """Rows in flight whose claiming process no longer runs (it crashed or was killed)."""
+    me = processes.current()
+    return [
+        c for c in fetch_in_flight(db, kinds) if c.claimer != me and not c.claimer.running()
+    ]
+
+
+def save_adopted(db: sqlite_utils.Database, claim: Claim, *, now: int) -> bool:
+    """Take over an orphan, unless another process adopted it first."""
+    me = processes.current()
     cursor = db.execute(
-        "UPDATE outbox SET state = 'pending', updated_at = ? WHERE state = 'in_flight'"
-        " AND updated_at < ?",
-        [now, now - STALE_IN_FLIGHT_SECONDS],
+        "UPDATE outbox SET claimed_pid = ?, claimed_start = ?, updated_at = ?"
+        " WHERE id = ? AND state = 'in_flight' AND claimed_pid = ? AND claimed_start = ?",
+        [me.pid, me.start, now, claim.item.id, claim.claimer.pid, claim.claimer.start],
+    )
+    return cursor.rowcount == 1
+
+
+def save_orphans_for_check(db: sqlite_utils.Database, *, now: int) -> int:
+    """Every waiting write becomes an orphan: after a restore, TikTok may have them already."""
+    cursor = db.execute(
+        "UPDATE outbox SET state = 'in_flight', claimed_pid = 0, claimed_start = '',"
+        " updated_at = ? WHERE state IN ('pending', 'in_flight')",
+        [now],
     )
     return cursor.rowcount
 
@@ -101,12 +149,13 @@ def save_claimed(
         marks = ",".join("?" for _ in refs) or "''"
         sql += f" AND ref IN ({marks})"
         args.extend(refs)
+    me = processes.current()
     with db.atomic():
         rows = db.execute(sql + " ORDER BY id", args).fetchall()
         db.conn.executemany(
-            "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1, updated_at = ?"
-            " WHERE id = ?",
-            [(now, r[0]) for r in rows],
+            "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1, updated_at = ?,"
+            " claimed_pid = ?, claimed_start = ? WHERE id = ?",
+            [(now, me.pid, me.start, r[0]) for r in rows],
         )
     return [
         OutboxItem(int(r[0]), str(r[1]), str(r[2]), str(r[3]), int(r[4]), int(r[5]) + 1)
@@ -119,6 +168,14 @@ def save_released(db: sqlite_utils.Database, ids: Sequence[int], *, now: int) ->
     db.conn.executemany(
         "UPDATE outbox SET state = 'pending', attempts = max(0, attempts - 1), updated_at = ?"
         " WHERE id = ? AND state = 'in_flight'",
+        [(now, i) for i in ids],
+    )
+
+
+def save_requeued(db: sqlite_utils.Database, ids: Sequence[int], *, now: int) -> None:
+    """Orphans TikTok does not have: they go out again (their attempts still count)."""
+    db.conn.executemany(
+        "UPDATE outbox SET state = 'pending', updated_at = ? WHERE id = ? AND state = 'in_flight'",
         [(now, i) for i in ids],
     )
 
@@ -249,10 +306,11 @@ def fetch_outbox_counts(db: sqlite_utils.Database) -> dict[str, int]:
 
 
 def fetch_next_due(db: sqlite_utils.Database, *, kind: str = STOCK) -> int | None:
-    """When the next row is due: 0 for pending now, a time for the next retry, None for none."""
+    """When the next row is due: 0 for pending now (or an orphan to check), a time for the next
+    retry, None for none."""
     if db.execute(
         "SELECT 1 FROM outbox WHERE kind = ? AND state = 'pending' LIMIT 1", [kind]
-    ).fetchone():
+    ).fetchone() or fetch_orphans(db, [kind]):
         return 0
     row = db.execute(
         "SELECT min(next_retry_at) FROM outbox WHERE kind = ? AND state = 'failed'", [kind]

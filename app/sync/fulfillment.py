@@ -20,9 +20,10 @@ from app.store.activity import save_error, save_error_resolved
 from app.store.cursors import fetch_cursor, save_cursor
 from app.store.orders import fetch_order_raw, save_orders
 from app.store.outbox import save_released
+from app.sync.recovery import recover_writes
 from app.sync.session import ShopSession
 from app.tiktok.errors import ReconnectNeeded, ShopdeskError, TikTokError
-from app.tiktok.fulfillment import FulfillmentApi, FulfillmentRefused
+from app.tiktok.fulfillment import REFUSALS, FulfillmentApi, FulfillmentRefused
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,9 @@ PROVIDERS_FRESH = 86400
 MAX_RETRY = 3600
 #: Line items that already left with a carrier (FACTS.md 4.4 package_status).
 SHIPPED_PACKAGE_STATES = frozenset({"PROCESSING", "FULFILLING", "COMPLETED"})
+#: Refusals that mean "this was done already": success, when TikTok shows it was our write.
+ALREADY_DONE = frozenset(code for code, why in REFUSALS.items() if why == "already shipped")
+ALREADY_THERE = "TikTok Shop already had it"
 
 
 def retry_delay(attempts: int) -> int:
@@ -50,6 +54,7 @@ class WriteOutcome:
     message: str = ""
     code: int | None = None
     result: dict[str, Any] = field(default_factory=dict)
+    in_progress: bool = False  # another Shopdesk is sending it right now
 
 
 @dataclass
@@ -62,7 +67,12 @@ class WritesResult:
     @property
     def failed(self) -> list[WriteOutcome]:
         """Writes TikTok refused or that kept failing."""
-        return [o for o in self.outcomes if not o.ok]
+        return [o for o in self.outcomes if not o.ok and not o.in_progress]
+
+    @property
+    def in_progress(self) -> list[WriteOutcome]:
+        """Writes another Shopdesk is still sending."""
+        return [o for o in self.outcomes if o.in_progress]
 
 
 def _line_items(order: dict[str, Any], chosen: Sequence[str]) -> list[dict[str, Any]]:
@@ -91,11 +101,22 @@ class Fulfiller:
     def _now(self) -> int:
         return int(self._clock())
 
+    async def recover(self) -> WritesResult:
+        """Finish what a dead process left in flight, checked with TikTok first."""
+        db = self.session.db
+        recovered = await recover_writes(self, now=self._now())
+        result = WritesResult(
+            [WriteOutcome(i.kind, i.ref, True, ALREADY_THERE) for i in recovered.done]
+        )
+        orders = [self._order_of(w) for w in store.fetch_payloads(db, recovered.done)]
+        result.changed_orders = await self.refresh_orders(orders)
+        return result
+
     async def push_writes(self) -> WritesResult:
         """Send every due write (concurrently; the client keeps within the rate limits)."""
         db = self.session.db
+        result = await self.recover()
         writes = store.save_claimed_writes(db, now=self._now())
-        result = WritesResult()
         if not writes:
             return result
         outcomes = await asyncio.gather(*(self._send(w) for w in writes), return_exceptions=True)
@@ -108,7 +129,7 @@ class Fulfiller:
             elif isinstance(outcome, BaseException) and not isinstance(outcome, ReconnectNeeded):
                 raise outcome
         orders = [self._order_of(w) for w in writes if w not in lost]
-        result.changed_orders = await self.refresh_orders([o for o in orders if o])
+        result.changed_orders += await self.refresh_orders([o for o in orders if o])
         if lost:
             raise ReconnectNeeded("the shop must be reconnected before writes can be sent")
         return result
@@ -131,6 +152,8 @@ class Fulfiller:
         try:
             answer = await self._dispatch(write)
         except FulfillmentRefused as exc:
+            if exc.code in ALREADY_DONE and await self._landed_quietly(write):
+                return self._done(write, {"already_done": True}, ALREADY_THERE)
             store.save_write_failed(
                 db, write, code=exc.code, message=exc.describe(), retry_at=None, now=self._now()
             )
@@ -163,9 +186,22 @@ class Fulfiller:
                 now=self._now(),
             )
             return WriteOutcome(write.kind, write.ref, False, str(exc), code)
-        store.save_write_done(db, write, answer, now=self._now())
-        save_error_resolved(db, write.kind, write.ref, now=self._now())
-        return WriteOutcome(write.kind, write.ref, True, result=answer)
+        return self._done(write, answer)
+
+    def _done(self, write: store.Write, answer: dict[str, Any], message: str = "") -> WriteOutcome:
+        store.save_write_done(self.session.db, write, answer, now=self._now())
+        save_error_resolved(self.session.db, write.kind, write.ref, now=self._now())
+        return WriteOutcome(write.kind, write.ref, True, message, result=answer)
+
+    async def _landed_quietly(self, write: store.Write) -> bool:
+        """`already_applied`, with a failed check counting as "no" (the refusal then stands)."""
+        try:
+            return await self.already_applied(write)
+        except ReconnectNeeded:
+            raise
+        except ShopdeskError as exc:
+            log.info("could not check %s %s with TikTok: %s", write.kind, write.ref, exc)
+            return False
 
     async def _dispatch(self, write: store.Write) -> dict[str, Any]:
         p = write.payload
@@ -194,34 +230,53 @@ class Fulfiller:
         chosen = [str(i) for i in p.get("line_item_ids") or []]
         if p.get("handover_method"):
             package_id = str(p.get("package_id") or await self._package_of(order_id))
-
-            async def package_left() -> bool:
-                state = (await self.api.package(package_id)).package_status
-                return state in SHIPPED_PACKAGE_STATES
-
             await self.api.ship_package(
                 package_id,
                 handover_method=p["handover_method"],
                 tracking_number=p.get("tracking_number", ""),
                 shipping_provider_id=p.get("shipping_provider_id", ""),
-                verify_done=package_left,
+                verify_done=lambda: self._package_left(package_id),
             )
             return {"package_id": package_id}
         tracking = p["tracking_number"]
-
-        async def tracking_landed() -> bool:
-            [order] = await self.session.api.order_details_raw([order_id]) or [{}]
-            items = _line_items(order, chosen)
-            return bool(items) and all(i.get("tracking_number") == tracking for i in items)
-
         shipped = await self.api.mark_shipped(
             order_id,
             tracking,
             p["shipping_provider_id"],
             line_item_ids=chosen,
-            verify_done=tracking_landed,
+            verify_done=lambda: self._tracking_landed(order_id, tracking, chosen),
         )
         return {"package_id": shipped.package_id, "line_item_ids": shipped.order_line_item_ids}
+
+    async def _package_left(self, package_id: str) -> bool:
+        state = (await self.api.package(package_id)).package_status
+        return state in SHIPPED_PACKAGE_STATES
+
+    async def _tracking_landed(self, order_id: str, tracking: str, chosen: Sequence[str]) -> bool:
+        [order] = await self.session.api.order_details_raw([order_id]) or [{}]
+        items = _line_items(order, chosen)
+        return bool(items) and all(i.get("tracking_number") == tracking for i in items)
+
+    async def already_applied(self, write: store.Write) -> bool:
+        """Does TikTok already show this write (a crashed sender, or a refusal "already done")?
+
+        The order's packages and tracking numbers for shipments, the request's status for
+        answers, the order's status for a seller cancellation.
+        """
+        p, ref = write.payload, write.ref
+        if write.kind in (store.SHIP, store.SHIPPING_INFO) and p.get("tracking_number"):
+            chosen = [str(i) for i in p.get("line_item_ids") or []]
+            return await self._tracking_landed(ref, str(p["tracking_number"]), chosen)
+        if write.kind == store.SHIP:
+            package = str(p.get("package_id") or await self._package_of(ref))
+            return await self._package_left(package)
+        if write.kind in (store.CANCEL_APPROVE, store.CANCEL_REJECT):
+            found = await self.api.search_cancellations(order_ids=[str(p["order_id"])])
+            mine = [c for c in found.cancellations if c.cancel_id == ref]
+            return bool(mine) and mine[0].cancel_status != store.PENDING_REQUEST
+        if write.kind == store.SELLER_CANCEL:
+            return await self._cancelled_already(ref)
+        return False
 
     async def _package_of(self, order_id: str) -> str:
         raw = fetch_order_raw(self.session.db, order_id) or {}
@@ -233,19 +288,19 @@ class Fulfiller:
             raise ShopdeskError(f"order {order_id} has no package to ship yet")
         return packages[0]
 
-    async def _seller_cancel(self, order_id: str, p: dict[str, Any]) -> dict[str, Any]:
-        async def cancelled_already() -> bool:
-            [order] = await self.session.api.order_details_raw([order_id]) or [{}]
-            if order.get("status") == "CANCELLED":
-                return True
-            found = await self.api.search_cancellations(order_ids=[order_id])
-            return any(c.role == "SELLER" for c in found.cancellations)
+    async def _cancelled_already(self, order_id: str) -> bool:
+        [order] = await self.session.api.order_details_raw([order_id]) or [{}]
+        if order.get("status") == "CANCELLED":
+            return True
+        found = await self.api.search_cancellations(order_ids=[order_id])
+        return any(c.role == "SELLER" for c in found.cancellations)
 
+    async def _seller_cancel(self, order_id: str, p: dict[str, Any]) -> dict[str, Any]:
         cancellation = await self.api.cancel_order(
             order_id,
             p["reason"],
             line_item_ids=[str(i) for i in p.get("line_item_ids") or []],
-            verify_done=cancelled_already,
+            verify_done=lambda: self._cancelled_already(order_id),
         )
         return {"cancel_id": cancellation.cancel_id, "status": cancellation.cancel_status}
 

@@ -24,6 +24,7 @@ from app.store.stock_levels import (
 )
 from app.sync.catalog import observe_listed, sync_catalog, sync_unknown_skus
 from app.sync.poller import poll_once
+from app.sync.recovery import recover_stock
 from app.sync.session import ShopSession
 from app.sync.stock import stock_defaults
 from app.tiktok.api import InventoryUpdateResult
@@ -81,6 +82,7 @@ class PushResult:
     update_calls: int = 0
     rounds: int = 0
     requeued: int = 0
+    recovered: int = 0  # pushes a dead process had sent, found at TikTok
     api_calls: int = 0
     seconds: float = 0.0
 
@@ -93,6 +95,7 @@ class PushResult:
             "update_calls": self.update_calls,
             "rounds": self.rounds,
             "requeued": self.requeued,
+            "recovered": self.recovered,
             "api_calls": self.api_calls,
             "seconds": self.seconds,
             "failures": [
@@ -324,8 +327,7 @@ async def push_pending(
     defaults = defaults or stock_defaults(session.settings)
     began, calls0 = time.perf_counter(), session.stats.calls
     result = PushResult()
-    outbox.save_stale_released(db, now=int(clock()))
-    due = outbox.fetch_next_due(db)
+    due = outbox.fetch_next_due(db)  # an orphan a dead process left counts as due
     auto = session.settings.auto_push_at_risk
     if not auto and (due is None or due > clock()):
         return result
@@ -335,6 +337,8 @@ async def push_pending(
 
     await fresh_orders()
     await sync_unknown_skus(session, clock=clock)
+    recovered = await recover_stock(session, defaults, clock=clock)
+    result.recovered = len(recovered.done)
     if auto:
         await _queue_at_risk(session, defaults, clock)
     stale: set[str] = set()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,9 +59,23 @@ class ShipRequest:
 
 @dataclass
 class ShipPlan:
-    """Checked requests, ready to queue together."""
+    """Checked requests, ready to queue together; `already` were shipped so before (the same
+    tracking number reached TikTok): a success, never sent again."""
 
     requests: list[ShipRequest] = field(default_factory=list)
+    already: list[int] = field(default_factory=list)
+
+
+def shipped_already(db: sqlite_utils.Database, order_id: str, tracking: str) -> int | None:
+    """The done write that shipped this order with this tracking number, if there is one."""
+    if not tracking:
+        return None
+    for write in store.fetch_writes(db, order_id):
+        if write["kind"] == store.SHIP and write["state"] == "done":
+            payload = json.loads(write["payload"] or "{}")
+            if payload.get("tracking_number") == tracking:
+                return int(write["id"])
+    return None
 
 
 def resolve_provider(db: sqlite_utils.Database, order: dict[str, Any], given: str) -> str | None:
@@ -167,6 +182,10 @@ def plan_ship_file(db: sqlite_utils.Database, text: str) -> ShipPlan:
             )
             continue
         seen_tracking[tracking] = line
+        done = shipped_already(db, order_id, tracking)
+        if done is not None:
+            plan.already.append(done)
+            continue
         request, found = check_request(
             db, order_id, tracking=tracking, provider=values.get("provider", "")
         )
@@ -175,7 +194,7 @@ def plan_ship_file(db: sqlite_utils.Database, text: str) -> ShipPlan:
             plan.requests.append(request)
     if problems:
         raise ShipRequestError(problems)
-    if not plan.requests:
+    if not plan.requests and not plan.already:
         raise ShipRequestError(["the file has no rows to ship"])
     return plan
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -68,16 +68,36 @@ REQUIRED = ("seller_sku", "on_hand")
 OPTIONAL = ("buffer", "low_stock")
 
 
-class StockFileError(ShopdeskError):
-    """A stock file with problems: nothing was applied; every problem is listed."""
+#: A file with more problems than this lists the first ones and counts the rest.
+MAX_LISTED = 50
 
-    def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = list(problems)
+
+class StockFileError(ShopdeskError):
+    """A stock file with problems: nothing was applied; the first problems are listed."""
+
+    def __init__(self, problems: Sequence[str], total: int | None = None) -> None:
+        self.problems = list(problems)[:MAX_LISTED]
+        self.total = max(total or 0, len(problems))
         listed = "\n".join(f"  {p}" for p in self.problems)
+        more = self.total - len(self.problems)
+        tail = f"\n  ... and {more:,} more" if more else ""
         super().__init__(
-            f"the file was not applied ({len(self.problems)} problem"
-            f"{'s' if len(self.problems) != 1 else ''}):\n{listed}"
+            f"the file was not applied ({self.total:,} problem"
+            f"{'s' if self.total != 1 else ''}):\n{listed}{tail}"
         )
+
+
+class _Problems(list[str]):
+    """Keeps the first MAX_LISTED problems and counts every one (memory stays bounded)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.total = 0
+
+    def append(self, problem: str) -> None:
+        self.total += 1
+        if len(self) < MAX_LISTED:
+            super().append(problem)
 
 
 @dataclass(frozen=True)
@@ -92,7 +112,7 @@ class StockEdit:
     low_stock: int | None
 
 
-def _number(text: str, column: str, line: int, problems: list[str]) -> int | None:
+def _number(text: str, column: str, line: int, problems: _Problems) -> int | None:
     value = text.strip()
     if not value:
         problems.append(f"line {line}: {column} is empty")
@@ -110,13 +130,15 @@ def _number(text: str, column: str, line: int, problems: list[str]) -> int | Non
     return number
 
 
-def plan_stock_file(db: sqlite_utils.Database, text: str) -> list[StockEdit]:
-    """Check every row first; raise StockFileError naming each bad line, or return the edits.
+def plan_stock_file(db: sqlite_utils.Database, text: str | Iterable[str]) -> list[StockEdit]:
+    """Check every row first; raise StockFileError naming the bad lines, or return the edits.
 
     Columns: seller_sku, on_hand (required), buffer, low_stock (optional; empty leaves it).
-    A seller SKU may also be given as TikTok's SKU id.
+    A seller SKU may also be given as TikTok's SKU id. `text` may be an open file: it is read
+    line by line, so a huge file costs no more memory than the catalogue.
     """
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+    lines = io.StringIO(text) if isinstance(text, str) else iter(text)
+    reader = csv.reader(_without_bom(lines))
     names = next(reader, [])
     header = {name.strip().lower(): i for i, name in enumerate(names)}
     missing = [c for c in REQUIRED if c not in header]
@@ -124,7 +146,7 @@ def plan_stock_file(db: sqlite_utils.Database, text: str) -> list[StockEdit]:
         raise StockFileError([f"line 1: the header must name {', '.join(missing)}"])
     by_code = fetch_skus_by_code(db)
     by_id = {ref.sku_id: ref for refs in by_code.values() for ref in refs}
-    problems: list[str] = []
+    problems = _Problems()
     edits: list[StockEdit] = []
     seen: dict[str, int] = {}
     end = reader.line_num
@@ -162,11 +184,20 @@ def plan_stock_file(db: sqlite_utils.Database, text: str) -> list[StockEdit]:
             edits.append(
                 StockEdit(line, refs[0].sku_id, code, on_hand, extra["buffer"], extra["low_stock"])
             )
-    if problems:
-        raise StockFileError(problems)
+    if problems.total:
+        raise StockFileError(problems, problems.total)
     if not edits:
         raise StockFileError(["the file has no rows"])
     return edits
+
+
+def _without_bom(lines: Iterator[str]) -> Iterator[str]:
+    """The lines, the first one without a UTF-8 byte order mark."""
+    first = next(lines, None)
+    if first is None:
+        return
+    yield first.removeprefix("\ufeff")
+    yield from lines
 
 
 def save_stock_file(

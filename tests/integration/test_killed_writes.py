@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from app.sandbox import SandboxConfig, running_sandbox
 from tests.integration.cli_support import Cli, admin, sandbox_orders
 from tests.integration.test_ship_cli import seller_orders
@@ -54,6 +56,7 @@ def listed(info, sku_id: str) -> int:
     return sum(r["quantity"] for r in rows if r["sku_id"] == sku_id)
 
 
+@pytest.mark.timeout(600)
 def test_a_killed_ship_is_checked_with_tiktok_and_finished_exactly_once(tmp_path: Path) -> None:
     with running_sandbox(SandboxConfig(seed=47, orders=10)) as info:
         cli = Cli(tmp_path / "home", info)
@@ -97,6 +100,7 @@ def test_a_killed_ship_is_checked_with_tiktok_and_finished_exactly_once(tmp_path
         assert cli.json("status", "--json")["outbox"]["pending"] == 0
 
 
+@pytest.mark.timeout(600)
 def test_a_killed_stock_push_is_checked_with_tiktok_and_finished(tmp_path: Path) -> None:
     with running_sandbox(SandboxConfig(seed=48, orders=30, products=6)) as info:
         cli = Cli(tmp_path / "home", info)

@@ -9,6 +9,7 @@ from app.store.migrations import (  # noqa: F401  (registration, in this order)
     m0003_inbox,
     m0004_catalog_stock,
     m0005_fulfillment,
+    m0006_claims_clock,
 )
 from app.store.migrations.registry import MIGRATIONS
 
