@@ -12,6 +12,7 @@ import sqlite_utils
 from app.commands.common import EXIT_NOT_CONNECTED, EXIT_OK, iso
 from app.config import Paths, SettingsError, load_settings
 from app.store.activity import fetch_last_run, fetch_last_success, fetch_open_errors
+from app.store.clock_skew import describe_skew, fetch_clock_skew
 from app.store.db import open_db
 from app.store.inbox import fetch_inbox, fetch_inbox_counts, fetch_last_received
 from app.store.orders import fetch_counts_by_status
@@ -50,6 +51,8 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
         "errors": 0,
         "last_sync": None,
         "last_run": None,
+        "clock_skew_seconds": None,
+        "clock_warning": None,
         "data_dir": str(p.root),
     }
     if not p.database.exists():
@@ -69,6 +72,7 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
         pushes = fetch_inbox_counts(db) if has_inbox else {}
         recent = fetch_inbox(db, limit=10) if has_inbox else []
         last_received = fetch_last_received(db) if has_inbox else None
+        skew = fetch_clock_skew(db)
     finally:
         db.close()
     last_sync = max((t for t in (last_poll, last_import) if t is not None), default=None)
@@ -111,6 +115,8 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
             ],
         },
         settings_error=settings_error,
+        clock_skew_seconds=skew,
+        clock_warning=describe_skew(skew),
         last_sync=iso(last_sync),
         last_run=None
         if last_run is None
@@ -183,6 +189,8 @@ def render(status: dict[str, Any]) -> str:
     )
     lines.append(f"Last sync:     {status['last_sync'] or 'never'}")
     lines.append(f"Errors:        {status['errors']}")
+    if status.get("clock_warning"):
+        lines.append(f"Clock:         {status['clock_warning']}")
     if status.get("settings_error"):
         lines.append(f"Settings:      {status['settings_error']}")
     for error in status.get("error_list", [])[:5]:

@@ -25,3 +25,13 @@ def save_cursor(
         "value = max(value, excluded.value), updated_at = excluded.updated_at",
         [shop_id, name, value, now],
     )
+
+
+def save_cursor_reset(
+    db: sqlite_utils.Database, shop_id: str, name: str, value: int, *, now: int
+) -> None:
+    """Move a cursor back (it was wrong, e.g. set from a clock running ahead of TikTok's)."""
+    db.execute(
+        "UPDATE sync_cursors SET value = ?, updated_at = ? WHERE shop_id = ? AND name = ?",
+        [value, now, shop_id, name],
+    )

@@ -185,8 +185,7 @@ class OrderImporter:
             imports.save_job_state(db, job.id, imports.DONE, now=self._now())
             save_error_resolved(db, "import", str(job.id), now=self._now())
             if fetch_cursor(db, shop_id, ORDERS_UPDATE_TIME) is None:
-                # Polling takes over from the moment this import began.
-                save_cursor(db, shop_id, ORDERS_UPDATE_TIME, job.started_at, now=self._now())
+                save_cursor(db, shop_id, ORDERS_UPDATE_TIME, self._handover(job), now=self._now())
         if self._on_progress is not None:
             self._on_progress(_progress(job, resumed, done=True))
         return ImportResult(
@@ -200,6 +199,13 @@ class OrderImporter:
             seconds=round(time.perf_counter() - began, 3),
             resumed=resumed,
         )
+
+    def _handover(self, job: imports.ImportJob) -> int:
+        """Where polling takes over, in TikTok's time: when this import began by TikTok's clock
+        (ours corrected by the skew its `Date` header showed), or the end of the range read if
+        that is earlier (orders created after it are new to the poll)."""
+        skew = self.session.client.server_skew or 0.0
+        return int(min(job.started_at - skew, job.range_end))
 
     async def _read_all(self, job: imports.ImportJob, resumed: bool) -> None:
         while not job.finished:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,16 +17,21 @@ from app.store.activity import (
     save_run_finished,
     save_run_started,
 )
-from app.store.cursors import ORDERS_UPDATE_TIME, fetch_cursor, save_cursor
+from app.store.clock_skew import save_clock_skew
+from app.store.cursors import ORDERS_UPDATE_TIME, fetch_cursor, save_cursor, save_cursor_reset
 from app.store.orders import UpsertResult, save_orders
 from app.sync.session import ShopSession
 from app.tiktok.api import OrderQuery
 from app.tiktok.errors import ReconnectNeeded, ShopdeskError
 
+log = logging.getLogger(__name__)
+
 #: Re-read this much before the cursor: late-indexed changes and ties at a page edge are kept.
 DEFAULT_OVERLAP = 120
 #: How far past our clock the search window reaches (covers clock skew and this second).
 UPPER_BOUND_SLACK = 60
+#: A window read again at most this often when TikTok's `Date` shows our clock is off.
+MAX_PASSES = 3
 #: With no cursor yet, a poll reads this far back.
 FIRST_POLL_LOOKBACK = 30 * 86400
 
@@ -51,40 +57,57 @@ async def poll_once(
     clock: Callable[[], float] = time.time,
     on_changed: Callable[[list[str]], None] | None = None,
 ) -> PollResult:
-    """Read every change since the cursor; each page commits with the cursor it advances."""
+    """Read every change since the cursor; each page commits with the cursor it advances.
+
+    The window is in TikTok's time: the cursor is the newest `update_time` TikTok gave us, and
+    the upper bound is TikTok's "now" as its `Date` header shows it, so a clock running ahead
+    or behind ours loses nothing. When the first answers reveal a skew the window did not
+    allow for, the window is read again up to TikTok's real "now".
+    """
     db, shop_id = session.db, session.shop.id
-    now = int(clock())
+    client = session.client
     began = time.perf_counter()
     calls0, throttled0 = session.stats.calls, session.stats.throttled
-    cursor = fetch_cursor(db, shop_id, ORDERS_UPDATE_TIME)
-    since = (cursor - overlap) if cursor is not None else now - FIRST_POLL_LOOKBACK
-    run_id = save_run_started(db, shop_id, "poll", now=now)
+    cursor = _sane_cursor(session, fetch_cursor(db, shop_id, ORDERS_UPDATE_TIME))
+    server_now = int(client.server_now())
+    since = (cursor - overlap) if cursor is not None else server_now - FIRST_POLL_LOOKBACK
+    run_id = save_run_started(db, shop_id, "poll", now=int(clock()))
     total = UpsertResult()
     fetched = pages = 0
     newest = cursor or since
-    # An explicit upper bound a little ahead: left out, it defaults to TikTok's "now" and
-    # the changes of the current second (or of a clock running ahead of ours) would wait for
-    # the next poll.
-    query = OrderQuery(
-        update_time_ge=max(0, since),
-        update_time_lt=now + UPPER_BOUND_SLACK,
-        sort_field="update_time",
-        sort_order="ASC",
-    )
+    upper = server_now + UPPER_BOUND_SLACK
     try:
-        iterator = session.api.iter_order_pages(query)
-        async with contextlib.aclosing(iterator):
-            async for page in iterator:
-                with db.atomic():
-                    result = save_orders(db, shop_id, page.raw_orders, now=int(clock()))
-                    if page.max_update_time is not None:
-                        newest = max(newest, page.max_update_time)
-                        save_cursor(db, shop_id, ORDERS_UPDATE_TIME, newest, now=int(clock()))
-                pages += 1
-                fetched += len(page)
-                total.add(result)
-                if result.changed and on_changed is not None:
-                    on_changed(result.changed)
+        for _pass in range(MAX_PASSES):
+            # An explicit upper bound a little ahead: left out, it defaults to TikTok's "now"
+            # and the changes of the current second would wait for the next poll.
+            query = OrderQuery(
+                update_time_ge=max(0, since),
+                update_time_lt=upper,
+                sort_field="update_time",
+                sort_order="ASC",
+            )
+            iterator = session.api.iter_order_pages(query)
+            async with contextlib.aclosing(iterator):
+                async for page in iterator:
+                    with db.atomic():
+                        result = save_orders(db, shop_id, page.raw_orders, now=int(clock()))
+                        if page.max_update_time is not None:
+                            newest = max(newest, page.max_update_time)
+                            save_cursor(db, shop_id, ORDERS_UPDATE_TIME, newest, now=int(clock()))
+                    pages += 1
+                    fetched += len(page)
+                    total.add(result)
+                    if result.changed and on_changed is not None:
+                        on_changed(result.changed)
+            # The answers told us TikTok's time: read again if the window missed part of it.
+            corrected = int(client.server_now()) + UPPER_BOUND_SLACK
+            fixed = _sane_cursor(session, fetch_cursor(db, shop_id, ORDERS_UPDATE_TIME))
+            if fixed is not None and fixed < newest:
+                newest, since, upper = fixed, fixed - overlap, max(upper, corrected)
+            elif corrected > upper + UPPER_BOUND_SLACK:
+                since, upper = max(since, newest - overlap), corrected
+            else:
+                break
     except ShopdeskError as exc:
         counts = RunCounts(
             fetched=fetched,
@@ -121,6 +144,8 @@ async def poll_once(
     with db.atomic():
         save_run_finished(db, run_id, OK, counts, now=int(clock()))
         save_error_resolved(db, "poll", now=int(clock()))
+        if client.server_skew is not None:
+            save_clock_skew(db, shop_id, client.server_skew, now=int(clock()))
     return PollResult(
         fetched=fetched,
         created=total.created,
@@ -131,3 +156,17 @@ async def poll_once(
         throttled=counts.throttled,
         seconds=round(time.perf_counter() - began, 3),
     )
+
+
+def _sane_cursor(session: ShopSession, cursor: int | None) -> int | None:
+    """A cursor in TikTok's future was set from a clock running ahead (older versions did):
+    move it back by the skew we see now, so the changes since then are read."""
+    client = session.client
+    if cursor is None or client.server_skew is None:
+        return cursor
+    if cursor <= client.server_now() + UPPER_BOUND_SLACK:
+        return cursor
+    fixed = int(cursor - max(client.server_skew, 0.0))
+    log.warning("the order cursor was ahead of TikTok's clock; reading again from %d", fixed)
+    save_cursor_reset(session.db, session.shop.id, ORDERS_UPDATE_TIME, fixed, now=int(time.time()))
+    return fixed

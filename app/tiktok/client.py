@@ -150,6 +150,7 @@ class TikTokClient:
         self._clock = clock
         self._sleep = sleep
         self._clock_offset = 0.0
+        self.server_skew: float | None = None  # our clock minus TikTok's, from `Date`
         self.limiter = RateLimiter(config.qps, config.burst, clock=monotonic, sleep=sleep)
         self._inflight = asyncio.Semaphore(config.max_concurrency)
         self._on_call = on_call
@@ -173,6 +174,19 @@ class TikTokClient:
     def now(self) -> float:
         """Our clock, corrected by what the server told us after a rejected timestamp."""
         return self._clock() + self._clock_offset
+
+    def server_now(self) -> float:
+        """TikTok's time as far as we know it: our clock minus the skew its `Date` showed."""
+        return self._clock() - (self.server_skew or 0.0)
+
+    def _observe_date(self, response: httpx.Response) -> None:
+        """Keep how far our clock runs from TikTok's (the header counts whole seconds, so a
+        change of under two seconds is noise and is ignored)."""
+        skew = _server_skew(response, self._clock())
+        if skew is None:
+            return
+        if self.server_skew is None or abs(skew - self.server_skew) >= 2:
+            self.server_skew = skew
 
     def build_request(
         self,
@@ -310,6 +324,7 @@ class TikTokClient:
             try:
                 response = await self._http.send(request)
                 status = response.status_code
+                self._observe_date(response)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 raise NetworkError(
                     f"could not connect to {request.url.host}: {type(exc).__name__}", api=api
