@@ -42,6 +42,17 @@ class KeyringUnavailable(ShopdeskError):
         super().__init__(message)
 
 
+class KeyringLocked(KeyringUnavailable):
+    """The keyring exists but is locked: unlocking it (logging in to the desktop) fixes it."""
+
+    def __init__(self) -> None:
+        ShopdeskError.__init__(
+            self,
+            "the system keyring is locked: unlock it (log in to your desktop session, or open "
+            "your passwords app) so Shopdesk can read and save the shop's authorization",
+        )
+
+
 class MemoryKeyring(keyring.backend.KeyringBackend):
     """A keyring that forgets on exit: unit tests and the throwaway demo shop only."""
 
@@ -95,12 +106,16 @@ class SecretStore:
     def _get(self, username: str) -> str | None:
         try:
             return self.backend.get_password(SERVICE, username)
+        except keyring.errors.KeyringLocked:
+            raise KeyringLocked() from None
         except keyring.errors.KeyringError as exc:
             raise KeyringUnavailable(type(exc).__name__) from None
 
     def _set(self, username: str, value: str) -> None:
         try:
             self.backend.set_password(SERVICE, username, value)
+        except keyring.errors.KeyringLocked:
+            raise KeyringLocked() from None
         except keyring.errors.KeyringError as exc:
             raise KeyringUnavailable(type(exc).__name__) from None
 

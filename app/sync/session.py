@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 
 import httpx
 import sqlite_utils
 
 from app.config import Paths, Settings
+from app.filelock import FileLock
 from app.secrets import SecretStore
+from app.store.activity import save_error, save_error_resolved
 from app.store.db import open_db
 from app.store.shops import ShopRecord, fetch_current_shop, save_reconnect_needed, save_token_expiry
 from app.tiktok.api import ShopApi
@@ -18,6 +23,13 @@ from app.tiktok.auth import AuthClient, TokenManager
 from app.tiktok.client import CallRecord, ClientConfig, TikTokClient
 from app.tiktok.errors import ReconnectNeeded
 from app.tiktok.models import Token
+
+
+log = logging.getLogger(__name__)
+
+KEYRING_ERROR = "keyring"
+#: A refresh takes one call; a process holding the lock longer than this is stuck.
+REFRESH_LOCK_WAIT = 45.0
 
 
 @dataclass
@@ -54,9 +66,33 @@ class ShopSession:
     app_secret: str = field(default="", repr=False)  # in memory only, for webhook checks
 
     async def aclose(self) -> None:
-        """Close the HTTP pool and the database."""
+        """Close the HTTP pool and the database (a fresh pair still unsaved is tried once more)."""
+        if self.tokens.unsaved and not self.tokens.save_pending():
+            log.error(
+                "the keyring is still locked: the shop's new authorization could not be saved, "
+                "so the next start may have to reconnect. Unlock the keyring and run any "
+                "shopdesk command (or keep the app open) to save it."
+            )
         await self.http.aclose()
         self.db.close()
+
+
+def refresh_lock(paths: Paths) -> Callable[[], AbstractAsyncContextManager[None]]:
+    """Every process of this data folder refreshes the rotating pair one at a time."""
+    lock = FileLock(paths.root / "token.lock")
+
+    @contextlib.asynccontextmanager
+    async def exclusive() -> AsyncIterator[None]:
+        held = await lock.acquire_async(REFRESH_LOCK_WAIT)
+        if not held:
+            log.warning("another Shopdesk kept the token lock %.0f s; going on", REFRESH_LOCK_WAIT)
+        try:
+            yield
+        finally:
+            if held:
+                lock.release()
+
+    return exclusive
 
 
 def not_connected() -> ReconnectNeeded:
@@ -93,6 +129,21 @@ def open_session(
         secrets.set_token(shop.app_key, fresh)
         save_token_expiry(db, shop.id, fresh)
 
+    def not_saved(reason: str) -> None:
+        save_error(
+            db,
+            KEYRING_ERROR,
+            f"TikTok Shop renewed the authorization, but the keyring would not save it: {reason}",
+            action="Unlock the keyring (log in to the desktop, or open your passwords app). "
+            "Shopdesk keeps the new authorization meanwhile and saves it by itself; quitting "
+            "before then means connecting again.",
+            shop_id=shop.id,
+            now=int(clock()),
+        )
+
+    def saved_later() -> None:
+        save_error_resolved(db, KEYRING_ERROR, now=int(clock()))
+
     def lost(reason: str) -> None:
         save_reconnect_needed(db, shop.id, reason)
         if on_auth_lost is not None:
@@ -107,6 +158,10 @@ def open_session(
         on_lost=lost,
         refresh_margin=settings.refresh_margin_seconds,
         clock=clock,
+        load=lambda: secrets.token(shop.app_key),
+        exclusive=refresh_lock(paths),
+        on_save_failed=not_saved,
+        on_saved=saved_later,
     )
     stats = CallStats()
     config = ClientConfig(

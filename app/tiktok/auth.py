@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import secrets
 import time
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -21,6 +24,8 @@ from app.tiktok.errors import (
     error_for,
 )
 from app.tiktok.models import Token
+
+log = logging.getLogger(__name__)
 
 #: Token host (FACTS.md 3); the sandbox serves the same paths.
 DEFAULT_AUTH_BASE = "https://auth.tiktok-shops.com"
@@ -119,8 +124,23 @@ class TokenState:
     lost_reason: str | None = None
 
 
+#: A fresh pair the keyring would not take is offered to it again this often.
+SAVE_RETRY_SECONDS = 10.0
+
+
+def _no_lock() -> AbstractAsyncContextManager[None]:
+    return contextlib.nullcontext()
+
+
 class TokenManager:
-    """Hands out a valid access token, refreshing ahead of expiry, one refresh at a time."""
+    """Hands out a valid access token, refreshing ahead of expiry, one refresh at a time.
+
+    TikTok rotates both tokens on every refresh and revokes the old pair, so other processes
+    (the app, a command, cron) must never refresh with a pair one of them already used:
+    `exclusive` is a lock shared by every process of the data folder, and inside it the saved
+    pair is read again (`load`) before refreshing and after TikTok refuses a token. A fresh
+    pair the keyring will not take (it is locked) is kept and offered again until it is saved.
+    """
 
     def __init__(
         self,
@@ -132,6 +152,10 @@ class TokenManager:
         refresh_margin: float = 6 * 3600,
         clock: Callable[[], float] = time.time,
         lost_reason: str | None = None,
+        load: Callable[[], Token | None] | None = None,
+        exclusive: Callable[[], AbstractAsyncContextManager[None]] = _no_lock,
+        on_save_failed: Callable[[str], None] | None = None,
+        on_saved: Callable[[], None] | None = None,
     ) -> None:
         self._auth = auth
         self._state = TokenState(token, lost_reason)
@@ -140,6 +164,13 @@ class TokenManager:
         self.refresh_margin = refresh_margin
         self._clock = clock
         self._lock = asyncio.Lock()
+        self._load = load
+        self._exclusive = exclusive
+        self._on_save_failed = on_save_failed
+        self._on_saved = on_saved
+        self._unsaved: Token | None = None
+        self._save_again_at = 0.0
+        self._spent: set[str] = set()  # refresh tokens we traded in: revoked, never taken back
         self.refresh_count = 0
 
     @property
@@ -151,6 +182,11 @@ class TokenManager:
     def lost_reason(self) -> str | None:
         """Why API calls are paused, or None while authorized."""
         return self._state.lost_reason
+
+    @property
+    def unsaved(self) -> bool:
+        """A fresh pair lives only in memory: the keyring refused it so far."""
+        return self._unsaved is not None
 
     def mark_lost(self, reason: str) -> None:
         """Stop all API calls until the seller authorizes again."""
@@ -170,30 +206,102 @@ class TokenManager:
     async def access_token(self) -> str:
         """A token good for the next call; refreshes first when expiry is within the margin."""
         token = self._check_usable()
+        if self._unsaved is not None and self._clock() >= self._save_again_at:
+            self.save_pending()
         if token.access_expires_within(self._clock(), self.refresh_margin):
             token = await self.refresh(token.access_token.get_secret_value())
         return token.access_token.get_secret_value()
 
+    def save_pending(self) -> bool:
+        """Offer the unsaved pair to the keyring again; True once nothing waits."""
+        pending = self._unsaved
+        if pending is None:
+            return True
+        self._persist(pending)
+        return self._unsaved is None
+
+    def _persist(self, fresh: Token) -> None:
+        try:
+            self._save(fresh)
+        except Exception as exc:  # the keyring is locked or gone: keep the pair, say so
+            first = self._unsaved is None
+            self._unsaved = fresh
+            self._save_again_at = self._clock() + SAVE_RETRY_SECONDS
+            if first:
+                log.error("the new authorization could not be saved: %s", exc)
+                if self._on_save_failed is not None:
+                    self._on_save_failed(str(exc))
+            return
+        if self._unsaved is not None:
+            self._unsaved = None
+            log.info("the new authorization is saved in the keyring")
+            if self._on_saved is not None:
+                self._on_saved()
+
+    def _newer_saved(self, than: Token) -> Token | None:
+        """The keyring's pair when another process saved a newer one than `than`."""
+        if self._load is None:
+            return None
+        try:
+            saved = self._load()
+        except Exception as exc:  # a locked keyring reads as "nothing newer"
+            log.info("could not read the keyring: %s", exc)
+            return None
+        if saved is None or saved.refresh_token == than.refresh_token:
+            return None
+        if saved.refresh_token.get_secret_value() in self._spent:
+            return None  # a pair we rotated away ourselves (ours is still unsaved)
+        if saved.access_token_expire_in < than.access_token_expire_in:
+            return None  # older: e.g. our own fresh pair is the one still unsaved
+        return saved
+
+    async def adopt_saved(self, stale_access_token: str) -> bool:
+        """Take the pair another process saved since `stale_access_token`; False if none."""
+        async with self._lock:
+            token = self._check_usable()
+            if token.access_token.get_secret_value() != stale_access_token:
+                return True
+            async with self._exclusive():
+                newer = self._newer_saved(token)
+                if newer is None:
+                    return False
+                self._state.token = newer
+                return True
+
     async def refresh(self, stale_access_token: str) -> Token:
-        """Refresh unless another caller already replaced `stale_access_token` meanwhile."""
+        """Refresh unless another caller (or process) already replaced the stale token."""
         async with self._lock:
             token = self._check_usable()
             if token.access_token.get_secret_value() != stale_access_token:
                 return token  # someone refreshed while we waited: exactly one refresh
-            if token.refresh_expired(self._clock()):
-                self.mark_lost("the authorization expired")
-                raise ReconnectNeeded("the authorization expired")
-            try:
-                fresh = await self._auth.refresh_token(token.refresh_token.get_secret_value())
-            except AuthorizationLost as exc:
-                self.mark_lost(f"TikTok Shop no longer accepts the authorization ({exc.code})")
+            async with self._exclusive():
+                newer = self._newer_saved(token)
+                if newer is not None:
+                    self._state.token = newer  # another process refreshed: use its pair
+                    return newer
+                return await self._refresh_now(token)
+
+    async def _refresh_now(self, token: Token) -> Token:
+        if token.refresh_expired(self._clock()):
+            self.mark_lost("the authorization expired")
+            raise ReconnectNeeded("the authorization expired")
+        spent = token.refresh_token.get_secret_value()
+        try:
+            fresh = await self._auth.refresh_token(spent)
+        except AuthorizationLost as exc:
+            newer = self._newer_saved(token)
+            if newer is not None:  # rotated by a process outside our lock meanwhile
+                self._state.token = newer
+                return newer
+            self.mark_lost(f"TikTok Shop no longer accepts the authorization ({exc.code})")
+            raise ReconnectNeeded(self._state.lost_reason or "") from None
+        except TikTokError as exc:
+            if exc.code == 36009004:  # app key or secret no longer valid
+                self.mark_lost(f"TikTok Shop refused the app credentials ({exc.code})")
                 raise ReconnectNeeded(self._state.lost_reason or "") from None
-            except TikTokError as exc:
-                if exc.code == 36009004:  # app key or secret no longer valid
-                    self.mark_lost(f"TikTok Shop refused the app credentials ({exc.code})")
-                    raise ReconnectNeeded(self._state.lost_reason or "") from None
-                raise
-            self._state.token = fresh
-            self.refresh_count += 1
-            self._save(fresh)
-            return fresh
+            raise
+        self._spent.add(spent)
+        self._state.token = fresh
+        self.refresh_count += 1
+        self._persist(fresh)
+        return fresh

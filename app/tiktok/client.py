@@ -38,6 +38,9 @@ DEFAULT_API_BASE = "https://open-api.tiktokglobalshop.com"
 #: Paths that must never carry `shop_cipher` (FACTS.md 2).
 UNSCOPED_PREFIXES = ("/authorization/", "/seller/")
 
+#: Token refusals one call survives (each followed by a refresh, or the pair another process
+#: saved) before the authorization counts as lost.
+MAX_TOKEN_RENEWALS = 3
 #: Sentinel delay: the write being retried turned out to have landed already.
 _DONE = -1.0
 
@@ -244,7 +247,8 @@ class TikTokClient:
         """
         api = api or path
         attempt = 0
-        refreshed = False
+        renewals = 0
+        renewed_by_us = False
         clock_fixed = False
         while True:
             attempt += 1
@@ -252,12 +256,22 @@ class TikTokClient:
             try:
                 return await self._attempt(method, path, api, query, body, attempt, access_token)
             except (TokenExpired, InvalidToken) as exc:
-                if refreshed:
+                # Another process may have rotated the pair meanwhile: the refresh then takes
+                # the pair it saved. A token refused right after our own refresh is lost,
+                # unless another process saved a newer pair still.
+                renewals += 1
+                if renewals > MAX_TOKEN_RENEWALS or (
+                    renewed_by_us and not await self.tokens.adopt_saved(access_token)
+                ):
                     if isinstance(exc, InvalidToken):
                         self.tokens.mark_lost("TikTok Shop no longer accepts the access token")
                     raise
-                refreshed = True
-                await self.tokens.refresh(access_token)
+                if not renewed_by_us:
+                    before = self.tokens.refresh_count
+                    await self.tokens.refresh(access_token)
+                    renewed_by_us = self.tokens.refresh_count > before
+                else:
+                    renewed_by_us = False
                 attempt -= 1
             except AuthorizationLost as exc:
                 self.tokens.mark_lost(

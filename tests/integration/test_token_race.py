@@ -12,6 +12,8 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from app.sandbox import SandboxConfig, running_sandbox
 from tests.integration.cli_support import Cli, admin
 
@@ -20,6 +22,7 @@ ROUNDS = 6
 ALWAYS_REFRESH = 8 * 86400
 
 
+@pytest.mark.timeout(400)
 def test_two_processes_refreshing_together_never_lose_the_authorization(tmp_path: Path) -> None:
     with running_sandbox(SandboxConfig(seed=52, orders=20)) as info:
         cli = Cli(tmp_path / "home", info)
