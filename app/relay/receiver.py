@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import socket
+import sqlite3
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from ipaddress import ip_address
@@ -17,6 +19,7 @@ import uvicorn
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
+from app.relay.guard import HEADER_TIMEOUT, MAX_CONNECTIONS, connection_budget, guarded_protocol
 from app.tiktok.models import WebhookEvent
 from app.tiktok.webhooks import WebhookMalformed, WebhookRejected, verify_and_parse
 
@@ -26,6 +29,9 @@ WEBHOOK_PATH = "/webhooks/tiktok"
 MAX_BODY = 1024 * 1024  # 1 MiB: TikTok's events are a few hundred bytes
 BODY_TIMEOUT = 10.0  # a half-sent body is abandoned after this long
 PROBE_HEADER = "x-shopdesk-probe"
+#: Probes we sent and still wait for; anything else in the header is ignored, so strangers
+#: cannot make the receiver remember anything.
+MAX_PROBES = 8
 
 #: What to do with a verified push: commit it and return True if it is new.
 Accept = Callable[[bytes, WebhookEvent], bool]
@@ -56,7 +62,6 @@ class ReceiverStats:
     rejected: int = 0
     malformed: int = 0
     last_delivery_at: float | None = None
-    probes: dict[str, float] = field(default_factory=dict)
     _recent: deque[float] = field(default_factory=lambda: deque(maxlen=10_000))
 
     def delivered(self, now: float) -> None:
@@ -91,9 +96,22 @@ class WebhookReceiver:
         self.body_timeout = body_timeout
         self._on_delivery = on_delivery
         self.stats = ReceiverStats()
+        self._probes: OrderedDict[str, float | None] = OrderedDict()
 
     def __repr__(self) -> str:
         return f"WebhookReceiver(app_key={self.app_key!r})"
+
+    def expect_probe(self) -> str:
+        """A fresh token for our own reachability check (only the last few are remembered)."""
+        token = secrets.token_hex(16)
+        self._probes[token] = None
+        while len(self._probes) > MAX_PROBES:
+            self._probes.popitem(last=False)
+        return token
+
+    def probe_arrived(self, token: str) -> bool:
+        """Did our probe with this token come back through the tunnel?"""
+        return self._probes.get(token) is not None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -107,9 +125,8 @@ class WebhookReceiver:
     async def _handle(self, scope: Scope, receive: Receive) -> Response:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         probe = headers.get(PROBE_HEADER)
-        if probe:
-            # Our own reachability check came back through the tunnel.
-            self.stats.probes[probe[:64]] = time.time()
+        if probe and probe in self._probes:
+            self._probes[probe] = time.time()  # our own check came back through the tunnel
         if scope["path"] != WEBHOOK_PATH:
             return Response(status_code=404)
         if scope["method"] != "POST":
@@ -141,9 +158,14 @@ class WebhookReceiver:
             return Response(status_code=400)
         try:
             new = self._accept(raw, event)
-        except Exception:
+        except (sqlite3.OperationalError, OSError):
             log.exception("could not store a webhook; TikTok will deliver it again")
-            return Response(status_code=500)
+            return Response(status_code=500)  # busy or full: worth TikTok's retry
+        except Exception:
+            # Something in this body cannot be stored; a 500 would be redelivered forever.
+            self.stats.malformed += 1
+            log.exception("a signed webhook could not be stored as it is")
+            return Response(status_code=400)
         if new:
             self.stats.accepted += 1
         else:
@@ -198,10 +220,20 @@ class _QuietServer(uvicorn.Server):
 class ReceiverServer:
     """Runs a WebhookReceiver on 127.0.0.1 inside the current asyncio loop."""
 
-    def __init__(self, receiver: WebhookReceiver, *, host: str = "127.0.0.1", port: int = 0):
+    def __init__(
+        self,
+        receiver: WebhookReceiver,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        header_timeout: float = HEADER_TIMEOUT,
+        max_connections: int = MAX_CONNECTIONS,
+    ):
         self.receiver = receiver
         self.host = require_loopback(host)
         self.requested_port = port
+        self.header_timeout = header_timeout
+        self.max_connections = max_connections
         self._server: _QuietServer | None = None
         self._task: asyncio.Task[None] | None = None
         self._socket: socket.socket | None = None
@@ -232,15 +264,18 @@ class ReceiverServer:
             ) from None
         sock.setblocking(False)
         self._socket = sock
+        budget = connection_budget(self.max_connections)
         config = uvicorn.Config(
             self.receiver,
+            http=guarded_protocol(self.header_timeout, budget),
             log_level="warning",
             log_config=None,
             access_log=False,
             lifespan="off",
             server_header=False,
             timeout_keep_alive=5,
-            limit_concurrency=200,
+            limit_concurrency=None,  # counted connections, so loiterers got everyone a 503
+            backlog=2048,
         )
         self._server = _QuietServer(config)
         self._task = asyncio.create_task(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -248,12 +247,12 @@ class WebhookService:
 
     async def _probe(self, url: str) -> None:
         """Send ourselves a request through the tunnel: proof that pushes can reach us."""
-        token = secrets.token_hex(8)
+        token = self.receiver.expect_probe()
         self._probe_at = self._clock()
         try:
             async with httpx.AsyncClient(timeout=PROBE_WAIT) as http:
                 await http.post(url.rstrip("/") + WEBHOOK_PATH, headers={PROBE_HEADER: token})
         except httpx.HTTPError as exc:
             log.info("tunnel probe failed: %s", type(exc).__name__)
-        self._probe_ok = token in self.receiver.stats.probes
+        self._probe_ok = self.receiver.probe_arrived(token)
         self._health_changed()

@@ -6,6 +6,7 @@ import asyncio
 import email.utils
 import json
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -102,15 +103,23 @@ def _server_skew(response: httpx.Response, local_now: float) -> float | None:
     return local_now - server
 
 
+#: An integer literal orjson cannot hold exactly (it would turn it into a float): 20 digits or
+#: more, or a negative one of 19 or more. Ids inside quotes never match.
+_BIG_INTEGER = re.compile(rb'(?<![\w."])(?:\d{20,}|-\d{19,})(?![\w."])')
+
+
 def parse_json(raw: bytes) -> Any:
-    """Parse fast with orjson; fall back to the standard library for integers beyond 64 bits."""
+    """Parse fast with orjson; integers beyond 64 bits go through the standard library, which
+    keeps them exact (orjson would make them floats)."""
     try:
-        return orjson.loads(raw)
+        if not _BIG_INTEGER.search(raw):
+            return orjson.loads(raw)
     except orjson.JSONDecodeError:
-        try:
-            return json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            return None
+        pass
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
 
 
 def _retry_after(response: httpx.Response) -> float | None:

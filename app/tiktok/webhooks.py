@@ -29,11 +29,17 @@ def verify_and_parse(
 
 
 def parse_event(raw_body: bytes) -> WebhookEvent:
-    """Parse a verified body; unknown event types are kept, not rejected."""
+    """Parse a verified body; unknown event types are kept, not rejected.
+
+    TikTok sends UTF-8 JSON. Anything else (another encoding, lone surrogates, nesting
+    deeper than the parser allows) is malformed: a 400, never a 500 TikTok would redeliver.
+    """
     try:
-        payload = json.loads(raw_body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise WebhookMalformed(f"webhook body is not JSON: {exc.__class__.__name__}") from None
+        text = raw_body.decode("utf-8")
+        payload = json.loads(text)
+        json.dumps(payload, ensure_ascii=False).encode("utf-8")  # lone surrogates fail here
+    except (ValueError, UnicodeError, RecursionError) as exc:
+        raise WebhookMalformed(f"webhook body is not UTF-8 JSON: {exc.__class__.__name__}") from None
     if not isinstance(payload, dict):
         raise WebhookMalformed("webhook body is not a JSON object")
     try:

@@ -93,10 +93,10 @@ PRODUCT_EVENTS = frozenset(
 class WebhookEvent(RawModel):
     """One push: `type`, `tts_notification_id`, `shop_id`, `timestamp`, `data` (FACTS.md 7.3)."""
 
-    type: int
+    type: int = Field(ge=0, le=2**31 - 1)
     tts_notification_id: Id | None = None
     shop_id: Id = ""
-    timestamp: int = 0
+    timestamp: int = Field(default=0, ge=0, le=2**62)  # unix seconds; SQLite keeps 63 bits
     data: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("data", mode="before")
