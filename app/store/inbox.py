@@ -143,3 +143,14 @@ def save_inbox_dropped(db: sqlite_utils.Database, item_id: int) -> None:
         "UPDATE inbox SET state = ?, next_retry_at = NULL WHERE id = ? AND state != ?",
         [DROPPED, item_id, DONE],
     )
+
+
+def save_pruned(db: sqlite_utils.Database, *, before: int) -> int:
+    """Forget events processed (done, ignored or dropped) before `before`; pending and failed
+    ones stay whatever their age. A redelivery of a forgotten event is processed again, which
+    changes nothing (older data never overwrites newer)."""
+    cursor = db.execute(
+        "DELETE FROM inbox WHERE state IN (?, ?, ?) AND coalesce(processed_at, received_at) < ?",
+        [DONE, IGNORED, DROPPED, before],
+    )
+    return cursor.rowcount

@@ -38,6 +38,7 @@ HANDLED_EVENTS = (
 )
 PROBE_EVERY = 60.0
 PROBE_WAIT = 10.0
+PRUNE_EVERY = 3600.0
 RETRY_WAKE = 30.0
 
 
@@ -118,6 +119,7 @@ class WebhookService:
         self._probe_at: float | None = None
         self._probe_ok = False
         self._subscribe_task: asyncio.Task[None] | None = None
+        self._pruned_at = 0.0
 
     # --- life cycle ------------------------------------------------------------------------
 
@@ -190,9 +192,22 @@ class WebhookService:
             try:
                 while (await self.processor.drain()).processed:
                     pass
+                self.prune()
             except Exception:  # never let one bad batch stop the loop
                 log.exception("inbox processing failed; retrying later")
             self._health_changed()
+
+    def prune(self, *, force: bool = False) -> int:
+        """Forget processed events older than `inbox_keep_days` (at most once an hour)."""
+        now = self._clock()
+        if not force and now - self._pruned_at < PRUNE_EVERY:
+            return 0
+        self._pruned_at = now
+        keep = self.session.settings.inbox_keep_days * 86400
+        removed = inbox.save_pruned(self.session.db, before=int(now - keep))
+        if removed:
+            log.info("forgot %d webhook events processed over %d days ago", removed, keep // 86400)
+        return removed
 
     async def drain_now(self) -> None:
         """Process everything due (tests and the Sync queue's Retry use this)."""
