@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import sqlite3
 import sys
 from pathlib import Path
 
 from app.commands.common import EXIT_OK, UsageError
 from app.config import Paths, Settings, load_settings
 from app.instance import EngineLock
-from app.store.backup import BackupResult, save_backup
+from app.store.backup import BackupResult, save_backup, save_backup_if_due
 from app.store.db import open_db
 from app.store.restore import restore_database
+
+log = logging.getLogger(__name__)
 
 
 def add_backup_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,6 +53,14 @@ def backup_now(p: Paths, settings: Settings, out: Path | None = None) -> BackupR
         )
     finally:
         db.close()
+
+
+def daily_backup(p: Paths, settings: Settings) -> None:
+    """`sync --once` from cron keeps a daily backup too; a failure is logged, not fatal."""
+    try:
+        save_backup_if_due(p.database, keep=settings.backup_keep, copy_to=copy_folder(settings))
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("the daily backup failed: %s", exc)
 
 
 def run_backup(args: argparse.Namespace, p: Paths) -> int:

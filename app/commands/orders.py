@@ -13,9 +13,11 @@ from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.commands.backup import daily_backup
 from app.commands.common import EXIT_OK, ProgressBar, UsageError, iso
 from app.config import Paths, Settings, load_settings
 from app.csv_safe import csv_file
+from app.instance import EngineLock
 from app.secrets import SecretStore
 from app.store.db import open_db
 from app.store.orders import iter_orders_for_export
@@ -179,6 +181,7 @@ def run_sync(args: argparse.Namespace, p: Paths, secrets: SecretStore | None = N
             }
 
         summary = asyncio.run(once())
+        daily_backup(p, settings)
         if args.json:
             print(json.dumps(summary))
         else:
@@ -209,6 +212,7 @@ def _sync_forever(args: argparse.Namespace, p: Paths, secrets: SecretStore) -> i
             stop.set()
 
     settings = load_settings(p)
+    lock = EngineLock(p.root, "sync").acquire()  # one engine per data folder
     engine = SyncEngine(
         p,
         settings,
@@ -216,7 +220,11 @@ def _sync_forever(args: argparse.Namespace, p: Paths, secrets: SecretStore) -> i
         callbacks=EngineCallbacks(on_orders_changed=changed, on_status=status, on_notice=notice),
         webhooks=webhook_options(args, settings),
     )
-    engine.start()
+    try:
+        engine.start()
+    except BaseException:
+        lock.release()
+        raise
     print(
         f"Syncing every {engine.settings.poll_interval_seconds:g} s; Ctrl+C stops.", file=sys.stderr
     )
@@ -228,6 +236,7 @@ def _sync_forever(args: argparse.Namespace, p: Paths, secrets: SecretStore) -> i
         pass
     finally:
         engine.stop()
+        lock.release()
     return 3 if engine.status.reconnect_reason and not engine.status.connected else EXIT_OK
 
 

@@ -162,3 +162,21 @@ def check_backup(path: Path, known_migrations: set[str]) -> None:
             f"{path} was written by a newer Shopdesk (it has {', '.join(newer)}); install "
             "that version to restore it"
         )
+
+
+def save_backup_if_due(
+    database: Path,
+    *,
+    keep: int = DEFAULT_KEEP,
+    copy_to: Path | None = None,
+    every: float = DAY,
+    now: float | None = None,
+) -> BackupResult | None:
+    """The daily backup: made when the newest one is a day old (or there is none)."""
+    if not database.exists() or not backup_due(database, now=now, every=every):
+        return None
+    source = sqlite3.connect(str(database), timeout=30)
+    try:
+        return save_backup(source, database, keep=keep, copy_to=copy_to, now=now)
+    finally:
+        source.close()

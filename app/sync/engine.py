@@ -10,8 +10,10 @@ import random
 import threading
 import time
 from collections.abc import Callable, Coroutine
+import sqlite3
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -23,6 +25,7 @@ from app.relay.receiver import ReceiverError
 from app.relay.tunnel import make_tunnel
 from app.secrets import SecretStore
 from app.store.activity import save_interrupted_runs
+from app.store.backup import DAY, BackupResult, save_backup_if_due
 from app.store.stock_levels import StockWarning
 from app.sync.fulfillment import WritesResult
 from app.sync.fulfillment_service import FulfillmentService
@@ -41,6 +44,7 @@ T = TypeVar("T")
 #: A wall-clock jump this much larger than the monotonic one means the machine slept.
 SLEEP_JUMP_SECONDS = 30.0
 MAX_BACKOFF_SECONDS = 300.0
+BACKUP_CHECK_SECONDS = 3600.0
 
 
 @dataclass(frozen=True)
@@ -229,6 +233,34 @@ class SyncEngine:
 
         return self.submit(run)
 
+    def backup_now(self) -> concurrent.futures.Future[BackupResult]:
+        """A backup now (File > Back up now), made off the loop; the engine keeps writing."""
+
+        async def run() -> BackupResult:
+            made = await asyncio.to_thread(self._backup, force=True)
+            if made is None:
+                raise ShopdeskError("there is no database to back up yet")
+            return made
+
+        return self.submit(run)
+
+    def _backup(self, *, force: bool) -> BackupResult | None:
+        s = self.settings
+        copy_to = Path(s.backup_copy_dir).expanduser() if s.backup_copy_dir else None
+        return save_backup_if_due(
+            self.paths.database, keep=s.backup_keep, copy_to=copy_to, every=0 if force else DAY
+        )
+
+    async def _backup_job(self) -> None:
+        """The daily backup (checked hourly, and soon after start)."""
+        try:
+            made = await asyncio.to_thread(self._backup, force=False)
+        except (OSError, sqlite3.Error) as exc:
+            self._report_error("backup", f"the daily backup failed: {exc}")
+            return
+        if made is not None:
+            log.info("daily backup: %s", made.path)
+
     def run_write(
         self, write: Callable[[sqlite_utils.Database], T]
     ) -> concurrent.futures.Future[T]:
@@ -273,6 +305,15 @@ class SyncEngine:
             max_instances=1,
             misfire_grace_time=None,
             id="poll",
+        )
+        scheduler.add_job(
+            self._backup_job,
+            "interval",
+            seconds=BACKUP_CHECK_SECONDS,
+            next_run_time=datetime.now().astimezone() + timedelta(seconds=30),
+            coalesce=True,
+            max_instances=1,
+            id="backup",
         )
         scheduler.start()
         self._scheduler = scheduler

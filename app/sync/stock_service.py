@@ -62,6 +62,7 @@ class StockService(Background):
             ("catalog", self._catalog_loop()),
             ("stock-push", self._push_loop()),
         )
+        self._push_wake.set()  # a push a crash left in flight is checked at once
 
     # --- triggers from the engine ----------------------------------------------------------
 
