@@ -15,6 +15,8 @@ from app.config import Paths
 from app.gui.assets import app_icon
 from app.gui.context import GuiContext
 from app.gui.main_window import MainWindow
+from app.gui.single_instance import FirstInstance, ask_first_to_show, tell_in_use
+from app.instance import AnotherShopdesk, EngineLock
 from app.logs import setup_logging
 from app.secrets import SecretStore
 
@@ -65,11 +67,16 @@ def log_unhandled(
     log.error("unexpected error: %s", "".join(traceback.format_exception(kind, error, tb)))
 
 
-def run_app(context: GuiContext) -> int:
-    """Show the window and run until it closes; returns the exit code."""
+def run_app(context: GuiContext, *, single: bool = False) -> int:
+    """Show the window and run until it closes; returns the exit code.
+
+    `single`: later starts on the same data folder bring this window to the front.
+    """
     app = application()
     sys.excepthook = log_unhandled
     window = MainWindow(context)
+    if single:
+        window.first_instance = FirstInstance(context.paths.root, window.bring_to_front, window)
     window.show()
     # Ctrl+C in the terminal (`make run`) closes the window like Quit: Python sees signals
     # only while it runs, so a timer lets it look a few times a second.
@@ -81,6 +88,23 @@ def run_app(context: GuiContext) -> int:
 
 
 def run_on_folder(paths: Paths, *, verbose: bool = False) -> int:
-    """`shopdesk`: the app on the user's data folder, secrets in the OS keyring."""
+    """`shopdesk`: the app on the user's data folder, secrets in the OS keyring.
+
+    One app per data folder: a second start raises the first window and quits.
+    """
     setup_logging(paths.ensure().logs, verbose=verbose)
-    return run_app(GuiContext.load(paths, SecretStore()))
+    lock = EngineLock(paths.root, "gui")
+    try:
+        lock.acquire()
+    except AnotherShopdesk as exc:
+        application()
+        if exc.kind == "gui" and ask_first_to_show(paths.root):
+            print(f"shopdesk: {exc}; its window was brought to the front", file=sys.stderr)
+        else:
+            print(f"shopdesk: {exc}", file=sys.stderr)
+            tell_in_use(str(exc).capitalize() + ".")
+        return 1
+    try:
+        return run_app(GuiContext.load(paths, SecretStore()), single=True)
+    finally:
+        lock.release()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
@@ -74,6 +75,32 @@ class EngineHost(QObject):
             self.tasks.run_blocking(old.stop),
             lambda _none: self.start(),
             lambda error: self.failed.emit(str(error)),
+        )
+
+    def run_stopped(
+        self,
+        work: Callable[[], object],
+        done: Callable[[object], None],
+        failed: Callable[[str], None],
+    ) -> None:
+        """Stop the engine off-thread, run `work` (a restore), start the engine again."""
+        old, self.engine, self._current = self.engine, None, None
+
+        def stopped_then_work() -> object:
+            if old is not None:
+                old.stop()
+            return work()
+
+        def finished(result: object) -> None:
+            self.start()
+            done(result)
+
+        def broke(error: BaseException) -> None:
+            self.start()
+            failed(str(error))
+
+        self._pending = self.tasks.watch(
+            self.tasks.run_blocking(stopped_then_work), finished, broke
         )
 
     def stop(self, timeout: float = 10.0) -> None:

@@ -25,6 +25,7 @@ from app.gui.charts import ApiCallsChart, OrdersPerDayChart
 from app.gui.reader import Reader
 from app.gui.theme import colors
 from app.store.activity import fetch_last_success
+from app.store.clock_skew import describe_skew, fetch_clock_skew
 from app.store.order_queries import fetch_api_calls_over_time, fetch_orders_per_day
 from app.store.shops import ShopRecord, fetch_current_shop
 from app.sync.engine import EngineStatus
@@ -115,7 +116,7 @@ class HealthTab(QWidget):
         shop_form.addRow("", self.reconnect_button)
 
         self.last_poll, self.next_poll, self.failures = _value(), _value(), _value()
-        self.last_error, self.api_calls = _value(), _value()
+        self.last_error, self.api_calls, self.clock = _value(), _value(), _value()
         self.sync_button = QPushButton("Sync now")
         self.sync_button.setToolTip("Poll TikTok Shop for changes now (F5)")
         self.sync_button.clicked.connect(self.syncRequested)
@@ -126,6 +127,7 @@ class HealthTab(QWidget):
         sync_form.addRow("Failures in a row", self.failures)
         sync_form.addRow("Last error", self.last_error)
         sync_form.addRow("API calls", self.api_calls)
+        sync_form.addRow("Clock", self.clock)
         sync_form.addRow("", self.sync_button)
 
         self.webhook_mode, self.webhook_state = _value(), _value()
@@ -176,6 +178,7 @@ class HealthTab(QWidget):
         """Re-read the shop row, and the charts when asked (or when they are stale)."""
         db = self.reader.db
         self.shop = None if db is None else fetch_current_shop(db)
+        self._show_clock(None if db is None else fetch_clock_skew(db))
         self._show_shop()
         self._show_status()
         self._show_webhooks()
@@ -222,6 +225,15 @@ class HealthTab(QWidget):
             else "—"
         )
         self._tick()
+
+    def _show_clock(self, skew: int | None) -> None:
+        """This computer's clock against TikTok's (a skew over a minute is shown in colour)."""
+        warning = describe_skew(skew)
+        if warning is not None:
+            color = colors().warning_text.name()
+            self.clock.setText(f"<span style='color:{color}'><b>{escape(warning)}</b></span>")
+        else:
+            self.clock.setText("in step with TikTok Shop" if skew is not None else "—")
 
     def _tick(self) -> None:
         """The authorization countdown, once a second."""

@@ -22,6 +22,7 @@ from app.gui import formatting as fmt
 from app.gui import notice as tabs
 from app.gui.alerts import Alerts
 from app.gui.assets import app_icon
+from app.gui.backup_actions import BackupActions
 from app.gui.banner import Banner
 from app.gui.bridge import EngineBridge
 from app.gui.cancellations_tab import CancellationsTab
@@ -104,6 +105,14 @@ class MainWindow(QMainWindow):
         self._build_tabs()
         self._build_status_bar()
         self.order_actions = OrderActions(self.reader, self.host, self.tasks, self.prefs, self)
+        self.backups = BackupActions(
+            context,
+            self.host,
+            self.reader,
+            self.tasks,
+            lambda text: self.status_bar.showMessage(text, 10000),
+            self,
+        )
         self.notifier = Notifier(
             self.banner, app_icon(), context.settings, use_tray=use_tray, parent=self
         )
@@ -172,6 +181,9 @@ class MainWindow(QMainWindow):
             "import_stock", "Import stock counts…", lambda: inventory.import_csv(), file_menu
         )
         self._action("export_stock", "Export stock…", lambda: inventory.export_csv(), file_menu)
+        file_menu.addSeparator()
+        self._action("backup", "Back up now", self.backups.back_up_now, file_menu)
+        self._action("restore", "Restore…", lambda: self.backups.restore(), file_menu)
         file_menu.addSeparator()
         self._action("quit", "Quit", self.close, file_menu)
 

@@ -69,7 +69,7 @@ class Reader(QObject):
             return True
         if not self.paths.database.exists():
             return False
-        self.db = open_db(self.paths.database, readonly=True)
+        self.db = open_db(self.paths.database, readonly=True, check=False)  # the engine checks
         self.index = OrderListIndex(self.db)
         self._step.start()
         self._poll.start()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -128,6 +129,8 @@ class SettingsTab(QWidget):
         look_form = QFormLayout(look_box)
         look_form.addRow("Theme", self.theme)
 
+        backup_box = self._backup_box()
+
         self.problem = QLabel()
         self.problem.setObjectName("settingsProblem")
         self.problem.setWordWrap(True)
@@ -144,6 +147,7 @@ class SettingsTab(QWidget):
         grid.addWidget(notify_box, 2, 1)
         grid.addWidget(stock_box, 3, 0)
         grid.addWidget(look_box, 3, 1)
+        grid.addWidget(backup_box, 4, 0, 1, 2)
         buttons = QHBoxLayout()
         buttons.addWidget(self.problem, 1)
         buttons.addWidget(self.revert_button)
@@ -159,9 +163,33 @@ class SettingsTab(QWidget):
         layout.addLayout(buttons)
         self.load(settings)
 
+    def _backup_box(self) -> QGroupBox:
+        """Where backups go: the data folder always, and a second folder (another disk)."""
+        self.backup_copy_dir = QLineEdit(placeholderText="none: backups stay in the data folder")
+        choose = QPushButton("Choose…")
+        choose.clicked.connect(self._choose_backup_folder)
+        self.backup_keep = QSpinBox(minimum=1, maximum=1000)
+        row = QHBoxLayout()
+        row.addWidget(self.backup_copy_dir, 1)
+        row.addWidget(choose)
+        box = QGroupBox("Backups (daily, before each upgrade, and File > Back up now)")
+        form = QFormLayout(box)
+        form.addRow("Also copy each backup to", row)
+        form.addRow("Keep the last", self.backup_keep)
+        return box
+
+    def _choose_backup_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "A second folder for backups (another disk)", self.backup_copy_dir.text()
+        )
+        if folder:
+            self.backup_copy_dir.setText(folder)
+
     def load(self, settings: Settings) -> None:
         """Show these settings in the fields."""
         self.settings = settings
+        self.backup_copy_dir.setText(settings.backup_copy_dir)
+        self.backup_keep.setValue(settings.backup_keep)
         self.tunnel_buttons.get(settings.tunnel_mode, self.tunnel_buttons["none"]).setChecked(True)
         self.tunnel_command.setText(settings.tunnel_command)
         self.public_url.setText(settings.public_url)
@@ -211,6 +239,8 @@ class SettingsTab(QWidget):
             default_buffer=self.buffer.value(),
             default_low_stock=self.low_stock.value(),
             auto_push_at_risk=self.auto_push.isChecked(),
+            backup_copy_dir=self.backup_copy_dir.text().strip(),
+            backup_keep=self.backup_keep.value(),
             **{key: box.isChecked() for key, box in self.notify.items()},
         )
         return Settings.model_validate(values)

@@ -25,7 +25,7 @@ from app.relay.receiver import ReceiverError
 from app.relay.tunnel import make_tunnel
 from app.secrets import SecretStore
 from app.store.activity import save_interrupted_runs
-from app.store.backup import DAY, BackupResult, save_backup_if_due
+from app.store.backup import BackupResult, save_backup_if_due
 from app.store.stock_levels import StockWarning
 from app.sync.fulfillment import WritesResult
 from app.sync.fulfillment_service import FulfillmentService
@@ -233,28 +233,15 @@ class SyncEngine:
 
         return self.submit(run)
 
-    def backup_now(self) -> concurrent.futures.Future[BackupResult]:
-        """A backup now (File > Back up now), made off the loop; the engine keeps writing."""
-
-        async def run() -> BackupResult:
-            made = await asyncio.to_thread(self._backup, force=True)
-            if made is None:
-                raise ShopdeskError("there is no database to back up yet")
-            return made
-
-        return self.submit(run)
-
-    def _backup(self, *, force: bool) -> BackupResult | None:
+    def _backup(self) -> BackupResult | None:
         s = self.settings
         copy_to = Path(s.backup_copy_dir).expanduser() if s.backup_copy_dir else None
-        return save_backup_if_due(
-            self.paths.database, keep=s.backup_keep, copy_to=copy_to, every=0 if force else DAY
-        )
+        return save_backup_if_due(self.paths.database, keep=s.backup_keep, copy_to=copy_to)
 
     async def _backup_job(self) -> None:
         """The daily backup (checked hourly, and soon after start)."""
         try:
-            made = await asyncio.to_thread(self._backup, force=False)
+            made = await asyncio.to_thread(self._backup)
         except (OSError, sqlite3.Error) as exc:
             self._report_error("backup", f"the daily backup failed: {exc}")
             return
