@@ -3,6 +3,7 @@ every edit lands in the ledger, none fails with "database is locked"."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -61,3 +62,28 @@ def test_200_cli_writes_beside_a_running_sync_are_all_kept(tmp_path: Path) -> No
         assert kept - base == WRITES, f"{WRITES - (kept - base)} of {WRITES} edits lost"
         tracebacks = [err for _, err in results if "Traceback" in err]
         assert not tracebacks
+
+
+def test_a_lock_held_past_the_timeout_is_one_clear_line_and_changes_nothing(tmp_path: Path) -> None:
+    with running_sandbox(SandboxConfig(seed=54, orders=30, products=4)) as info:
+        cli = Cli(tmp_path / "home", info)
+        cli.connect()
+        cli.run("import", "--days", "90")
+        with admin(info) as client:
+            sku = next(r["seller_sku"] for r in client.get("/sandbox/inventory").json()["skus"] if r["seller_sku"])
+        cli.run("stock", "set", sku, "5")
+        db = cli.home / "shopdesk.db"
+        before = query(db, "SELECT count(*) FROM stock_movements")[0][0]
+        holder = sqlite3.connect(db, timeout=30, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another program keeps the write lock for 8 s
+        try:
+            blocked = cli.run("stock", "set", sku, "9", check=False, timeout=60)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert blocked.returncode == 1, blocked.stderr
+        assert "Traceback" not in blocked.stderr
+        assert len(blocked.stderr.strip().splitlines()) == 1
+        assert "busy" in blocked.stderr and "nothing was changed" in blocked.stderr
+        assert query(db, "SELECT count(*) FROM stock_movements")[0][0] == before
+        assert cli.run("stock", "set", sku, "9").returncode == 0  # once free, it goes through

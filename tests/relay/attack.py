@@ -9,7 +9,7 @@ import resource
 import time
 
 from app.relay.receiver import WEBHOOK_PATH
-from tests.relay.support import sign
+from tests.relay.support import APP_KEY, APP_SECRET, sign
 
 
 def raise_open_files(wanted: int = 8192) -> None:
@@ -33,16 +33,24 @@ def signed_push(n: int) -> bytes:
     ).encode()
 
 
-def request_bytes(body: bytes, signature: str | None = None) -> bytes:
+def request_bytes(body: bytes, key: str = APP_KEY, secret: str = APP_SECRET) -> bytes:
+    signature = sign(body, key, secret)
     head = (
         f"POST {WEBHOOK_PATH} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n"
-        f"authorization: {signature or sign(body)}\r\ncontent-length: {len(body)}\r\n"
+        f"authorization: {signature}\r\ncontent-length: {len(body)}\r\n"
         "connection: close\r\n\r\n"
     )
     return head.encode() + body
 
 
-async def post(port: int, body: bytes, timeout: float = 60.0) -> tuple[int, float]:
+async def post(
+    port: int,
+    body: bytes,
+    timeout: float = 60.0,
+    *,
+    key: str = APP_KEY,
+    secret: str = APP_SECRET,
+) -> tuple[int, float]:
     """(status, seconds) for one signed push on its own connection; status 0 when refused."""
     began = time.perf_counter()
     try:
@@ -52,7 +60,7 @@ async def post(port: int, body: bytes, timeout: float = 60.0) -> tuple[int, floa
     except (OSError, TimeoutError):
         return 0, time.perf_counter() - began
     try:
-        writer.write(request_bytes(body))
+        writer.write(request_bytes(body, key, secret))
         await writer.drain()
         line = await asyncio.wait_for(reader.readline(), timeout)
         parts = line.split()
