@@ -4,6 +4,7 @@ operating system when its holder dies, however it dies)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import time
@@ -48,9 +49,9 @@ class FileLock:
             time.sleep(0.02)
         return True
 
-    async def acquire_async(self, timeout: float) -> bool:
-        """Wait for the lock without blocking the event loop."""
-        deadline = time.monotonic() + timeout
+    async def acquire_async(self, wait: float) -> bool:
+        """Wait up to `wait` seconds for the lock without blocking the event loop."""
+        deadline = time.monotonic() + wait
         while not self.try_acquire():
             if time.monotonic() >= deadline:
                 return False
@@ -105,10 +106,8 @@ if sys.platform == "win32":  # pragma: no cover - Windows only
 
     def _unlock(fd: int) -> None:
         os.lseek(fd, _WINDOWS_LOCK_OFFSET, os.SEEK_SET)
-        try:
+        with contextlib.suppress(OSError):
             msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-        except OSError:
-            pass
 
 else:
     import fcntl

@@ -71,8 +71,8 @@ def _ps_start(pid: int) -> str | None:
     if not alive:
         return None
     with contextlib.suppress(OSError, subprocess.SubprocessError):
-        out = subprocess.run(
-            ["ps", "-o", "lstart=", "-p", str(pid)],
+        out = subprocess.run(  # noqa: S603 - a fixed program and a number, no user input
+            ["/bin/ps", "-o", "lstart=", "-p", str(pid)],
             capture_output=True,
             text=True,
             timeout=5,

@@ -17,8 +17,8 @@ from app.config import Paths, load_settings
 from app.secrets import SecretStore
 from app.store.orders import fetch_order_raw
 from app.sync.fulfillment import Fulfiller, WritesResult
-from app.sync.settle import settle
 from app.sync.session import open_session
+from app.sync.settle import settle
 from app.sync.ship_requests import (
     ShipPlan,
     ShipRequestError,

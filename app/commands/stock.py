@@ -14,6 +14,7 @@ from typing import TypeVar
 
 import sqlite_utils
 
+from app import processes
 from app.commands.common import (
     DISK_FULL,
     EXIT_OK,
@@ -23,7 +24,6 @@ from app.commands.common import (
     ProgressBar,
     UsageError,
 )
-from app import processes
 from app.config import Paths, Settings, load_settings
 from app.csv_safe import csv_file
 from app.secrets import SecretStore

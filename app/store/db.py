@@ -44,7 +44,7 @@ class ShopDatabase(sqlite_utils.Database):
     readonly = False
 
     @contextlib.contextmanager
-    def atomic(self) -> Iterator[sqlite_utils.Database]:  # type: ignore[override]
+    def atomic(self) -> Iterator[sqlite_utils.Database]:
         """One transaction (savepoints when nested)."""
         if self.readonly or self.conn.in_transaction:
             with super().atomic() as db:

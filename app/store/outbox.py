@@ -109,9 +109,7 @@ def fetch_in_flight(db: sqlite_utils.Database, kinds: Sequence[str]) -> list[Cla
 def fetch_orphans(db: sqlite_utils.Database, kinds: Sequence[str]) -> list[Claim]:
     """Rows in flight whose claiming process no longer runs (it crashed or was killed)."""
     me = processes.current()
-    return [
-        c for c in fetch_in_flight(db, kinds) if c.claimer != me and not c.claimer.running()
-    ]
+    return [c for c in fetch_in_flight(db, kinds) if c.claimer != me and not c.claimer.running()]
 
 
 def save_adopted(db: sqlite_utils.Database, claim: Claim, *, now: int) -> bool:

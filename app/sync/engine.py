@@ -7,10 +7,10 @@ import concurrent.futures
 import contextlib
 import logging
 import random
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Coroutine
-import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path

@@ -57,7 +57,8 @@ def adopt_orphans(session: ShopSession, kinds: tuple[str, ...], now: int) -> lis
 def _disown(session: ShopSession, items: list[outbox.OutboxItem]) -> None:
     """Could not check now: leave them orphans, for the next process or the next pass."""
     session.db.conn.executemany(
-        "UPDATE outbox SET claimed_pid = 0, claimed_start = '' WHERE id = ? AND state = 'in_flight'",
+        "UPDATE outbox SET claimed_pid = 0, claimed_start = ''"
+        " WHERE id = ? AND state = 'in_flight'",
         [(i.id,) for i in items],
     )
 
@@ -111,9 +112,7 @@ async def recover_stock(
     db = session.db
     rows = {r.sku_id: r for r in fetch_stock_rows(db, defaults, sku_ids=[i.ref for i in items])}
     plans = {
-        sku.item.id: sku
-        for plan in fetch_push_plans(db, items, defaults)
-        for sku in plan.skus
+        sku.item.id: sku for plan in fetch_push_plans(db, items, defaults) for sku in plan.skus
     }
     for item in items:
         row, plan = rows.get(item.ref), plans.get(item.id)

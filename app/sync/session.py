@@ -24,7 +24,6 @@ from app.tiktok.client import CallRecord, ClientConfig, TikTokClient
 from app.tiktok.errors import ReconnectNeeded
 from app.tiktok.models import Token
 
-
 log = logging.getLogger(__name__)
 
 KEYRING_ERROR = "keyring"

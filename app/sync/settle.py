@@ -24,13 +24,13 @@ async def settle(
     ids: Sequence[int],
     outcomes: Sequence[WriteOutcome],
     *,
-    timeout: float = WAIT_FOR_OTHERS,
+    wait: float = WAIT_FOR_OTHERS,
     poll: float = 0.5,
 ) -> WritesResult:
     """One outcome per queued write (by outbox id), in the order they were queued."""
     db = fulfiller.session.db
     found = list(outcomes)
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + wait
     rows = store.fetch_writes_by_id(db, ids)
     while any(r["state"] == "in_flight" for r in rows.values()) and time.monotonic() < deadline:
         await asyncio.sleep(poll)

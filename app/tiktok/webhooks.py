@@ -39,7 +39,9 @@ def parse_event(raw_body: bytes) -> WebhookEvent:
         payload = json.loads(text)
         json.dumps(payload, ensure_ascii=False).encode("utf-8")  # lone surrogates fail here
     except (ValueError, UnicodeError, RecursionError) as exc:
-        raise WebhookMalformed(f"webhook body is not UTF-8 JSON: {exc.__class__.__name__}") from None
+        raise WebhookMalformed(
+            f"webhook body is not UTF-8 JSON: {exc.__class__.__name__}"
+        ) from None
     if not isinstance(payload, dict):
         raise WebhookMalformed("webhook body is not a JSON object")
     try:

@@ -50,8 +50,10 @@ def shop(tmp_path_factory):
 def test_backups_while_syncing_keep_the_last_n_and_a_second_copy(shop: Cli, tmp_path: Path) -> None:
     settings = load_settings(paths(shop.home))
     second = tmp_path / "usb-disk"
-    save_settings(paths(shop.home), settings.model_copy(
-        update={"backup_keep": 3, "backup_copy_dir": str(second)}))
+    save_settings(
+        paths(shop.home),
+        settings.model_copy(update={"backup_keep": 3, "backup_copy_dir": str(second)}),
+    )
     engine = shop.popen("sync", "--no-webhooks")
     try:
         time.sleep(3)

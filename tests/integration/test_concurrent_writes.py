@@ -30,7 +30,9 @@ def test_200_cli_writes_beside_a_running_sync_are_all_kept(tmp_path: Path) -> No
         save_settings(paths(cli.home), settings)
         cli.run("import", "--days", "90")
         with admin(info) as client:
-            skus = sorted({r["seller_sku"] for r in client.get("/sandbox/inventory").json()["skus"]})
+            skus = sorted(
+                {r["seller_sku"] for r in client.get("/sandbox/inventory").json()["skus"]}
+            )
         skus = [s for s in skus if s][:10]
         cli.run("stock", "set", skus[0], "1")  # reads the catalogue once
         db = cli.home / "shopdesk.db"
@@ -70,7 +72,11 @@ def test_a_lock_held_past_the_timeout_is_one_clear_line_and_changes_nothing(tmp_
         cli.connect()
         cli.run("import", "--days", "90")
         with admin(info) as client:
-            sku = next(r["seller_sku"] for r in client.get("/sandbox/inventory").json()["skus"] if r["seller_sku"])
+            sku = next(
+                r["seller_sku"]
+                for r in client.get("/sandbox/inventory").json()["skus"]
+                if r["seller_sku"]
+            )
         cli.run("stock", "set", sku, "5")
         db = cli.home / "shopdesk.db"
         before = query(db, "SELECT count(*) FROM stock_movements")[0][0]

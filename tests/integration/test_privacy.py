@@ -39,7 +39,7 @@ def test_the_data_folder_is_private_from_the_first_command_on(tmp_path: Path) ->
             made = loose(cli.home)
             assert {p.name for p in cli.home.iterdir()} >= {"shopdesk.db", "logs", "settings.json"}
             # An existing folder from an older version is tightened by the next command.
-            os.chmod(cli.home, 0o755)
+            os.chmod(cli.home, 0o755)  # noqa: S103 - an old, loose folder
             for path in cli.home.rglob("*"):
                 os.chmod(path, 0o755 if path.is_dir() else 0o644)
             cli.run("status")
@@ -67,8 +67,13 @@ def test_the_app_secret_never_reaches_the_tunnel_program(tmp_path: Path) -> None
         assert cli.env["SHOPDESK_APP_SECRET"] == info.app_secret
         cli.connect()  # connect still reads the secret from the variable
         engine = subprocess.Popen(
-            cli.argv("sync", "--listen", "127.0.0.1:0", "--tunnel-command",
-                     f"{sys.executable} {script} {dumped}"),
+            cli.argv(
+                "sync",
+                "--listen",
+                "127.0.0.1:0",
+                "--tunnel-command",
+                f"{sys.executable} {script} {dumped}",
+            ),
             env=cli.env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,

@@ -46,7 +46,7 @@ def request_bytes(body: bytes, key: str = APP_KEY, secret: str = APP_SECRET) -> 
 async def post(
     port: int,
     body: bytes,
-    timeout: float = 60.0,
+    wait: float = 60.0,
     *,
     key: str = APP_KEY,
     secret: str = APP_SECRET,
@@ -54,15 +54,13 @@ async def post(
     """(status, seconds) for one signed push on its own connection; status 0 when refused."""
     began = time.perf_counter()
     try:
-        reader, writer = await asyncio.wait_for(
-            asyncio.open_connection("127.0.0.1", port), timeout
-        )
+        reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), wait)
     except (OSError, TimeoutError):
         return 0, time.perf_counter() - began
     try:
         writer.write(request_bytes(body, key, secret))
         await writer.drain()
-        line = await asyncio.wait_for(reader.readline(), timeout)
+        line = await asyncio.wait_for(reader.readline(), wait)
         parts = line.split()
         status = int(parts[1]) if len(parts) >= 2 and parts[1].isdigit() else 0
     except (OSError, TimeoutError, asyncio.IncompleteReadError):

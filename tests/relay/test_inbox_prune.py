@@ -16,8 +16,13 @@ DAY = 86400
 def stored(db, n: int, *, state: str, age_days: float, now: int) -> int:
     at = int(now - age_days * DAY)
     row, _ = inbox.save_received(
-        db, push(notification_id=str(n)), notification_id=str(n), type_=1, shop_id="s",
-        event_time=at, now=at,
+        db,
+        push(notification_id=str(n)),
+        notification_id=str(n),
+        type_=1,
+        shop_id="s",
+        event_time=at,
+        now=at,
     )
     if state in (inbox.DONE, inbox.IGNORED):
         inbox.save_processed(db, [row], state, now=at)

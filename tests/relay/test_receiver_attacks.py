@@ -116,6 +116,8 @@ ODD_BODIES = {
 async def test_a_signed_but_odd_body_is_400_and_stores_nothing(box, name: str) -> None:
     body = ODD_BODIES[name]
     async with box.client() as client:
-        answer = await client.post(WEBHOOK_PATH, content=body, headers={"authorization": sign(body)})
+        answer = await client.post(
+            WEBHOOK_PATH, content=body, headers={"authorization": sign(body)}
+        )
     assert answer.status_code == 400, f"{name}: {answer.status_code}"
     assert box.rows() == []
