@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from app import processes
 from app.environment import child_env
 
 log = logging.getLogger(__name__)
@@ -280,13 +281,7 @@ def _runs(pid: int, argv: list[str]) -> bool | None:
                 return False
             return False if zombie else None
         return raw.split(b"\0")[:-1] == [a.encode() for a in argv]
-    try:  # no /proc (macOS, Windows): the pidfile is all we have
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return processes.is_running(pid)  # no /proc (macOS, Windows): the pidfile is all we have
 
 
 def _signal_pid(pid: int, sig: int) -> None:

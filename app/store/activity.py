@@ -8,6 +8,8 @@ from typing import Any
 
 import sqlite_utils
 
+from app import processes
+
 RUNNING, OK, FAILED, CANCELLED = "running", "ok", "failed", "cancelled"
 OPEN, RESOLVED, DISMISSED = "open", "resolved", "dismissed"
 
@@ -37,15 +39,7 @@ def save_run_started(db: sqlite_utils.Database, shop_id: str, kind: str, *, now:
 
 def process_alive(pid: int) -> bool:
     """True when `pid` is a running process (of any user)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return processes.is_running(pid)
 
 
 def save_run_finished(

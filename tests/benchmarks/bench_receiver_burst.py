@@ -5,17 +5,13 @@ idle connections are hung up on after the header timeout."""
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import time
 from collections import Counter
 from typing import Any
 
 from app.relay.guard import HEADER_TIMEOUT
 from tests.benchmarks.bench_webhooks import percentile
-from tests.benchmarks.receiver_process import APP_KEY, APP_SECRET
-from tests.benchmarks.sandbox_process import ROOT
+from tests.benchmarks.receiver_process import APP_KEY, APP_SECRET, separate_receiver
 from tests.relay.attack import Loiterers, post, raise_open_files, signed_push
 
 PUSHES = 1000
@@ -44,23 +40,9 @@ async def storm(port: int) -> dict[str, Any]:
 
 
 def run() -> list[dict[str, Any]]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.benchmarks.receiver_process"],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdin is not None and proc.stdout is not None
-    port = int(proc.stdout.readline())
-    try:
-        result = asyncio.run(storm(port))
-    finally:
-        proc.stdin.close()
-        stored = int(proc.stdout.readline() or 0)
-        proc.wait(30)
-        proc.stdout.close()
+    with separate_receiver() as receiver:
+        result = asyncio.run(storm(receiver.port))
+    stored = receiver.stored
     ok = result["answered"].get(200, 0)
     times = result["times"] or [float("nan")]
     others = {k: v for k, v in result["answered"].items() if k != 200}

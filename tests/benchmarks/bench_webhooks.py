@@ -8,7 +8,6 @@ import hmac
 import json
 import os
 import sqlite3
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 import httpx
 
 from app.sync.engine import SyncEngine, WebhookOptions
-from tests.benchmarks.receiver_process import APP_KEY, APP_SECRET
+from tests.benchmarks.receiver_process import APP_KEY, APP_SECRET, separate_receiver
 from tests.benchmarks.sandbox_process import ROOT, connected
 
 RATE = 100
@@ -68,23 +67,9 @@ async def load(port: int) -> list[float]:
 
 
 def receiver_answer() -> dict[str, float]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.benchmarks.receiver_process"],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdin is not None and proc.stdout is not None
-    port = int(proc.stdout.readline())
-    try:
-        times = asyncio.run(load(port))
-    finally:
-        proc.stdin.close()
-        stored = int(proc.stdout.readline() or 0)
-        proc.wait(30)
-        proc.stdout.close()
+    with separate_receiver() as receiver:
+        times = asyncio.run(load(receiver.port))
+    stored = receiver.stored
     return {
         "p50": percentile(times, 50),
         "p99": percentile(times, 99),

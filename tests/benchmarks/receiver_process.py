@@ -6,8 +6,13 @@ Prints its port, then serves until stdin closes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.relay.receiver import ReceiverServer, WebhookReceiver
@@ -42,6 +47,37 @@ async def main() -> None:
         print(count, flush=True)
         await server.stop()
         db.close()
+
+
+@dataclass
+class SeparateReceiver:
+    """The receiver process's port, and once it stopped, how many pushes it committed."""
+
+    port: int
+    stored: int = 0
+
+
+@contextlib.contextmanager
+def separate_receiver() -> Iterator[SeparateReceiver]:
+    """This module in its own process, so the load and the receiver never share a core."""
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.benchmarks.receiver_process"],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    receiver = SeparateReceiver(int(proc.stdout.readline()))
+    try:
+        yield receiver
+    finally:
+        proc.stdin.close()
+        receiver.stored = int(proc.stdout.readline() or 0)
+        proc.wait(30)
+        proc.stdout.close()
 
 
 if __name__ == "__main__":

@@ -192,14 +192,10 @@ def _limited(max_bytes: int):
     return apply
 
 
-def test_a_full_disk_is_one_clear_line_and_nothing_half_written(shop: Cli, tmp_path: Path) -> None:
-    home = copy_home(shop, tmp_path)
-    shutil.rmtree(home / "logs")
-    (home / "logs").mkdir()
-    env = {**shop.env, "SHOPDESK_HOME": str(home)}
-    out = tmp_path / "orders.csv"
-    export = subprocess.run(
-        shop.argv("export", "orders", "--out", str(out)),
+def full_disk(shop: Cli, env: dict[str, str], *args: str) -> None:
+    """Run a command that cannot write past LIMIT bytes: one clear line, exit 1."""
+    proc = subprocess.run(
+        shop.argv(*args),
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -207,8 +203,18 @@ def test_a_full_disk_is_one_clear_line_and_nothing_half_written(shop: Cli, tmp_p
         timeout=120,
         preexec_fn=_limited(LIMIT),
     )
-    assert export.returncode == 1, export.stderr
-    assert "Traceback" not in export.stderr and "disk" in export.stderr.lower()
+    assert proc.returncode == 1, (args, proc.stderr)
+    assert "Traceback" not in proc.stderr and "disk" in proc.stderr.lower()
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_a_full_disk_is_one_clear_line_and_nothing_half_written(shop: Cli, tmp_path: Path) -> None:
+    home = copy_home(shop, tmp_path)
+    shutil.rmtree(home / "logs")
+    (home / "logs").mkdir()
+    env = {**shop.env, "SHOPDESK_HOME": str(home)}
+    out = tmp_path / "orders.csv"
+    full_disk(shop, env, "export", "orders", "--out", str(out))
     assert not out.exists() and not list(tmp_path.glob("orders.csv*")), "half a file was left"
 
     db = sqlite3.connect(home / "shopdesk.db")
@@ -225,18 +231,7 @@ def test_a_full_disk_is_one_clear_line_and_nothing_half_written(shop: Cli, tmp_p
     counts.write_text(
         "seller_sku,on_hand\n" + "".join(f"{c},{n + 70}\n" for n, c in enumerate(codes))
     )
-    edit = subprocess.run(
-        shop.argv("stock", "import", str(counts)),
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=_limited(LIMIT),
-    )
-    assert edit.returncode == 1, edit.stderr
-    assert "Traceback" not in edit.stderr and "disk" in edit.stderr.lower()
-    assert len(edit.stderr.strip().splitlines()) == 1, edit.stderr
+    full_disk(shop, env, "stock", "import", str(counts))
     db.close()
     db = sqlite3.connect(home / "shopdesk.db")
     assert db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
