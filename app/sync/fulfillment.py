@@ -37,6 +37,9 @@ SHIPPED_PACKAGE_STATES = frozenset({"PROCESSING", "FULFILLING", "COMPLETED"})
 #: Refusals that mean "this was done already": success, when TikTok shows it was our write.
 ALREADY_DONE = frozenset(code for code, why in REFUSALS.items() if why == "already shipped")
 ALREADY_THERE = "TikTok Shop already had it"
+#: Writes TikTok would take twice (no idempotency key, not an absolute value): a resend of one
+#: is preceded by a look at TikTok's state.
+CHECK_BEFORE_RESEND = frozenset({store.SHIP, store.SELLER_CANCEL})
 
 
 def retry_delay(attempts: int) -> int:
@@ -149,6 +152,9 @@ class Fulfiller:
 
     async def _send(self, write: store.Write) -> WriteOutcome:
         db = self.session.db
+        resend = write.item.attempts > 1 and write.kind in CHECK_BEFORE_RESEND
+        if resend and await self._landed_quietly(write):  # an earlier attempt may have landed
+            return self._done(write, {"already_done": True}, ALREADY_THERE)
         try:
             answer = await self._dispatch(write)
         except FulfillmentRefused as exc:
