@@ -12,6 +12,7 @@ from starlette.types import Receive, Scope, Send
 from app.sandbox import (
     api_cancellations,
     api_fulfillment,
+    api_labels,
     api_logistics,
     api_orders,
     api_products,
@@ -133,6 +134,7 @@ ROUTES = [
         api_fulfillment.tracking,
         "seller.logistics",
     ),
+    *api_labels.ROUTES,
     Route(
         "POST",
         "/return_refund/202309/cancellations/search",
@@ -231,6 +233,7 @@ async def api_endpoint(request: Request) -> Response:
             raw_query=request.scope.get("query_string", b""),
             headers={k.lower(): v for k, v in request.headers.items()},
             raw_body=raw_body,
+            base_url=str(request.base_url).rstrip("/"),
         )
         data = route.handler(sandbox, call)
     except ApiError as error:

@@ -13,6 +13,7 @@ from app.sandbox.config import SandboxConfig
 from app.sandbox.faults import FaultInjector, FaultSettings
 from app.sandbox.generator import populate
 from app.sandbox.ids import PageTokenCodec
+from app.sandbox.labels import LabelBook
 from app.sandbox.ratelimit import RateLimiter
 from app.sandbox.state import World
 from app.sandbox.webhooks import WebhookHub
@@ -41,6 +42,7 @@ class Sandbox:
         self.limiter = RateLimiter(config.qps)
         self.page_tokens = PageTokenCodec(hashlib.sha256(f"{config.seed}:page".encode()).digest())
         self.state = World(config.seed)
+        self.labels = LabelBook(config)
         populate(self.state, config, self.clock.now())
         self.webhooks = WebhookHub(
             self.app_key,
@@ -55,7 +57,9 @@ class Sandbox:
 
     def tick(self) -> None:
         """Catch the world up with the shop clock (called before every request, and each second)."""
-        self.state.tick(self.clock.now())
+        now = self.clock.now()
+        self.state.tick(now)
+        self.labels.tick(self.state, now)
 
     async def start(self) -> None:
         if self._tasks:
