@@ -141,9 +141,10 @@ async def create_order(request: Request) -> dict[str, Any]:
     shop = world.shops[shops.pop()]
     buyer = world.rng.choice(world.buyers[shop.id])
     if "buyer_user_id" in body:  # another order of a known buyer (their packages may combine)
-        buyer = next((b for b in world.buyers[shop.id] if b.user_id == body["buyer_user_id"]), None)
-        if buyer is None:
+        known = [b for b in world.buyers[shop.id] if b.user_id == body["buyer_user_id"]]
+        if not known:
             raise AdminError(400, f"unknown buyer_user_id {body['buyer_user_id']!r}")
+        buyer = known[0]
     now = sandbox.clock.now()
     try:
         order = world.place_order(shop, lines, buyer, now, options)
