@@ -120,10 +120,8 @@ def _pick(order: dict[str, Any], ids: list[str] | None) -> list[dict[str, Any]]:
         if "package_id" in item:
             raise ApiError.of(e.ITEMS_SHIPPED)
         chosen.append(item)
-    for sku_id in {i["sku_id"] for i in chosen}:
-        # 21011036: the units of one SKU may not be split across packages.
-        if sum(i["sku_id"] == sku_id for i in chosen) < sum(i["sku_id"] == sku_id for i in waiting):
-            raise ApiError.of(e.SAME_SKU_SPLIT)
+    if packages.splits_a_sku(chosen, waiting):  # units of one SKU ship in one package
+        raise ApiError.of(e.SAME_SKU_SPLIT)
     return chosen
 
 

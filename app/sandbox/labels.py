@@ -208,9 +208,8 @@ def choose_items(
     chosen_ids = {i["id"] for i in chosen}
     if groups and not any(chosen_ids <= set(g) for g in groups):
         raise ApiError.of(le.SPLIT_NOT_ALLOWED, "The items belong to different packages.")
-    for sku_id in {i["sku_id"] for i in chosen}:
-        if sum(i["sku_id"] == sku_id for i in chosen) < sum(i["sku_id"] == sku_id for i in waiting):
-            raise ApiError.of(le.SPLIT_NOT_ALLOWED, "The units of one SKU ship together.")
+    if packages.splits_a_sku(chosen, waiting):
+        raise ApiError.of(le.SPLIT_NOT_ALLOWED, "The units of one SKU ship together.")
     return chosen
 
 

@@ -44,6 +44,14 @@ def unshipped(order: dict[str, Any]) -> list[dict[str, Any]]:
     return [i for i in active_items(order) if "package_id" not in i]
 
 
+def splits_a_sku(chosen: list[dict[str, Any]], waiting: list[dict[str, Any]]) -> bool:
+    """Whether `chosen` leaves some units of one of its SKUs behind (21011036, 21011035)."""
+    return any(
+        sum(i["sku_id"] == sku_id for i in chosen) < sum(i["sku_id"] == sku_id for i in waiting)
+        for sku_id in {i["sku_id"] for i in chosen}
+    )
+
+
 def of_order(shop: Shop, order: dict[str, Any]) -> list[Package]:
     return [shop.packages[p["id"]] for p in order["packages"] if p["id"] in shop.packages]
 
