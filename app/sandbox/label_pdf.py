@@ -5,6 +5,7 @@ SHIPPING_LABEL_AND_PACKING_SLIP, SHIPPING_LABEL_PICTURE)."""
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 
@@ -141,6 +142,11 @@ def render_pdf(content: LabelContent, document_type: str, size: str) -> bytes:
     return out.getvalue()
 
 
+@functools.lru_cache(maxsize=16)
+def _font(pixels: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.load_default(size=pixels)
+
+
 def render_png(content: LabelContent) -> bytes:
     """SHIPPING_LABEL_PICTURE: the 4x6 in label as a PNG at a thermal printer's 203 dpi."""
     px = PICTURE_DPI / 72  # pixels per point
@@ -148,7 +154,7 @@ def render_png(content: LabelContent) -> bytes:
     draw = ImageDraw.Draw(image)
 
     def text(x: float, y: float, words: str, size: float) -> None:
-        draw.text((x * px, y * px), words, fill=0, font=ImageFont.load_default(size=size * px))
+        draw.text((x * px, y * px), words, fill=0, font=_font(round(size * px)))
 
     m = MARGIN
     text(m, m, content.carrier, 22)
