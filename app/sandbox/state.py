@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.sandbox import transitions
+from app.sandbox import returns, transitions
 from app.sandbox.ids import IdFactory
 from app.sandbox.model import (
     AccessToken,
@@ -240,6 +240,8 @@ class World:
             # Unanswered by the deadline: the system accepts the buyer's request.
             order_id = self.shops[shop_id].cancellations[cancel_id].order_id
             self.transition(self.shops[shop_id], order_id, "CANCELLED", at)
+        for shop in self.shops.values():
+            returns.tick(self, shop, now)  # requests the seller left unanswered, parcels back
         for grant in self.grants.values():
             if not grant.active or not grant.refresh_expires_at - EXPIRY_NOTICE_WINDOW <= now:
                 continue
