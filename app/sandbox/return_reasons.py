@@ -1,11 +1,11 @@
 """Return and refund reasons by market: the buyer's reasons, and the seller's reject reasons.
 
-Sources (tests/fixtures/tiktok-docs/guides/return-and-refund/):
-- refund-reasons.md, TikTok's "Refund reasons" page (partner.tiktokshop.com/docv2/page/
-  refund-reasons): per market, the buyer's refund reasons by order status, "Seller Reject Refund
-  Request Reason" and "Seller Initiates Refund Reason".
-- us-market-removing-some-reject-reasons-for-returns.md: in the US, reverse_reject_request_reason
-  1, 2, 3 and 5 "can no longer be used to reject a return".
+Sources (in tests/fixtures/tiktok-docs/guides/):
+- return-and-refund/refund-reasons.md, TikTok's "Refund reasons" page (partner.tiktokshop.com/
+  docv2/page/refund-reasons): per market, the buyer's refund reasons by order status, "Seller
+  Reject Refund Request Reason" and "Seller Initiates Refund Reason".
+- changelog/us-market-removing-some-reject-reasons-for-returns.md: in the US,
+  reverse_reject_request_reason 1, 2, 3 and 5 "can no longer be used to reject a return".
 - reject-return spec sample: REJECT_RECEIVED_PACKAGE with
   seller_reject_apply_package_has_not_exceeded_estimated_delivery_time; get-reject-reasons sample:
   seller_reject_apply_you_have_reached_an_agreement_with_the_buyer (the US reason "You have
@@ -223,6 +223,7 @@ TH_REJECT = {k: v for k, v in SEA_REJECT.items() if k != "reverse_reject_request
 SEA_SELLER_DELIVERED = {
     "ecom_order_delivered_refund_reason_missing_product_seller": "Missing product or accessories",
 }
+SEA_SELLER_REGIONS = frozenset({"ID", "VN"})
 
 #: The reject-return spec sample's reason for REJECT_RECEIVED_PACKAGE.
 RECEIVE_SAMPLE = "seller_reject_apply_package_has_not_exceeded_estimated_delivery_time"
@@ -302,7 +303,8 @@ def seller_reasons(region: str, order_status: str) -> dict[str, str]:
     if order_status in SHIPPED:
         return dict(SELLER_SHIPPED.get(m, {}))
     if order_status in DELIVERED:
-        return dict(SELLER_DELIVERED.get(m, SEA_SELLER_DELIVERED if m == "SEA" else {}))
+        sea = SEA_SELLER_DELIVERED if region in SEA_SELLER_REGIONS else {}
+        return dict(SELLER_DELIVERED.get(m, sea))
     return {}
 
 

@@ -104,7 +104,8 @@ class Seeder:
     # --- requests still running (delivered and in-transit orders) ------------------------------
     def pending(self, status: str, kind: str, **extra: Any) -> None:
         at = self.ago(1, 30)
-        order = self.pick(status, at, units=extra.get("items") or 1)
+        some = extra.get("items")  # some of the order's items: it has more than that
+        order = self.pick(status, at, units=some + 1 if some else 1)
         if order is not None:
             self.open(order, kind, at, **extra)
 
