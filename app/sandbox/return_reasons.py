@@ -214,6 +214,7 @@ SEA_REJECT = {
     "reverse_reject_request_reason_3": "Not eligible for return (e.g. used or broken)",
     "reverse_reject_request_reason_4": "Product delivery is on schedule",
     "reverse_reject_request_reason_5": "You have reached an agreement with the buyer",
+    "seller_reject_apply_unable_to_change_address": "Unable to change address",
     "seller_reject_apply_need_to_apply_for_refund&return": "Need to apply for refund&return",
     **_SHARED_REJECT,
 }
