@@ -169,11 +169,8 @@ def reject_return(sandbox: Sandbox, call: Call) -> dict[str, Any]:
         raise _fail("reject_reason is required")
     comment = body_str(call.body, "comment", _fail) or ""
     images = call.body.get("images")
-    if images is not None and not (
-        isinstance(images, list)
-        and all(isinstance(i, dict) and isinstance(i.get("image_id"), str) for i in images)
-    ):
-        raise _fail("images must be a list of {image_id, ...}")
+    if images is not None and not (isinstance(images, list) and all(_image_ok(i) for i in images)):
+        raise _fail("images must be a list of {image_id, mime_type?, height?, width?}")
     _check_reason(shop.region, decision, reason)
     _common_checks(call, req, decision)
     _reject_state(req, decision)
@@ -190,6 +187,17 @@ def reject_return(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     )
     _remember(call, key, "reject", req)
     return {}
+
+
+def _image_ok(image: Any) -> bool:
+    """An `images[]` entry of the reject-return spec: image_id, and optional typed details."""
+    if not isinstance(image, dict) or not isinstance(image.get("image_id"), str):
+        return False
+    sizes = [image.get(k) for k in ("height", "width") if image.get(k) is not None]
+    mime = image.get("mime_type")
+    return all(isinstance(v, int) and not isinstance(v, bool) for v in sizes) and (
+        mime is None or isinstance(mime, str)
+    )
 
 
 def _remember(call: Call, key: str | None, action: str, req: ReturnRequest) -> None:

@@ -198,7 +198,7 @@ class Shop:
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
     packages: dict[str, Package] = field(default_factory=dict)
     cancellations: dict[str, Cancellation] = field(default_factory=dict)
-    #: Approve/Reject Cancellation `idempotency_key` -> (action, cancel_id) it already did.
+    #: Approve/Reject Cancellation and Return `idempotency_key` -> (action, id) it already did.
     idempotency: dict[str, tuple[str, str]] = field(default_factory=dict)
     returns: ShopReturns = field(default_factory=ShopReturns)
 

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 
-from app.tiktok.models.returns import Return
 from app.tiktok.return_errors import (
     ReturnDecisionInvalid,
     ReturnNotFound,
@@ -49,7 +48,7 @@ async def test_the_queue_is_the_sandboxs_requests_waiting_for_the_seller(
     ).__anext__()
     assert pending.return_status == "RETURN_OR_REFUND_REQUEST_PENDING"
     assert await returns_shop.api.get_return("1234567890123456789") is None
-    with pytest.raises(ValueError, match="10..50"):
+    with pytest.raises(ValueError, match=r"10\.\.50"):
         await returns_shop.api.search_returns(ReturnQuery(page_size=5))
 
 

@@ -176,6 +176,9 @@ async def test_rejections_take_only_the_markets_reasons(
     assert code(await reject(CORRECT_ITEM, "REJECT_REFUND")) == 25020004
     assert code(await reject(CORRECT_ITEM, "REJECT_RECEIVED_PACKAGE")) == 25020012
     assert code(await reject(CORRECT_ITEM, images="photo")) == 25001001
+    assert code(await reject(CORRECT_ITEM, images=[{"image_id": "x", "width": "wide"}])) == (
+        25001001
+    )
     images = [{"image_id": "tos-maliva-i-o3syd03w52-us/57a1c8908fe7", "width": 300, "height": 300}]
     payload = await reject(CORRECT_ITEM, comment="Sent as ordered", images=images)
     assert_conforms(payload, REJECT_SPEC)  # type: ignore[arg-type]

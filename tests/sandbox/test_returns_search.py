@@ -151,7 +151,7 @@ def _shop_snapshot(sandbox: Sandbox) -> str:
 async def test_seeding_requests_leaves_orders_stock_and_ids_as_they_were() -> None:
     config = make_config(epoch=1_790_000_000)
     with_returns = Sandbox(config)
-    with mock.patch.object(generator_module, "seed_returns", lambda *args: None):
+    with mock.patch.object(generator_module, "seed_returns", return_value=None):
         without = Sandbox(config)
     assert shop_of(with_returns).returns.requests and not shop_of(without).returns.requests
     assert _shop_snapshot(with_returns) == _shop_snapshot(without)
