@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app.sandbox import errors as e
-from app.sandbox import return_reasons, returns
+from app.sandbox import idempotency, return_reasons, returns
 from app.sandbox import returns_errors as rx
 from app.sandbox import returns_model as m
 from app.sandbox.errors import ApiError
@@ -27,7 +27,6 @@ from app.sandbox.validation import Call
 if TYPE_CHECKING:
     from app.sandbox.core import Sandbox
 
-MAX_IDEMPOTENCY_KEY = 255  # approve-return / reject-return: "up to 255 characters long"
 APPROVED = frozenset(
     {m.AWAITING_SHIP, m.SUCCESS, m.COMPLETE, m.REPLACEMENT_COMPLETE, m.REPLACEMENT_REFUNDED}
 )
@@ -39,29 +38,25 @@ def _fail(detail: str) -> ApiError:
     return ApiError.of(e.RR_INVALID_PARAMS, detail)
 
 
-def _request(call: Call, action: str) -> tuple[ReturnRequest, str | None, bool]:
-    """The request of the path, the idempotency key, and whether that key already did this."""
+def _start(
+    call: Call, action: str, choices: tuple[str, ...]
+) -> tuple[ReturnRequest, str | None, str] | None:
+    """The request of the path, the idempotency key and the decision; None when that key
+    already did this (the answer repeats without acting twice)."""
     shop = call.shop
     assert shop is not None
     req = shop.returns.requests.get(call.path_params["return_id"])
     if req is None:
         raise ApiError.of(e.RR_NO_PERMISSION)
-    key = call.query.get("idempotency_key") or None
-    if key is not None and len(key) > MAX_IDEMPOTENCY_KEY:
-        raise _fail(f"idempotency_key is longer than {MAX_IDEMPOTENCY_KEY} characters")
-    done = shop.idempotency.get(key) if key else None
-    if done is not None and done != (action, req.id):
-        raise _fail("idempotency_key was already used for another request")
-    return req, key, done is not None
-
-
-def _decision(call: Call, choices: tuple[str, ...]) -> str:
+    key, repeated = idempotency.claim(shop, call.query, action, req.id, _fail)
+    if repeated:
+        return None
     decision = body_str(call.body, "decision", _fail)
     if decision is None:
         raise _fail("decision is required")
     if decision not in choices:
         raise _fail(f"decision must be one of {', '.join(choices)}")
-    return decision
+    return req, key, decision
 
 
 def _common_checks(call: Call, req: ReturnRequest, decision: str) -> None:
@@ -96,11 +91,10 @@ def _approve_state(req: ReturnRequest, decision: str) -> None:
 def approve_return(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     """Approve a refund, a return, a received parcel or a replacement; or offer part."""
     shop = call.shop
-    assert shop is not None
-    req, key, repeated = _request(call, "approve")
-    if repeated:
+    started = _start(call, "approve", m.APPROVE_DECISIONS)
+    if started is None or shop is None:
         return {}
-    decision = _decision(call, m.APPROVE_DECISIONS)
+    req, key, decision = started
     keep = body_bool(call.body, "buyer_keep_item", _fail)
     partial = call.body.get("partial_refund")
     if partial is not None and not (
@@ -121,7 +115,7 @@ def approve_return(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     returns.approve(
         sandbox.state, shop, req, decision, call.now, keep_item=bool(keep), partial=partial
     )
-    _remember(call, key, "approve", req)
+    idempotency.remember(shop, key, "approve", req.id)
     return {}
 
 
@@ -159,11 +153,10 @@ def _check_reason(region: str, decision: str, reason: str) -> None:
 def reject_return(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     """Refuse a refund, return or replacement request, or a received parcel, with a reason."""
     shop = call.shop
-    assert shop is not None
-    req, key, repeated = _request(call, "reject")
-    if repeated:
+    started = _start(call, "reject", m.REJECT_DECISIONS)
+    if started is None or shop is None:
         return {}
-    decision = _decision(call, m.REJECT_DECISIONS)
+    req, key, decision = started
     reason = body_str(call.body, "reject_reason", _fail)
     if not reason:
         raise _fail("reject_reason is required")
@@ -185,7 +178,7 @@ def reject_return(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     returns.reject(
         sandbox.state, shop, req, decision, reason, call.now, comment=comment, images=shown
     )
-    _remember(call, key, "reject", req)
+    idempotency.remember(shop, key, "reject", req.id)
     return {}
 
 
@@ -198,8 +191,3 @@ def _image_ok(image: Any) -> bool:
     return all(isinstance(v, int) and not isinstance(v, bool) for v in sizes) and (
         mime is None or isinstance(mime, str)
     )
-
-
-def _remember(call: Call, key: str | None, action: str, req: ReturnRequest) -> None:
-    if key is not None and call.shop is not None:
-        call.shop.idempotency[key] = (action, req.id)

@@ -20,7 +20,14 @@ from app.sandbox import returns_errors as rx
 from app.sandbox import returns_model as m
 from app.sandbox.errors import ApiError
 from app.sandbox.paging import fingerprint, page
-from app.sandbox.params import body_str, body_str_list, body_time_bounds, in_bounds, query_choice
+from app.sandbox.params import (
+    body_choices,
+    body_str,
+    body_str_list,
+    body_time_bounds,
+    in_bounds,
+    query_choice,
+)
 from app.sandbox.returns_model import ReturnRequest
 from app.sandbox.validation import Call, Route
 
@@ -43,14 +50,6 @@ def _fail(detail: str) -> ApiError:
     return ApiError.of(e.RR_INVALID_PARAMS, detail)
 
 
-def _list_of(body: dict[str, Any], name: str, choices: tuple[str, ...]) -> list[str] | None:
-    values = body_str_list(body, name, _fail)
-    for value in values or []:
-        if value not in choices:
-            raise _fail(f"{name} must hold values of {', '.join(choices)}")
-    return values
-
-
 def search_returns(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     shop = call.shop
     assert shop is not None
@@ -64,12 +63,12 @@ def search_returns(sandbox: Sandbox, call: Call) -> dict[str, Any]:
         "return_ids": body_str_list(b, "return_ids", _fail),
         "order_ids": body_str_list(b, "order_ids", _fail),
         "buyer_user_ids": body_str_list(b, "buyer_user_ids", _fail),
-        "return_types": _list_of(b, "return_types", m.TYPES),
-        "return_status": _list_of(b, "return_status", m.FILTER_STATUSES),
-        "seller_proposed_return_type": _list_of(
-            b, "seller_proposed_return_type", ("PARTIAL_REFUND",)
+        "return_types": body_choices(b, "return_types", m.TYPES, _fail),
+        "return_status": body_choices(b, "return_status", m.FILTER_STATUSES, _fail),
+        "seller_proposed_return_type": body_choices(
+            b, "seller_proposed_return_type", ("PARTIAL_REFUND",), _fail
         ),
-        "arbitration_status": _list_of(b, "arbitration_status", m.ARBITRATION),
+        "arbitration_status": body_choices(b, "arbitration_status", m.ARBITRATION, _fail),
     }
     bounds = body_time_bounds(b, _fail)
     body_str(b, "locale", _fail)  # texts exist in English only

@@ -57,18 +57,8 @@ STATUSES = (
     REPLACEMENT_COMPLETE,
     AWAITING_BUYER,
 )
-#: The Search Returns `return_status` filter documents only these values.
-FILTER_STATUSES = (
-    PENDING,
-    REJECTED,
-    AWAITING_SHIP,
-    SHIPPED,
-    PACKAGE_REJECTED,
-    SUCCESS,
-    CANCELLED,
-    COMPLETE,
-    AWAITING_BUYER,
-)
+#: The Search Returns `return_status` filter documents these values (no REPLACEMENT_*).
+FILTER_STATUSES = tuple(s for s in STATUSES if not s.startswith("REPLACEMENT_"))
 #: A request in one of these is over; its items may be asked about again.
 CLOSED_WITHOUT_REFUND = frozenset(
     {REJECTED, PACKAGE_REJECTED, CANCELLED, REPLACEMENT_REJECTED, REPLACEMENT_CANCELLED}

@@ -16,10 +16,10 @@ from typing import Any
 from app.tiktok.client import TikTokClient
 from app.tiktok.errors import TikTokError
 from app.tiktok.models.returns import (
-    OrderRefundAmount,
     RejectReason,
     Return,
     ReturnRecord,
+    ReturnRefundAmount,
     SkuEligibility,
 )
 from app.tiktok.return_errors import return_refusal
@@ -187,7 +187,7 @@ class ReturnsApi:
         skus: Sequence[tuple[str, int]] = (),
         shipment_type: str | None = None,
         handover_method: str | None = None,
-    ) -> OrderRefundAmount:
+    ) -> ReturnRefundAmount:
         """What the buyer would get back for these items (a read: nothing is created)."""
         body: dict[str, Any] = {
             "order_id": order_id,
@@ -203,7 +203,7 @@ class ReturnsApi:
         if handover_method:
             body["handover_method"] = handover_method
         data = await self._call("POST", CALCULATE, CALCULATE, body=body)
-        return OrderRefundAmount.from_api(data.get("order_refund_amount") or {})
+        return ReturnRefundAmount.from_api(data.get("order_refund_amount") or {})
 
     async def decision_landed(self, return_id: str, decision: str) -> bool:
         """Whether TikTok already shows the outcome of `decision` (by the seller or by itself:

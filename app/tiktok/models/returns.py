@@ -41,7 +41,7 @@ def _loose_bool(value: Any) -> Any:
 
 class ReturnRefundAmount(TikTokModel):
     """What the buyer gets back (`refund_total = refund_subtotal + refund_shipping_fee +
-    refund_tax`, changelog on return amounts)."""
+    refund_tax`, changelog on return amounts); also Calculate Refund's answer."""
 
     currency: str = ""
     refund_total: Money = None
@@ -52,8 +52,8 @@ class ReturnRefundAmount(TikTokModel):
     buyer_service_fee: Money = None
 
 
-class ProductImage(TikTokModel):
-    """A picture with its size in pixels."""
+class Picture(TikTokModel):
+    """A product image, or a photo a buyer or seller added to a record; size in pixels."""
 
     url: str = ""
     width: int = 0
@@ -69,7 +69,7 @@ class ReturnLineItem(TikTokModel):
     sku_name: str = ""
     product_name: str = ""
     seller_sku: str = ""
-    product_image: ProductImage | None = None
+    product_image: Picture | None = None
     refund_amount: ReturnRefundAmount | None = None
 
 
@@ -176,14 +176,6 @@ class Return(RawModel):
         return self.return_status in FINAL_STATUSES
 
 
-class ReturnImage(TikTokModel):
-    """A photo a buyer or seller added to a record."""
-
-    url: str = ""
-    width: int = 0
-    height: int = 0
-
-
 class ReturnVideo(TikTokModel):
     """A buyer's video (only buyers can upload them)."""
 
@@ -202,7 +194,7 @@ class ReturnRecord(TikTokModel):
     description: str = ""
     reason_text: str = ""
     note: str = ""
-    images: list[ReturnImage] = Field(default_factory=list)
+    images: list[Picture] = Field(default_factory=list)
     videos: list[ReturnVideo] = Field(default_factory=list)
     create_time: int = 0
 
@@ -234,17 +226,6 @@ class SkuEligibility(TikTokModel):
 
     sku_id: Id = ""
     line_item_eligibility: list[LineItemEligibility] = Field(default_factory=list)
-
-
-class OrderRefundAmount(TikTokModel):
-    """What Calculate Refund says the buyer would get back."""
-
-    currency: str = ""
-    refund_total: Money = None
-    refund_subtotal: Money = None
-    refund_shipping_fee: Money = None
-    refund_tax: Money = None
-    retail_delivery_fee: Money = None
 
 
 class ReturnStatusChange(TikTokModel):
