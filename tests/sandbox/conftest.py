@@ -26,14 +26,14 @@ PACKAGES_FIRST: dict[str, object] = {"seller_type": PACKAGE_FIRST_SELLER_TYPE}
 
 
 @pytest.fixture
-def market() -> dict[str, object]:
+def sandbox_market() -> dict[str, object]:
     """The shop's market; a test module overrides this to play another one."""
     return {}
 
 
 @pytest.fixture
-def sandbox(market: dict[str, object]) -> Sandbox:
-    return Sandbox(make_config(**market))
+def sandbox(sandbox_market: dict[str, object]) -> Sandbox:
+    return Sandbox(make_config(**sandbox_market))
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ DAY = 86400
 
 
 @pytest.fixture
-def market() -> dict[str, object]:
+def sandbox_market() -> dict[str, object]:
     """Ship Package needs the package TikTok opens before shipping: not a US local shop."""
     return PACKAGES_FIRST
 

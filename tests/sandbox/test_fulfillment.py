@@ -20,7 +20,7 @@ HOUR = 3600
 
 
 @pytest.fixture
-def market() -> dict[str, object]:
+def sandbox_market() -> dict[str, object]:
     """Ship Package needs the package TikTok opens before shipping: not a US local shop."""
     return PACKAGES_FIRST
 

@@ -61,7 +61,7 @@ async def test_a_us_local_order_has_no_package_until_its_label_is_bought(
 
 
 @pytest.mark.parametrize(
-    ("market", "packages_first", "label_code"),
+    ("sandbox_market", "packages_first", "label_code"),
     [
         ({"seller_type": "CROSS_BORDER"}, True, 21004010),
         ({"region": "GB", "seller_type": "LOCAL"}, False, 21008106),
