@@ -102,7 +102,9 @@ def placement(page: PageObject, slot: Slot, enlarge: bool) -> Transformation:
     if not enlarge:
         scale = min(scale, 1.0)
     t = t.scale(scale, scale)
-    return t.translate(slot.x + (slot.width - w * scale) / 2, slot.y + (slot.height - h * scale) / 2)
+    return t.translate(
+        slot.x + (slot.width - w * scale) / 2, slot.y + (slot.height - h * scale) / 2
+    )
 
 
 def _form(writer: PdfWriter, page: PageObject) -> IndirectObject:

@@ -46,7 +46,7 @@ class FooterCanvas(Canvas):  # type: ignore[misc]
         self.section_pages: Counter[str] = Counter()
         self.kept_pages = 0
 
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+    def showPage(self) -> None:
         self._kept.append((dict(self.__dict__), self.shopdesk_section))
         self._startPage()
 

@@ -23,7 +23,7 @@ Sortable = TypeVar("Sortable", PickOrder, LabelFile)
 
 
 def natural_key(text: str) -> NaturalKey:
-    """"A2" < "A10" < "b1": digit runs compare as numbers, letters without case."""
+    """ "A2" < "A10" < "b1": digit runs compare as numbers, letters without case."""
     parts = _DIGITS.split(text.strip().casefold())
     return tuple(
         (1, int(part), part) if i % 2 else (0, 0, part) for i, part in enumerate(parts) if part
@@ -91,7 +91,7 @@ def pick_rows(orders: Iterable[PickOrder]) -> list[PickRow]:
             key = (line.seller_sku.strip(), line.product_name.strip(), line.variant.strip())
             if line.seller_sku.strip():
                 key = (line.seller_sku.strip(), "", "")
-            first, per_order = found.setdefault(key, (line, {}))
+            _first, per_order = found.setdefault(key, (line, {}))
             per_order[order.order_id] = per_order.get(order.order_id, 0) + line.quantity
     rows = [
         PickRow(

@@ -10,9 +10,9 @@ from app.documents.blocks import Columns, Span, TextBlock, text
 from app.documents.fonts import markup
 from app.documents.layout import BAND, INK, MUTED, RULE, STRIPE, Look
 from app.documents.marks import TickBox
-from app.documents.slips import kicker
 from app.documents.model import PickOrder
 from app.documents.picking import PickRow, pick_rows
+from app.documents.slips import kicker
 
 
 def _orders_text(row: PickRow, short: dict[str, str]) -> str:

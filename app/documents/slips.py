@@ -32,7 +32,7 @@ def _title(order: PickOrder, short: str, look: Look) -> TextBlock:
 
 
 def _head(order: PickOrder, short: str, look: Look) -> list[Flowable]:
-    """"PACKING SLIP", the order id large, and its barcode (beside it, or below on a slip)."""
+    """ "PACKING SLIP", the order id large, and its barcode (beside it, or below on a slip)."""
     title = [kicker("PACKING SLIP", look), _title(order, short, look)]
     if look.compact:
         return [*title, Spacer(1, 4), order_barcode(order.order_id, look.width, look.bar_height)]
@@ -44,7 +44,9 @@ def _head(order: PickOrder, short: str, look: Look) -> list[Flowable]:
 def _ship_to(order: PickOrder, look: Look) -> list[Flowable]:
     size = look.body * 1.1
     lines = [line for line in order.address_lines if line.strip()]
-    spans = [Span(f"{order.recipient_name}\n", size * 1.1, INK, True)] if order.recipient_name else []
+    spans = (
+        [Span(f"{order.recipient_name}\n", size * 1.1, INK, True)] if order.recipient_name else []
+    )
     spans.append(Span("\n".join(lines) or "—", size, INK))
     return [kicker("SHIP TO", look), TextBlock(spans)]
 

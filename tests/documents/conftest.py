@@ -40,8 +40,21 @@ def render(tmp_path: Path) -> Render:
     def run(pdf: Path, page: int, dpi: int) -> Image.Image:
         stem = tmp_path / f"render-{pdf.stem}-{page}-{dpi}"
         subprocess.run(
-            [tool, "-gray", "-aaVector", "no", "-r", str(dpi), "-f", str(page), "-l", str(page),
-             "-singlefile", str(pdf), str(stem)],
+            [
+                tool,
+                "-gray",
+                "-aaVector",
+                "no",
+                "-r",
+                str(dpi),
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                "-singlefile",
+                str(pdf),
+                str(stem),
+            ],
             check=True,
             capture_output=True,
             timeout=60,

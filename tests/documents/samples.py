@@ -145,7 +145,9 @@ def bin_of(index: int) -> str:
     return f"{aisle}-{index // 4 + 1:02d}-{index % 3 + 1}"
 
 
-def sample_orders(count: int, *, seed: int = 7, first_id: int = 576461413038785000) -> list[PickOrder]:
+def sample_orders(
+    count: int, *, seed: int = 7, first_id: int = 576461413038785000
+) -> list[PickOrder]:
     """`count` orders of 1-3 items over the sample catalogue, with the slip details filled."""
     rng = random.Random(seed)
     names = ("Zoë Martínez", "Liam O'Connor", "Ava Nguyễn", "Noah Schäfer", "Mia Johnson")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -73,7 +74,7 @@ def test_every_label_gets_its_own_sheet_in_pick_order(
 def transitions(line: list[int]) -> int:
     """How often a line of pixels changes between ink and paper."""
     dark = [v < 128 for v in line]
-    return sum(a != b for a, b in zip(dark, dark[1:], strict=False))
+    return sum(a != b for a, b in itertools.pairwise(dark))
 
 
 def barcode_place(picture: Image.Image) -> tuple[str, float]:
@@ -124,7 +125,9 @@ def test_two_labels_per_a4_sheet_top_half_first(mixed: list[LabelFile], tmp_path
     assert result.pages == 3 and page_sizes(out) == [(595.3, 841.9)] * 3
     order = [lab.order_id for lab in pick_order(mixed)]
     found = [i for page in ids_on(out) for i in page]
-    pdf_ids = [i for i, lab in zip(order, pick_order(mixed), strict=True) if lab.path.suffix == ".pdf"]
+    pdf_ids = [
+        i for i, lab in zip(order, pick_order(mixed), strict=True) if lab.path.suffix == ".pdf"
+    ]
     assert found == pdf_ids
 
 

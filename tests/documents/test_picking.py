@@ -6,8 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from app.documents import DocumentError, LabelFile, Paper, PickLine, PickOrder
-from app.documents import label_for, pick_order
+from app.documents import (
+    DocumentError,
+    LabelFile,
+    Paper,
+    PickLine,
+    PickOrder,
+    label_for,
+    pick_order,
+)
 from app.documents.picking import first_pick_line, natural_key, pick_rows, short_ids
 
 
@@ -56,9 +63,7 @@ def test_labels_sort_exactly_like_their_orders(tmp_path: Path) -> None:
         order("6", ("LIP", "B-2", 3)),
     ]
     labels = [label_for(o, tmp_path / f"{o.order_id}.pdf") for o in reversed(orders)]
-    assert [lab.order_id for lab in pick_order(labels)] == [
-        o.order_id for o in pick_order(orders)
-    ]
+    assert [lab.order_id for lab in pick_order(labels)] == [o.order_id for o in pick_order(orders)]
     assert [o.order_id for o in pick_order(orders)] == ["8", "6", "7", "9"]
     assert label_for(orders[1], "x.pdf") == LabelFile("8", Path("x.pdf"), "A-1", "SERUM")
 
