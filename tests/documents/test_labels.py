@@ -211,6 +211,37 @@ def test_a_picture_without_a_resolution_is_taken_as_a_4x6_label(tmp_path: Path) 
     assert result.ok and page_sizes(out) == [(288.0, 432.0)]
 
 
+def test_pictures_of_every_kind_show_their_bars(tmp_path: Path, render: Render) -> None:
+    grey = label_png(tmp_path / "grey.png", "576461413038785001")
+    kinds = {"grey-png": grey}
+    with Image.open(grey) as picture:
+        for name, mode, fmt in [
+            ("rgb-png", "RGB", "PNG"),
+            ("alpha-png", "RGBA", "PNG"),
+            ("palette-png", "P", "PNG"),
+            ("jpeg", "RGB", "JPEG"),
+            ("gif", "P", "GIF"),
+        ]:
+            path = tmp_path / f"{name}.{fmt.lower()}"
+            picture.convert(mode).save(path, format=fmt, dpi=(203, 203))
+            kinds[name] = path
+    labels = [LabelFile(name, path, name) for name, path in kinds.items()]
+    out = tmp_path / "pictures.pdf"
+    result = merge_labels(labels, out, Paper.A6)
+    assert result.ok and result.pages == len(kinds)
+    for page, name in enumerate(result.placed, start=1):
+        way, where = barcode_place(render(out, page, 100))
+        assert way == "rows" and 0.4 < where < 0.7, (name, way, where)
+
+
+def test_a_picture_cut_short_is_reported_not_embedded(tmp_path: Path) -> None:
+    whole = label_png(tmp_path / "whole.png", "576461413038785001").read_bytes()
+    cut = tmp_path / "cut.png"
+    cut.write_bytes(whole[: len(whole) // 2])
+    result = merge_labels([LabelFile("1", cut)], tmp_path / "out.pdf")
+    assert result.path is None and "damaged" in result.problems[0].reason
+
+
 @pytest.mark.parametrize(("paper", "per_sheet"), [(Paper.A6, 2), (Paper.A4, 3), (Paper.A4, 0)])
 def test_impossible_layouts_are_refused(tmp_path: Path, paper: Paper, per_sheet: int) -> None:
     with pytest.raises(DocumentError, match="per sheet"):
