@@ -73,6 +73,8 @@ def _item(line: PickLine, look: Look) -> Columns:
     details = [d for d in (line.variant, line.seller_sku and f"SKU {line.seller_sku}") if d]
     if line.bin_location.strip():
         details.append(f"bin {line.bin_location}")
+    if line.barcode.strip():
+        details.append(f"barcode {line.barcode}")
     spans = [Span(line.product_name or line.seller_sku, look.body, INK, True)]
     if details:
         spans.append(Span("\n" + " · ".join(details), look.small, MUTED))

@@ -100,7 +100,7 @@ def test_a_slip_shows_what_the_packer_needs(tmp_path: Path) -> None:
     order = PickOrder(
         "576461413038785001",
         (
-            PickLine("LIP", "Tinted Lip Oil", 2, "Cherry", "B-02"),
+            PickLine("LIP", "Tinted Lip Oil", 2, "Cherry", "B-02", "0850000001"),
             PickLine("SERUM", "Vitamin C Serum", 1, "30 ml", "A-01"),
         ),
         recipient_name="Zoë Martínez",
@@ -132,7 +132,7 @@ def test_a_slip_shows_what_the_packer_needs(tmp_path: Path) -> None:
             "30 ml · SKU SERUM · bin A-01",
             "2",
             "Tinted Lip Oil",
-            "Cherry · SKU LIP · bin B-02",
+            "Cherry · SKU LIP · bin B-02 · barcode 0850000001",
             "GIFT MESSAGE",
             "Happy birthday, Ana!",
             "NOTE FROM THE BUYER",
