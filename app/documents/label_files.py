@@ -51,6 +51,21 @@ def _name(value: str) -> NameObject:
     return NameObject(value)
 
 
+def _as_form(
+    writer: PdfWriter, stream: StreamObject, box: list[float], resources: DictionaryObject
+) -> IndirectObject:
+    """Make `stream` a form XObject of `writer` that draws within `box`."""
+    stream.update(
+        {
+            _name("/Type"): _name("/XObject"),
+            _name("/Subtype"): _name("/Form"),
+            _name("/BBox"): ArrayObject(FloatObject(v) for v in box),
+            _name("/Resources"): resources,
+        }
+    )
+    return writer._add_object(stream)
+
+
 @dataclass(frozen=True)
 class PdfPage:
     """A page of a label PDF."""
@@ -77,16 +92,9 @@ class PdfPage:
             joined.set_data(self.page._get_contents_as_bytes() or b"")
             form = joined.flate_encode()
         assert isinstance(form, StreamObject)
-        resources = self.page.get("/Resources", DictionaryObject())
-        form.update(
-            {
-                _name("/Type"): _name("/XObject"),
-                _name("/Subtype"): _name("/Form"),
-                _name("/BBox"): ArrayObject(FloatObject(float(v)) for v in self.page.cropbox),
-                _name("/Resources"): resources.clone(writer),
-            }
-        )
-        return writer._add_object(form)
+        resources = self.page.get("/Resources", DictionaryObject()).clone(writer)
+        box = [float(v) for v in self.page.cropbox]
+        return _as_form(writer, form, box, resources)
 
 
 @dataclass(frozen=True)
@@ -113,17 +121,9 @@ class Picture:
         )
         form = DecodedStreamObject()
         form.set_data(f"q {self.width:.4f} 0 0 {self.height:.4f} 0 0 cm /P Do Q".encode())
-        form.update(
-            {
-                _name("/Type"): _name("/XObject"),
-                _name("/Subtype"): _name("/Form"),
-                _name("/BBox"): ArrayObject(FloatObject(v) for v in self.box),
-                _name("/Resources"): DictionaryObject(
-                    {_name("/XObject"): DictionaryObject({_name("/P"): writer._add_object(image)})}
-                ),
-            }
-        )
-        return writer._add_object(form)
+        images = DictionaryObject({_name("/P"): writer._add_object(image)})
+        resources = DictionaryObject({_name("/XObject"): images})
+        return _as_form(writer, form, [0.0, 0.0, self.width, self.height], resources)
 
 
 def _printed_size(px_w: int, px_h: int, dpi: object) -> tuple[float, float]:
