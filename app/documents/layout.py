@@ -12,7 +12,6 @@ from datetime import datetime, tzinfo
 
 from reportlab import rl_config
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
 from app.documents.fonts import main_fonts
@@ -93,20 +92,10 @@ def _styles(look: Look) -> dict[str, ParagraphStyle]:
         )
 
     made: dict[str, ParagraphStyle] = {}
+    # Paragraph styles for the pick list table; the slips draw with blocks.TextBlock.
     style("body", regular, body)
     style("bold", bold, body)
-    style("small", regular, small, MUTED)
     style("orders", regular, small, INK, wordWrap=None)
-    style("head", bold, small, MUTED)
-    style("head_right", bold, small, MUTED, alignment=TA_RIGHT)
-    style("qty", bold, look.qty, alignment=TA_RIGHT)
-    style("title", bold, look.title)
-    style("kicker", bold, small, MUTED)
-    style("meta", regular, small, MUTED, alignment=TA_RIGHT)
-    style("meta_bold", bold, body, alignment=TA_RIGHT)
-    style("address", regular, body * 1.1)
-    style("name", bold, body * 1.25)
-    style("note", regular, body)
     return made
 
 
