@@ -106,12 +106,28 @@ def _joined(pieces: list[Piece]) -> list[Piece]:
     return out
 
 
+MAX_CHARS = 600  # even in CJK at the largest size a block fits a 4x6 in page (blocks do not split)
+
+
+def _clipped(spans: Sequence[Span]) -> list[Span]:
+    """The spans cut to MAX_CHARS in all, ending in "…" when cut (the order keeps the rest)."""
+    out: list[Span] = []
+    left = MAX_CHARS
+    for span in spans:
+        if len(span.text) > left:
+            out.append(Span(span.text[:left].rstrip() + "…", span.size, span.color, span.bold))
+            break
+        out.append(span)
+        left -= len(span.text)
+    return out
+
+
 class TextBlock(Flowable):  # type: ignore[misc]  # reportlab has no type hints
     """Spans wrapped to the available width, each line as tall as its largest text."""
 
     def __init__(self, spans: Sequence[Span], *, right: bool = False, leading: float = 1.22):
         super().__init__()
-        self.spans = list(spans)
+        self.spans = _clipped(spans)
         self.right = right
         self.leading = leading
         self._lines: list[list[Piece]] = []

@@ -16,6 +16,7 @@ from datetime import tzinfo
 from pathlib import Path
 
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate
+from reportlab.platypus.doctemplate import LayoutError
 
 from app.documents.layout import Look, look_for, when
 from app.documents.model import DocumentError, Paper, PickOrder
@@ -106,7 +107,10 @@ def write_picklist(
     maker = canvas_maker(look)
     with atomic_output(out) as handle:
         doc = _document(handle, look, title)
-        doc.build(story, canvasmaker=maker)
+        try:
+            doc.build(story, canvasmaker=maker)
+        except LayoutError as exc:
+            raise DocumentError(f"something does not fit on a {paper.name} page: {exc}") from exc
         canvas = doc.canv
     assert isinstance(canvas, FooterCanvas)
     return PicklistResult(

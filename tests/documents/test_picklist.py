@@ -197,6 +197,22 @@ def test_names_in_any_script_do_not_break_the_slip(tmp_path: Path) -> None:
     assert "TEA-?" in texts[0]
 
 
+def test_an_essay_in_a_note_is_cut_rather_than_breaking_the_slip(tmp_path: Path) -> None:
+    order = PickOrder(
+        "576461413038785001",
+        (PickLine("SKU", "Very long name " * 300, 1),),
+        recipient_name="李明" * 1000,
+        address_lines=("Street " * 400,) * 3,
+        buyer_note="Please " * 5000,
+        gift_message="x" * 30_000,
+    )
+    texts = write([order], tmp_path / "essay.pdf", Paper.A6)
+    slip = "".join(texts[1:])
+    assert "NOTE FROM THE BUYER" in slip and "GIFT MESSAGE" in slip
+    assert "Please Please" in slip and "…" in slip
+    assert slip.count("Please") < 300
+
+
 @pytest.mark.parametrize(
     ("orders", "kw", "message"),
     [
