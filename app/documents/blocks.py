@@ -150,7 +150,12 @@ class TextBlock(Flowable):  # type: ignore[misc]  # reportlab has no type hints
         self.paint(self.canv, 0.0, 0.0)
 
     def paint(self, canvas: Canvas, x0: float, y0: float) -> None:
-        """Draw with the lower left corner at (x0, y0), without moving the canvas."""
+        """Draw with the lower left corner at (x0, y0), without moving the canvas.
+
+        One text object for the whole block; font and colour are set only when they change.
+        """
+        text = canvas.beginText()
+        style: tuple[str, float, Color] | None = None
         y = y0 + self.height
         for line in self._lines:
             step = self._line_height(line)
@@ -160,8 +165,7 @@ class TextBlock(Flowable):  # type: ignore[misc]  # reportlab has no type hints
             if not line:
                 continue
             x = x0 + (self.avail - _width(line) if self.right else 0.0)
-            text = canvas.beginText(x, y + step * 0.22)
-            style: tuple[str, float, Color] | None = None
+            text.setTextOrigin(x, y + step * 0.22)
             for font, size, color, chunk in line:
                 if style is None or (font, size) != style[:2]:
                     text.setFont(font, size)
@@ -169,7 +173,7 @@ class TextBlock(Flowable):  # type: ignore[misc]  # reportlab has no type hints
                     text.setFillColor(color)
                 style = (font, size, color)
                 text.textOut(chunk)
-            canvas.drawText(text)
+        canvas.drawText(text)
 
 
 def text(

@@ -14,16 +14,22 @@ from app.documents.picking import line_key
 
 
 def kicker(value: str, look: Look) -> TextBlock:
-    """A small grey heading in capitals ("SHIP TO")."""
+    """A small grey heading in capitals ("ITEM")."""
     return text(value, look.small, MUTED, bold=True)
 
 
-def _title(order: PickOrder, short: str, look: Look) -> TextBlock:
-    """The order id large, the part the pick list shows (`short`) in full strength."""
+def _kicker_span(value: str, look: Look) -> Span:
+    """A kicker as the first line of a block, so heading and content draw together."""
+    return Span(f"{value}\n", look.small, MUTED, True)
+
+
+def _head_text(order: PickOrder, short: str, look: Look) -> TextBlock:
+    """ "PACKING SLIP" over the order id large, the part the pick list shows in full strength."""
     tail = short.lstrip("…")
     head = order.order_id[: len(order.order_id) - len(tail)]
     return TextBlock(
         [
+            _kicker_span("PACKING SLIP", look),
             Span("Order ", look.title, INK, True),
             Span(head, look.title, MUTED, True),
             Span(tail, look.title, INK, True),
@@ -32,13 +38,13 @@ def _title(order: PickOrder, short: str, look: Look) -> TextBlock:
 
 
 def _head(order: PickOrder, short: str, look: Look) -> list[Flowable]:
-    """ "PACKING SLIP", the order id large, and its barcode (beside it, or below on a slip)."""
-    title = [kicker("PACKING SLIP", look), _title(order, short, look)]
+    """The slip's heading and the order's barcode (beside it, or below on a slip)."""
+    title = _head_text(order, short, look)
     if look.compact:
-        return [*title, Spacer(1, 4), order_barcode(order.order_id, look.width, look.bar_height)]
+        return [title, Spacer(1, 4), order_barcode(order.order_id, look.width, look.bar_height)]
     bar = order_barcode(order.order_id, look.width * 0.45, look.bar_height)
     bar.hAlign = "RIGHT"
-    return [Columns([(look.width - bar.width, title), (bar.width, [bar])])]
+    return [Columns([(look.width - bar.width, [title]), (bar.width, [bar])])]
 
 
 def _ship_to(order: PickOrder, look: Look) -> list[Flowable]:
@@ -48,7 +54,7 @@ def _ship_to(order: PickOrder, look: Look) -> list[Flowable]:
         [Span(f"{order.recipient_name}\n", size * 1.1, INK, True)] if order.recipient_name else []
     )
     spans.append(Span("\n".join(lines) or "—", size, INK))
-    return [kicker("SHIP TO", look), TextBlock(spans)]
+    return [TextBlock([_kicker_span("SHIP TO", look), *spans])]
 
 
 def _ship_by(order: PickOrder, look: Look, tz: tzinfo | None) -> list[Flowable]:
@@ -60,7 +66,7 @@ def _ship_by(order: PickOrder, look: Look, tz: tzinfo | None) -> list[Flowable]:
     shipping = f"{order.shipping_type.strip()}\n" if order.shipping_type.strip() else ""
     spans.append(Span(f"{shipping}{units} item{'s' * (units != 1)}", size, INK))
     head = "SHIP BY" if order.ship_by is not None else "SHIPPING"
-    return [kicker(head, look), TextBlock(spans)]
+    return [TextBlock([_kicker_span(head, look), *spans])]
 
 
 def _widths(look: Look) -> list[float]:
@@ -109,8 +115,8 @@ def _items(order: PickOrder, look: Look) -> list[Flowable]:
 
 def _message(title: str, value: str, look: Look) -> Boxed:
     """A boxed message (gift message, buyer's note) so the packer cannot miss it."""
-    body = text(value, look.body, INK)
-    return Boxed([kicker(title, look), Spacer(1, 2), body], pad=4 if look.compact else 7)
+    body = TextBlock([_kicker_span(title, look), Span(value, look.body, INK)])
+    return Boxed([body], pad=4 if look.compact else 7)
 
 
 def slip_story(order: PickOrder, short: str, look: Look, tz: tzinfo | None) -> list[Flowable]:
