@@ -34,7 +34,12 @@ def in_order(text: str, parts: list[str]) -> bool:
 
 @pytest.mark.parametrize(
     ("paper", "size"),
-    [(Paper.A4, (595.3, 841.9)), (Paper.LETTER, (612.0, 792.0)), (Paper.A6, (288.0, 432.0))],
+    [
+        (Paper.A4, (595.3, 841.9)),
+        (Paper.LETTER, (612.0, 792.0)),
+        (Paper.A5, (419.5, 595.3)),
+        (Paper.A6, (288.0, 432.0)),
+    ],
 )
 def test_pick_list_then_one_slip_per_order_in_pick_order(
     tmp_path: Path, paper: Paper, size: tuple[float, float]
