@@ -1,0 +1,278 @@
+"""What an order earns its seller: TikTok's settlement breakdown filled from the order's payment.
+
+The breakdown's names and signs are TikTok's (get-transactions-by-order spec: money the seller
+receives is positive, what TikTok keeps is negative, and an amount is the sum of its breakdown).
+The rates are the sandbox's own schedule, chosen so every kind of fee a creator meets shows up
+(TikTok publishes its rates per market in Seller Center, not in the API documents):
+
+- referral fee 6% of the SKU's revenue (US), transaction fee 1%;
+- affiliate commission (5-20% by product) on orders a creator's video or LIVE brought;
+- LIVE Specials service fee 2% on half of the LIVE orders;
+- TikTok Shipping labels: 5.80 + 0.85 per extra unit, and 0.75 more for one order in five
+  once the carrier has weighed the parcel (so an estimate made before collection can differ
+  from the settlement); Fulfilled by TikTok: 3.58 + 0.45 per extra unit; the seller's own
+  carrier costs TikTok nothing.
+
+Every amount is rounded half up to the currency's minor unit per SKU; order and statement
+totals are exact sums of those, so revenue + fees + shipping = settlement to the cent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+ZERO = Decimal(0)
+#: ISO 4217 currencies TikTok Shop markets use without a minor unit.
+NO_MINOR_UNIT = frozenset({"JPY", "IDR", "KRW", "VND"})
+
+REFERRAL_RATE = Decimal("0.06")
+TRANSACTION_RATE = Decimal("0.01")
+LIVE_SPECIALS_RATE = Decimal("0.02")
+LABEL_BASE = Decimal("5.80")
+LABEL_PER_UNIT = Decimal("0.85")
+REWEIGH_EXTRA = Decimal("0.75")
+FBT_BASE = Decimal("3.58")
+FBT_PER_UNIT = Decimal("0.45")
+CHANNELS = ("LIVE", "VIDEO", "PRODUCT_CARD")  # gmv_breakdowns types (analytics specs)
+
+
+def quantum(currency: str) -> Decimal:
+    """The currency's smallest amount: 1 for JPY and IDR, 0.01 otherwise."""
+    return Decimal(1) if currency in NO_MINOR_UNIT else Decimal("0.01")
+
+
+def rounded(value: Decimal, currency: str) -> Decimal:
+    """Half up to the minor unit, never a negative zero."""
+    result = value.quantize(quantum(currency), rounding=ROUND_HALF_UP)
+    return abs(result) if result == 0 else result
+
+
+def amount(value: Decimal, currency: str) -> str:
+    """A wire amount: plain decimal text (no exponent), with the currency's decimals."""
+    return format(rounded(value, currency), "f")
+
+
+def share(value: Decimal, rate: Decimal, currency: str) -> Decimal:
+    return rounded(value * rate, currency)
+
+
+def split(total: Decimal, weights: list[int], currency: str) -> list[Decimal]:
+    """`total` spread over `weights` in whole minor units that add up exactly."""
+    unit = quantum(currency)
+    units = int((total / unit).to_integral_value())
+    whole = sum(weights)
+    if whole == 0:
+        return [ZERO for _ in weights]
+    parts = [units * w // whole for w in weights]
+    rest = units - sum(parts)
+    order = sorted(range(len(weights)), key=lambda i: -((units * weights[i]) % whole))
+    for i in order[: abs(rest)]:
+        parts[i] += 1 if rest > 0 else -1
+    return [rounded(p * unit, currency) for p in parts]
+
+
+def _byte(order_id: str, salt: str) -> int:
+    return hashlib.sha256(f"{salt}:{order_id}".encode()).digest()[0]
+
+
+@dataclass(frozen=True)
+class Traits:
+    """How a buyer came to the order and what the carrier found: fixed by the order id."""
+
+    channel: str
+    affiliate: bool
+    live_specials: bool
+    reweighed: bool
+    adjusted: bool  # a shipping fee adjustment follows the settlement
+
+
+def traits(order_id: str) -> Traits:
+    roll = _byte(order_id, "channel") * 100 // 256
+    channel = "LIVE" if roll < 25 else "VIDEO" if roll < 60 else "PRODUCT_CARD"
+    return Traits(
+        channel=channel,
+        affiliate=channel != "PRODUCT_CARD" and _byte(order_id, "affiliate") < 154,
+        live_specials=channel == "LIVE" and _byte(order_id, "live") < 128,
+        reweighed=_byte(order_id, "weight") < 52,
+        adjusted=_byte(order_id, "adjust") < 10,
+    )
+
+
+def commission_rate(product_id: str) -> Decimal:
+    """The creator commission a product offers, 5% to 20%."""
+    return Decimal(5 + _byte(product_id, "commission") % 16) / 100
+
+
+@dataclass
+class SkuMoney:
+    """One SKU's part of an order, as the settlement breakdown names it."""
+
+    sku_id: str
+    sku_name: str
+    product_id: str
+    product_name: str
+    quantity: int
+    revenue: dict[str, Decimal] = field(default_factory=dict)
+    shipping: dict[str, Decimal] = field(default_factory=dict)
+    shipping_extra: dict[str, Decimal] = field(default_factory=dict)
+    fee: dict[str, Decimal] = field(default_factory=dict)
+    tax: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def revenue_amount(self) -> Decimal:
+        return sum(self.revenue.values(), ZERO)
+
+    @property
+    def shipping_cost_amount(self) -> Decimal:
+        return sum(self.shipping.values(), ZERO)
+
+    @property
+    def fee_tax_amount(self) -> Decimal:
+        return sum(self.fee.values(), ZERO) + sum(self.tax.values(), ZERO)
+
+    @property
+    def settlement_amount(self) -> Decimal:
+        return self.revenue_amount + self.shipping_cost_amount + self.fee_tax_amount
+
+
+@dataclass
+class OrderMoney:
+    """An order's settlement (or TikTok's estimate of it), SKU by SKU."""
+
+    order_id: str
+    currency: str
+    create_time: int
+    skus: list[SkuMoney]
+    extra: dict[str, Decimal]  # the transaction's supplementary_component
+
+    def total(self, part: str) -> dict[str, Decimal]:
+        """One breakdown (`revenue`, `shipping`, `fee`...) summed over the SKUs."""
+        summed: dict[str, Decimal] = {}
+        for sku in self.skus:
+            for name, value in getattr(sku, part).items():
+                summed[name] = summed.get(name, ZERO) + value
+        return summed
+
+    @property
+    def revenue_amount(self) -> Decimal:
+        return sum((s.revenue_amount for s in self.skus), ZERO)
+
+    @property
+    def shipping_cost_amount(self) -> Decimal:
+        return sum((s.shipping_cost_amount for s in self.skus), ZERO)
+
+    @property
+    def fee_tax_amount(self) -> Decimal:
+        return sum((s.fee_tax_amount for s in self.skus), ZERO)
+
+    @property
+    def settlement_amount(self) -> Decimal:
+        return sum((s.settlement_amount for s in self.skus), ZERO)
+
+
+def _dec(value: Any) -> Decimal:
+    return Decimal(str(value or "0"))
+
+
+def live_items(order: dict[str, Any]) -> list[dict[str, Any]]:
+    """Line items the buyer still pays for (cancelled ones are refunded)."""
+    return [i for i in order["line_items"] if i.get("display_status") != "CANCELLED"]
+
+
+def _shipping(order: dict[str, Any], units: int, measured: bool) -> tuple[dict[str, Decimal], ...]:
+    """Order-level shipping: the label or FBT fee, what the buyer paid, what TikTok covered."""
+    pay, cur = order["payment"], order["payment"]["currency"]
+    extra_units = Decimal(max(units - 1, 0))
+    main = {
+        "actual_shipping_fee_amount": ZERO,
+        "shipping_fee_discount_amount": _dec(pay.get("shipping_fee_platform_discount")),
+        "customer_paid_shipping_fee_amount": _dec(pay.get("shipping_fee")),
+    }
+    extra = {
+        "platform_shipping_fee_discount_amount": _dec(pay.get("shipping_fee_platform_discount")),
+        "seller_shipping_fee_discount_amount": _dec(pay.get("shipping_fee_seller_discount")),
+    }
+    if order.get("fulfillment_type") == "FULFILLMENT_BY_TIKTOK":
+        cost = -(FBT_BASE + FBT_PER_UNIT * extra_units)
+        extra["fbt_fulfillment_fee_amount"] = cost
+        main["actual_shipping_fee_amount"] = cost
+    elif order.get("shipping_type") == "TIKTOK":
+        label = LABEL_BASE + LABEL_PER_UNIT * extra_units
+        if measured and traits(order["id"]).reweighed:
+            label += REWEIGH_EXTRA
+        extra["fbm_shipping_cost_amount"] = -label
+        main["actual_shipping_fee_amount"] = -label
+    return (
+        {k: rounded(v, cur) for k, v in main.items()},
+        {k: rounded(v, cur) for k, v in extra.items()},
+    )
+
+
+def _group(items: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        groups.setdefault(item["sku_id"], []).append(item)
+    return groups
+
+
+def order_money(order: dict[str, Any], *, measured: bool = True) -> OrderMoney:
+    """The order's money by SKU; `measured` once the carrier has weighed the parcel."""
+    cur = order["payment"]["currency"]
+    facts = traits(order["id"])
+    groups = _group(live_items(order))
+    units = [len(items) for items in groups.values()]
+    ship_main, ship_extra = _shipping(order, sum(units), measured)
+    spread_main = {k: split(v, units, cur) for k, v in ship_main.items()}
+    spread_extra = {k: split(v, units, cur) for k, v in ship_extra.items()}
+    skus = []
+    for index, items in enumerate(groups.values()):
+        first = items[0]
+        gross = sum((_dec(i["original_price"]) for i in items), ZERO)
+        seller = sum((_dec(i["seller_discount"]) for i in items), ZERO)
+        revenue = gross - seller
+        fee = {
+            "referral_fee_amount": -share(revenue, REFERRAL_RATE, cur),
+            "transaction_fee_amount": -share(revenue, TRANSACTION_RATE, cur),
+        }
+        if facts.affiliate:
+            rate = commission_rate(first["product_id"])
+            fee["affiliate_commission_amount"] = -share(revenue, rate, cur)
+        if facts.live_specials:
+            fee["live_specials_fee_amount"] = -share(revenue, LIVE_SPECIALS_RATE, cur)
+        skus.append(
+            SkuMoney(
+                sku_id=first["sku_id"],
+                sku_name=first.get("sku_name", ""),
+                product_id=first["product_id"],
+                product_name=first.get("product_name", ""),
+                quantity=len(items),
+                revenue={
+                    "subtotal_before_discount_amount": rounded(gross, cur),
+                    "seller_discount_amount": rounded(-seller, cur),
+                },
+                shipping={k: v[index] for k, v in spread_main.items()},
+                shipping_extra={k: v[index] for k, v in spread_extra.items()},
+                fee={k: rounded(v, cur) for k, v in fee.items()},
+            )
+        )
+    return OrderMoney(order["id"], cur, order["create_time"], skus, _order_extra(order))
+
+
+def _order_extra(order: dict[str, Any]) -> dict[str, Decimal]:
+    """What the buyer paid beyond the seller's money: tax and fees TikTok collects and remits."""
+    pay, cur = order["payment"], order["payment"]["currency"]
+    tax = _dec(pay.get("tax"))
+    rdf = _dec(pay.get("retail_delivery_fee"))
+    values = {
+        "customer_payment_amount": _dec(pay.get("total_amount")),
+        "platform_discount_amount": _dec(pay.get("platform_discount")),
+        "retail_delivery_fee_amount": rdf,
+        "retail_delivery_fee_payment_amount": rdf,
+        "sales_tax_amount": tax,
+        "sales_tax_payment_amount": tax,
+    }
+    return {k: rounded(v, cur) for k, v in values.items()}
