@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 
+from app.sandbox import Sandbox
+from tests.sandbox.conftest import make_config
 from tests.sandbox.support import ShopClient
 
 DAY = 86400
@@ -17,6 +19,12 @@ WITHDRAWALS = "/finance/202309/withdrawals"
 BY_STATEMENT = "/finance/202501/statements/{}/statement_transactions"
 BY_ORDER = "/finance/202501/orders/{}/statement_transactions"
 PRICE_DETAIL = "/order/202407/orders/{}/price_detail"
+
+
+def money_sandbox() -> Sandbox:
+    """The seeded shop, with a token that outlives the weeks these tests move the clock on and
+    a rate limit that lets them walk every statement at once."""
+    return Sandbox(make_config(access_ttl=400 * DAY, qps=5000))
 
 
 def d(text: str) -> Decimal:

@@ -20,6 +20,7 @@ from tests.sandbox.money_support import (
     contributing,
     d,
     delivered_order,
+    money_sandbox,
     next_statement,
     statement_transactions,
     statements,
@@ -28,13 +29,13 @@ from tests.sandbox.money_support import (
 )
 from tests.sandbox.support import ShopClient
 
-SETTLEMENT_DAYS = 8
-
 
 @pytest.fixture
 def sandbox() -> Sandbox:
-    """The seeded shop, with a token that outlives the weeks these tests move the clock on."""
-    return Sandbox(make_config(access_ttl=400 * DAY, qps=5000))
+    return money_sandbox()
+
+
+SETTLEMENT_DAYS = 8
 
 
 def assert_order_adds_up(txn: dict) -> None:
@@ -496,9 +497,9 @@ async def test_unsettled_sums_cover_every_page(client: ShopClient, http: httpx.A
 
 async def test_the_same_seed_and_epoch_make_the_same_book() -> None:
     async def book() -> list[list[str]]:
-        sandbox = Sandbox(make_config(epoch=1_790_000_000))
+        world = Sandbox(make_config(epoch=1_790_000_000))
         async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=create_app(sandbox)), base_url="http://t"
+            transport=httpx.ASGITransport(app=create_app(world)), base_url="http://t"
         ) as h:
             client = ShopClient(h, APP_KEY, APP_SECRET)
             await client.connect()
@@ -526,9 +527,9 @@ async def test_a_statement_never_changes_once_made(
 
 async def test_finance_needs_its_scope() -> None:
     scopes = tuple(s for s in make_config().granted_scopes if s != "seller.finance.info")
-    sandbox = Sandbox(make_config(orders=20, granted_scopes=scopes))
+    world = Sandbox(make_config(orders=20, granted_scopes=scopes))
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=create_app(sandbox)), base_url="http://t"
+        transport=httpx.ASGITransport(app=create_app(world)), base_url="http://t"
     ) as h:
         client = ShopClient(h, APP_KEY, APP_SECRET)
         await client.connect()
@@ -541,6 +542,6 @@ async def test_finance_needs_its_scope() -> None:
         ):
             payload = (await client.call("GET", path, params=params)).json()
             assert (payload["code"], payload["message"]) == e.MISSING_SCOPE, path
-        order_id = next(iter(sandbox.state.shops[client.shop_id or ""].orders))
+        order_id = next(iter(world.state.shops[client.shop_id or ""].orders))
         detail = await client.call("GET", f"/order/202407/orders/{order_id}/price_detail")
         assert detail.json()["code"] == 0  # price detail is an order API (seller.order.info)
