@@ -10,12 +10,11 @@ deprecation), which the router answers as a retired version, 36009014 (FACTS.md 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from app.sandbox import api_analytics, price_detail
 from app.sandbox.errors import param_error
-from app.sandbox.fees import ZERO, amount
+from app.sandbox.fees import ZERO, OrderMoney, amount
 from app.sandbox.finance import Adjustment, ShopBook, Statement, Transaction, derived_id
 from app.sandbox.finance_params import choice, optional_int, page_size, sorted_page
 from app.sandbox.finance_wire import (
@@ -29,6 +28,7 @@ from app.sandbox.finance_wire import (
     withdrawal_rows,
 )
 from app.sandbox.model import Shop
+from app.sandbox.unsettled import Key, unsettled_view
 from app.sandbox.validation import Call, Route
 
 if TYPE_CHECKING:
@@ -39,6 +39,10 @@ PAYMENT_STATUSES = ("PAID", "FAILED", "PROCESSING")
 ORDERS = ("ASC", "DESC")
 WITHDRAWAL_TYPES = ("WITHDRAW", "SETTLE", "TRANSFER", "REVERSE")
 UNSETTLED_SINCE = 1735689600  # 2025-01-01 00:00 UTC: "only returns transactions created after"
+
+
+#: An unsettled row: its sort key, the order or adjustment, and the order's estimate.
+Pending = tuple[Key, "dict[str, Any] | Adjustment", "OrderMoney | None"]
 
 
 def book_of(sandbox: Sandbox, shop: Shop | None) -> ShopBook:
@@ -115,8 +119,16 @@ def statement_transactions(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     return {
         "next_page_token": token,
         **statement_header(statement),
-        "transactions": [statement_transaction(t, statement.currency) for t in chunk],
+        "transactions": [_rendered(book, t, statement.currency) for t in chunk],
     }
+
+
+def _rendered(book: ShopBook, txn: Transaction, cur: str) -> dict[str, Any]:
+    """A statement's line as the API shows it, drawn once: statements never change."""
+    drawn: dict[str, dict[str, Any]] = book.cache.setdefault("statement_lines", {})
+    if txn.id not in drawn:
+        drawn[txn.id] = statement_transaction(txn, cur)
+    return drawn[txn.id]
 
 
 def _transaction_key(txn: Transaction) -> tuple[int, int]:
@@ -138,33 +150,21 @@ def unsettled(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     book = book_of(sandbox, shop)
     ge, lt = _bounds(call, "search_time", UNSETTLED_SINCE)
     ge = max(ge, UNSETTLED_SINCE)
-    rows: list[tuple[int, str, dict[str, Any] | Adjustment]] = [
-        (o["create_time"], derived_id("txn", o["id"]), o)
-        for o in book.unsettled_orders(shop.orders.values())
+    view = unsettled_view(book, shop.orders.values(), sandbox.state.version)
+    start, end = view.span(ge, lt)
+    revenue, fees, settlement = view.sums(start, end)
+    adjustments: list[Pending] = [
+        ((a.sort_time, int(derived_id("txn", a.id))), a, None)
+        for a in book.pending
+        if a.create_time <= call.now and ge <= a.sort_time < lt
     ]
-    rows += [
-        (a.sort_time, derived_id("txn", a.id), a) for a in book.pending if a.create_time <= call.now
-    ]
-    rows = [r for r in rows if ge <= r[0] < lt]
-    rendered: dict[str, tuple[dict[str, Any], Decimal]] = {}
-    sums = {"settlement": ZERO, "revenue": ZERO, "adjustment": ZERO, "fee": ZERO}
-    for _, txn_id, item in rows:
-        if isinstance(item, Adjustment):
-            row = unsettled_adjustment(item, shop.currency)
-            rendered[txn_id] = (row, item.amount)
-            sums["adjustment"] += item.amount
-            sums["settlement"] += item.amount
-        else:
-            row, settlement = unsettled_order(book, item)
-            rendered[txn_id] = (row, settlement)
-            sums["settlement"] += settlement
-            sums["revenue"] += Decimal(row["est_revenue_amount"])
-            sums["fee"] += Decimal(row["est_fee_tax_amount"])
+    adjusted = sum((a.amount for _, a, _ in adjustments if isinstance(a, Adjustment)), ZERO)
+    rows: list[Pending] = [*view.rows[start:end], *adjustments]
     chunk, token = sorted_page(
         sandbox,
         q,
         rows,
-        lambda r: (r[0], int(r[1])),
+        lambda r: r[0],
         descending=_descending(call),
         size=size,
         filters={"api": "unsettled", "ge": q.get("search_time_ge"), "lt": q.get("search_time_lt")},
@@ -173,12 +173,20 @@ def unsettled(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     return {
         "next_page_token": token,
         "total_count": len(rows),
-        "sum_est_settlement_amount": amount(sums["settlement"], cur),
-        "sum_est_revenue_amount": amount(sums["revenue"], cur),
-        "sum_est_adjustment_amount": amount(sums["adjustment"], cur),
-        "sum_est_fee_amount": amount(sums["fee"], cur),
-        "transactions": [rendered[r[1]][0] for r in chunk],
+        "sum_est_settlement_amount": amount(settlement + adjusted, cur),
+        "sum_est_revenue_amount": amount(revenue, cur),
+        "sum_est_adjustment_amount": amount(adjusted, cur),
+        "sum_est_fee_amount": amount(fees, cur),
+        "transactions": [_pending_row(book, row, cur) for row in chunk],
     }
+
+
+def _pending_row(book: ShopBook, row: Pending, cur: str) -> dict[str, Any]:
+    _, item, money = row
+    if isinstance(item, Adjustment):
+        return unsettled_adjustment(item, cur)
+    assert money is not None
+    return unsettled_order(book, item, money)
 
 
 def payments(sandbox: Sandbox, call: Call) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import hashlib
 import random
 import secrets
 
+from app.sandbox import unsettled
 from app.sandbox.clock import ShopClock
 from app.sandbox.config import SandboxConfig
 from app.sandbox.faults import FaultInjector, FaultSettings
@@ -42,6 +43,7 @@ class Sandbox:
         self.page_tokens = PageTokenCodec(hashlib.sha256(f"{config.seed}:page".encode()).digest())
         self.state = World(config.seed)
         populate(self.state, config, self.clock.now())
+        unsettled.prepare(self.state, self.clock.now())  # the history's money, before any call
         self.webhooks = WebhookHub(
             self.app_key,
             self.app_secret,

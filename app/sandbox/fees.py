@@ -19,10 +19,12 @@ totals are exact sums of those, so revenue + fees + shipping = settlement to the
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any
 
 ZERO = Decimal(0)
@@ -40,9 +42,12 @@ FBT_PER_UNIT = Decimal("0.45")
 CHANNELS = ("LIVE", "VIDEO", "PRODUCT_CARD")  # gmv_breakdowns types (analytics specs)
 
 
+ONE, CENT = Decimal(1), Decimal("0.01")
+
+
 def quantum(currency: str) -> Decimal:
     """The currency's smallest amount: 1 for JPY and IDR, 0.01 otherwise."""
-    return Decimal(1) if currency in NO_MINOR_UNIT else Decimal("0.01")
+    return ONE if currency in NO_MINOR_UNIT else CENT
 
 
 def rounded(value: Decimal, currency: str) -> Decimal:
@@ -62,6 +67,8 @@ def share(value: Decimal, rate: Decimal, currency: str) -> Decimal:
 
 def split(total: Decimal, weights: list[int], currency: str) -> list[Decimal]:
     """`total` spread over `weights` in whole minor units that add up exactly."""
+    if len(weights) == 1:
+        return [total]
     unit = quantum(currency)
     units = int((total / unit).to_integral_value())
     whole = sum(weights)
@@ -90,6 +97,7 @@ class Traits:
     adjusted: bool  # a shipping fee adjustment follows the settlement
 
 
+@functools.lru_cache(maxsize=65536)
 def traits(order_id: str) -> Traits:
     roll = _byte(order_id, "channel") * 100 // 256
     channel = "LIVE" if roll < 25 else "VIDEO" if roll < 60 else "PRODUCT_CARD"
@@ -102,6 +110,7 @@ def traits(order_id: str) -> Traits:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def commission_rate(product_id: str) -> Decimal:
     """The creator commission a product offers, 5% to 20%."""
     return Decimal(5 + _byte(product_id, "commission") % 16) / 100
@@ -122,19 +131,19 @@ class SkuMoney:
     fee: dict[str, Decimal] = field(default_factory=dict)
     tax: dict[str, Decimal] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def revenue_amount(self) -> Decimal:
         return sum(self.revenue.values(), ZERO)
 
-    @property
+    @cached_property
     def shipping_cost_amount(self) -> Decimal:
         return sum(self.shipping.values(), ZERO)
 
-    @property
+    @cached_property
     def fee_tax_amount(self) -> Decimal:
         return sum(self.fee.values(), ZERO) + sum(self.tax.values(), ZERO)
 
-    @property
+    @cached_property
     def settlement_amount(self) -> Decimal:
         return self.revenue_amount + self.shipping_cost_amount + self.fee_tax_amount
 
@@ -157,19 +166,19 @@ class OrderMoney:
                 summed[name] = summed.get(name, ZERO) + value
         return summed
 
-    @property
+    @cached_property
     def revenue_amount(self) -> Decimal:
         return sum((s.revenue_amount for s in self.skus), ZERO)
 
-    @property
+    @cached_property
     def shipping_cost_amount(self) -> Decimal:
         return sum((s.shipping_cost_amount for s in self.skus), ZERO)
 
-    @property
+    @cached_property
     def fee_tax_amount(self) -> Decimal:
         return sum((s.fee_tax_amount for s in self.skus), ZERO)
 
-    @property
+    @cached_property
     def settlement_amount(self) -> Decimal:
         return sum((s.settlement_amount for s in self.skus), ZERO)
 
@@ -185,7 +194,7 @@ def live_items(order: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _shipping(order: dict[str, Any], units: int, measured: bool) -> tuple[dict[str, Decimal], ...]:
     """Order-level shipping: the label or FBT fee, what the buyer paid, what TikTok covered."""
-    pay, cur = order["payment"], order["payment"]["currency"]
+    pay = order["payment"]
     extra_units = Decimal(max(units - 1, 0))
     main = {
         "actual_shipping_fee_amount": ZERO,
@@ -206,10 +215,7 @@ def _shipping(order: dict[str, Any], units: int, measured: bool) -> tuple[dict[s
             label += REWEIGH_EXTRA
         extra["fbm_shipping_cost_amount"] = -label
         main["actual_shipping_fee_amount"] = -label
-    return (
-        {k: rounded(v, cur) for k, v in main.items()},
-        {k: rounded(v, cur) for k, v in extra.items()},
-    )
+    return main, extra  # wire amounts and schedule prices: already whole minor units
 
 
 def _group(items: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -251,12 +257,12 @@ def order_money(order: dict[str, Any], *, measured: bool = True) -> OrderMoney:
                 product_name=first.get("product_name", ""),
                 quantity=len(items),
                 revenue={
-                    "subtotal_before_discount_amount": rounded(gross, cur),
-                    "seller_discount_amount": rounded(-seller, cur),
+                    "subtotal_before_discount_amount": gross,
+                    "seller_discount_amount": -seller,
                 },
                 shipping={k: v[index] for k, v in spread_main.items()},
                 shipping_extra={k: v[index] for k, v in spread_extra.items()},
-                fee={k: rounded(v, cur) for k, v in fee.items()},
+                fee=fee,
             )
         )
     return OrderMoney(order["id"], cur, order["create_time"], skus, _order_extra(order))

@@ -17,6 +17,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from app.sandbox.fees import ZERO, OrderMoney, order_money, rounded, traits
@@ -98,32 +99,32 @@ class Statement:
     def _sum(self, attr: str) -> Decimal:
         return sum((getattr(t.money, attr) for t in self.transactions if t.money is not None), ZERO)
 
-    @property
+    @cached_property
     def revenue(self) -> Decimal:
         return self._sum("revenue_amount")
 
-    @property
+    @cached_property
     def shipping(self) -> Decimal:
         return self._sum("shipping_cost_amount")
 
-    @property
+    @cached_property
     def fee_tax(self) -> Decimal:
         return self._sum("fee_tax_amount")
 
-    @property
+    @cached_property
     def adjustment(self) -> Decimal:
         kinds = ("ORDER", "RESERVE")
         return sum((t.amount for t in self.transactions if t.type not in kinds), ZERO)
 
-    @property
+    @cached_property
     def settlement(self) -> Decimal:
         return sum((t.settlement for t in self.transactions), ZERO)
 
-    @property
+    @cached_property
     def reserve(self) -> Decimal:
         return sum((t.amount for t in self.transactions if t.type == "RESERVE"), ZERO)
 
-    @property
+    @cached_property
     def payable(self) -> Decimal:
         return self.settlement + self.reserve
 
@@ -137,15 +138,15 @@ class Payment:
     paid_time: int
     failed_at: int | None = None
 
-    @property
+    @cached_property
     def settlement(self) -> Decimal:
         return sum((s.settlement for s in self.statements), ZERO)
 
-    @property
+    @cached_property
     def reserve(self) -> Decimal:
         return sum((s.reserve for s in self.statements), ZERO)
 
-    @property
+    @cached_property
     def amount(self) -> Decimal:
         return self.settlement + self.reserve
 
@@ -184,6 +185,10 @@ class ShopBook:
     payment_by_id: dict[str, Payment] = field(default_factory=dict)
     waiting: list[Statement] = field(default_factory=list)  # not yet worth a payment
     last: int | None = None  # the latest midnight already closed
+    #: order id -> (update_time, weighed) it was estimated at, and the estimate
+    estimates: dict[str, tuple[tuple[int, bool], OrderMoney]] = field(default_factory=dict)
+    #: views derived from the book (sorted unsettled orders...), each with the state it is of
+    cache: dict[str, Any] = field(default_factory=dict)
 
     def settle_at(self, order: dict[str, Any]) -> int | None:
         """When the order counts as settled: delivery + the settlement period (or forced)."""
@@ -193,6 +198,16 @@ class ShopBook:
             return None
         delivered = order.get("delivery_time") or order["update_time"]
         return int(delivered) + SETTLEMENT_DAYS * DAY
+
+    def estimate(self, order: dict[str, Any]) -> OrderMoney:
+        """TikTok's estimate of the order's settlement, remade only when the order changed."""
+        key = (int(order["update_time"]), "collection_time" in order)
+        cached = self.estimates.get(order["id"])
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        money = order_money(order, measured=key[1])
+        self.estimates[order["id"]] = (key, money)
+        return money
 
     def unsettled_orders(self, orders: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         """Paid orders with money coming that no statement holds yet."""
@@ -259,6 +274,7 @@ class ShopBook:
         for txn in txns:
             if txn.type == "ORDER":
                 self.settled.setdefault(txn.order_id, []).append((statement, txn))
+                self.estimates.pop(txn.order_id, None)
         self._pay(statement)
         return statement
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.sandbox import finance_fields as f
-from app.sandbox.fees import ZERO, SkuMoney, amount, order_money
+from app.sandbox.fees import ZERO, OrderMoney, SkuMoney, amount
 from app.sandbox.finance import (
     SETTLEMENT_DAYS,
     Adjustment,
@@ -221,9 +221,8 @@ def statement_header(statement: Statement) -> dict[str, Any]:
     }
 
 
-def unsettled_order(book: ShopBook, order: dict[str, Any]) -> tuple[dict[str, Any], Decimal]:
-    """An order's estimate in Get Unsettled Transactions, and its estimated settlement."""
-    money = order_money(order, measured="collection_time" in order)
+def unsettled_order(book: ShopBook, order: dict[str, Any], money: OrderMoney) -> dict[str, Any]:
+    """An order's estimate (`money`) as Get Unsettled Transactions shows it."""
     cur = money.currency
     tax, rdf = money.extra["sales_tax_amount"], money.extra["retail_delivery_fee_amount"]
     # TikTok collects the buyer's sales tax and retail delivery fee and remits them: in and out.
@@ -266,7 +265,7 @@ def unsettled_order(book: ShopBook, order: dict[str, Any]) -> tuple[dict[str, An
             "tax": amounts(taxes, f.TAXES_UNSETTLED, cur),
         },
     )
-    return row, money.settlement_amount
+    return row
 
 
 def unsettled_adjustment(adjustment: Adjustment, cur: str) -> dict[str, Any]:
