@@ -35,36 +35,10 @@ SHIPPING_BY_ORDER = (
 )
 
 #: shipping_cost_breakdown of Get Transactions by Statement
-SHIPPING_BY_STATEMENT = (
-    "actual_shipping_fee_amount",
-    "shipping_fee_discount_amount",
-    "customer_paid_shipping_fee_amount",
-    "return_shipping_fee_amount",
-    "replacement_shipping_fee_amount",
-    "exchange_shipping_fee_amount",
-    "signature_confirmation_fee_amount",
-    "shipping_insurance_fee_amount",
-    "fbt_fulfillment_fee_reimbursement_amount",
-    "return_shipping_label_fee_amount",
-    "seller_self_shipping_service_fee_amount",
-    "return_shipping_fee_paid_buyer_amount",
-    "failed_delivery_subsidy_amount",
-    "shipping_fee_guarantee_reimbursement",
-    "fbt_free_shipping_fee_amount",
-    "free_return_subsidy_amount",
-)
+SHIPPING_BY_STATEMENT = (*SHIPPING_BY_ORDER, "shipping_fee_guarantee_reimbursement")
 
 #: shipping_cost_breakdown of Get Unsettled Transactions
-SHIPPING_UNSETTLED = (
-    "actual_shipping_fee_amount",
-    "shipping_fee_discount_amount",
-    "customer_paid_shipping_fee_amount",
-    "return_shipping_fee_amount",
-    "replacement_shipping_fee_amount",
-    "exchange_shipping_fee_amount",
-    "signature_confirmation_fee_amount",
-    "shipping_insurance_fee_amount",
-)
+SHIPPING_UNSETTLED = SHIPPING_BY_ORDER[:8]
 
 #: shipping_cost_breakdown.supplementary_component, by order
 SHIPPING_EXTRA_BY_ORDER = (
@@ -84,32 +58,13 @@ SHIPPING_EXTRA_BY_ORDER = (
 
 #: shipping_cost_breakdown.supplementary_component, by statement
 SHIPPING_EXTRA_BY_STATEMENT = (
-    "platform_shipping_fee_discount_amount",
-    "promo_shipping_incentive_amount",
-    "shipping_fee_subsidy_amount",
-    "seller_shipping_fee_discount_amount",
-    "customer_shipping_fee_offset_amount",
-    "fbm_shipping_cost_amount",
-    "fbt_shipping_cost_amount",
-    "fbt_fulfillment_fee_amount",
-    "fbt_fulfillment_fee_reimbursement_amount",
-    "return_refund_subsidy_amount",
-    "refunded_customer_shipping_fee_amount",
+    *SHIPPING_EXTRA_BY_ORDER[:-1],  # not shipping_fee_guarantee_reimbursement
     "customer_shipping_fee",
     "refund_customer_shipping_fee",
 )
 
 #: shipping_cost_breakdown.supplementary_component, unsettled
-SHIPPING_EXTRA_UNSETTLED = (
-    "customer_shipping_fee_offset_amount",
-    "shipping_fee_subsidy_amount",
-    "platform_shipping_fee_discount_amount",
-    "fbm_shipping_cost_amount",
-    "fbt_shipping_cost_amount",
-    "promo_shipping_incentive_amount",
-    "fbt_fulfillment_fee_amount",
-    "seller_shipping_fee_discount_amount",
-)
+SHIPPING_EXTRA_UNSETTLED = SHIPPING_EXTRA_BY_ORDER[1:9]
 
 #: fee_tax_breakdown.fee of both settled endpoints (same names)
 FEES_SETTLED = (
@@ -149,12 +104,7 @@ FEES_SETTLED = (
 
 #: fee_tax_breakdown.fee of Get Unsettled Transactions
 FEES_UNSETTLED = (
-    "platform_commission_amount",
-    "referral_fee_amount",
-    "refund_administration_fee_amount",
-    "transaction_fee_amount",
-    "credit_card_handling_fee_amount",
-    "affiliate_commission_amount",
+    *FEES_SETTLED[:6],
     "affiliate_commission_before_pit_amount",
     "pit_withheld_from_ads_commission_amount",
     "affiliate_partner_commission_amount",
@@ -188,12 +138,7 @@ TAXES_UNSETTLED = (
     "sales_tax_amount",
     "sales_tax_payment_amount",
     "sales_tax_refund_amount",
-    "vat_amount",
-    "import_vat_amount",
-    "customs_duty_amount",
-    "customs_clearance_amount",
-    "sst_amount",
-    "gst_amount",
+    *TAXES_SETTLED[:6],
 )
 
 #: supplementary_component of an ORDER transaction in a statement

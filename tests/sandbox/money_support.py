@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import Decimal
 from typing import Any
 
 import httpx
 
-from app.sandbox import Sandbox
-from tests.sandbox.conftest import make_config
+from app.sandbox import Sandbox, create_app
+from tests.sandbox.conftest import APP_KEY, APP_SECRET, make_config
 from tests.sandbox.support import ShopClient
 
 DAY = 86400
@@ -25,6 +27,37 @@ def money_sandbox() -> Sandbox:
     """The seeded shop, with a token that outlives the weeks these tests move the clock on and
     a rate limit that lets them walk every statement at once."""
     return Sandbox(make_config(access_ttl=400 * DAY, qps=5000))
+
+
+@asynccontextmanager
+async def shop_without(scope: str) -> AsyncIterator[tuple[Sandbox, httpx.AsyncClient]]:
+    """A small sandbox whose seller did not grant `scope`, and an HTTP client to it."""
+    scopes = tuple(s for s in make_config().granted_scopes if s != scope)
+    world = Sandbox(make_config(orders=20, granted_scopes=scopes))
+    transport = httpx.ASGITransport(app=create_app(world))
+    async with httpx.AsyncClient(transport=transport, base_url="http://sandbox.test") as http:
+        yield world, http
+
+
+async def connected(http: httpx.AsyncClient) -> ShopClient:
+    client = ShopClient(http, APP_KEY, APP_SECRET)
+    await client.connect()
+    return client
+
+
+async def paid_order(admin: httpx.AsyncClient) -> dict[str, Any]:
+    """A new one-unit order, paid, awaiting shipment."""
+    skus = (await admin.get("/sandbox/inventory")).json()["skus"]
+    sku = next(s for s in skus if s["quantity"] >= 3)
+    body = {
+        "line_items": [{"sku_id": sku["sku_id"], "quantity": 1}],
+        "paid": True,
+        "is_on_hold_order": False,
+    }
+    answer = await admin.post("/sandbox/orders", json=body)
+    assert answer.status_code == 200, answer.text
+    order: dict[str, Any] = answer.json()["order"]
+    return order
 
 
 def d(text: str) -> Decimal:
@@ -89,19 +122,9 @@ async def unsettled(
     return rows, pages[0]
 
 
-async def delivered_order(admin: httpx.AsyncClient, **extra: Any) -> dict[str, Any]:
+async def delivered_order(admin: httpx.AsyncClient) -> dict[str, Any]:
     """A new order taken all the way to DELIVERED through the admin API (a carrier's path)."""
-    skus = (await admin.get("/sandbox/inventory")).json()["skus"]
-    sku = next(s for s in skus if s["quantity"] >= 3)
-    body = {
-        "line_items": [{"sku_id": sku["sku_id"], "quantity": 1}],
-        "paid": True,
-        "is_on_hold_order": False,
-        **extra,
-    }
-    answer = await admin.post("/sandbox/orders", json=body)
-    assert answer.status_code == 200, answer.text
-    order = answer.json()["order"]
+    order = await paid_order(admin)
     for status in ("AWAITING_COLLECTION", "IN_TRANSIT", "DELIVERED"):
         await move(admin, order["id"], status)
     await advance(admin, 2)  # lists end before "now" (their `_lt` default): let a second pass

@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from app.sandbox import Sandbox, create_app
+from app.sandbox import Sandbox
 from app.sandbox import errors as e
-from tests.sandbox.conftest import APP_KEY, APP_SECRET, make_config
 from tests.sandbox.money_support import (
     advance,
+    connected,
     d,
     money_sandbox,
+    shop_without,
     total,
 )
 from tests.sandbox.support import ShopClient
@@ -203,15 +204,8 @@ async def test_sku_and_product_lists_add_up_to_the_shop(
 
 
 async def test_analytics_need_their_scope() -> None:
-    scopes = tuple(
-        s for s in make_config().granted_scopes if s != "data.shop_analytics.public.read"
-    )
-    world = Sandbox(make_config(orders=20, granted_scopes=scopes))
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=create_app(world)), base_url="http://t"
-    ) as h:
-        client = ShopClient(h, APP_KEY, APP_SECRET)
-        await client.connect()
+    async with shop_without("data.shop_analytics.public.read") as (_, http):
+        client = await connected(http)
         today = datetime.now(UTC).date()
         params = {"start_date_ge": str(today - timedelta(days=3)), "end_date_lt": str(today)}
         for path in (SHOP, SKUS, PRODUCTS):

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from app.sandbox import Sandbox
-from tests.sandbox.conformance import assert_conforms
+from tests.sandbox.conformance import Node, assert_conforms, response_tree
 from tests.sandbox.money_support import (
     BY_ORDER,
     BY_STATEMENT,
@@ -29,6 +29,28 @@ def sandbox() -> Sandbox:
 
 
 FINANCE = "finance/{}.spec.json"
+
+
+BREAKDOWNS = (
+    ("revenue_breakdown",),
+    ("shipping_cost_breakdown",),
+    ("shipping_cost_breakdown", "supplementary_component"),
+    ("fee_tax_breakdown", "fee"),
+    ("fee_tax_breakdown", "tax"),
+)
+
+
+def assert_complete(row: dict, node: Node, extra: tuple[tuple[str, ...], ...] = ()) -> None:
+    """Every documented amount of every breakdown is there ("0.00" when it does not apply)."""
+    for path in (*BREAKDOWNS, *extra):
+        value, spec_node = row, node
+        for name in path:
+            value, spec_node = value[name], spec_node.children[name]
+        assert set(value) == set(spec_node.children), path
+
+
+def rows_node(spec_name: str, key: str) -> Node:
+    return response_tree(FINANCE.format(spec_name)).children["data"].children[key]
 
 
 async def every_page(client: ShopClient, path: str, params: dict[str, str], spec: str) -> list:
@@ -62,9 +84,15 @@ async def test_statements_and_their_transactions(client: ShopClient) -> None:
             FINANCE.format("get-transactions-by-statement"),
         ):
             orders |= {t["order_id"] for t in data["transactions"] if t["type"] == "ORDER"}
+            for txn in (t for t in data["transactions"] if t["type"] == "ORDER"):
+                node = rows_node("get-transactions-by-statement", "transactions")
+                assert_complete(txn, node, (("supplementary_component",),))
+    sku_node = rows_node("get-transactions-by-order", "sku_transactions")
     for order_id in sorted(orders)[:40]:
         payload = (await client.call("GET", BY_ORDER.format(order_id))).json()
         assert_conforms(payload, FINANCE.format("get-transactions-by-order"))
+        for sku in payload["data"]["sku_transactions"]:
+            assert_complete(sku, sku_node)
 
 
 async def test_unsettled_with_orders_and_adjustments(
@@ -81,6 +109,9 @@ async def test_unsettled_with_orders_and_adjustments(
         {"sort_field": "order_create_time", "page_size": "100"},
         FINANCE.format("get-unsettled-transactions"),
     )
+    node = rows_node("get-unsettled-transactions", "transactions")
+    for row in (t for p in pages for t in p["transactions"] if t["type"] == "ORDER"):
+        assert_complete(row, node)
     kinds = {t["type"] for p in pages for t in p["transactions"]}
     assert {"ORDER", "GMV_PAYMENT_FOR_ADS"} <= kinds
     unsettled_id = next(t["order_id"] for t in pages[0]["transactions"] if t["type"] == "ORDER")

@@ -17,11 +17,14 @@ from tests.sandbox.money_support import (
     DAY,
     STATEMENTS,
     advance,
+    connected,
     contributing,
     d,
     delivered_order,
     money_sandbox,
     next_statement,
+    paid_order,
+    shop_without,
     statement_transactions,
     statements,
     total,
@@ -308,14 +311,7 @@ async def test_an_estimate_before_collection_can_differ_from_the_settlement(
     seen = {True: 0, False: 0}
     while not (seen[True] and seen[False]):
         assert sum(seen.values()) < 40
-        skus = (await http.get("/sandbox/inventory")).json()["skus"]
-        sku = next(s for s in skus if s["quantity"] >= 2)
-        body = {
-            "line_items": [{"sku_id": sku["sku_id"], "quantity": 1}],
-            "paid": True,
-            "is_on_hold_order": False,
-        }
-        order = (await http.post("/sandbox/orders", json=body)).json()["order"]
+        order = await paid_order(http)
         await advance(http, 2)
         rows, _ = await unsettled(client)
         before = next(r for r in rows if r.get("order_id") == order["id"])
@@ -526,13 +522,8 @@ async def test_a_statement_never_changes_once_made(
 
 
 async def test_finance_needs_its_scope() -> None:
-    scopes = tuple(s for s in make_config().granted_scopes if s != "seller.finance.info")
-    world = Sandbox(make_config(orders=20, granted_scopes=scopes))
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=create_app(world)), base_url="http://t"
-    ) as h:
-        client = ShopClient(h, APP_KEY, APP_SECRET)
-        await client.connect()
+    async with shop_without("seller.finance.info") as (world, http):
+        client = await connected(http)
         for path, params in (
             (STATEMENTS, {"sort_field": "statement_time"}),
             ("/finance/202507/orders/unsettled", {"sort_field": "order_create_time"}),

@@ -9,7 +9,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from app.sandbox import Sandbox, create_app
+from app.sandbox import Sandbox
 from app.tiktok import errors
 from app.tiktok.analytics import AnalyticsApi
 from app.tiktok.api import ShopApi
@@ -18,10 +18,11 @@ from app.tiktok.client import ClientConfig, TikTokClient
 from app.tiktok.finance import FinanceApi
 from app.tiktok.models.amounts import dec
 from app.tiktok.money_errors import InvalidOrderParameters, OrderNotInShop
-from tests.sandbox.conftest import APP_KEY, APP_SECRET, make_config
+from tests.sandbox.conftest import APP_KEY, APP_SECRET
 from tests.sandbox.money_support import (
     DAY,
     money_sandbox,
+    shop_without,
 )
 from tests.sandbox.support import ShopClient
 
@@ -149,11 +150,7 @@ async def test_refusals_are_typed(money: FinanceApi, sandbox: Sandbox) -> None:
 
 
 async def test_a_missing_finance_scope_says_which_permission() -> None:
-    scopes = tuple(s for s in make_config().granted_scopes if s != "seller.finance.info")
-    world = Sandbox(make_config(orders=10, granted_scopes=scopes))
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=create_app(world)), base_url=BASE
-    ) as h:
+    async with shop_without("seller.finance.info") as (world, h):
         api = FinanceApi(await connected_client(world, h))
         with pytest.raises(errors.ScopeMissing) as info:
             await api.statements()

@@ -16,6 +16,7 @@ from tests.sandbox.money_support import (
     total,
 )
 from tests.sandbox.support import ShopClient
+from tests.spec_files import spec
 
 
 @pytest.fixture
@@ -23,21 +24,18 @@ def sandbox() -> Sandbox:
     return money_sandbox()
 
 
-SUMMED = (
-    "total",
-    "payment",
-    "sku_list_price",
-    "sku_sale_price",
-    "subtotal",
-    "subtotal_deduction_seller",
-    "subtotal_deduction_platform",
-    "subtotal_tax_amount",
-    "shipping_list_price",
-    "shipping_sale_price",
-    "shipping_fee_deduction_seller",
-    "shipping_fee_deduction_platform",
-    "tax_amount",
-)
+NOT_SUMMED = {"id", "currency", "tax_rate", "line_items", "cod_fee_net_amount", "cod_fee_amount"}
+
+
+def summed_fields() -> list[str]:
+    """The order-level amounts of the spec that each line item also has: those add up."""
+    params = spec("orders", "get-price-detail")["response_param"]
+    order = {p["name"][1:] for p in params if p["name"].startswith("^") and p["name"][1] != "^"}
+    line = {p["name"][2:] for p in params if p["name"].startswith("^^")}
+    return sorted(name for name in order & line if name not in NOT_SUMMED and "voucher" not in name)
+
+
+SUMMED = summed_fields()
 
 
 def assert_formulas(price: dict) -> None:
@@ -92,6 +90,7 @@ async def test_every_order_price_detail_matches_its_payment(
             assert price["shipping_fee_deduction_platform_voucher"] == "1030000"
         assert "cod_fee_net_amount" in price and all("cod_fee_amount" in li for li in lines)
     assert colorado > 0
+    assert len(SUMMED) == 17
 
 
 async def test_split_shipping_still_adds_up_to_the_cent(

@@ -55,14 +55,9 @@ class FeeTaxBreakdown(TikTokModel):
         return {**self.fee.lines(), **self.tax.lines()}
 
 
-class SkuTransaction(TikTokModel):
-    """One SKU's settlement inside one statement (Get Transactions by Order)."""
+class SettledMoney(TikTokModel):
+    """Revenue, shipping and fees with their breakdowns, as both settled APIs show them."""
 
-    sku_id: Id = ""
-    sku_name: str = ""
-    statement_id: Id = ""
-    product_name: str = ""
-    quantity: int = 0
     settlement_amount: Amount = "0"
     revenue_amount: Amount = "0"
     revenue_breakdown: RevenueBreakdown = Field(default_factory=RevenueBreakdown)
@@ -70,6 +65,16 @@ class SkuTransaction(TikTokModel):
     shipping_cost_breakdown: ShippingBreakdown = Field(default_factory=ShippingBreakdown)
     fee_tax_amount: Amount = "0"
     fee_tax_breakdown: FeeTaxBreakdown = Field(default_factory=FeeTaxBreakdown)
+
+
+class SkuTransaction(SettledMoney):
+    """One SKU's settlement inside one statement (Get Transactions by Order)."""
+
+    sku_id: Id = ""
+    sku_name: str = ""
+    statement_id: Id = ""
+    product_name: str = ""
+    quantity: int = 0
 
 
 class OrderTransactions(RawModel):
@@ -118,7 +123,7 @@ class TotalSettlementBreakdown(Amounts):
     total_adjustment_amount: Amount = "0"
 
 
-class StatementTransaction(TikTokModel):
+class StatementTransaction(SettledMoney):
     """One line of a statement: an ORDER, an adjustment (its type names it) or a RESERVE."""
 
     id: Id = ""
@@ -128,13 +133,6 @@ class StatementTransaction(TikTokModel):
     adjustment_id: Id = ""
     adjustment_order_id: Id = ""
     adjustment_amount: Amount = "0"
-    settlement_amount: Amount = "0"
-    revenue_amount: Amount = "0"
-    revenue_breakdown: RevenueBreakdown = Field(default_factory=RevenueBreakdown)
-    shipping_cost_amount: Amount = "0"
-    shipping_cost_breakdown: ShippingBreakdown = Field(default_factory=ShippingBreakdown)
-    fee_tax_amount: Amount = "0"
-    fee_tax_breakdown: FeeTaxBreakdown = Field(default_factory=FeeTaxBreakdown)
     supplementary_component: Amounts = Field(default_factory=Amounts)
     reserve_id: Id = ""
     reserve_amount: Amount = "0"
