@@ -16,6 +16,7 @@ from app.sandbox import (
     api_logistics,
     api_orders,
     api_products,
+    api_returns,
     api_shop,
 )
 from app.sandbox import errors as e
@@ -162,6 +163,7 @@ ROUTES = [
     Route("PUT", "/event/202309/webhooks", api_shop.put_webhook, "seller.authorization.info"),
     Route("DELETE", "/event/202309/webhooks", api_shop.delete_webhook, "seller.authorization.info"),
     *api_finance.ROUTES,
+    *api_returns.ROUTES,
 ]
 ROUTER = Router(ROUTES)
 

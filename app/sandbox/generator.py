@@ -13,6 +13,7 @@ from app.sandbox.ids import random_text, upper_code
 from app.sandbox.logistics import LABEL_CARRIERS
 from app.sandbox.model import Product, Shop, Sku
 from app.sandbox.orders import OrderOptions
+from app.sandbox.returns_seed import seed_returns
 from app.sandbox.state import World
 from app.sandbox.transitions import request_cancellation
 
@@ -89,6 +90,7 @@ def populate(world: World, config: SandboxConfig, now: int) -> None:
         build_products(world, shop, srng, config.products, now)
         world.buyers[shop.id] = build_buyers(world, srng, max(20, config.orders // 3))
         _orders(world, shop, srng, config, now)
+        seed_returns(world, shop, f"{config.seed}:{index}", now)  # after, and leaving them as is
 
 
 def _coverage() -> list[Spec]:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from app.sandbox.returns_model import ShopReturns
+
 #: Product status -> audit status (search-products spec: NONE for drafts, frozen, deactivated).
 AUDIT_FOR_STATUS = {
     "ACTIVATE": "APPROVED",
@@ -196,8 +198,9 @@ class Shop:
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
     packages: dict[str, Package] = field(default_factory=dict)
     cancellations: dict[str, Cancellation] = field(default_factory=dict)
-    #: Approve/Reject Cancellation `idempotency_key` -> (action, cancel_id) it already did.
+    #: Approve/Reject Cancellation and Return `idempotency_key` -> (action, id) it already did.
     idempotency: dict[str, tuple[str, str]] = field(default_factory=dict)
+    returns: ShopReturns = field(default_factory=ShopReturns)
 
     def to_authorized_api(self) -> dict[str, Any]:
         return {

@@ -200,7 +200,9 @@ class UnexpectedResponse(ShopdeskError):
     retryable = True
 
 
-INTERNAL_CODES = frozenset({36009003, 36009007})
+#: 36009003/36009007 (common-errors.md) and the return endpoints' transient failures: 25001028
+#: "reverse lock failed", 25001058 "reverse downstream data load error", 25007002 "db access error".
+INTERNAL_CODES = frozenset({36009003, 36009007, 25001028, 25001058, 25007002})
 THROTTLE_CODE = 36009002
 
 
