@@ -25,9 +25,11 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.routing import Route
 
+from app.sandbox import refunds
 from app.sandbox.admin import AdminError, _json, _sandbox, handled
 from app.sandbox.api_finance import bank_account
-from app.sandbox.finance import ADJUSTMENT_TYPES, DAY, SETTLED_STATUSES, ShopBook
+from app.sandbox.finance import SETTLED_STATUSES, ShopBook
+from app.sandbox.finance_model import ADJUSTMENT_TYPES, DAY
 from app.sandbox.finance_wire import payment_row, statement_header, statement_transaction
 
 if TYPE_CHECKING:
@@ -80,6 +82,8 @@ async def settle(request: Request) -> dict[str, Any]:
             raise AdminError(
                 409, f"order {order_id} is {order['status']}; only delivered orders settle"
             )
+        if refunds.by_order(shop, now + 1).get(order_id, refunds.NONE).open:
+            raise AdminError(409, f"order {order_id} has an open return or refund request")
         book.forced[order_id] = now
     return {"order_ids": ids, "statement_time": now // DAY * DAY + DAY}
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from app.sandbox import api_analytics, price_detail
+from app.sandbox import api_analytics, price_detail, refunds
 from app.sandbox.errors import param_error
 from app.sandbox.fees import ZERO, OrderMoney, amount
-from app.sandbox.finance import Adjustment, ShopBook, Statement, Transaction, derived_id
+from app.sandbox.finance import Returns, ShopBook
+from app.sandbox.finance_model import Adjustment, Statement, Transaction, derived_id
 from app.sandbox.finance_params import choice, optional_int, page_size, sorted_page
 from app.sandbox.finance_wire import (
     order_transactions,
@@ -150,7 +151,8 @@ def unsettled(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     book = book_of(sandbox, shop)
     ge, lt = _bounds(call, "search_time", UNSETTLED_SINCE)
     ge = max(ge, UNSETTLED_SINCE)
-    view = unsettled_view(book, shop.orders.values(), sandbox.state.version)
+    returns = refunds.by_order(shop, call.now + 1)
+    view = unsettled_view(book, shop.orders.values(), sandbox.state.version, returns)
     start, end = view.span(ge, lt)
     revenue, fees, settlement = view.sums(start, end)
     adjustments: list[Pending] = [
@@ -177,16 +179,16 @@ def unsettled(sandbox: Sandbox, call: Call) -> dict[str, Any]:
         "sum_est_revenue_amount": amount(revenue, cur),
         "sum_est_adjustment_amount": amount(adjusted, cur),
         "sum_est_fee_amount": amount(fees, cur),
-        "transactions": [_pending_row(book, row, cur) for row in chunk],
+        "transactions": [_pending_row(book, row, cur, returns) for row in chunk],
     }
 
 
-def _pending_row(book: ShopBook, row: Pending, cur: str) -> dict[str, Any]:
+def _pending_row(book: ShopBook, row: Pending, cur: str, returns: Returns) -> dict[str, Any]:
     _, item, money = row
     if isinstance(item, Adjustment):
         return unsettled_adjustment(item, cur)
     assert money is not None
-    return unsettled_order(book, item, money)
+    return unsettled_order(book, item, money, returns.get(item["id"], refunds.NONE))
 
 
 def payments(sandbox: Sandbox, call: Call) -> dict[str, Any]:

@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Any
+
+from app.sandbox.refunds import Refund
 
 ZERO = Decimal(0)
 #: ISO 4217 currencies TikTok Shop markets use without a minor unit.
@@ -34,6 +36,7 @@ NO_MINOR_UNIT = frozenset({"JPY", "IDR", "KRW", "VND"})
 REFERRAL_RATE = Decimal("0.06")
 TRANSACTION_RATE = Decimal("0.01")
 LIVE_SPECIALS_RATE = Decimal("0.02")
+ADMIN_RATE = Decimal("0.20")  # of the referral fee a refund gives back
 LABEL_BASE = Decimal("5.80")
 LABEL_PER_UNIT = Decimal("0.85")
 REWEIGH_EXTRA = Decimal("0.75")
@@ -192,18 +195,24 @@ def live_items(order: dict[str, Any]) -> list[dict[str, Any]]:
     return [i for i in order["line_items"] if i.get("display_status") != "CANCELLED"]
 
 
-def _shipping(order: dict[str, Any], units: int, measured: bool) -> tuple[dict[str, Decimal], ...]:
-    """Order-level shipping: the label or FBT fee, what the buyer paid, what TikTok covered."""
+def _shipping(
+    order: dict[str, Any], units: int, measured: bool, refunds: Sequence[Refund]
+) -> tuple[dict[str, Decimal], ...]:
+    """Order-level shipping: the label or FBT fee, what the buyer paid (less what went back),
+    what TikTok covered, and the seller's return labels."""
     pay = order["payment"]
     extra_units = Decimal(max(units - 1, 0))
+    shipping_back = sum((r.shipping for r in refunds), ZERO)
     main = {
         "actual_shipping_fee_amount": ZERO,
         "shipping_fee_discount_amount": _dec(pay.get("shipping_fee_platform_discount")),
-        "customer_paid_shipping_fee_amount": _dec(pay.get("shipping_fee")),
+        "customer_paid_shipping_fee_amount": _dec(pay.get("shipping_fee")) - shipping_back,
+        "return_shipping_fee_amount": -sum((r.return_label for r in refunds), ZERO),
     }
     extra = {
         "platform_shipping_fee_discount_amount": _dec(pay.get("shipping_fee_platform_discount")),
         "seller_shipping_fee_discount_amount": _dec(pay.get("shipping_fee_seller_discount")),
+        "refunded_customer_shipping_fee_amount": -shipping_back,
     }
     if order.get("fulfillment_type") == "FULFILLMENT_BY_TIKTOK":
         cost = -(FBT_BASE + FBT_PER_UNIT * extra_units)
@@ -225,60 +234,133 @@ def _group(items: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     return groups
 
 
-def order_money(order: dict[str, Any], *, measured: bool = True) -> OrderMoney:
-    """The order's money by SKU; `measured` once the carrier has weighed the parcel."""
+def _partials(
+    groups: dict[str, list[dict[str, Any]]], refunds: Sequence[Refund], cur: str
+) -> dict[str, Decimal]:
+    """Partial refunds spread over the SKUs of the items they were for, by units."""
+    found: dict[str, Decimal] = {}
+    for refund in (r for r in refunds if r.partial is not None):
+        assert refund.partial is not None
+        units = [sum(1 for i in items if i["id"] in refund.item_ids) for items in groups.values()]
+        if not any(units):
+            continue
+        for sku_id, part in zip(groups, split(refund.partial, units, cur), strict=True):
+            found[sku_id] = found.get(sku_id, ZERO) + part
+    return found
+
+
+def _fees(
+    revenue: Decimal, before_refunds: Decimal, facts: Traits, product_id: str, cur: str
+) -> dict[str, Decimal]:
+    """TikTok's fees on what the SKU earned; refunded sales give back their referral fee less
+    the 20% refund administration fee (get-transactions-by-order spec)."""
+    referral = share(revenue, REFERRAL_RATE, cur)
+    fee = {
+        "referral_fee_amount": -referral,
+        "transaction_fee_amount": -share(revenue, TRANSACTION_RATE, cur),
+    }
+    refunded_referral = share(before_refunds, REFERRAL_RATE, cur) - referral
+    if refunded_referral:
+        fee["refund_administration_fee_amount"] = -share(refunded_referral, ADMIN_RATE, cur)
+    if facts.affiliate:
+        fee["affiliate_commission_amount"] = -share(revenue, commission_rate(product_id), cur)
+    if facts.live_specials:
+        fee["live_specials_fee_amount"] = -share(revenue, LIVE_SPECIALS_RATE, cur)
+    return fee
+
+
+def order_money(
+    order: dict[str, Any], *, measured: bool = True, refunds: Sequence[Refund] = ()
+) -> OrderMoney:
+    """The order's money by SKU, after the refunds paid so far; `measured` once the carrier
+    has weighed the parcel."""
     cur = order["payment"]["currency"]
     facts = traits(order["id"])
     groups = _group(live_items(order))
     units = [len(items) for items in groups.values()]
-    ship_main, ship_extra = _shipping(order, sum(units), measured)
+    ship_main, ship_extra = _shipping(order, sum(units), measured, refunds)
     spread_main = {k: split(v, units, cur) for k, v in ship_main.items()}
     spread_extra = {k: split(v, units, cur) for k, v in ship_extra.items()}
+    returned = {i for r in refunds if r.partial is None for i in r.item_ids}
+    partial = _partials(groups, refunds, cur)
     skus = []
-    for index, items in enumerate(groups.values()):
+    for index, (sku_id, items) in enumerate(groups.items()):
         first = items[0]
+        back = [i for i in items if i["id"] in returned]
         gross = sum((_dec(i["original_price"]) for i in items), ZERO)
         seller = sum((_dec(i["seller_discount"]) for i in items), ZERO)
-        revenue = gross - seller
-        fee = {
-            "referral_fee_amount": -share(revenue, REFERRAL_RATE, cur),
-            "transaction_fee_amount": -share(revenue, TRANSACTION_RATE, cur),
+        revenue = {
+            "subtotal_before_discount_amount": gross,
+            "seller_discount_amount": -seller,
+            "refund_subtotal_before_discount_amount": -partial.get(sku_id, ZERO)
+            - sum((_dec(i["original_price"]) for i in back), ZERO),
+            "seller_discount_refund_amount": sum((_dec(i["seller_discount"]) for i in back), ZERO),
         }
-        if facts.affiliate:
-            rate = commission_rate(first["product_id"])
-            fee["affiliate_commission_amount"] = -share(revenue, rate, cur)
-        if facts.live_specials:
-            fee["live_specials_fee_amount"] = -share(revenue, LIVE_SPECIALS_RATE, cur)
+        net = sum(revenue.values(), ZERO)
         skus.append(
             SkuMoney(
-                sku_id=first["sku_id"],
+                sku_id=sku_id,
                 sku_name=first.get("sku_name", ""),
                 product_id=first["product_id"],
                 product_name=first.get("product_name", ""),
                 quantity=len(items),
-                revenue={
-                    "subtotal_before_discount_amount": gross,
-                    "seller_discount_amount": -seller,
-                },
+                revenue=revenue,
                 shipping={k: v[index] for k, v in spread_main.items()},
                 shipping_extra={k: v[index] for k, v in spread_extra.items()},
-                fee=fee,
+                fee=_fees(net, gross - seller, facts, first["product_id"], cur),
             )
         )
-    return OrderMoney(order["id"], cur, order["create_time"], skus, _order_extra(order))
+    return OrderMoney(order["id"], cur, order["create_time"], skus, _order_extra(order, refunds))
 
 
-def _order_extra(order: dict[str, Any]) -> dict[str, Decimal]:
-    """What the buyer paid beyond the seller's money: tax and fees TikTok collects and remits."""
+def _order_extra(order: dict[str, Any], refunds: Sequence[Refund]) -> dict[str, Decimal]:
+    """What the buyer paid beyond the seller's money: tax and fees TikTok collects and remits,
+    and what the buyer got back."""
     pay, cur = order["payment"], order["payment"]["currency"]
     tax = _dec(pay.get("tax"))
+    tax_back = sum((r.tax for r in refunds), ZERO)
     rdf = _dec(pay.get("retail_delivery_fee"))
     values = {
         "customer_payment_amount": _dec(pay.get("total_amount")),
+        "customer_refund_amount": sum((r.total for r in refunds), ZERO),
         "platform_discount_amount": _dec(pay.get("platform_discount")),
         "retail_delivery_fee_amount": rdf,
         "retail_delivery_fee_payment_amount": rdf,
-        "sales_tax_amount": tax,
+        "sales_tax_amount": tax - tax_back,  # by-statement spec: payment - refund
         "sales_tax_payment_amount": tax,
+        "sales_tax_refund_amount": tax_back,
     }
     return {k: rounded(v, cur) for k, v in values.items()}
+
+
+def _minus(new: dict[str, Decimal], old: dict[str, Decimal]) -> dict[str, Decimal]:
+    return {k: new.get(k, ZERO) - old.get(k, ZERO) for k in {*new, *old}}
+
+
+def change(new: OrderMoney, old: OrderMoney) -> OrderMoney | None:
+    """What a later settlement adds to an earlier one, SKU by SKU (None when nothing)."""
+    before = {s.sku_id: s for s in old.skus}
+    parts = ("revenue", "shipping", "shipping_extra", "fee", "tax")
+    skus = []
+    for sku in new.skus:
+        prior = before.get(sku.sku_id)
+        if prior is None:
+            skus.append(sku)
+            continue
+        diff = {p: _minus(getattr(sku, p), getattr(prior, p)) for p in parts}
+        if any(v for values in diff.values() for v in values.values()):
+            skus.append(
+                replace(
+                    sku,
+                    revenue=diff["revenue"],
+                    shipping=diff["shipping"],
+                    shipping_extra=diff["shipping_extra"],
+                    fee=diff["fee"],
+                    tax=diff["tax"],
+                )
+            )
+    if not skus:
+        return None
+    return OrderMoney(
+        new.order_id, new.currency, new.create_time, skus, _minus(new.extra, old.extra)
+    )

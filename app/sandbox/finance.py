@@ -13,16 +13,26 @@ shop clock passes midnight, and never change afterwards.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
 from typing import Any
 
-from app.sandbox.fees import ZERO, OrderMoney, order_money, rounded, traits
+from app.sandbox import refunds
+from app.sandbox.fees import ZERO, OrderMoney, change, order_money, rounded, traits
+from app.sandbox.finance_model import (
+    DAY,
+    Adjustment,
+    Payment,
+    Statement,
+    Transaction,
+    derived_id,
+    midnight_after,
+)
+from app.sandbox.refunds import OrderReturns
+from app.sandbox.returns_model import ReturnRequest
 
-DAY = 86400
+Returns = Mapping[str, OrderReturns]
 SETTLEMENT_DAYS = 8  # "one to two weeks after delivery" (issue 19); TikTok varies it by region
 PAYOUT_DAYS = 2  # a payment is PROCESSING this long before it is PAID
 RESERVE_FROM = Decimal("100")  # orders earning this much have part of it held back
@@ -30,142 +40,6 @@ RESERVE_RATE = Decimal("0.10")
 RESERVE_DAYS = 30
 ADJUSTMENT_DELAY = 2 * DAY  # an automatic shipping fee adjustment, after the settlement
 SETTLED_STATUSES = frozenset({"DELIVERED", "COMPLETED"})
-#: Adjustment types of get-transactions-by-statement (also the admin API's choices).
-ADJUSTMENT_TYPES = (
-    "CHARGE_BACK",
-    "CUSTOMER_SERVICE_COMPENSATION",
-    "DEDUCTIONS_INCURRED_BY_SELLER",
-    "GMV_PAYMENT_FOR_ADS",
-    "PLATFORM_COMMISSION_ADJUSTMENT",
-    "PLATFORM_COMMISSION_COMPENSATION",
-    "PLATFORM_PENALTY",
-    "PROMOTION_ADJUSTMENT",
-    "REBATE",
-    "PLATFORM_COMPENSATION",
-    "PLATFORM_REIMBURSEMENT",
-    "COFUNDED_CREATOR_REWARDS",
-    "FBT_WAREHOUSE_SERVICE_FEE",
-    "LOGISTICS_REIMBURSEMENT",
-    "SHIPPING_FEE_ADJUSTMENT",
-    "SHIPPING_FEE_COMPENSATION",
-    "SHIPPING_FEE_REBATE",
-    "SAMPLE_SHIPPING_FEE",
-    "SELLER_MISSION_REWARD",
-    "OTHER_ADJUSTMENT",
-)
-
-
-def derived_id(*parts: str) -> str:
-    """A 19-digit id fixed by what it names, so the book is the same however it is read."""
-    digest = hashlib.sha256(":".join(("finance", *parts)).encode()).digest()
-    return str(10**18 + int.from_bytes(digest[:8], "big") % (9 * 10**18))
-
-
-def midnight_after(at: int) -> int:
-    """The statement that takes a transaction made at `at`: the next 00:00 UTC."""
-    return at // DAY * DAY + DAY
-
-
-@dataclass
-class Transaction:
-    """One line of a statement: an order's settlement, an adjustment, or a reserve."""
-
-    id: str
-    type: str  # ORDER | RESERVE | one of ADJUSTMENT_TYPES
-    sort_time: int  # the order's create_time (the documented sort), else when it was made
-    order_id: str = ""
-    money: OrderMoney | None = None
-    adjustment_id: str = ""
-    amount: Decimal = ZERO  # adjustment or reserve amount
-    reserve_id: str = ""
-    reserve_status: str = ""  # COLLECTED | RELEASED
-    release_time: int | None = None
-
-    @property
-    def settlement(self) -> Decimal:
-        if self.money is not None:
-            return self.money.settlement_amount
-        return ZERO if self.type == "RESERVE" else self.amount
-
-
-@dataclass
-class Statement:
-    id: str
-    time: int
-    currency: str
-    transactions: list[Transaction]
-    payment_id: str = ""
-
-    def _sum(self, attr: str) -> Decimal:
-        return sum((getattr(t.money, attr) for t in self.transactions if t.money is not None), ZERO)
-
-    @cached_property
-    def revenue(self) -> Decimal:
-        return self._sum("revenue_amount")
-
-    @cached_property
-    def shipping(self) -> Decimal:
-        return self._sum("shipping_cost_amount")
-
-    @cached_property
-    def fee_tax(self) -> Decimal:
-        return self._sum("fee_tax_amount")
-
-    @cached_property
-    def adjustment(self) -> Decimal:
-        kinds = ("ORDER", "RESERVE")
-        return sum((t.amount for t in self.transactions if t.type not in kinds), ZERO)
-
-    @cached_property
-    def settlement(self) -> Decimal:
-        return sum((t.settlement for t in self.transactions), ZERO)
-
-    @cached_property
-    def reserve(self) -> Decimal:
-        return sum((t.amount for t in self.transactions if t.type == "RESERVE"), ZERO)
-
-    @cached_property
-    def payable(self) -> Decimal:
-        return self.settlement + self.reserve
-
-
-@dataclass
-class Payment:
-    id: str
-    create_time: int
-    currency: str
-    statements: list[Statement]
-    paid_time: int
-    failed_at: int | None = None
-
-    @cached_property
-    def settlement(self) -> Decimal:
-        return sum((s.settlement for s in self.statements), ZERO)
-
-    @cached_property
-    def reserve(self) -> Decimal:
-        return sum((s.reserve for s in self.statements), ZERO)
-
-    @cached_property
-    def amount(self) -> Decimal:
-        return self.settlement + self.reserve
-
-    def status(self, now: int) -> str:
-        if self.failed_at is not None:
-            return "FAILED"
-        return "PAID" if now >= self.paid_time else "PROCESSING"
-
-
-@dataclass
-class Adjustment:
-    """An adjustment waiting for its statement (listed as unsettled until then)."""
-
-    id: str
-    type: str
-    amount: Decimal
-    order_id: str
-    create_time: int
-    sort_time: int
 
 
 @dataclass
@@ -185,13 +59,18 @@ class ShopBook:
     payment_by_id: dict[str, Payment] = field(default_factory=dict)
     waiting: list[Statement] = field(default_factory=list)  # not yet worth a payment
     last: int | None = None  # the latest midnight already closed
-    #: order id -> (update_time, weighed) it was estimated at, and the estimate
-    estimates: dict[str, tuple[tuple[int, bool], OrderMoney]] = field(default_factory=dict)
+    #: order id -> what it was estimated from (update time, weighed, refunds), and the estimate
+    estimates: dict[str, tuple[Any, OrderMoney]] = field(default_factory=dict)
+    #: order id -> its settlement so far (all its ORDER lines), and the refunds in it
+    settled_money: dict[str, tuple[OrderMoney, tuple[str, ...]]] = field(default_factory=dict)
     #: views derived from the book (sorted unsettled orders...), each with the state it is of
     cache: dict[str, Any] = field(default_factory=dict)
 
-    def settle_at(self, order: dict[str, Any]) -> int | None:
-        """When the order counts as settled: delivery + the settlement period (or forced)."""
+    def settle_at(self, order: dict[str, Any], returns: OrderReturns = refunds.NONE) -> int | None:
+        """When the order counts as settled: delivery + the settlement period (or forced), and
+        never while a return or refund request is open."""
+        if returns.open:
+            return None
         if order["id"] in self.forced:
             return self.forced[order["id"]]
         if order["status"] not in SETTLED_STATUSES:
@@ -199,13 +78,13 @@ class ShopBook:
         delivered = order.get("delivery_time") or order["update_time"]
         return int(delivered) + SETTLEMENT_DAYS * DAY
 
-    def estimate(self, order: dict[str, Any]) -> OrderMoney:
+    def estimate(self, order: dict[str, Any], returns: OrderReturns = refunds.NONE) -> OrderMoney:
         """TikTok's estimate of the order's settlement, remade only when the order changed."""
-        key = (int(order["update_time"]), "collection_time" in order)
+        key = (int(order["update_time"]), "collection_time" in order, returns.signature)
         cached = self.estimates.get(order["id"])
         if cached is not None and cached[0] == key:
             return cached[1]
-        money = order_money(order, measured=key[1])
+        money = order_money(order, measured=key[1], refunds=returns.refunds)
         self.estimates[order["id"]] = (key, money)
         return money
 
@@ -217,37 +96,67 @@ class ShopBook:
             if "paid_time" in o and o["status"] != "CANCELLED" and o["id"] not in self.settled
         ]
 
-    def catch_up(self, orders: Iterable[dict[str, Any]], now: int) -> list[Statement]:
-        """Close every midnight the clock has passed; returns the statements made."""
+    def catch_up(
+        self,
+        orders: Iterable[dict[str, Any]],
+        now: int,
+        requests: Mapping[str, list[ReturnRequest]] | None = None,
+    ) -> list[Statement]:
+        """Close every midnight the clock has passed; returns the statements made.
+
+        Orders with return requests are looked at midnight by midnight, as the requests stood
+        then: an open one holds the settlement, a refund paid afterwards adds a line.
+        """
         end = now // DAY * DAY
         orders = list(orders)
+        requests = requests or {}
         if self.last is None:
             first = min((o["create_time"] for o in orders), default=now)
             self.last = first // DAY * DAY
         if end <= self.last:
             return []
         due: dict[int, list[dict[str, Any]]] = {}
+        watched = []
         for order in orders:
-            at = None if order["id"] in self.settled else self.settle_at(order)
-            if at is None:
+            if order["id"] in requests:
+                watched.append(order)
                 continue
-            boundary = max(midnight_after(at), self.last + DAY)
-            if boundary <= end:
-                due.setdefault(boundary, []).append(order)
+            at = self._due(order, refunds.NONE)
+            if at is not None and max(midnight_after(at), self.last + DAY) <= end:
+                due.setdefault(max(midnight_after(at), self.last + DAY), []).append(order)
         made = []
         for boundary in range(self.last + DAY, end + DAY, DAY):
-            todays = sorted(due.get(boundary, []), key=lambda o: (o["create_time"], o["id"]))
-            statement = self._close(boundary, todays)
+            states = {o["id"]: refunds.as_of(requests[o["id"]], boundary) for o in watched}
+            todays = due.get(boundary, []) + [
+                o
+                for o in watched
+                if (at := self._due(o, states[o["id"]])) is not None
+                and midnight_after(at) <= boundary
+            ]
+            todays.sort(key=lambda o: (o["create_time"], o["id"]))
+            statement = self._close(boundary, todays, states)
             if statement is not None:
                 made.append(statement)
         self.last = end
         return made
 
-    def _close(self, boundary: int, orders: list[dict[str, Any]]) -> Statement | None:
+    def _due(self, order: dict[str, Any], returns: OrderReturns) -> int | None:
+        """When the order next needs a statement line: its settlement, or a refund paid since."""
+        if order["id"] not in self.settled_money:
+            return self.settle_at(order, returns)
+        if returns.open or returns.signature == self.settled_money[order["id"]][1]:
+            return None
+        return returns.paid_at
+
+    def _close(
+        self, boundary: int, orders: list[dict[str, Any]], returns: Returns
+    ) -> Statement | None:
         """The statement for the day that ends at `boundary`, if anything happened."""
         txns: list[Transaction] = []
         for order in orders:
-            txns.extend(self._order_transactions(order, boundary))
+            txns.extend(
+                self._order_transactions(order, boundary, returns.get(order["id"], refunds.NONE))
+            )
         for adjustment in [a for a in self.pending if a.create_time < boundary]:
             self.pending.remove(adjustment)
             txns.append(
@@ -278,10 +187,29 @@ class ShopBook:
         self._pay(statement)
         return statement
 
-    def _order_transactions(self, order: dict[str, Any], boundary: int) -> list[Transaction]:
-        money = order_money(order, measured=True)
+    def _refund_line(
+        self, order: dict[str, Any], boundary: int, returns: OrderReturns
+    ) -> list[Transaction]:
+        """A refund paid after the settlement: what it takes off, as a further ORDER line."""
+        oid = order["id"]
+        before, _ = self.settled_money[oid]
+        now = order_money(order, measured=True, refunds=returns.refunds)
+        self.settled_money[oid] = (now, returns.signature)
+        delta = change(now, before)
+        if delta is None:
+            return []
+        txn_id = derived_id("txn", oid, str(boundary))
+        return [Transaction(txn_id, "ORDER", order["create_time"], oid, delta)]
+
+    def _order_transactions(
+        self, order: dict[str, Any], boundary: int, returns: OrderReturns
+    ) -> list[Transaction]:
+        if order["id"] in self.settled_money:
+            return self._refund_line(order, boundary, returns)
+        money = order_money(order, measured=True, refunds=returns.refunds)
         cur, oid = money.currency, order["id"]
         self.forced.pop(oid, None)
+        self.settled_money[oid] = (money, returns.signature)
         txns = [Transaction(derived_id("txn", oid), "ORDER", order["create_time"], oid, money)]
         settlement = money.settlement_amount
         if money.revenue_amount >= RESERVE_FROM and settlement > 0:
@@ -379,5 +307,5 @@ class Finance:
             book = self.book(shop.id, shop.currency)
             if book.last is not None and now // DAY * DAY <= book.last:
                 continue
-            made.extend(book.catch_up(shop.orders.values(), now))
+            made.extend(book.catch_up(shop.orders.values(), now, refunds.requests_by_order(shop)))
         return made

@@ -8,16 +8,16 @@ from typing import Any
 
 from app.sandbox import finance_fields as f
 from app.sandbox.fees import ZERO, OrderMoney, SkuMoney, amount
-from app.sandbox.finance import (
-    SETTLEMENT_DAYS,
+from app.sandbox.finance import SETTLEMENT_DAYS, ShopBook
+from app.sandbox.finance_model import (
     Adjustment,
     Payment,
-    ShopBook,
     Statement,
     Transaction,
     derived_id,
     midnight_after,
 )
+from app.sandbox.refunds import OrderReturns
 
 #: Markets whose statements show net sales and shipping instead of revenue (get-statements).
 NET_SALES_MARKETS = frozenset({"US", "GB"})
@@ -221,7 +221,9 @@ def statement_header(statement: Statement) -> dict[str, Any]:
     }
 
 
-def unsettled_order(book: ShopBook, order: dict[str, Any], money: OrderMoney) -> dict[str, Any]:
+def unsettled_order(
+    book: ShopBook, order: dict[str, Any], money: OrderMoney, returns: OrderReturns
+) -> dict[str, Any]:
     """An order's estimate (`money`) as Get Unsettled Transactions shows it."""
     cur = money.currency
     tax, rdf = money.extra["sales_tax_amount"], money.extra["retail_delivery_fee_amount"]
@@ -232,7 +234,13 @@ def unsettled_order(book: ShopBook, order: dict[str, Any], money: OrderMoney) ->
         "retail_delivery_fee_amount": -rdf,
     }
     taxes = {"sales_tax_payment_amount": tax, "sales_tax_amount": -tax}
-    settle_at = book.settle_at(order)
+    settle_at = book.settle_at(order, returns)
+    if returns.open:
+        reason = "waiting for the return or refund request to close"
+    elif settle_at is None:
+        reason = "waiting for delivery"
+    else:
+        reason = "waiting for the settlement period after delivery"
     row: dict[str, Any] = {
         "type": "ORDER",
         "id": derived_id("txn", order["id"]),
@@ -241,9 +249,7 @@ def unsettled_order(book: ShopBook, order: dict[str, Any], money: OrderMoney) ->
         "estimated_settlement": str(settle_at)
         if settle_at is not None
         else f"{SETTLEMENT_DAYS} days after delivery",
-        "unsettled_reason": "waiting for the settlement period after delivery"
-        if settle_at is not None
-        else "waiting for delivery",
+        "unsettled_reason": reason,
         "order_create_time": order["create_time"],
     }
     if "delivery_time" in order:

@@ -10,8 +10,10 @@ from decimal import Decimal
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
+from app.sandbox import refunds
 from app.sandbox.fees import ZERO, OrderMoney
-from app.sandbox.finance import ShopBook, derived_id
+from app.sandbox.finance import Returns, ShopBook
+from app.sandbox.finance_model import derived_id
 
 if TYPE_CHECKING:
     from app.sandbox.state import World
@@ -43,16 +45,22 @@ def _running(values: Iterable[Decimal]) -> list[Decimal]:
     return [ZERO, *accumulate(values)]
 
 
-def unsettled_view(book: ShopBook, orders: Iterable[dict[str, Any]], version: int) -> UnsettledView:
-    """The book's unsettled orders, remade when an order changed or a statement was made."""
-    key = (version, len(book.statements))
+def unsettled_view(
+    book: ShopBook, orders: Iterable[dict[str, Any]], version: int, returns: Returns
+) -> UnsettledView:
+    """The book's unsettled orders, remade when an order, a refund or the statements changed."""
+    key = (version, len(book.statements), sorted((k, v.signature) for k, v in returns.items()))
     cached = book.cache.get("unsettled")
     if cached is not None and cached[0] == key:
         view: UnsettledView = cached[1]
         return view
     rows = sorted(
         (
-            ((o["create_time"], int(derived_id("txn", o["id"]))), o, book.estimate(o))
+            (
+                (o["create_time"], int(derived_id("txn", o["id"]))),
+                o,
+                book.estimate(o, returns.get(o["id"], refunds.NONE)),
+            )
             for o in book.unsettled_orders(orders)
         ),
         key=lambda r: r[0],
@@ -73,4 +81,4 @@ def prepare(world: World, now: int) -> None:
     world.finance.catch_up(world.shops.values(), now)
     for shop in world.shops.values():
         book = world.finance.book(shop.id, shop.currency)
-        unsettled_view(book, shop.orders.values(), world.version)
+        unsettled_view(book, shop.orders.values(), world.version, refunds.by_order(shop, now + 1))

@@ -21,6 +21,7 @@ from app.tiktok.money_errors import InvalidOrderParameters, OrderNotInShop
 from tests.sandbox.conftest import APP_KEY, APP_SECRET
 from tests.sandbox.money_support import (
     DAY,
+    delivered_order,
     money_sandbox,
     shop_without,
 )
@@ -90,11 +91,7 @@ async def test_statement_totals_are_exact_decimal_sums(money: FinanceApi) -> Non
 async def test_an_order_reads_unsettled_then_settled(
     money: FinanceApi, http: httpx.AsyncClient
 ) -> None:
-    order = next(
-        o
-        for o in (await http.get("/sandbox/orders")).json()["orders"]
-        if o["status"] == "DELIVERED"
-    )
+    order = await delivered_order(http)
     before = await money.order_transactions(order["id"])
     assert not before.settled and before.total_count == 0
     estimates = [t async for p in money.iter_unsettled(page_size=10) for t in p.transactions]
