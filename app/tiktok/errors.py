@@ -18,6 +18,8 @@ SCOPE_BY_API_PREFIX: dict[str, tuple[str, str]] = {
     "/event/": ("seller.authorization.info", "Authorization Information"),
     "/authorization/": ("seller.authorization.info", "Authorization Information"),
     "/seller/": ("seller.shop.info", "Shop Information"),
+    "/finance/": ("seller.finance.info", "Finance Information"),
+    "/analytics/": ("data.shop_analytics.public.read", "TikTok Shop Analytics"),
 }
 
 
@@ -129,6 +131,14 @@ class InvalidAppKey(TikTokError):
     """36009004 about app_key: the app key is wrong, disabled or deleted."""
 
 
+class InvalidRequest(TikTokError):
+    """36009004 "param ...": a query or body parameter TikTok's gateway refused."""
+
+
+class VersionRetired(TikTokError):
+    """36009014: the API version is invalid or retired (FACTS.md 9.2); use the newer one."""
+
+
 class Throttled(TikTokError):
     """HTTP 429 or 36009002: too many requests; carries a suggested wait."""
 
@@ -211,12 +221,15 @@ def _classify(code: int, message: str, http_status: int | None) -> type[TikTokEr
         106013: ShopCipherError,
         36004001: AuthorizationLost,
         36004005: AuthorizationLost,
+        36009014: VersionRetired,
     }
     if code in by_code:
         return by_code[code]
     if code == 36009004:
         # One code, several causes; common-errors.md tells them apart only by the message.
         text = message.lower()
+        if text.startswith("param "):
+            return InvalidRequest
         for needle, cls in (
             ("timestamp", ClockSkew),
             ("shop_cipher", ShopCipherError),
