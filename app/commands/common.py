@@ -68,6 +68,12 @@ class ProgressBar:
         self.stream.write(f"\r{self.label} [{bar}] {pct} {text}\x1b[K")
         self.stream.flush()
 
+    def clear(self) -> None:
+        """Make room for a line of text (the bar redraws on its next update)."""
+        if self.enabled:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
     def finish(self, text: str) -> None:
         """Leave the final state on its own line."""
         if self.enabled:

@@ -20,7 +20,13 @@ from app.secrets import SecretStore
 from app.store.db import open_db
 from app.store.orders import iter_orders_for_export
 from app.sync.engine import EngineCallbacks, EngineStatus, SyncEngine, WebhookOptions
-from app.sync.importer import ImportCancelled, ImportProgress, OrderImporter, default_range
+from app.sync.importer import (
+    ImportCancelled,
+    ImportProgress,
+    OrderImporter,
+    default_range,
+    resume_notice,
+)
 from app.sync.inbox import Notice
 from app.sync.poller import poll_once
 from app.sync.session import open_session
@@ -106,8 +112,13 @@ def run_import(args: argparse.Namespace, p: Paths, secrets: SecretStore | None =
     start, end = import_range(args, time.time())
     settings = load_settings(p)
     bar = ProgressBar("Importing orders")
+    announced: set[int] = set()
 
     def progress(step: ImportProgress) -> None:
+        if step.resumed and step.job_id not in announced:
+            announced.add(step.job_id)
+            bar.clear()
+            print(resume_notice((step.range_start, step.range_end)), file=sys.stderr)
         estimate = f"/{step.estimate}" if step.estimate else ""
         bar.update(
             step.fraction,

@@ -99,3 +99,77 @@ def test_an_import_stopped_midway_keeps_what_was_read(
         dialog.cancel_button.click()
     assert "Everything read so far is saved" in stopped.args[0]
     assert dialog.start_button.isEnabled()
+
+
+def test_the_import_dialog_finishes_an_interrupted_import_first_and_says_so(
+    gui_shop, open_window, qtbot
+) -> None:
+    import asyncio
+    import time
+
+    import pytest
+
+    from app.sync.importer import OrderImporter, default_range, range_label
+    from app.sync.session import open_session
+    from app.tiktok.errors import ShopdeskError
+    from app.tiktok.retry import RetryPolicy
+
+    async def failing_import() -> tuple[int, int]:
+        session = open_session(
+            gui_shop.paths, gui_shop.settings, gui_shop.secrets, transport=gui_shop.transport
+        )
+        config = session.client.config
+        session.client.config = type(config)(
+            **{**config.__dict__, "retry": RetryPolicy(max_attempts=1)}
+        )
+        span = default_range(time.time(), 2)
+        try:
+            with pytest.raises(ShopdeskError):
+                await OrderImporter(session).run(*span)
+        finally:
+            await session.aclose()
+        return span
+
+    gui_shop.admin("PUT", "/sandbox/faults", {"api_error_rate": 1.0})
+    span = asyncio.run(failing_import())
+    gui_shop.admin("PUT", "/sandbox/faults", {"api_error_rate": 0.0})
+    window = open_window(gui_shop.context())
+    truth = gui_shop.admin("GET", "/sandbox/orders")["orders"]
+
+    dialog = window.open_import_dialog()
+    seen: list[str] = []
+    window.bridge.progress.connect(lambda _step: seen.append(dialog.status.text()))
+    dialog.first.setDate(QDate.currentDate().addDays(-90))
+    with qtbot.waitSignal(dialog.finished_ok, timeout=30000) as done:
+        dialog.start_button.click()
+    result = done.args[0]
+    notice = f"Finishing the interrupted import of {range_label(*span)} first."
+    assert seen and seen[0].startswith(notice)
+    assert result.resumed_range == span
+    assert dialog.status.text().startswith(
+        f"Finished the interrupted import of {range_label(*span)} first, then the days you"
+        " asked for. Done:"
+    )
+    assert dialog.bar.value() == dialog.bar.maximum()
+    qtbot.waitUntil(lambda: window.orders_tab.model.rowCount() == len(truth), timeout=10000)
+
+
+def test_the_import_dialog_opened_during_the_demos_import_ends_with_a_full_bar(
+    data_paths, memory_secrets, open_window, qtbot
+) -> None:
+    import time
+
+    from app.sync.importer import default_range
+
+    shop = sandbox_shop(data_paths, memory_secrets, orders=600, qps=10)  # 6 slow pages
+    window = open_window(shop.context())
+    engine = window.host.engine
+    future = engine.import_orders(*default_range(time.time(), 90))  # not the dialog's own
+    qtbot.waitUntil(lambda: engine.status.importing, timeout=10000)
+    dialog = window.open_import_dialog()
+    assert dialog.running
+    qtbot.waitUntil(future.done, timeout=30000)
+    qtbot.waitUntil(lambda: not dialog.running, timeout=10000)
+    assert dialog.bar.value() == dialog.bar.maximum() > 0
+    assert dialog.status.text().startswith("Done:")
+    assert dialog.start_button.isEnabled()
