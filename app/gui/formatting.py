@@ -102,7 +102,7 @@ def duration(seconds: float) -> str:
     """How long something took: `0.4 s`, `12 s`, `3 min 5 s`."""
     if seconds < 10:
         return f"{max(0.0, seconds):.1f} s"
-    minutes, secs = divmod(int(round(seconds)), 60)
+    minutes, secs = divmod(round(seconds), 60)
     return f"{minutes} min {secs} s" if minutes else f"{secs} s"
 
 

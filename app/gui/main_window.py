@@ -341,7 +341,12 @@ class MainWindow(QMainWindow):
     def _show_sync_state(self) -> None:
         db = self.reader.db
         shop = None if db is None else fetch_current_shop(db)
-        self.status_bar.show_state(self.status, shop, closing=self._closing)
+        self.status_bar.show_state(
+            self.status,
+            shop,
+            closing=self._closing,
+            services=list(self.health_tab.services.values()),
+        )
 
     def open_notice(self, notice: Notice) -> None:
         """A notification was clicked: its tab, and its row when it names one."""

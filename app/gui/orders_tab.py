@@ -105,6 +105,8 @@ class OrdersTab(QWidget):
         self.queues = QueueListModel(reader, self)
         self.model = OrdersTableModel(reader, self)
         self._selected_id: str | None = None
+        #: The order the detail pane shows (it stays when the order leaves the list).
+        self._shown_id: str | None = None
         self._selected_ids: list[str] = []
         self._detail_key: tuple[object, ...] | None = None
         self._build()
@@ -307,10 +309,12 @@ class OrdersTab(QWidget):
             return
         row = self.model.row_of(self._selected_id)
         if row is None:
+            # The order left this queue (shipped, cancelled): its detail stays in view, so the
+            # creator sees what happened to it, but nothing acts on it by selection any more.
             self._selected_id = None
             self._selected_ids = []
-            self.detail.show_order(None)
             self._buttons()
+            self.refresh_detail()
             return
         self._select_row(row, scroll=False)
         if others:
@@ -370,6 +374,7 @@ class OrdersTab(QWidget):
 
     def _show_detail(self, order_id: str | None) -> None:
         db = self.reader.db
+        self._shown_id = order_id if db is not None else None
         if order_id is None or db is None:
             self._detail_key = None
             self.detail.show_order(None)
@@ -382,8 +387,8 @@ class OrdersTab(QWidget):
         )
 
     def refresh_detail(self) -> None:
-        """Show the selected order again if it or what was sent about it changed."""
-        db, order_id = self.reader.db, self._selected_id
+        """Show the order in view again if it or what was sent about it changed."""
+        db, order_id = self.reader.db, self._shown_id
         if db is None or order_id is None:
             return
         writes = fetch_order_writes(db, order_id)

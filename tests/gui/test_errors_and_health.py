@@ -62,9 +62,11 @@ def test_health_tab_shows_the_shop_countdown_polling_and_charts(
     assert "Connected" in health.connection.text()
     assert health.auth_left.text().endswith(" h") and "days" in health.auth_left.text()
     assert health.shop is not None and escape(health.shop.name) in health.shop_name.text()
-    assert health.last_poll.text().endswith("ok")
+    polling = health.boxes["polling"]
+    assert "Working" in polling.state.text() and polling.values["Last poll"].text().endswith("ago")
     assert health.webhook_mode.text() == "Polling only"
-    assert health.webhook_state.text().startswith("Polling only.")
+    assert "Off" in health.boxes["webhooks"].state.text()
+    assert "Polling only" in health.boxes["webhooks"].state.text()
     assert shop  # the sandbox answers its info page
 
     health.refresh(charts=True)
@@ -80,3 +82,49 @@ def test_health_tab_shows_the_shop_countdown_polling_and_charts(
 
     with qtbot.waitSignal(health.reconnectRequested):
         health.reconnect_button.click()
+
+
+def test_with_every_call_failing_each_service_says_so_and_the_status_bar_the_worst(
+    gui_shop, open_window, qtbot
+) -> None:
+    """The issue's scene: faults at 100 %: no "all is well" anywhere while sync fails."""
+    window = open_window(gui_shop.context())
+    health, bar = window.health_tab, window.status_bar
+    qtbot.waitUntil(
+        lambda: (window.reader.tick.emit(), health.services["polling"].level == "ok")[1],
+        timeout=10000,
+    )
+    assert bar.connection.text().startswith("● Connected to")
+
+    inventory = window.inventory_tab
+    qtbot.waitUntil(lambda: (inventory.refresh(force=True), inventory.model.rowCount() > 0)[1])
+    gui_shop.admin("PUT", "/sandbox/faults", {"api_error_rate": 1.0})
+    sku = inventory.model.rows[0]
+    engine = window.host.engine
+    from app.store.stock import save_manual_stock
+
+    engine.run_write(
+        lambda db: save_manual_stock(db, sku.sku_id, on_hand=sku.on_hand + 3, now=int(time.time()))
+    ).result(5)
+    window.sync_now()
+    qtbot.waitUntil(lambda: engine.status.last_poll_ok is False, timeout=60000)
+    qtbot.waitUntil(
+        lambda: (window.reader.tick.emit(), health.services["pushes"].level == "error")[1],
+        timeout=60000,
+    )
+    assert health.services["polling"].level == "error"
+    assert "Failing" in health.boxes["polling"].state.text()
+    assert health.boxes["polling"].values["Last error"].text()
+    assert "Failing" in health.boxes["pushes"].state.text()
+    assert bar.connection.text().startswith("▲ ")
+    assert "Failing" in bar.connection.toolTip() or "failing" in bar.connection.text()
+
+    gui_shop.admin("PUT", "/sandbox/faults", {"api_error_rate": 0.0})
+    window.sync_now()
+    qtbot.waitUntil(lambda: engine.status.last_poll_ok is True, timeout=30000)
+    window.inventory_tab.push_now()
+    qtbot.waitUntil(
+        lambda: (window.reader.tick.emit(), health.services["pushes"].level == "ok")[1],
+        timeout=60000,
+    )
+    qtbot.waitUntil(lambda: bar.connection.text().startswith("● Connected"), timeout=10000)
