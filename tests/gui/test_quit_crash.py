@@ -50,9 +50,10 @@ def test_every_tab_work_and_quit_many_times_in_a_real_window() -> None:
         "Xvfb is not installed (Debian: apt install xvfb xauth)",
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "xcb"}
+    xvfb = ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24"]
+    stress = ["-X", "faulthandler", "-m", "tests.gui.quit_stress", str(ROUNDS), "8"]
     result = subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", sys.executable, "-X", "faulthandler"]
-        + ["-m", "tests.gui.quit_stress", str(ROUNDS), "8"],
+        [*xvfb, sys.executable, *stress],
         cwd=ROOT,
         env=env,
         capture_output=True,
