@@ -213,6 +213,11 @@ class CancellationsTab(QWidget):
             self.table.setFocus()
         return True
 
+    def show_order_request(self, order_id: str) -> bool:
+        """Select the request about an order (the ship dialog sends the creator here)."""
+        found = next((r for r in self.model.rows if r.order_id == order_id), None)
+        return found is not None and self.show_request(found.cancel_id)
+
     def _selected(self, _current: QModelIndex, _previous: QModelIndex) -> None:
         self._buttons()
 

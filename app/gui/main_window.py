@@ -233,6 +233,7 @@ class MainWindow(QMainWindow):
         )
         self.order_actions.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
         self.order_actions.changed.connect(self._writes_changed)
+        self.order_actions.answerRequested.connect(self.answer_request)
         self.cancellations_tab.countChanged.connect(self._cancellations_count)
         self.cancellations_tab.urgentChanged.connect(self._cancellations_urgent)
         self.cancellations_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
@@ -392,6 +393,13 @@ class MainWindow(QMainWindow):
     def ship_orders(self, order_ids: list[str]) -> ShipDialog | None:
         """The ship dialog for these orders (one or many)."""
         return self.order_actions.ship(order_ids)
+
+    def answer_request(self, order_id: str) -> None:
+        """The ship dialog found a buyer's cancellation request: open it to be answered."""
+        self.open_tab(tabs.CANCELLATIONS)
+        self.cancellations_tab.refresh()
+        if not self.cancellations_tab.show_order_request(order_id):
+            self.status_bar.showMessage(f"No open request for order {order_id}.", 6000)
 
     def ship_from_csv(self, path: str | None = None) -> None:
         """File > Ship from CSV: check the whole file, then ship it."""

@@ -120,6 +120,8 @@ class OrderActions(QObject):
     message = Signal(str)
     #: Order ids whose writes changed: their detail, the queue and errors re-read.
     changed = Signal(object)
+    #: Answer this order's cancellation request (the window opens the Cancellations tab).
+    answerRequested = Signal(str)
 
     def __init__(
         self,
@@ -162,6 +164,7 @@ class OrderActions(QObject):
         dialog.sent.connect(self.changed)
         dialog.done.connect(self.changed)
         dialog.carrierChosen.connect(self._remember_carrier)
+        dialog.answerRequested.connect(self.answerRequested)
         dialog.show()
         self.ship_dialog = dialog
         return dialog
@@ -282,7 +285,9 @@ class OrderActions(QObject):
             QMessageBox.Icon.Warning,
             f"Cancel order {order_id}?",
             f"TikTok Shop cancels order {order_id} and refunds the buyer.\n\n"
-            f"Reason: {label}\n\nThis cannot be undone.",
+            f"Reason: {label}\n\n"
+            "A cancellation by you counts against your shop: TikTok judges shops by their "
+            "seller-fault cancellation rate (keep it at or under 2.5%). This cannot be undone.",
             QMessageBox.StandardButton.NoButton,
             self.window,
         )

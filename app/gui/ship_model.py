@@ -64,6 +64,8 @@ class ShipRow:
     state: str = EDITING
     message: str = ""
     outbox_id: int | None = None
+    #: The order cannot ship as it is (shipped, cancelled, a buyer's open request).
+    blocked: bool = False
 
     @property
     def editable(self) -> bool:

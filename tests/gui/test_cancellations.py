@@ -101,6 +101,7 @@ def test_the_seller_cancels_out_of_stock_with_the_reasons_for_its_status(
     out_of_stock.trigger()  # asks first
     box = window.order_actions.confirm_box
     assert "cannot be undone" in box.text()
+    assert "counts against your shop" in box.text()  # TikTok's seller-fault cancellation rate
     next(b for b in box.buttons() if b.text() == "Cancel the order").click()
     qtbot.waitUntil(lambda: truth(gui_shop, order)["status"] == "CANCELLED", timeout=10000)
     qtbot.waitUntil(lambda: "Cancelled by you: Out of stock" in orders.detail.toPlainText())
