@@ -102,7 +102,7 @@ def _section(
     for name, label, amount in found:
         kind: Kind = "minus" if counted is not None and (name, label, amount) in counted else "note"
         lines.append(PaymentLine(label, amount, kind, (name,)))
-    shown = (paid_name,)
+    shown: tuple[str, ...] = (paid_name,)
     if not any(line.kind == "minus" for line in lines):  # nothing taken off: one line
         lines = [line for line in lines if line.kind == "note" and line.fields != (start_name,)]
         paid_label = alone_label

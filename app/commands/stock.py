@@ -14,7 +14,15 @@ from typing import TypeVar
 
 import sqlite_utils
 
-from app.commands.common import EXIT_OK, EXIT_TIKTOK, EXIT_USAGE, ProgressBar, UsageError
+from app.commands.common import (
+    EXIT_OK,
+    EXIT_TIKTOK,
+    EXIT_USAGE,
+    NotConnected,
+    ProgressBar,
+    UsageError,
+    check_out_file,
+)
 from app.config import Paths, Settings, load_settings
 from app.secrets import SecretStore
 from app.store.catalog import SkuRef, fetch_sku, fetch_skus_by_code
@@ -215,7 +223,8 @@ def run_push(args: argparse.Namespace, p: Paths, settings: Settings, secrets: Se
 def run_export_stock(out: Path, p: Paths) -> int:
     """One row per SKU (UTF-8, spreadsheet-safe quoting)."""
     if not p.database.exists():
-        raise UsageError("nothing to export yet: connect and sync first")
+        raise NotConnected("nothing to export yet: connect and sync first")
+    check_out_file(out)
     settings = load_settings(p)
     db = open_db(p.database)
     try:
@@ -223,6 +232,17 @@ def run_export_stock(out: Path, p: Paths) -> int:
     finally:
         db.close()
     tmp = out.with_name(out.name + ".part")
+    try:
+        _write_stock(tmp, rows)
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+    print(f"Wrote {len(rows)} SKUs to {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _write_stock(tmp: Path, rows: list[StockRow]) -> None:
     with tmp.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(EXPORT_STOCK_COLUMNS)
@@ -249,6 +269,3 @@ def run_export_stock(out: Path, p: Paths) -> int:
                     warning.reason if warning else "",
                 ]
             )
-    tmp.replace(out)
-    print(f"Wrote {len(rows)} SKUs to {out}", file=sys.stderr)
-    return EXIT_OK

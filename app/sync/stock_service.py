@@ -89,7 +89,7 @@ class StockService(Background):
 
     async def push_now(self) -> PushResult:
         """Push everything due now (the GUI's "Push now", `shopdesk stock push`)."""
-        db, now = self.session.db, lambda: int(self._clock())
+        db = self.session.db
         async with self._push_lock:
             try:
                 result = await push_pending(
@@ -106,10 +106,10 @@ class StockService(Background):
                         f"Stock could not be pushed: {exc}",
                         action="Shopdesk tries again by itself; nothing waiting is lost.",
                         shop_id=self.session.shop.id,
-                        now=now(),
+                        now=int(self._clock()),
                     )
                 raise
-            save_error_resolved(db, PUSH_ERROR, now=now())
+            save_error_resolved(db, PUSH_ERROR, now=int(self._clock()))
         await self.check()
         return result
 
