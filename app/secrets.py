@@ -70,25 +70,28 @@ def _bus_socket_exists() -> bool:
     return bool(runtime) and os.path.exists(os.path.join(runtime, "bus"))
 
 
-def _how_to_get_a_keyring() -> str:
-    if sys.platform.startswith("linux"):
+def _how_to_get_a_keyring(backend: object = None) -> str:
+    system = backend is None or type(backend).__module__.startswith(
+        ("keyring.backends.SecretService", "keyring.backends.fail", "keyring.backends.chainer")
+    )
+    if sys.platform.startswith("linux") and system:
         return (
             "Shopdesk keeps your app secret and tokens only in the system keyring, and it "
             f"cannot be used: {_linux_keyring_problem()}"
         )
+    where = {"darwin": " (Keychain)", "win32": " (Credential Manager)"}.get(sys.platform, "")
     return (
-        "Shopdesk keeps your app secret and tokens only in the system keyring "
-        "(Keychain on macOS, Credential Manager on Windows), and it could not be used. "
-        "Unlock it and try again."
+        f"Shopdesk keeps your app secret and tokens only in the system keyring{where}, and "
+        "it could not be used. Unlock it and try again."
     )
 
 
 class KeyringUnavailable(ShopdeskError):
     """No working keyring: we refuse to fall back to plain text."""
 
-    def __init__(self, detail: str = "") -> None:
-        message = _how_to_get_a_keyring()
-        if detail and not sys.platform.startswith("linux"):  # Linux says it in words above
+    def __init__(self, detail: str = "", backend: object = None) -> None:
+        message = _how_to_get_a_keyring(backend)
+        if detail and "cannot be used:" not in message:  # the diagnosis says it in words
             message += f" ({detail})"
         super().__init__(message)
 
@@ -147,13 +150,13 @@ class SecretStore:
         try:
             return self.backend.get_password(SERVICE, username)
         except keyring.errors.KeyringError as exc:
-            raise KeyringUnavailable(type(exc).__name__) from None
+            raise KeyringUnavailable(type(exc).__name__, self._backend) from None
 
     def _set(self, username: str, value: str) -> None:
         try:
             self.backend.set_password(SERVICE, username, value)
         except keyring.errors.KeyringError as exc:
-            raise KeyringUnavailable(type(exc).__name__) from None
+            raise KeyringUnavailable(type(exc).__name__, self._backend) from None
 
     def _delete(self, username: str) -> None:
         try:
@@ -161,7 +164,7 @@ class SecretStore:
         except keyring.errors.PasswordDeleteError:
             return
         except keyring.errors.KeyringError as exc:
-            raise KeyringUnavailable(type(exc).__name__) from None
+            raise KeyringUnavailable(type(exc).__name__, self._backend) from None
 
     def check(self) -> None:
         """Fail early, before a connect flow, if no keyring can hold the secrets."""
