@@ -10,7 +10,6 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.config import Paths, Settings
 from app.gui.empty_state import EmptyableView
 from app.gui.engine_host import EngineHost
+from app.gui.files import open_csv, save_csv
 from app.gui.formatting import count
 from app.gui.notice import INVENTORY, Notice
 from app.gui.orders_model import ID_ROLE
@@ -329,7 +329,7 @@ class InventoryTab(QWidget):
             self.message.emit("Connect a shop first.")
             return
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "Import stock counts", "", "CSV (*.csv)")
+            path = open_csv(self, "Import stock counts")
         if not path:
             return
         try:
@@ -358,7 +358,7 @@ class InventoryTab(QWidget):
             self.message.emit("Nothing to export yet.")
             return
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "Export stock", "stock.csv", "CSV (*.csv)")
+            path = save_csv(self, "Export stock", "stock.csv")
         if not path:
             return
         from app.commands.stock import run_export_stock

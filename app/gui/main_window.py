@@ -166,6 +166,9 @@ class MainWindow(QMainWindow):
         file_menu = menus.addMenu("&File")
         self._action("import", "Import orders…", self.open_import_dialog, file_menu)
         self._action("ship_csv", "Ship from CSV…", lambda: self.ship_from_csv(), file_menu)
+        self._action(
+            "export_orders", "Export orders…", lambda: self.order_actions.export_orders(), file_menu
+        )
         file_menu.addSeparator()
         inventory = self.inventory_tab
         self._action(

@@ -173,3 +173,41 @@ def test_the_import_dialog_opened_during_the_demos_import_ends_with_a_full_bar(
     assert dialog.bar.value() == dialog.bar.maximum() > 0
     assert dialog.status.text().startswith("Done:")
     assert dialog.start_button.isEnabled()
+
+
+def test_file_export_orders_writes_every_order_from_a_dialog_in_documents(
+    gui_shop, open_window, qtbot, tmp_path, monkeypatch
+) -> None:
+    import csv
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from app.gui import files
+
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    monkeypatch.setattr(files, "documents_dir", lambda: documents)
+    asked: list[str] = []
+
+    def save_dialog(_parent, _title, start, _filter):
+        asked.append(start)
+        return str(documents / "orders.csv"), "CSV"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    window = open_window(gui_shop.context())
+    messages: list[str] = []
+    window.order_actions.message.connect(messages.append)
+    window.actions_by_key["export_orders"].trigger()
+    assert asked and asked[0].startswith(str(documents))  # not the working directory
+    qtbot.waitUntil(lambda: any(m.startswith("Wrote") for m in messages), timeout=10000)
+    with (documents / "orders.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == window.orders_tab.queues.counts["all"]
+    assert all(r["id"].startswith("'") and len(r["id"]) > 15 for r in rows)
+
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", lambda _p, _t, start, _f: (asked.append(start), ("", ""))[1]
+    )
+    window.ship_from_csv()
+    window.inventory_tab.import_csv()
+    assert all(start.startswith(str(documents)) for start in asked[1:]) and len(asked) == 3

@@ -249,5 +249,7 @@ def test_sync_says_when_webhooks_are_live_and_where_they_point(tmp_path: Path) -
             proc.terminate()
             proc.wait(20)
         line = next(x for x in log.read_text().splitlines() if "Webhooks live" in x)
-        assert "TikTok Shop pushes to http://127.0.0.1:" in line and line.endswith("/webhooks/tiktok")
+        assert "TikTok Shop pushes to http://127.0.0.1:" in line and line.endswith(
+            "/webhooks/tiktok"
+        )
         assert os.path.exists(cli.home / "shopdesk.db")
