@@ -157,6 +157,11 @@ class Banner(QWidget):
         self._trim()
         self.show()
 
+    def restyle(self) -> None:
+        """The theme changed: every row takes its colours again."""
+        for row in self.rows.values():
+            row.set_notice(row.notice)
+
     def open(self) -> None:
         """Open the top row."""
         top = self.top

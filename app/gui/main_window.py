@@ -44,6 +44,7 @@ from app.gui.shortcuts import KEYS, ShortcutsDialog
 from app.gui.status_bar import SyncStatusBar
 from app.gui.tasks import TaskManager
 from app.gui.theme import SYSTEM, apply_theme, colors
+from app.gui.window_size import restore_or_fit
 from app.store.db import DatabaseTooNew, DatabaseUnreadable
 from app.store.shops import fetch_current_shop
 from app.sync.engine import EngineStatus
@@ -501,6 +502,8 @@ class MainWindow(QMainWindow):
             apply_theme(app, choice)
         self.health_tab.calls_chart.restyle()
         self.health_tab.orders_chart.restyle()
+        self.banner.restyle()
+        self.health_tab.refresh()
         self.orders_tab.refresh()
         self._cancellations_urgent(self.cancellations_tab.urgent)
 
@@ -533,10 +536,7 @@ class MainWindow(QMainWindow):
 
     def _restore(self) -> None:
         geometry = self.prefs.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+        restore_or_fit(self, geometry if isinstance(geometry, QByteArray) else None)
         tab = str(self.prefs.value("window/tab", tabs.ORDERS))
         if tab in self.tab_widgets:
             self.open_tab(tab)

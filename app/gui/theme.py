@@ -5,8 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
+    QWidget,
+)
 
 from app.gui.assets import style_sheet
 
@@ -112,11 +119,43 @@ def light_palette() -> QPalette:
     return p
 
 
+#: Fusion draws check box and radio button outlines from the window colour made darker,
+#: which vanishes on a dark window; on the dark palette they are drawn from this one.
+_INDICATOR_WINDOW = QColor("#b4bccc")
+
+
+class VisibleIndicators(QProxyStyle):
+    """Fusion, with check boxes and radio buttons outlined so they show on a dark window."""
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        """The two indicators get a light window colour for their outline; the rest is Fusion."""
+        if is_dark() and element in (
+            QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+            QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+            QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
+        ):
+            lit = type(option)(option)  # the same kind of option: Fusion casts to it
+            palette = QPalette(option.palette)
+            palette.setColor(QPalette.ColorRole.Window, _INDICATOR_WINDOW)
+            lit.palette = palette
+            super().drawPrimitive(element, lit, painter, widget)
+            return
+        super().drawPrimitive(element, option, painter, widget)
+
+
 def apply_theme(app: QApplication, choice: str = SYSTEM) -> bool:
     """Set Fusion with a light or dark palette; returns True when dark."""
     global _current
     dark = choice == DARK or (choice == SYSTEM and system_prefers_dark())
-    app.setStyle("Fusion")
+    # The application owns the style it is given and deletes the one it replaces: no
+    # reference to it is kept here.
+    app.setStyle(VisibleIndicators("Fusion"))
     app.setPalette(dark_palette() if dark else light_palette())
     _current = _DARK if dark else _LIGHT
     app.setProperty("shopdesk_dark", dark)
