@@ -117,6 +117,8 @@ class InventoryTab(QWidget):
     ) -> None:
         super().__init__(parent)
         self.reader, self.host, self.tasks, self.settings = reader, host, tasks, settings
+        #: Until the sync engine has started, the list is opening, not empty.
+        self.starting = True
         self.model = StockTableModel(self)
         self.model.editRequested.connect(self.save_edit)
         self.proxy = _WarningsOnly(self)
@@ -236,6 +238,11 @@ class InventoryTab(QWidget):
         self.pending_label.setVisible(bool(pending))
         if rows:
             self.area.show_view()
+        elif self.reader.db is None and self.starting:
+            self.area.show_empty(
+                "Opening your shop…",
+                "Shopdesk is starting its sync with TikTok Shop: your products show in a moment.",
+            )
         elif self.reader.db is None:
             self.area.show_empty(
                 "No shop connected yet",

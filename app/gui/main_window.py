@@ -273,6 +273,8 @@ class MainWindow(QMainWindow):
         self._maybe_auto_import()
 
     def _engine_failed(self, message: str) -> None:
+        self.orders_tab.set_connected(False)
+        self.inventory_tab.starting = False
         self.status_bar.connection.setText("Sync engine stopped")
         self.notifier.notify(
             Notice("Shopdesk cannot sync", message, "sync", tabs.HEALTH, "engine", "error")
@@ -338,7 +340,8 @@ class MainWindow(QMainWindow):
         self.status = status
         self.reader.set_busy(status.importing)
         self.health_tab.set_status(status)
-        self.orders_tab.set_connected(status.connected)
+        self.orders_tab.set_connected(status.connected, importing=status.importing)
+        self.inventory_tab.starting = False
         self._show_sync_state()
         if status.connected:
             self._maybe_auto_import()

@@ -102,6 +102,9 @@ class OrdersTab(QWidget):
         super().__init__(parent)
         self.reader = reader
         self.connected = False
+        #: Until the sync engine has started, the list is opening, not empty.
+        self.starting = True
+        self.importing = False
         self.queues = QueueListModel(reader, self)
         self.model = OrdersTableModel(reader, self)
         self._selected_id: str | None = None
@@ -472,6 +475,11 @@ class OrdersTab(QWidget):
         total = self.queues.counts.get(ALL, 0)
         if self.model.rowCount() > 0:
             self.table_area.show_view()
+        elif self.starting:
+            self.table_area.show_empty(
+                "Opening your shop…",
+                "Shopdesk is starting its sync with TikTok Shop: your orders show in a moment.",
+            )
         elif self.reader.db is None or (not self.connected and total == 0):
             self.table_area.show_empty(
                 "No shop connected yet",
@@ -479,6 +487,12 @@ class OrdersTab(QWidget):
                 "and new ones arrive by themselves.",
                 "Open Settings",
                 "settings",
+            )
+        elif total == 0 and self.importing:
+            self.table_area.show_empty(
+                "Importing your orders…",
+                "The first ones show here as soon as they are read; the bar below shows how "
+                "far it got.",
             )
         elif total == 0:
             self.table_area.show_empty(
@@ -514,10 +528,10 @@ class OrdersTab(QWidget):
         else:
             self.select_queue(ALL)
 
-    def set_connected(self, connected: bool) -> None:
-        """The shop's connection changed: the empty state may say something else now."""
-        if connected != self.connected:
-            self.connected = connected
+    def set_connected(self, connected: bool, *, importing: bool = False) -> None:
+        """The engine reported: the empty state may say something else now."""
+        if (connected, importing, False) != (self.connected, self.importing, self.starting):
+            self.connected, self.importing, self.starting = connected, importing, False
             self._update_empty_state()
 
 

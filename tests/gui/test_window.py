@@ -122,3 +122,25 @@ def test_the_window_fits_a_small_laptop_screen_and_drops_a_size_that_no_longer_f
     short = QRect(0, 0, 1366, 600)  # a smaller screen: the saved height would hide the bar
     assert restore_or_fit(window, saved, [short]) is False
     assert fits(window.geometry(), [short]) and window.height() <= 600
+
+
+def test_the_demo_opens_without_a_no_shop_flash(gui_shop, qtbot) -> None:
+    from app.gui.main_window import MainWindow
+
+    window = MainWindow(gui_shop.context(demo=True, auto_import_days=60), use_tray=False)
+    qtbot.addWidget(window)
+    orders, inventory = window.orders_tab, window.inventory_tab
+    seen: list[str] = []
+
+    def look() -> bool:
+        for area in (orders.table_area, inventory.area):
+            if area.is_empty:
+                seen.append(area.empty.title.text())
+        return orders.model.rowCount() > 0
+
+    look()
+    window.show()
+    qtbot.waitUntil(look, timeout=20000)
+    assert seen and seen[0] == "Opening your shop…"
+    assert "No shop connected yet" not in seen
+    window.close()
