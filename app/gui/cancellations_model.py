@@ -188,9 +188,12 @@ class CancellationsTableModel(RowsTableModel):
             return self._sort(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == RESPOND and row.deadline:
-                return f"TikTok Shop accepts the request by itself at {fmt.when_full(row.deadline)}"
+                return (
+                    "TikTok Shop accepts the request by itself at "
+                    f"{fmt.when(row.deadline)} ({fmt.when_utc(row.deadline)})"
+                )
             if column == ASKED:
-                return fmt.when_full(row.asked) or None
+                return fmt.when_utc(row.asked) or None
             return self._text(row, column) or None
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._colour(row, column)

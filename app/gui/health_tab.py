@@ -265,7 +265,8 @@ class HealthTab(QWidget):
             self.connection.setText(
                 f"<span style='color:{c.ok_text.name()}'><b>Connected</b></span>"
             )
-        self.auth_until.setText(fmt.when_full(shop.refresh_expires) or "unknown")
+        self.auth_until.setText(fmt.when(shop.refresh_expires) or "unknown")
+        self.auth_until.setToolTip(fmt.when_utc(shop.refresh_expires))
         self.token_until.setText(
             f"until {fmt.when(shop.access_expires)} (renewed by itself)"
             if shop.access_expires

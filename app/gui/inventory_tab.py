@@ -29,6 +29,7 @@ from app.gui.notice import INVENTORY, Notice
 from app.gui.orders_model import ID_ROLE
 from app.gui.reader import Reader
 from app.gui.sort_proxy import SortProxy
+from app.gui.stock_delegate import StockCellDelegate
 from app.gui.stock_model import PRODUCT, PUSH, SKU, WARNING, StockTableModel
 from app.gui.table_view import make_table
 from app.gui.tasks import TaskManager
@@ -125,6 +126,7 @@ class InventoryTab(QWidget):
         self.proxy.setSourceModel(self.model)
         self._read_at = 0.0
         self._reading = self._again = False
+        self._sort_on_read = True
 
         self.search = QLineEdit(placeholderText="Filter by SKU or product")
         self.search.setClearButtonEnabled(True)
@@ -156,6 +158,10 @@ class InventoryTab(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
+        self.table.setItemDelegate(StockCellDelegate(self.table))
+        # An edited row stays where it is: rows sort when a header is clicked or the tab opens,
+        # not each time a value changes under the creator's eyes.
+        self.proxy.setDynamicSortFilter(False)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(WARNING, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
@@ -167,8 +173,8 @@ class InventoryTab(QWidget):
         self.area = EmptyableView(self.table)
         self.hint = QLabel(
             "Double-click On hand, Buffer or Low at to change it; the change is pushed to "
-            "TikTok Shop by itself. Red rows are oversold, amber rows at risk: hover for why. "
-            "~ marks a count estimated from TikTok's until you set yours."
+            "TikTok Shop by itself. Red rows are oversold, amber at risk, yellow low, grey sold "
+            "out: hover for why. ~ marks a count estimated from TikTok's until you set yours."
         )
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
@@ -213,6 +219,10 @@ class InventoryTab(QWidget):
         self._reading = False
         selected = self._selected_sku()
         self.model.set_rows(rows)
+        if self._sort_on_read:
+            self._sort_on_read = False
+            header = self.table.horizontalHeader()
+            self.proxy.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         if selected is not None:
             self.show_sku(selected, focus=False)
         self._update()
@@ -225,8 +235,9 @@ class InventoryTab(QWidget):
         self.message.emit(f"Could not read stock: {error}")
 
     def showEvent(self, event: QShowEvent) -> None:
-        """Fresh rows whenever the tab is opened."""
+        """Fresh rows whenever the tab is opened, sorted afresh."""
         super().showEvent(event)
+        self._sort_on_read = True
         self.refresh(force=True)
 
     def _update(self) -> None:

@@ -157,7 +157,7 @@ def _history(order: Order) -> str:
         if ts:
             events.append((int(ts), label))
     events.sort()
-    rows = [(_muted(fmt.when_full(ts)), escape(label)) for ts, label in events]
+    rows = [(_muted(fmt.when(ts)), escape(label)) for ts, label in events]
     if order.cancel_reason:
         initiator = order.cancellation_initiator.lower()
         who = f" (by {initiator})" if initiator else ""

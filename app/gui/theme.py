@@ -30,6 +30,10 @@ class Colors:
     warning_back: QColor
     ok_text: QColor
     muted_text: QColor
+    low_text: QColor
+    low_back: QColor
+    out_text: QColor
+    out_back: QColor
     accent: QColor
     chart_primary: QColor
     chart_secondary: QColor
@@ -42,6 +46,10 @@ _LIGHT = Colors(
     warning_back=QColor("#fff0cc"),
     ok_text=QColor("#1b6b3a"),
     muted_text=QColor("#667085"),
+    low_text=QColor("#5c4a00"),
+    low_back=QColor("#fff8d9"),
+    out_text=QColor("#343b48"),
+    out_back=QColor("#e8eaef"),
     accent=QColor("#d61f47"),
     chart_primary=QColor("#1f77b4"),
     chart_secondary=QColor("#e4572e"),
@@ -53,6 +61,10 @@ _DARK = Colors(
     warning_back=QColor("#5a4310"),
     ok_text=QColor("#8fe0aa"),
     muted_text=QColor("#a0a8b8"),
+    low_text=QColor("#f3e6a6"),
+    low_back=QColor("#3d3820"),
+    out_text=QColor("#d3d8e2"),
+    out_back=QColor("#2f333e"),
     accent=QColor("#ff5c7c"),
     chart_primary=QColor("#6cb4ee"),
     chart_secondary=QColor("#ff8a65"),

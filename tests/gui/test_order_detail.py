@@ -166,3 +166,18 @@ def test_the_payment_block_of_every_sandbox_order_adds_up_as_shown(gui_shop) -> 
         ]
         total = Decimal(rows[-1][1].lstrip("$").replace(",", ""))
         assert sum(counted) == total, (raw["id"], rows)
+
+
+def test_every_time_is_written_one_way_with_utc_on_hover() -> None:
+    from datetime import datetime
+
+    now = datetime.now()
+    this_year = datetime(now.year, 3, 7, 14, 5).timestamp()
+    last_year = datetime(now.year - 1, 11, 29, 8, 46).timestamp()
+    assert fmt.when(this_year) == "Mar 7 14:05"
+    assert fmt.when(last_year) == f"Nov 29 {now.year - 1} 08:46"
+    assert fmt.when_utc(0.0) == "" and fmt.when_utc(86400).endswith(" UTC")
+    assert fmt.when_utc(86400) == "1970-01-02 00:00:00 UTC"
+    html = order_html(Order.from_api(raw_order()))
+    assert "UTC" not in html  # the history uses the same short local form as the lists
+    assert fmt.when(1_795_444_563) in html

@@ -211,3 +211,30 @@ def test_file_export_orders_writes_every_order_from_a_dialog_in_documents(
     window.ship_from_csv()
     window.inventory_tab.import_csv()
     assert all(start.startswith(str(documents)) for start in asked[1:]) and len(asked) == 3
+
+
+def test_the_buyer_column_explains_itself_and_the_chosen_queue_shows(
+    gui_shop, open_window, qtbot
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor
+
+    from app.gui.orders_model import BUYER, BUYER_HIDDEN_TIP
+
+    window = open_window(gui_shop.context())
+    tab = window.orders_tab
+    tab.select_queue("on_hold")
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0)
+    cell = tab.model.index(0, BUYER)
+    assert cell.data() == "shown once it can ship"
+    assert cell.data(Qt.ItemDataRole.ToolTipRole) == BUYER_HIDDEN_TIP
+
+    tab.select_queue("to_ship")
+    tab.table.setFocus()  # the sidebar is not focused: its choice must still show
+    lists = tab.queue_list
+    image = lists.viewport().grab().toImage()
+    chosen = lists.visualRect(tab.queues.index(tab.queues.row_of("to_ship")))
+    other = lists.visualRect(tab.queues.index(tab.queues.row_of("delivered")))
+    marked = QColor(image.pixel(chosen.left() + 3, chosen.center().y()))
+    plain = QColor(image.pixel(other.left() + 3, other.center().y()))
+    assert abs(marked.lightness() - plain.lightness()) > 10

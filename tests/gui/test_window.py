@@ -36,6 +36,8 @@ def test_both_themes_keep_text_and_warnings_readable(qapp, choice) -> None:
     assert contrast(highlight, palette.color(QPalette.ColorRole.HighlightedText)) >= 4.5
     assert contrast(c.danger_back, c.danger_text) >= 4.5
     assert contrast(c.warning_back, c.warning_text) >= 4.5
+    assert contrast(c.low_back, c.low_text) >= 4.5
+    assert contrast(c.out_back, c.out_text) >= 4.5
     assert contrast(base, c.muted_text) >= 3
     assert contrast(base, c.ok_text) >= 3
     theme.apply_theme(qapp, theme.LIGHT)
