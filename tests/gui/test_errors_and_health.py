@@ -128,3 +128,34 @@ def test_with_every_call_failing_each_service_says_so_and_the_status_bar_the_wor
         timeout=60000,
     )
     qtbot.waitUntil(lambda: bar.connection.text().startswith("● Connected"), timeout=10000)
+
+
+def test_last_sync_says_when_webhooks_are_live_and_health_names_the_address(qtbot) -> None:
+    from app.gui.status_bar import SyncStatusBar
+    from app.relay.tunnel import TunnelStatus
+    from app.store.shops import ShopRecord
+    from app.sync.engine import EngineStatus
+    from app.sync.health import webhooks
+    from app.sync.webhooks import WebhookHealth
+
+    bar = SyncStatusBar(demo=False)
+    qtbot.addWidget(bar)
+    now = time.time()
+    hooks = WebhookHealth(
+        enabled=True,
+        tunnel=TunnelStatus("url", "up", "https://hooks.example.com"),
+        subscribed_url="https://hooks.example.com",
+        probe_ok=True,
+        last_delivery_at=now - 5,
+        per_minute=1,
+    )
+    status = EngineStatus(running=True, connected=True, last_poll_at=now, last_poll_ok=True)
+    live = webhooks(EngineStatus(webhooks=hooks), {}, now)
+    assert live.level == "ok" and live.state == "Live"
+    assert dict(live.rows)["Last push"] == "5 s ago · 1 push in the last minute"
+    shop = ShopRecord("1", "Golden Hour Goods", "US", "c", "k", "s", None, None, "ok", "", ())
+    bar.show_state(status, shop, closing=False, services=[live])
+    assert bar.last_sync.text().endswith("· webhooks live")
+    assert bar.connection.text() == "● Connected to Golden Hour Goods"
+    bar.show_state(status, shop, closing=False, services=[])
+    assert "webhooks live" not in bar.last_sync.text()
