@@ -123,12 +123,16 @@ class ServiceBox(QGroupBox):
         self.form.addRow("State", self.state)
         self.values: dict[str, QLabel] = {}
         self.health: ServiceHealth | None = None
-        self._extra: list[QWidget] = []
+        self._fixed = 0  # rows of the tab's own between State and the service's rows
 
     def add_widget(self, widget: QWidget) -> None:
         """A button under the rows (Sync now, Reconnect)."""
-        self._extra.append(widget)
         self.form.addRow("", widget)
+
+    def add_fixed(self, label: str, value: QLabel) -> None:
+        """A row of the tab's own, right under State (the webhook mode, say)."""
+        self._fixed += 1
+        self.form.insertRow(self._fixed, label, value)
 
     def show_health(self, health: ServiceHealth) -> None:
         """Redraw; rows appear in the order the service lists them."""
@@ -141,7 +145,7 @@ class ServiceBox(QGroupBox):
             for n, label in enumerate(wanted):
                 value = _value()
                 self.values[label] = value
-                self.form.insertRow(1 + n, label, value)
+                self.form.insertRow(1 + self._fixed + n, label, value)
         for label, text in health.rows:
             self.values[label].setText(escape(text))
 
@@ -183,7 +187,7 @@ class HealthTab(QWidget):
         self.sync_button.clicked.connect(self.syncRequested)
         self.boxes["polling"].add_widget(self.sync_button)
         self.webhook_mode = _value()
-        self.boxes["webhooks"].form.insertRow(0, "Mode", self.webhook_mode)
+        self.boxes["webhooks"].add_fixed("Mode", self.webhook_mode)
 
         self.calls_chart = ApiCallsChart()
         self.orders_chart = OrdersPerDayChart(DAYS)

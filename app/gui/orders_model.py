@@ -201,10 +201,7 @@ _DISPLAY: tuple[Callable[[OrderListRow], str], ...] = (
 
 
 #: What the Buyer cell says while TikTok keeps the name and address back (FACTS.md 4.4).
-BUYER_HIDDEN = {
-    "UNPAID": "shown once paid",
-    "ON_HOLD": "shown once it can ship",
-}
+BUYER_HIDDEN = {"UNPAID": "not shown yet", "ON_HOLD": "not shown yet"}
 BUYER_HIDDEN_TIP = (
     "TikTok Shop shows the buyer's name and address once the order can ship: an on-hold "
     "order is still in the buyer's window to change their mind, an unpaid one is not paid."

@@ -72,7 +72,7 @@ _COLUMN_SAMPLES = {
     ID: "9999999999999999999",
     STATUS: "Awaiting collection",
     CREATED: "Nov 29 08:46",
-    BUYER: "M***n L***z",
+    BUYER: "not shown yet ",
     ITEMS: "Items",
     SKUS: "GHG-YOGA19-NAV-M",
     TOTAL: "$9,999.99",

@@ -93,7 +93,6 @@ def polling(status: EngineStatus, errors: dict[str, tuple[int, str]], now: float
     rows = [
         ("Last poll", ago(status.last_poll_at, now)),
         ("Next poll", wait(status.next_poll_at - now) if status.next_poll_at else "soon"),
-        ("Every", f"{interval:g} s" if interval else "—"),
         ("API calls", f"{status.api_calls:,} this session, {status.throttled:,} throttled"),
     ]
     if not status.running:
@@ -111,8 +110,9 @@ def polling(status: EngineStatus, errors: dict[str, tuple[int, str]], now: float
     open_error = _open(errors, "polling")
     if open_error:
         return ServiceHealth("polling", "error", "Failing", open_error, tuple(rows))
+    every = f"every {interval:g} s" if interval else "on a schedule"
     return ServiceHealth(
-        "polling", "ok", "Working", f"Last poll {ago(status.last_poll_at, now)}", tuple(rows)
+        "polling", "ok", "Working", f"Asks TikTok Shop for changes {every}", tuple(rows)
     )
 
 
@@ -127,7 +127,9 @@ def catalogue(
         return ServiceHealth("catalogue", "error", "Failing", problem, rows)
     if last is None:
         return ServiceHealth("catalogue", "busy", "Not read yet", "Products are read soon.", rows)
-    return ServiceHealth("catalogue", "ok", "Working", f"Last read {ago(last, now)}", rows)
+    return ServiceHealth(
+        "catalogue", "ok", "Working", "Products and TikTok's counts are read", rows
+    )
 
 
 def pushes(
@@ -173,7 +175,9 @@ def webhooks(status: EngineStatus, errors: dict[str, tuple[int, str]], now: floa
     )
     problem = _open(errors, "webhooks")
     if hooks.healthy:
-        return ServiceHealth("webhooks", "ok", "Live", f"Pushes arrive at {address}", rows)
+        return ServiceHealth(
+            "webhooks", "ok", "Live", "TikTok's changes arrive within seconds", rows
+        )
     if tunnel is not None and tunnel.state == "down":
         why = tunnel.last_error or problem or "the tunnel stopped"
         return ServiceHealth("webhooks", "error", "Tunnel down", why, rows)

@@ -226,7 +226,7 @@ def test_the_buyer_column_explains_itself_and_the_chosen_queue_shows(
     tab.select_queue("on_hold")
     qtbot.waitUntil(lambda: tab.model.rowCount() > 0)
     cell = tab.model.index(0, BUYER)
-    assert cell.data() == "shown once it can ship"
+    assert cell.data() == "not shown yet"
     assert cell.data(Qt.ItemDataRole.ToolTipRole) == BUYER_HIDDEN_TIP
 
     tab.select_queue("to_ship")
