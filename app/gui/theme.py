@@ -168,8 +168,14 @@ def apply_theme(app: QApplication, choice: str = SYSTEM) -> bool:
     # The application owns the style it is given and deletes the one it replaces: no
     # reference to it is kept here.
     app.setStyle(VisibleIndicators("Fusion"))
-    app.setPalette(dark_palette() if dark else light_palette())
+    palette = dark_palette() if dark else light_palette()
+    app.setPalette(palette)
     _current = _DARK if dark else _LIGHT
+    # The soft selection colour would draw a finished progress bar as if it were empty.
+    bars = QPalette(palette)
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        bars.setColor(group, QPalette.ColorRole.Highlight, _current.chart_primary)
+    app.setPalette(bars, "QProgressBar")
     app.setProperty("shopdesk_dark", dark)
     app.setStyleSheet(style_sheet())
     return dark

@@ -146,3 +146,22 @@ def test_the_demo_opens_without_a_no_shop_flash(gui_shop, qtbot) -> None:
     assert seen and seen[0] == "Opening your shop…"
     assert "No shop connected yet" not in seen
     window.close()
+
+
+@pytest.mark.parametrize("choice", [theme.LIGHT, theme.DARK])
+def test_a_full_progress_bar_looks_full(qapp, qtbot, choice) -> None:
+    from PySide6.QtWidgets import QProgressBar
+
+    theme.apply_theme(qapp, choice)
+    bar = QProgressBar()
+    qtbot.addWidget(bar)
+    bar.setTextVisible(False)
+    bar.resize(200, 16)
+    bar.setRange(0, 1000)
+    bar.show()
+    empty = bar.grab().toImage()
+    bar.setValue(1000)
+    full = bar.grab().toImage()
+    middle = (100, 8)
+    assert contrast(QColor(empty.pixel(*middle)), QColor(full.pixel(*middle))) >= 2.5
+    theme.apply_theme(qapp, theme.LIGHT)
