@@ -91,6 +91,20 @@ def check_out_file(out: Path) -> None:
         raise UsageError(f"cannot write in {folder}: choose another folder")
 
 
+def read_text_file(path: Path) -> str:
+    """A CSV file the creator named, as text; a missing, foreign or unreadable one is said."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path} is a folder, not a CSV file") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 text (save it as CSV UTF-8)") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
 def check_data_dir(root: Path, *, given: bool, creates: bool) -> None:
     """The data folder is a folder; given with --data-dir, it exists unless the command makes it."""
     if root.exists() and not root.is_dir():

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from app.commands.common import EXIT_OK, EXIT_TIKTOK, UsageError
+from app.commands.common import EXIT_OK, EXIT_TIKTOK, UsageError, read_text_file
 from app.config import Paths, load_settings
 from app.secrets import SecretStore
 from app.store.orders import fetch_order_raw
@@ -55,22 +55,9 @@ def run(args: argparse.Namespace, p: Paths, secrets: SecretStore | None = None) 
         raise UsageError("give either ORDER_ID or --csv FILE")
     if args.csv and (args.tracking or args.provider or args.handover):
         raise UsageError("--csv takes everything from the file")
-    csv_text = _read(args.csv) if args.csv else ""
+    csv_text = read_text_file(Path(args.csv)) if args.csv else ""
     settings = load_settings(p)
     return asyncio.run(_run(args, p, settings, secrets or SecretStore(), csv_text))
-
-
-def _read(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path} is a folder, not a CSV file") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{path}: not UTF-8 text (save it as CSV UTF-8)") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 async def _run(

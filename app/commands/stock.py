@@ -22,6 +22,7 @@ from app.commands.common import (
     ProgressBar,
     UsageError,
     check_out_file,
+    read_text_file,
 )
 from app.config import Paths, Settings, load_settings
 from app.secrets import SecretStore
@@ -160,14 +161,7 @@ def run_set(args: argparse.Namespace, p: Paths, settings: Settings, secrets: Sec
 def run_import(args: argparse.Namespace, p: Paths, settings: Settings, secrets: SecretStore) -> int:
     """Check every row, then apply all of them in one transaction, or none."""
     path = Path(args.file)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{path}: not UTF-8 text (save it as CSV UTF-8)") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: {exc.strerror}") from None
+    text = read_text_file(path)
     db = open_db(p.ensure().database)
     try:
         try:

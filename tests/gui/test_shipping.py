@@ -38,6 +38,24 @@ def place(shop: GuiShop, count: int, shipping_type: str = "SELLER") -> list[str]
     return placed
 
 
+def place_two_skus(shop: GuiShop) -> tuple[dict, list[dict]]:
+    """One paid seller-shipped order of two different SKUs, and those SKUs' inventory rows."""
+    rows = shop.admin("GET", "/sandbox/inventory")["skus"]
+    stocked = list({r["sku_id"]: r for r in rows if r["quantity"] >= 2}.values())[:2]
+    placed = shop.admin(
+        "POST",
+        "/sandbox/orders",
+        {
+            "line_items": [{"sku_id": r["sku_id"], "quantity": 1} for r in stocked],
+            "paid": True,
+            "is_on_hold_order": False,
+            "shipping_type": "SELLER",
+        },
+    )["order"]
+    shop.admin("POST", "/sandbox/clock", {"advance_seconds": 2})
+    return placed, stocked
+
+
 def sync(window) -> None:
     """Poll now and let the list catch up, as F5 does."""
     window.host.engine.sync_now().result(15)
@@ -236,19 +254,7 @@ def test_a_tiktok_shipped_order_is_handed_over(gui_shop, open_window, qtbot) -> 
 
 def test_one_order_ships_only_the_chosen_items(gui_shop, open_window, qtbot) -> None:
     window = open_window(gui_shop.context())
-    rows = gui_shop.admin("GET", "/sandbox/inventory")["skus"]
-    stocked = list(dict.fromkeys(r["sku_id"] for r in rows if r["quantity"] >= 2))[:2]
-    placed = gui_shop.admin(
-        "POST",
-        "/sandbox/orders",
-        {
-            "line_items": [{"sku_id": s, "quantity": 1} for s in stocked],
-            "paid": True,
-            "is_on_hold_order": False,
-            "shipping_type": "SELLER",
-        },
-    )["order"]
-    gui_shop.admin("POST", "/sandbox/clock", {"advance_seconds": 2})
+    placed, _stocked = place_two_skus(gui_shop)
     sync(window)
     dialog = window.ship_orders([placed["id"]])
     assert dialog.items is not None and dialog.items.count() == 2
@@ -342,19 +348,7 @@ def test_the_items_column_follows_the_ticked_items(gui_shop, open_window, qtbot)
     from app.gui.ship_model import ITEMS
 
     window = open_window(gui_shop.context())
-    rows = gui_shop.admin("GET", "/sandbox/inventory")["skus"]
-    stocked = list({r["sku_id"]: r for r in rows if r["quantity"] >= 2}.values())[:2]
-    placed = gui_shop.admin(
-        "POST",
-        "/sandbox/orders",
-        {
-            "line_items": [{"sku_id": r["sku_id"], "quantity": 1} for r in stocked],
-            "paid": True,
-            "is_on_hold_order": False,
-            "shipping_type": "SELLER",
-        },
-    )["order"]
-    gui_shop.admin("POST", "/sandbox/clock", {"advance_seconds": 2})
+    placed, stocked = place_two_skus(gui_shop)
     sync(window)
     dialog = window.ship_orders([placed["id"]])
     first, second = (r["seller_sku"] for r in stocked)
