@@ -106,6 +106,8 @@ class AppPage(QWizardPage):
         self.results.setObjectName("connectChecks")
         self.results.setTextFormat(Qt.TextFormat.RichText)
         self.results.setWordWrap(True)
+        #: The secret the keyring keeps for this app key (a reconnect needs no retyping).
+        self.saved_secret = ""
         self.checks: list[Check] = []
         self._checked: tuple[str, ...] = ()
         #: The inputs that passed the Test (Next needs them unchanged).
@@ -318,6 +320,25 @@ class ConnectWizard(QWizard):
             )
         )
         self.currentIdChanged.connect(self._page_changed)
+        self._look_for_saved_secret()
+
+    def _look_for_saved_secret(self) -> None:
+        """Reconnecting: the keyring may keep the secret already (read off the GUI thread)."""
+        app_key, store = self.context.settings.app_key, self.context.secrets
+        if not app_key:
+            return
+
+        def found(secret: str | None) -> None:
+            if secret:
+                register_secret(secret)
+                self.app_page.use_saved_secret(app_key, secret)
+
+        self.tasks.watch(
+            self.tasks.run_blocking(lambda: store.app_secret(app_key)),
+            found,
+            lambda _error: None,  # no keyring: the Test says so in words
+            owner=self,
+        )
 
     # --- steps ------------------------------------------------------------------------------
 
@@ -325,7 +346,7 @@ class ConnectWizard(QWizard):
         """Check key, secret, keyring and redirect port on the worker; the page shows each."""
         page = self.app_page
         settings = page.settings(self.context.settings)
-        secret = page.app_secret.text().strip()
+        secret = page.secret()
         register_secret(secret)
         page.test_button.setEnabled(False)
         page.results.setText("Testing…")
@@ -354,7 +375,7 @@ class ConnectWizard(QWizard):
         page = self.authorize_page
         page.done = False
         page.completeChanged.emit()
-        secret = self.app_page.app_secret.text().strip()
+        secret = self.app_page.secret()
         register_secret(secret)
         self.flow_settings = self.app_page.settings(self.context.settings)
         try:

@@ -193,3 +193,17 @@ def test_the_wizard_is_a_checklist_and_its_test_says_what_is_wrong_in_words(
     keyring = next(c for c in wizard.app_page.checks if c.name == "Keyring")
     assert not keyring.ok and "keyring" in keyring.message
     assert not wizard.app_page.isComplete()
+
+
+def test_reconnecting_uses_the_secret_the_keyring_keeps(gui_shop, open_window, qtbot) -> None:
+    window = open_window(gui_shop.context())
+    wizard = window.open_connect_wizard()
+    page = wizard.app_page
+    qtbot.waitUntil(lambda: page.saved_secret == gui_shop.sandbox.app_secret, timeout=5000)
+    assert page.app_secret.text() == "" and "keyring" in page.app_secret.placeholderText()
+    page.redirect_url.setText(f"http://127.0.0.1:{free_port()}/callback")
+    page.test_button.click()
+    qtbot.waitUntil(page.isComplete, timeout=10000)  # nothing retyped
+    assert all(c.ok for c in page.checks)
+    page.app_secret.setText("another-secret")  # typing replaces it
+    assert page.secret() == "another-secret" and not page.isComplete()
