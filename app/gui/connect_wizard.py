@@ -161,10 +161,20 @@ class AppPage(QWizardPage):
             "<b>Test</b>.</li></ol>"
         )
 
+    def secret(self) -> str:
+        """The secret typed, else the one the keyring keeps for this app key."""
+        return self.app_secret.text().strip() or self.saved_secret
+
+    def use_saved_secret(self, app_key: str, secret: str) -> None:
+        """The keyring keeps a secret for this app key: an empty field means "use it"."""
+        if secret and app_key == self.app_key.text().strip():
+            self.saved_secret = secret
+            self.app_secret.setPlaceholderText("Saved in your keyring (type to replace it)")
+            self.completeChanged.emit()
+
     def _inputs(self) -> tuple[str, ...]:
-        return tuple(
-            e.text().strip() for e in (self.app_key, self.app_secret, self.api_base, self.auth_base)
-        )
+        key, *rest = (e.text().strip() for e in (self.app_key, self.api_base, self.auth_base))
+        return (key, self.secret(), *rest)
 
     def _inputs_changed(self) -> None:
         if self.checks and self._checked != self._inputs():
