@@ -159,3 +159,13 @@ def test_last_sync_says_when_webhooks_are_live_and_health_names_the_address(qtbo
     assert bar.connection.text() == "● Connected to Golden Hour Goods"
     bar.show_state(status, shop, closing=False, services=[])
     assert "webhooks live" not in bar.last_sync.text()
+
+
+def test_a_loopback_public_address_is_said_as_this_computer() -> None:
+    from app.config import Settings
+    from app.gui.health_tab import tunnel_label
+
+    local = Settings(tunnel_mode="url", public_url="http://127.0.0.1:48143")
+    assert tunnel_label(local) == "Straight to this computer (the sandbox runs here)"
+    own = Settings(tunnel_mode="url", public_url="https://hooks.example.com")
+    assert tunnel_label(own) == "Your own public address"
