@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
 
 from app import __version__
 from app.commands import connect, orders, ship, status, stock
-from app.commands.common import exit_code_for
+from app.commands.common import (
+    EXIT_INTERRUPTED,
+    EXIT_OTHER,
+    UsageError,
+    check_data_dir,
+    exit_code_for,
+    fail,
+)
 from app.config import Paths, paths
 from app.logs import setup_logging
 from app.tiktok.errors import ShopdeskError
@@ -97,6 +105,10 @@ def _run_app(parser: argparse.ArgumentParser, args: argparse.Namespace, p: Paths
         return exit_code_for(exc)
 
 
+#: Commands that may create the data folder (the others need one that exists).
+CREATES_DATA = ("connect", "sandbox")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse, dispatch, and turn expected failures into one line and an exit code."""
     parser = build_parser()
@@ -104,12 +116,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = paths(args.data_dir)
     if args.command is None:
         return _run_app(parser, args, p)
-    setup_logging(p.logs if args.command != "sandbox" else None, verbose=args.verbose)
+    as_json = bool(getattr(args, "json", False))
     try:
+        check_data_dir(p.root, given=bool(args.data_dir), creates=args.command in CREATES_DATA)
+        try:
+            setup_logging(p.logs if args.command != "sandbox" else None, verbose=args.verbose)
+        except OSError as exc:
+            raise UsageError(f"cannot write to the data folder {p.root}: {exc.strerror}") from None
         return COMMANDS[args.command](args, p)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        return fail("interrupted", EXIT_INTERRUPTED, as_json=as_json)
     except ShopdeskError as exc:
-        print(f"shopdesk: {exc}", file=sys.stderr)
-        return exit_code_for(exc)
+        return fail(str(exc), exit_code_for(exc), as_json=as_json)
+    except OSError as exc:  # a file or folder Shopdesk was pointed at: one line, no traceback
+        logging.getLogger(__name__).exception("unexpected file error")
+        where = f": {exc.filename}" if exc.filename else ""
+        return fail(f"{exc.strerror or exc}{where}", EXIT_OTHER, as_json=as_json)

@@ -230,6 +230,16 @@ class ConnectFlow:
         """Release the HTTP pool."""
         await self._http.aclose()
 
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The flow's HTTP pool (the credentials check shares it)."""
+        return self._http
+
+    @property
+    def app_secret(self) -> str:
+        """The secret being connected with (never logged: see logs.register_secret)."""
+        return self._app_secret
+
     def authorization_url(self) -> str:
         """The link the seller opens in a browser."""
         return authorization_url(

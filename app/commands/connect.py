@@ -20,6 +20,7 @@ from app.connect import (
     is_loopback,
     parse_redirect,
 )
+from app.connect_checks import check_credentials
 from app.logs import register_secret
 from app.secrets import SecretStore
 
@@ -47,11 +48,19 @@ def add_arguments(connect: argparse.ArgumentParser) -> None:
     connect.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
-def read_app_secret() -> str:
-    """From SHOPDESK_APP_SECRET, else a prompt that does not echo."""
+def read_app_secret(store: SecretStore | None = None, app_key: str = "") -> str:
+    """From SHOPDESK_APP_SECRET, else the one the keyring keeps for this app key (a reconnect
+    after lost authorization), else a prompt that does not echo."""
     secret = os.environ.get(ENV_APP_SECRET, "")
     if secret:
         return secret
+    saved = store.app_secret(app_key) if store is not None and app_key else None
+    if saved:
+        print(
+            f"Using the app secret saved in the keyring (set {ENV_APP_SECRET} to use another).",
+            file=sys.stderr,
+        )
+        return saved
     if not sys.stdin.isatty():
         raise UsageError(f"set {ENV_APP_SECRET} or run in a terminal to type the app secret")
     return getpass.getpass("App secret (Partner Center > your app): ").strip()
@@ -68,10 +77,10 @@ def run(args: argparse.Namespace, p: Paths, secrets: SecretStore | None = None) 
         settings.service_id = args.service_id
     if args.redirect_url:
         settings.redirect_url = args.redirect_url
-    app_secret = read_app_secret()
-    register_secret(app_secret)
     store = secrets or SecretStore()
-    store.check()
+    store.check()  # before anything else: no point asking for a secret nothing can keep
+    app_secret = read_app_secret(store, args.app_key)
+    register_secret(app_secret)
     flow = ConnectFlow(settings, app_secret, store, p)
     result = asyncio.run(_connect(flow, args))
     if args.json:
@@ -96,6 +105,10 @@ async def _connect(flow: ConnectFlow, args: argparse.Namespace) -> ConnectResult
 
 
 async def _code_from_browser(flow: ConnectFlow, *, no_browser: bool) -> str:
+    checks = await check_credentials(flow.settings, flow.app_secret, flow.http)
+    for check in checks:
+        if not check.ok:
+            raise UsageError(f"{check.name}: {check.message}")
     url = flow.authorization_url()
     print("Open this link, log in to TikTok Shop and approve Shopdesk:", file=sys.stderr)
     print(url, file=sys.stderr)

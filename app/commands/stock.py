@@ -14,7 +14,16 @@ from typing import TypeVar
 
 import sqlite_utils
 
-from app.commands.common import EXIT_OK, EXIT_TIKTOK, EXIT_USAGE, ProgressBar, UsageError
+from app.commands.common import (
+    EXIT_OK,
+    EXIT_TIKTOK,
+    EXIT_USAGE,
+    NotConnected,
+    ProgressBar,
+    UsageError,
+    check_out_file,
+    read_text_file,
+)
 from app.config import Paths, Settings, load_settings
 from app.secrets import SecretStore
 from app.store.catalog import SkuRef, fetch_sku, fetch_skus_by_code
@@ -152,14 +161,7 @@ def run_set(args: argparse.Namespace, p: Paths, settings: Settings, secrets: Sec
 def run_import(args: argparse.Namespace, p: Paths, settings: Settings, secrets: SecretStore) -> int:
     """Check every row, then apply all of them in one transaction, or none."""
     path = Path(args.file)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{path}: not UTF-8 text (save it as CSV UTF-8)") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: {exc.strerror}") from None
+    text = read_text_file(path)
     db = open_db(p.ensure().database)
     try:
         try:
@@ -215,7 +217,8 @@ def run_push(args: argparse.Namespace, p: Paths, settings: Settings, secrets: Se
 def run_export_stock(out: Path, p: Paths) -> int:
     """One row per SKU (UTF-8, spreadsheet-safe quoting)."""
     if not p.database.exists():
-        raise UsageError("nothing to export yet: connect and sync first")
+        raise NotConnected("nothing to export yet: connect and sync first")
+    check_out_file(out)
     settings = load_settings(p)
     db = open_db(p.database)
     try:
@@ -223,6 +226,17 @@ def run_export_stock(out: Path, p: Paths) -> int:
     finally:
         db.close()
     tmp = out.with_name(out.name + ".part")
+    try:
+        _write_stock(tmp, rows)
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+    print(f"Wrote {len(rows)} SKUs to {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _write_stock(tmp: Path, rows: list[StockRow]) -> None:
     with tmp.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(EXPORT_STOCK_COLUMNS)
@@ -249,6 +263,3 @@ def run_export_stock(out: Path, p: Paths) -> int:
                     warning.reason if warning else "",
                 ]
             )
-    tmp.replace(out)
-    print(f"Wrote {len(rows)} SKUs to {out}", file=sys.stderr)
-    return EXIT_OK

@@ -146,13 +146,12 @@ class Alerts(QObject):
             return []
         self.told_requests.update(str(r["cancel_id"]) for r in due)
         first = due[0]  # soonest deadline first
-        more = f" (+{len(due) - 1} more)" if len(due) > 1 else ""
+        soonest = "The soonest, order" if len(due) > 1 else "Order"
         self.notifier.notify(
             Notice(
                 f"{fmt.count(len(due), 'cancellation request')} to answer soon",
-                f"Order {first['order_id']}: answer within "
-                f"{short_span(first['deadline'] - now)}, or TikTok Shop accepts it for you"
-                f"{more}.",
+                f"{soonest} {first['order_id']}: answer within "
+                f"{short_span(first['deadline'] - now)}, or TikTok Shop accepts it for you.",
                 "cancellations",
                 tabs.CANCELLATIONS,
                 str(first["cancel_id"]),

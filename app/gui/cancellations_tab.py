@@ -40,6 +40,7 @@ from app.gui.reject_dialog import RejectDialog
 from app.gui.table_view import make_table
 from app.gui.tasks import TaskManager
 from app.gui.write_text import REASON_LABELS
+from app.store.cancellation_traces import fetch_closed_requests
 from app.store.fulfillment import (
     fetch_answered_requests,
     fetch_open_requests,
@@ -54,11 +55,13 @@ KEEP_ANSWERED_SECONDS = 6 * 3600
 
 
 def read_requests(db: sqlite_utils.Database, now: float) -> list[RequestRow]:
-    """Open requests, then the ones answered lately, each with our answer if any."""
+    """Open requests, then the ones answered or closed lately, each with our answer if any."""
+    since = int(now) - KEEP_ANSWERED_SECONDS
     open_rows = fetch_open_requests(db)
-    answered = fetch_answered_requests(db, since=int(now) - KEEP_ANSWERED_SECONDS)
+    answered = fetch_answered_requests(db, since=since)
+    closed = fetch_closed_requests(db, since=since)
     ids = [str(r["cancel_id"]) for r in [*open_rows, *answered]]
-    return request_rows(open_rows, answered, fetch_request_answers(db, ids))
+    return request_rows(open_rows, answered, fetch_request_answers(db, ids), closed)
 
 
 class CancellationsTab(QWidget):
@@ -212,6 +215,11 @@ class CancellationsTab(QWidget):
             self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
             self.table.setFocus()
         return True
+
+    def show_order_request(self, order_id: str) -> bool:
+        """Select the request about an order (the ship dialog sends the creator here)."""
+        found = next((r for r in self.model.rows if r.order_id == order_id), None)
+        return found is not None and self.show_request(found.cancel_id)
 
     def _selected(self, _current: QModelIndex, _previous: QModelIndex) -> None:
         self._buttons()

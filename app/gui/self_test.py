@@ -64,7 +64,6 @@ def demo_window(
         application()
         context = GuiContext(p, secrets, load_settings(p), demo=True, auto_import_days=60)
         window = MainWindow(context, use_tray=False)
-        window.resize(1280, 800)
         window.show()
         try:
             yield window

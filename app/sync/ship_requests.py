@@ -23,6 +23,9 @@ SHIPPABLE = frozenset({"AWAITING_SHIPMENT", "PARTIALLY_SHIPPING"})
 HANDOVER_METHODS = ("DROP_OFF", "PICKUP")
 _TRACKING = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-]{3,59}$")
 REQUIRED_COLUMNS = ("order_id", "tracking_number", "provider")
+NO_TRACKING = "no tracking number given"
+NO_CARRIER = "no carrier given"
+PROVIDERS_HINT = "`shopdesk ship --providers ORDER_ID`"
 
 
 class ShipRequestError(ShopdeskError):
@@ -108,13 +111,16 @@ def check_request(
             "(--handover DROP_OFF or PICKUP) instead of a tracking number"
         )
     if seller_ships or tracking:
-        if not _TRACKING.match(tracking):
+        if not tracking.strip():
+            problems.append(NO_TRACKING)
+        elif not _TRACKING.match(tracking):
             problems.append(f"{tracking!r} is not a tracking number (4-60 letters and digits)")
         resolved = resolve_provider(db, order, provider) if provider else None
-        if resolved is None:
+        if not provider.strip():
+            problems.append(f"{NO_CARRIER} (an id or name from {PROVIDERS_HINT})")
+        elif resolved is None:
             problems.append(
-                f"unknown shipping provider {provider!r} (use an id or name from "
-                "`shopdesk ship --providers ORDER_ID`)"
+                f"unknown shipping provider {provider!r} (use an id or name from {PROVIDERS_HINT})"
             )
         provider_id = resolved or ""
     if problems:
@@ -136,6 +142,8 @@ def _open_request(db: sqlite_utils.Database, order_id: str) -> bool:
 def plan_ship_file(db: sqlite_utils.Database, text: str) -> ShipPlan:
     """Check a CSV of `order_id, tracking_number, provider`; any bad row queues nothing."""
     text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise ShipRequestError(["the file is empty: it needs a header line and a row per order"])
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -150,7 +158,9 @@ def plan_ship_file(db: sqlite_utils.Database, text: str) -> ShipPlan:
         values = {k: (v or "").strip() for k, v in row.items() if k}
         if not any(values.values()):
             continue
-        order_id, tracking = values.get("order_id", ""), values.get("tracking_number", "")
+        # An id from Shopdesk's own export keeps its spreadsheet text mark (').
+        order_id = values.get("order_id", "").removeprefix("'").strip()
+        tracking = values.get("tracking_number", "")
         if not order_id:
             problems.append(f"line {line}: order_id is empty")
             continue

@@ -130,6 +130,24 @@ class ShopCipherError(TikTokError):
 class InvalidAppKey(TikTokError):
     """36009004 about app_key: the app key is wrong, disabled or deleted."""
 
+    def describe(self) -> str:
+        """In words, without endpoint paths: what to check and where."""
+        return (
+            "TikTok Shop does not know this app key (wrong, disabled or deleted): copy it again "
+            f"from Partner Center > your app (code {self.code})."
+        )
+
+
+class InvalidAppSecret(TikTokError):
+    """36009004 about app_secret: the secret does not belong to this app key."""
+
+    def describe(self) -> str:
+        """In words, without endpoint paths: what to check and where."""
+        return (
+            "TikTok Shop did not accept the app secret for this app key: copy the App secret "
+            f"again from Partner Center > your app (code {self.code})."
+        )
+
 
 class InvalidRequest(TikTokError):
     """36009004 "param ...": a query or body parameter TikTok's gateway refused."""
@@ -234,6 +252,7 @@ def _classify(code: int, message: str, http_status: int | None) -> type[TikTokEr
             ("timestamp", ClockSkew),
             ("shop_cipher", ShopCipherError),
             ("identifier", ShopCipherError),
+            ("app_secret", InvalidAppSecret),
             ("app_key", InvalidAppKey),
             ("signature", SignatureInvalid),
             ("token", InvalidToken),
