@@ -19,6 +19,7 @@ from app.store.outbox import fetch_outbox_counts
 from app.store.shops import fetch_current_shop
 from app.store.stock_levels import StockDefaults, fetch_stock_counts
 from app.sync.stock import stock_defaults
+from app.tiktok.models.auth import NO_EXPIRY, authorization_unlimited
 
 
 def _defaults(p: Paths) -> tuple[StockDefaults, str | None]:
@@ -40,6 +41,7 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
         "token_expires": None,
         "authorization_expires": None,
         "authorization_days_left": None,
+        "authorization_unlimited": False,
         "orders": {"total": 0, "by_status": {}},
         "skus": 0,
         "oversold": 0,
@@ -122,16 +124,18 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
         },
     )
     if shop is not None:
+        unlimited = authorization_unlimited(shop.refresh_expires, now)
         status.update(
             connected=not shop.needs_reconnect,
             reconnect_needed=shop.needs_reconnect,
             problem=shop.auth_problem or None,
             shop={"id": shop.id, "name": shop.name, "region": shop.region},
             token_expires=iso(shop.access_expires),
-            authorization_expires=iso(shop.refresh_expires),
+            authorization_expires=NO_EXPIRY if unlimited else iso(shop.refresh_expires),
+            authorization_unlimited=unlimited,
             authorization_days_left=(
                 None
-                if shop.refresh_expires is None
+                if shop.refresh_expires is None or unlimited
                 else max(0, int((shop.refresh_expires - now) // 86400))
             ),
         )
@@ -163,10 +167,13 @@ def render(status: dict[str, Any]) -> str:
     if status.get("problem"):
         lines.append(f"Problem:       {status['problem']}")
     lines.append(f"Token expires: {status['token_expires']}")
-    lines.append(
-        f"Authorization: until {status['authorization_expires']} "
-        f"({status['authorization_days_left']} days left)"
-    )
+    if status.get("authorization_unlimited"):
+        lines.append(f"Authorization: {NO_EXPIRY} (the seller chose unlimited)")
+    else:
+        lines.append(
+            f"Authorization: until {status['authorization_expires']} "
+            f"({status['authorization_days_left']} days left)"
+        )
     orders = status["orders"]
     queues = ", ".join(f"{k} {v}" for k, v in sorted(orders["by_status"].items()))
     lines.append(f"Orders:        {orders['total']}" + (f" ({queues})" if queues else ""))

@@ -11,6 +11,7 @@ import concurrent.futures
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -35,6 +36,15 @@ from app.tiktok.client import DEFAULT_API_BASE
 from app.tiktok.models import Shop, Token
 
 APP_PAGE, AUTHORIZE_PAGE, SHOP_PAGE = range(3)
+#: Where the app is registered picks the authorization link (FACTS.md 9.1).
+PARTNER_CENTERS = {
+    "global": "Global (partner.tiktokshop.com)",
+    "us": "US (partner.us.tiktokshop.com)",
+}
+PARTNER_CENTER_HINT = (
+    "Which one: the address you log in to Partner Center at; US sellers' apps live at "
+    "partner.us.tiktokshop.com."
+)
 
 
 class AppPage(QWizardPage):
@@ -54,9 +64,20 @@ class AppPage(QWizardPage):
         self.auth_base = QLineEdit(settings.auth_base)
         self.redirect_url = QLineEdit(settings.redirect_url)
         self.service_id = QLineEdit(settings.service_id, placeholderText="only for service links")
+        self.partner_center = QComboBox()
+        for key, label in PARTNER_CENTERS.items():
+            self.partner_center.addItem(label, key)
+        self.partner_center.setCurrentIndex(
+            max(0, list(PARTNER_CENTERS).index(settings.partner_center))
+        )
+        self.partner_center_hint = QLabel(PARTNER_CENTER_HINT)
+        self.partner_center_hint.setWordWrap(True)
+        self.partner_center_hint.setObjectName("hint")
         form = QFormLayout(self)
         form.addRow("App key", self.app_key)
         form.addRow("App secret", self.app_secret)
+        form.addRow("Partner Center", self.partner_center)
+        form.addRow("", self.partner_center_hint)
         advanced = QGroupBox("Advanced (leave as is for TikTok Shop)")
         advanced_form = QFormLayout(advanced)
         advanced_form.addRow("API address", self.api_base)
@@ -80,6 +101,7 @@ class AppPage(QWizardPage):
                 "auth_base": self.auth_base.text().strip() or base.auth_base,
                 "redirect_url": self.redirect_url.text().strip() or base.redirect_url,
                 "service_id": self.service_id.text().strip(),
+                "partner_center": self.partner_center.currentData() or "global",
             }
         )
 

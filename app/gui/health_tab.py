@@ -28,6 +28,7 @@ from app.store.activity import fetch_last_success
 from app.store.order_queries import fetch_api_calls_over_time, fetch_orders_per_day
 from app.store.shops import ShopRecord, fetch_current_shop
 from app.sync.engine import EngineStatus
+from app.tiktok.models.auth import NO_EXPIRY, authorization_unlimited
 
 #: Charts re-read SQLite at most this often while the tab shows.
 CHART_REFRESH_SECONDS = 10.0
@@ -215,7 +216,10 @@ class HealthTab(QWidget):
             self.connection.setText(
                 f"<span style='color:{c.ok_text.name()}'><b>Connected</b></span>"
             )
-        self.auth_until.setText(fmt.when_full(shop.refresh_expires) or "unknown")
+        if authorization_unlimited(shop.refresh_expires, time.time()):
+            self.auth_until.setText(f"{NO_EXPIRY} (the seller chose unlimited)")
+        else:
+            self.auth_until.setText(fmt.when_full(shop.refresh_expires) or "unknown")
         self.token_until.setText(
             f"until {fmt.when(shop.access_expires)} (renewed by itself)"
             if shop.access_expires
@@ -229,6 +233,9 @@ class HealthTab(QWidget):
         if shop is None or not shop.refresh_expires:
             return
         left = shop.refresh_expires - time.time()
+        if authorization_unlimited(shop.refresh_expires, time.time()):
+            self.auth_left.setText(NO_EXPIRY)
+            return
         c = colors()
         color = (
             c.danger_text

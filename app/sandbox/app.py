@@ -9,6 +9,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from app.sandbox.admin import ADMIN_ROUTES
+from app.sandbox.admin_market import MARKET_ROUTES
 from app.sandbox.api import api_endpoint
 from app.sandbox.auth_routes import authorize_decision, authorize_page, token_get, token_refresh
 from app.sandbox.core import Sandbox
@@ -33,6 +34,7 @@ def create_app(sandbox: Sandbox) -> Starlette:
 
     routes = [
         *ADMIN_ROUTES,
+        *MARKET_ROUTES,
         Route("/oauth/authorize", authorize_page, methods=["GET"]),
         Route("/open/authorize", authorize_page, methods=["GET"]),
         Route("/oauth/authorize", authorize_decision, methods=["POST"]),

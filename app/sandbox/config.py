@@ -21,6 +21,25 @@ SCOPE_NAMES: dict[str, str] = {
 DEFAULT_SCOPES: tuple[str, ...] = tuple(SCOPE_NAMES)
 
 DEFAULT_REDIRECT_URL = "http://127.0.0.1:8765/callback"
+#: Shop regions the sandbox can play, with their currency (Get Authorized Shops `region`).
+CURRENCIES: dict[str, str] = {
+    "US": "USD",
+    "GB": "GBP",
+    "DE": "EUR",
+    "ES": "EUR",
+    "FR": "EUR",
+    "IE": "EUR",
+    "IT": "EUR",
+    "ID": "IDR",
+    "MY": "MYR",
+    "PH": "PHP",
+    "SG": "SGD",
+    "TH": "THB",
+    "VN": "VND",
+    "MX": "MXN",
+    "BR": "BRL",
+    "JP": "JPY",
+}
 
 
 @dataclass(frozen=True)
@@ -51,6 +70,14 @@ class SandboxConfig:
     history_days: int = 60
     epoch: int | None = None
     service_id: str | None = None
+    #: The shop's market: reasons, the US cancellation rule and tracking warnings follow it.
+    region: str = "US"
+    #: The Partner Center the app is registered in ("global" or "us"): which service link host
+    #: knows its service_id (FACTS.md 9.1).
+    partner_center: str = "global"
+    #: Development shops: at most this many API calls an hour per shop, then HTTP 429
+    #: (FACTS.md 9.2); None is a production shop.
+    max_per_hour: int | None = None
 
     def __post_init__(self) -> None:
         if self.orders < 0 or self.products < 1 or self.shops < 1:
@@ -63,3 +90,9 @@ class SandboxConfig:
             raise ValueError("order_rate must be >= 0 and webhook_time_scale > 0")
         if self.access_ttl <= 0 or self.refresh_ttl <= 0:
             raise ValueError("token lifetimes must be positive")
+        if self.region not in CURRENCIES:
+            raise ValueError(f"region must be one of {', '.join(CURRENCIES)}")
+        if self.partner_center not in ("global", "us"):
+            raise ValueError("partner_center must be global or us")
+        if self.max_per_hour is not None and self.max_per_hour < 1:
+            raise ValueError("max_per_hour must be at least 1")

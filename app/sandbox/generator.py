@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.sandbox.catalog import SHOP_NAMES, build_buyers, build_products, build_warehouses
-from app.sandbox.config import SandboxConfig
+from app.sandbox.config import CURRENCIES, SandboxConfig
 from app.sandbox.ids import random_text, upper_code
 from app.sandbox.logistics import LABEL_CARRIERS
 from app.sandbox.model import Product, Shop, Sku
@@ -72,16 +72,17 @@ def populate(world: World, config: SandboxConfig, now: int) -> None:
     names = rng.sample(SHOP_NAMES, k=min(config.shops, len(SHOP_NAMES)))
     world.seller.open_id = random_text(rng, 43)
     world.seller.name = names[0]
+    world.seller.region = config.region
     for index in range(config.shops):
         name = names[index] if index < len(names) else f"{names[0]} {index + 1}"
         shop = Shop(
             id=world.ids.new(),
             name=name,
-            region="US",
-            currency="USD",
+            region=config.region,
+            currency=CURRENCIES[config.region],
             seller_type="LOCAL",
             cipher="GCP_" + random_text(rng, 32),
-            code="US" + upper_code(rng, 10),
+            code=config.region + upper_code(rng, 10),
         )
         world.add_shop(shop)
         srng = random.Random(f"{config.seed}:shop:{index}")

@@ -95,6 +95,8 @@ class Product:
     brand: dict[str, str]
     image: str
     skus: list[Sku] = field(default_factory=list)
+    #: In a running promotion: its stock may not go below the current level (12052393).
+    promotion_locked: bool = False
 
     def audit_api(self) -> dict[str, Any]:
         return {"status": AUDIT_FOR_STATUS[self.status], "pre_approved_reasons": []}

@@ -17,7 +17,7 @@ from typing import Any
 import uvicorn
 
 from app.sandbox.app import create_app
-from app.sandbox.config import DEFAULT_REDIRECT_URL, SandboxConfig
+from app.sandbox.config import CURRENCIES, DEFAULT_REDIRECT_URL, SandboxConfig
 from app.sandbox.core import Sandbox
 
 START_TIMEOUT = 15.0
@@ -213,6 +213,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="multiplies webhook retry delays (default %(default)s)",
     )
     parser.add_argument(
+        "--region",
+        default=d.region,
+        choices=sorted(CURRENCIES),
+        help="the shop's market: reasons and rules follow it (default %(default)s)",
+    )
+    parser.add_argument(
+        "--partner-center",
+        default=d.partner_center,
+        choices=["global", "us"],
+        help="the Partner Center the app is registered in (default %(default)s)",
+    )
+    parser.add_argument(
+        "--max-per-hour",
+        type=int,
+        default=None,
+        metavar="N",
+        help="a development shop: at most N API calls an hour per shop, then HTTP 429",
+    )
+    parser.add_argument(
         "--epoch",
         type=int,
         default=None,
@@ -240,6 +259,9 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         port=args.port,
         history_days=args.days,
         epoch=args.epoch,
+        region=args.region,
+        partner_center=args.partner_center,
+        max_per_hour=args.max_per_hour,
     )
 
 

@@ -134,6 +134,13 @@ def validate(
     if route.scope not in grant.scopes and not any(s in grant.scopes for s in route.any_of):
         raise ApiError.of(e.MISSING_SCOPE)
 
+    # FACTS.md 9.2: a development shop answers 429 past its hourly budget, whatever the API.
+    hourly = sandbox.hourly
+    if hourly is not None and not hourly.allow(shop.id if shop else grant.shop_ids[0], now):
+        world.counters.throttled += 1
+        world.counters.hourly_refused += 1
+        raise ApiError.of(e.TOO_MANY_REQUESTS)
+
     # rate-limits.md: per app and shop, per API.
     if not sandbox.limiter.allow((sandbox.app_key, shop.id if shop else grant.id, route.template)):
         world.counters.throttled += 1

@@ -16,6 +16,8 @@ from app.sync.catalog import CatalogResult, sync_catalog, sync_unknown_skus
 from app.sync.pusher import PushResult, push_pending
 from app.sync.session import ShopSession
 from app.sync.stock import StockWatch, stock_defaults
+from app.tiktok.budget import Priority
+from app.tiktok.budget import priority as budget_priority
 from app.tiktok.errors import ReconnectNeeded, ShopdeskError
 
 log = logging.getLogger(__name__)
@@ -87,13 +89,15 @@ class StockService(Background):
 
     async def push_now(self) -> PushResult:
         """Push everything due now (the GUI's "Push now", `shopdesk stock push`)."""
+        # The creator's edits go first within an hourly budget (reads they need too).
         async with self._push_lock:
-            result = await push_pending(
-                self.session,
-                clock=self._clock,
-                pull=self._pull,
-                defaults=stock_defaults(self.settings),
-            )
+            with budget_priority(Priority.WRITE):
+                result = await push_pending(
+                    self.session,
+                    clock=self._clock,
+                    pull=self._pull,
+                    defaults=stock_defaults(self.settings),
+                )
         await self.check()
         return result
 
