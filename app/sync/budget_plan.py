@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: The share of the hourly budget the fast poll may plan for.
+#: The share of the hourly budget the fast poll may plan for, and the deep pass.
 POLL_SHARE = 0.3
+DEEP_SHARE = 0.05
 
 
-def planned_interval(interval: float, budget: int | None) -> float:
-    """The poll interval to use: the chosen one, stretched to fit the budget's poll share."""
+def planned_interval(interval: float, budget: int | None, share: float = POLL_SHARE) -> float:
+    """The interval to use: the chosen one, stretched so its calls fit their share."""
     if not budget:
         return interval
-    return max(interval, 3600.0 / max(1.0, budget * POLL_SHARE))
+    return max(interval, 3600.0 / max(1.0, budget * share))
 
 
 @dataclass(frozen=True)

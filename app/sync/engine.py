@@ -24,7 +24,7 @@ from app.relay.tunnel import make_tunnel
 from app.secrets import SecretStore
 from app.store.activity import save_interrupted_runs
 from app.store.stock_levels import StockWarning
-from app.sync.budget_plan import BudgetUse, planned_interval
+from app.sync.budget_plan import DEEP_SHARE, POLL_SHARE, BudgetUse, planned_interval
 from app.sync.deep_poll import deep_pass
 from app.sync.fulfillment import WritesResult
 from app.sync.fulfillment_service import FulfillmentService
@@ -285,13 +285,15 @@ class SyncEngine:
         scheduler.add_job(
             self._deep_job,
             "interval",
-            seconds=self.settings.deep_poll_interval_seconds,
+            seconds=self._planned(self.settings.deep_poll_interval_seconds, DEEP_SHARE),
             coalesce=True,
             max_instances=1,
             misfire_grace_time=None,
             id="deep_poll",
         )
-        self._set_status(deep_poll_interval=self.settings.deep_poll_interval_seconds)
+        self._set_status(
+            deep_poll_interval=self._planned(self.settings.deep_poll_interval_seconds, DEEP_SHARE)
+        )
         scheduler.start()
         self._scheduler = scheduler
         watcher = asyncio.create_task(self._watch_for_sleep())
@@ -510,9 +512,9 @@ class SyncEngine:
         )
         return result
 
-    def _planned(self, interval: float) -> float:
+    def _planned(self, interval: float, share: float = POLL_SHARE) -> float:
         """An interval stretched to fit the shop's hourly budget, when one is set."""
-        return planned_interval(interval, self.settings.max_requests_per_hour)
+        return planned_interval(interval, self.settings.max_requests_per_hour, share)
 
     async def _deep_job(self) -> PollResult | None:
         """The slow deep pass: the last two hours again, for changes the fast poll missed."""

@@ -57,7 +57,7 @@ class WebhookHealth:
         """ "webhooks not reaching Shopdesk (HTTP 404)" when the public address answers the probe
         with an error page instead of passing it on; "" otherwise."""
         status = self.probe_status
-        if self.probe_ok or status is None or not (status == 404 or status >= 500):
+        if status is None or not (status == 404 or status >= 500):
             return ""
         return f"webhooks not reaching Shopdesk (the public address answered HTTP {status})"
 
@@ -296,5 +296,10 @@ class WebhookService:
             self._probe_status = answer.status_code
         except httpx.HTTPError as exc:
             log.info("tunnel probe failed: %s", type(exc).__name__)
-        self._probe_ok = token in self.receiver.stats.probes
+        # The receiver notes a probe at any path; only one that reached the webhook path (no
+        # 404 or 5xx on the way) proves TikTok's pushes would arrive.
+        status = self._probe_status
+        self._probe_ok = token in self.receiver.stats.probes and not (
+            status is not None and (status == 404 or status >= 500)
+        )
         self._record_probe()

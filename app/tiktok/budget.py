@@ -52,6 +52,8 @@ def priority_for(method: str, api: str) -> Priority:
     chosen = _current.get()
     if chosen is not None:
         return chosen
+    if api.startswith("/event/"):  # keeping webhook subscriptions is upkeep, not a write
+        return Priority.POLL
     if method.upper() != "GET" and not api.endswith(_READ_SUFFIXES):
         return Priority.WRITE
     if api.startswith("/product/"):
