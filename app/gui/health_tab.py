@@ -27,6 +27,7 @@ from app.gui.theme import colors
 from app.store.activity import fetch_last_success
 from app.store.order_queries import fetch_api_calls_over_time, fetch_orders_per_day
 from app.store.shops import ShopRecord, fetch_current_shop
+from app.sync.deep_poll import DEEP_WINDOW_SECONDS, fetch_deep_pass
 from app.sync.engine import EngineStatus
 from app.tiktok.models.auth import NO_EXPIRY, authorization_unlimited
 
@@ -78,6 +79,29 @@ class CallMeter:
         return older + mine
 
 
+def deep_pass_text(status: EngineStatus, reader: Reader, now: float) -> str:
+    """`4 min ago, 1 change caught · every 10 min, last 2 h`."""
+    last: float | None = status.last_deep_poll_at
+    changed = status.deep_poll_changed
+    if last is None and reader.db is not None:
+        info = fetch_deep_pass(reader.db)
+        last, changed = info.last_at, info.caught
+    every = status.deep_poll_interval
+    cadence = f" · every {every / 60:g} min" if every else ""
+    caught = f", {fmt.count(changed, 'change')} caught" if last is not None else ""
+    hours = DEEP_WINDOW_SECONDS // 3600
+    return f"{fmt.ago(last, now) if last else 'not yet'}{caught}{cadence}, last {hours} h re-read"
+
+
+def topics_text(refused: tuple[tuple[str, str], ...]) -> str:
+    """Every topic subscribed, or which ones TikTok refused and why (HTML, escaped)."""
+    if not refused:
+        return "all subscribed"
+    return "refused by TikTok Shop (polling covers them): " + "; ".join(
+        f"<b>{escape(topic)}</b>: {escape(reason)}" for topic, reason in refused
+    )
+
+
 def _value() -> QLabel:
     label = QLabel()
     label.setTextFormat(Qt.TextFormat.RichText)  # every value from TikTok goes through escape()
@@ -117,6 +141,7 @@ class HealthTab(QWidget):
 
         self.last_poll, self.next_poll, self.failures = _value(), _value(), _value()
         self.last_error, self.api_calls = _value(), _value()
+        self.deep_poll, self.budget = _value(), _value()
         self.sync_button = QPushButton("Sync now")
         self.sync_button.setToolTip("Poll TikTok Shop for changes now (F5)")
         self.sync_button.clicked.connect(self.syncRequested)
@@ -127,6 +152,8 @@ class HealthTab(QWidget):
         sync_form.addRow("Failures in a row", self.failures)
         sync_form.addRow("Last error", self.last_error)
         sync_form.addRow("API calls", self.api_calls)
+        sync_form.addRow("Deep pass", self.deep_poll)
+        sync_form.addRow("Hourly budget", self.budget)
         sync_form.addRow("", self.sync_button)
 
         self.webhook_mode, self.webhook_state = _value(), _value()
@@ -139,6 +166,8 @@ class HealthTab(QWidget):
         webhook_form.addRow("Address", self.webhook_url)
         webhook_form.addRow("Last push", self.webhook_last)
         webhook_form.addRow("Inbox", self.webhook_inbox)
+        self.webhook_topics = _value()
+        webhook_form.addRow("Topics", self.webhook_topics)
 
         self.calls_chart = ApiCallsChart()
         self.orders_chart = OrdersPerDayChart(DAYS)
@@ -263,6 +292,10 @@ class HealthTab(QWidget):
         self.failures.setText(str(s.consecutive_failures))
         self.last_error.setText(escape(s.last_error) or "none")
         self.api_calls.setText(f"{s.api_calls:,} this session, {s.throttled:,} throttled")
+        self.deep_poll.setText(deep_pass_text(s, self.reader, now))
+        self.budget.setText(
+            s.budget.text if s.budget is not None else "none set (Settings > Requests per hour)"
+        )
 
     def _show_webhooks(self) -> None:
         """Tunnel, subscription, last push and inbox, from the engine's WebhookHealth."""
@@ -273,12 +306,23 @@ class HealthTab(QWidget):
         polling = f"Shopdesk asks TikTok Shop for changes every {interval:g} s."
         if not hooks.enabled:
             self.webhook_state.setText(f"Polling only. {polling}")
-            for label in (self.webhook_url, self.webhook_last, self.webhook_inbox):
+            for label in (
+                self.webhook_url,
+                self.webhook_last,
+                self.webhook_inbox,
+                self.webhook_topics,
+            ):
                 label.setText("—")
             return
         tunnel = hooks.tunnel
+        self.webhook_topics.setText(topics_text(hooks.refused_topics))
         if hooks.healthy:
             state = f"<span style='color:{c.ok_text.name()}'><b>Working</b></span>"
+        elif hooks.not_reaching:
+            state = (
+                f"<span style='color:{c.danger_text.name()}'><b>Not reaching Shopdesk</b></span>:"
+                f" {escape(hooks.not_reaching)}"
+            )
         elif tunnel is not None and tunnel.state == "down":
             problem = f": {escape(tunnel.last_error)}" if tunnel.last_error else ""
             state = f"<span style='color:{c.danger_text.name()}'><b>Tunnel down</b></span>{problem}"

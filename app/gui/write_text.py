@@ -46,13 +46,20 @@ _SENDING = {
     store.SELLER_CANCEL: "Sending the cancellation…",
 }
 HANDOVER_LABELS = {"DROP_OFF": "Drop off at the carrier", "PICKUP": "Carrier picks it up"}
-#: Every documented reason name the seller may send (any market), as the seller reads it.
-REASON_LABELS: dict[str, str] = {
-    name: label
-    for market in all_markets().values()
-    for names in (market.reject, *market.seller.values())
-    for name, label in names.items()
-}
+
+
+def _reason_labels() -> dict[str, str]:
+    """Every documented reason name the seller may send (any market), as the seller reads it;
+    a name several markets share reads as the first market (US, then UK...) words it."""
+    labels: dict[str, str] = {}
+    for market in all_markets().values():
+        for names in (market.reject, *market.seller.values()):
+            for name, label in names.items():
+                labels.setdefault(name, label)
+    return labels
+
+
+REASON_LABELS = _reason_labels()
 
 
 @dataclass(frozen=True)
