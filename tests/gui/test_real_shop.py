@@ -80,3 +80,18 @@ def test_the_wizard_asks_which_partner_center(gui_shop, qtbot) -> None:
     assert page.settings(gui_shop.settings).partner_center == "global"
     page.partner_center.setCurrentIndex(page.partner_center.findData("us"))
     assert page.settings(gui_shop.settings).partner_center == "us"
+
+
+def test_settings_take_an_hourly_budget_and_the_deep_pass_interval(gui_shop, qtbot) -> None:
+    from app.gui.settings_tab import SettingsTab
+
+    tab = SettingsTab(gui_shop.settings, "system")
+    qtbot.addWidget(tab)
+    assert tab.max_per_hour.value() == 0 and tab.max_per_hour.text() == "no limit"
+    assert tab.deep_poll.value() == 10  # minutes: TikTok integrators re-read two hours
+    tab.max_per_hour.setValue(1000)
+    tab.deep_poll.setValue(5)
+    edited = tab.edited()
+    assert edited.max_requests_per_hour == 1000 and edited.deep_poll_interval_seconds == 300
+    tab.max_per_hour.setValue(0)
+    assert tab.edited().max_requests_per_hour is None
