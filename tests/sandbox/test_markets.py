@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -172,6 +173,20 @@ async def test_inventory_refusals_of_promotions_and_inactive_sellers() -> None:
         assert higher["code"] == 0  # raising stock during a promotion is fine
         await http.post("/sandbox/seller", json={"active": False})
         assert (await client.call("POST", path, body=update(1))).json()["code"] == 12052700
+
+
+async def test_a_product_with_more_than_100_skus_refuses_inventory_updates() -> None:
+    async with shop_in() as (sandbox, _http, client):
+        product = next(p for p in shop_of(sandbox).products.values() if p.status == "ACTIVATE")
+        sku = product.skus[0]
+        rows = [{"warehouse_id": w, "quantity": s.available} for w, s in sku.stock.items()]
+        body = {"skus": [{"id": sku.id, "inventory": rows}]}
+        path = f"/product/202309/products/{product.id}/inventory/update"
+        assert (await client.call("POST", path, body=body)).json()["code"] == 0
+        product.skus.extend(
+            dataclasses.replace(sku, id=f"{sku.id}{n}") for n in range(101 - len(product.skus))
+        )
+        assert (await client.call("POST", path, body=body)).json()["code"] == 12052050
 
 
 # --- authorization: Partner Center hosts and used codes (FACTS.md 9.1) ---------------------------

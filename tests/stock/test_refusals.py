@@ -55,3 +55,14 @@ async def test_an_inactive_seller_is_told_to_reactivate_and_not_retried(stock_sh
     assert [p.sku_id for p in (await push_pending(stock.session, pull=no_pull)).pushed] == [
         row.sku_id
     ]
+
+
+def test_only_transient_failures_retry_and_each_refusal_says_what_to_do() -> None:
+    from app.sync.pusher import DEFAULT_REFUSAL_ACTION, refusal_action, transient
+
+    assert transient({36009003}) and transient({12052990, 12019028})  # TikTok's trouble; stale
+    assert not transient({12052393}) and not transient({12052700}) and not transient({12052050})
+    assert not transient({12019024})  # a bad count does not get better by waiting either
+    assert "100 SKUs" in refusal_action({12052050})
+    assert "inactive" in refusal_action({12052990, 12052700})
+    assert refusal_action({12019024}) == DEFAULT_REFUSAL_ACTION
