@@ -8,6 +8,7 @@ import contextlib
 import sqlite3
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -28,10 +29,23 @@ from tests.integration.test_webhooks_e2e import place, stored, subscriptions, wa
 WEBHOOKS = "/event/202309/webhooks"
 
 
+@dataclass
+class Connected:
+    """A running sandbox, a data folder connected to it, and the sandbox's admin client."""
+
+    info: SandboxInfo
+    paths: Paths
+    settings: Settings
+    secrets: SecretStore
+    admin: httpx.Client
+
+    def engine(self, webhooks: WebhookOptions) -> contextlib.AbstractContextManager[SyncEngine]:
+        """The engine on this data folder, with these webhooks."""
+        return engine_for(self.paths, self.settings, self.secrets, webhooks)
+
+
 @contextlib.contextmanager
-def shop(
-    tmp_path: Path, config: SandboxConfig, **settings: object
-) -> Iterator[tuple[SandboxInfo, Paths, Settings, SecretStore, httpx.Client]]:
+def shop(tmp_path: Path, config: SandboxConfig, **settings: object) -> Iterator[Connected]:
     """A sandbox server and a data folder connected to it (no engine yet)."""
     with running_sandbox(config) as info, httpx.Client(base_url=info.api_base) as admin:
         paths = Paths(tmp_path / "home").ensure()
@@ -49,7 +63,7 @@ def shop(
                 await flow.aclose()
 
         asyncio.run(connect())
-        yield info, paths, chosen, secrets, admin
+        yield Connected(info, paths, chosen, secrets, admin)
 
 
 @contextlib.contextmanager
@@ -94,63 +108,51 @@ def sku_of(admin: httpx.Client) -> str:
 
 
 def test_one_refused_topic_leaves_the_rest_subscribed(tmp_path: Path) -> None:
-    scopes = tuple(s for s in DEFAULT_SCOPES if s != "seller.return_refund.basic")
+    scopes = tuple(x for x in DEFAULT_SCOPES if x != "seller.return_refund.basic")
     config = SandboxConfig(seed=61, orders=5, granted_scopes=scopes, webhook_time_scale=0.001)
-    with shop(tmp_path, config, poll_interval_seconds=60) as (
-        info,
-        paths,
-        settings,
-        secrets,
-        admin,
-    ):
+    with shop(tmp_path, config, poll_interval_seconds=60) as s:
         options = public()
-        with engine_for(paths, settings, secrets, options) as engine:
+        with s.engine(options) as engine:
             wait_until(lambda: engine.status.webhooks.subscribed_url is not None)
             refused = dict(engine.status.webhooks.refused_topics)
             assert list(refused) == ["RETURN_STATUS_CHANGE"]
             assert refused["RETURN_STATUS_CHANGE"].startswith("105005")
-            assert set(subscriptions(info)) == set(HANDLED_EVENTS) - {"RETURN_STATUS_CHANGE"}
-            assert "RETURN_STATUS_CHANGE" in open_errors(paths)["webhook_topics"]
-            calls = webhook_puts(admin)
-            order = place(admin, sku_of(admin))
-            wait_until(lambda: order["id"] in stored(paths), seconds=10, step=0.02)
+            assert set(subscriptions(s.info)) == set(HANDLED_EVENTS) - {"RETURN_STATUS_CHANGE"}
+            assert "RETURN_STATUS_CHANGE" in open_errors(s.paths)["webhook_topics"]
+            calls = webhook_puts(s.admin)
+            order = place(s.admin, sku_of(s.admin))
+            wait_until(lambda: order["id"] in stored(s.paths), seconds=10, step=0.02)
             time.sleep(6)  # past the first retry delay: the refused topic is not asked again
-            assert webhook_puts(admin) == calls
+            assert webhook_puts(s.admin) == calls
 
 
 def test_a_public_url_with_the_receiver_path_is_used_as_it_is(tmp_path: Path) -> None:
     config = SandboxConfig(seed=62, orders=5, webhook_time_scale=0.001)
-    with shop(tmp_path, config, poll_interval_seconds=60) as (
-        info,
-        paths,
-        settings,
-        secrets,
-        admin,
-    ):
+    with shop(tmp_path, config, poll_interval_seconds=60) as s:
         options = public("/webhooks/tiktok/")
-        with engine_for(paths, settings, secrets, options) as engine:
+        with s.engine(options) as engine:
             wait_until(lambda: engine.status.webhooks.healthy)
             given = options.public_url.rstrip("/")
-            assert set(subscriptions(info).values()) == {given}  # not …/webhooks/tiktok twice
-            order = place(admin, sku_of(admin))
+            assert set(subscriptions(s.info).values()) == {given}  # not …/webhooks/tiktok twice
+            order = place(s.admin, sku_of(s.admin))
             began = time.monotonic()
-            wait_until(lambda: order["id"] in stored(paths), seconds=10, step=0.02)
+            wait_until(lambda: order["id"] in stored(s.paths), seconds=10, step=0.02)
             assert time.monotonic() - began < 5  # by push: polling is at 60 s here
             assert engine.status.webhooks.not_reaching == ""
 
 
 def test_an_address_answering_404_shows_webhooks_not_reaching(tmp_path: Path) -> None:
     config = SandboxConfig(seed=63, orders=5)
-    with shop(tmp_path, config, poll_interval_seconds=60) as (_info, paths, settings, secrets, _a):
+    with shop(tmp_path, config, poll_interval_seconds=60) as s:
         options = public("/somewhere/else")  # a proxy rule pointing at the wrong path
-        with engine_for(paths, settings, secrets, options) as engine:
+        with s.engine(options) as engine:
             wait_until(lambda: engine.status.webhooks.probe_status is not None)
             health = engine.status.webhooks
             assert not health.healthy and health.probe_status == 404
             assert health.not_reaching == (
                 "webhooks not reaching Shopdesk (the public address answered HTTP 404)"
             )
-            assert "HTTP 404" in open_errors(paths)["webhook_probe"]
+            assert "HTTP 404" in open_errors(s.paths)["webhook_probe"]
 
 
 # --- a development shop's hourly budget ----------------------------------------------------------
@@ -169,10 +171,10 @@ def test_a_budget_of_120_is_never_exceeded_while_webhooks_keep_orders_current(
         "slow_poll_interval_seconds": 1,
         "deep_poll_interval_seconds": 1,
     }
-    with shop(tmp_path, config, **settings) as (info, paths, chosen, secrets, admin):
+    with shop(tmp_path, config, **settings) as s:
 
         async def earlier_work() -> None:  # other work of this shop spent part of the hour
-            session = open_session(paths, chosen, secrets)
+            session = open_session(s.paths, s.settings, s.secrets)
             try:
                 for _ in range(50):
                     await session.api.warehouses()
@@ -180,20 +182,20 @@ def test_a_budget_of_120_is_never_exceeded_while_webhooks_keep_orders_current(
                 await session.aclose()
 
         asyncio.run(earlier_work())
-        with engine_for(paths, chosen, secrets, public()) as engine:
+        with s.engine(public()) as engine:
             wait_until(lambda: engine.status.webhooks.subscribed_url is not None)
-            sku = sku_of(admin)
+            sku = sku_of(s.admin)
             for _ in range(3):
-                order = place(admin, sku)
+                order = place(s.admin, sku)
                 began = time.monotonic()
-                wait_until(lambda o=order: o["id"] in stored(paths), seconds=10, step=0.02)
+                wait_until(lambda o=order: o["id"] in stored(s.paths), seconds=10, step=0.02)
                 assert time.monotonic() - began < 5  # current by webhook, not by a late poll
                 time.sleep(10)
             status = engine.status
-            calls = admin.get("/sandbox/calls").json()
+            calls = s.admin.get("/sandbox/calls").json()
             budget = engine._session.client.budget  # the live count, read after the sandbox's
             used = budget.used() if budget is not None else -1
-        shop_id = next(iter(info.sandbox.state.shops))
+        shop_id = next(iter(s.info.sandbox.state.shops))
         assert calls["throttled"] == 0 and calls["hourly_refused"] == 0
         assert calls["hourly"]["used"][shop_id] <= 120
         assert status.budget is not None and status.budget.limit == 120
@@ -209,36 +211,30 @@ def test_a_budget_of_120_is_never_exceeded_while_webhooks_keep_orders_current(
 def test_the_deep_pass_catches_a_change_the_fast_poll_missed(tmp_path: Path) -> None:
     hours = 3 * 3600
     config = SandboxConfig(seed=65, orders=0, products=4, epoch=int(time.time()) - hours)
-    with shop(tmp_path, config, poll_interval_seconds=3600, deep_poll_interval_seconds=3600) as (
-        _info,
-        paths,
-        settings,
-        secrets,
-        admin,
-    ):
+    with shop(tmp_path, config, poll_interval_seconds=3600, deep_poll_interval_seconds=3600) as s:
         body = {"paid": True, "is_on_hold_order": False}
-        sku = sku_of(admin)
-        old = admin.post(
+        sku = sku_of(s.admin)
+        old = s.admin.post(
             "/sandbox/orders", json={"line_items": [{"sku_id": sku, "quantity": 1}], **body}
         ).json()["order"]
-        admin.post("/sandbox/clock", json={"advance_seconds": hours})  # the shop's clock is now
-        fresh = place(admin, sku)
-        with engine_for(paths, settings, secrets, WebhookOptions(mode="none")) as engine:
-            wait_until(lambda: {old["id"], fresh["id"]} <= set(stored(paths)))
-            now = int(admin.get("/sandbox/clock").json()["now"])
+        s.admin.post("/sandbox/clock", json={"advance_seconds": hours})  # the shop's clock is now
+        fresh = place(s.admin, sku)
+        with s.engine(WebhookOptions(mode="none")) as engine:
+            wait_until(lambda: {old["id"], fresh["id"]} <= set(stored(s.paths)))
+            now = int(s.admin.get("/sandbox/clock").json()["now"])
             # The order was cancelled half an hour ago, and search shows it only now.
-            moved = admin.post(
+            moved = s.admin.post(
                 f"/sandbox/orders/{old['id']}/status",
                 json={"status": "CANCELLED", "at": now - 1800},
             )
             assert moved.status_code == 200, moved.text
             engine.sync_now().result(30)
-            assert stored(paths)[old["id"]][0] == "AWAITING_SHIPMENT"  # behind the overlap
+            assert stored(s.paths)[old["id"]][0] == "AWAITING_SHIPMENT"  # behind the overlap
             result = engine.deep_pass_now().result(30)
             assert result is not None and old["id"] in result.updated
-            assert stored(paths)[old["id"]] == ("CANCELLED", now - 1800)
+            assert stored(s.paths)[old["id"]] == ("CANCELLED", now - 1800)
             status = engine.status
         assert status.last_deep_poll_at is not None and status.deep_poll_changed >= 1
-        shown = collect_status(paths)["deep_poll"]
+        shown = collect_status(s.paths)["deep_poll"]
         assert shown["last_at"] is not None and shown["changed"] >= 1
         assert shown["window_seconds"] == 7200
