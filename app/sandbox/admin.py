@@ -4,6 +4,9 @@ Contract endpoints: GET/POST /sandbox/orders, POST /sandbox/orders/{id}/status,
 GET /sandbox/inventory, GET /sandbox/calls, GET/PUT /sandbox/faults, GET /sandbox/webhooks,
 POST /sandbox/clock.
 
+POST /sandbox/orders also takes "paid" (pay it at once) and "buyer_user_id" (another order of
+that buyer). Label endpoints are in admin_labels.py.
+
 Extra endpoints:
 - GET  /sandbox/clock        {"now", "offset"}
 - GET  /sandbox/info         {"app_key", "service_id", "shops": [{"id", "name", "cipher", ...}]}
@@ -140,6 +143,11 @@ async def create_order(request: Request) -> dict[str, Any]:
     options = _options(body)
     shop = world.shops[shops.pop()]
     buyer = world.rng.choice(world.buyers[shop.id])
+    if "buyer_user_id" in body:  # another order of a known buyer (their packages may combine)
+        known = [b for b in world.buyers[shop.id] if b.user_id == body["buyer_user_id"]]
+        if not known:
+            raise AdminError(400, f"unknown buyer_user_id {body['buyer_user_id']!r}")
+        buyer = known[0]
     now = sandbox.clock.now()
     try:
         order = world.place_order(shop, lines, buyer, now, options)
@@ -414,7 +422,13 @@ async def info(request: Request) -> dict[str, Any]:
         "app_key": sandbox.app_key,
         "service_id": sandbox.service_id,
         "shops": [
-            {"id": s.id, "name": s.name, "cipher": s.cipher, "region": s.region}
+            {
+                "id": s.id,
+                "name": s.name,
+                "cipher": s.cipher,
+                "region": s.region,
+                "seller_type": s.seller_type,
+            }
             for s in sandbox.state.shops.values()
         ],
     }

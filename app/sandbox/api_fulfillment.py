@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from app.sandbox import cancellations, logistics, packages, shipping, transitions
 from app.sandbox import errors as e
 from app.sandbox.errors import ApiError
+from app.sandbox.market import cancel_request_blocks_shipping
 from app.sandbox.model import Package, Shop
 from app.sandbox.packages import TO_FULFILL, Shipment
 from app.sandbox.paging import fingerprint, page
@@ -87,7 +88,7 @@ def _carrier(tracking: str, provider_id: str) -> str:
 SHIPPED_REJECT_REASON = "seller_reject_apply_product_has_been_packed"
 
 
-def _check_shippable(order: dict[str, Any], region: str) -> None:
+def _check_shippable(order: dict[str, Any], shop: Shop) -> None:
     """Refusals before anything ships. Outside the US a pending buyer cancellation request
     blocks shipping (21011007); in the US shipping is allowed and rejects it (FACTS.md 9.4)."""
     if _by_platform(order):
@@ -98,7 +99,7 @@ def _check_shippable(order: dict[str, Any], region: str) -> None:
         raise ApiError.of(e.ORDER_ON_HOLD)
     if order["status"] == "UNPAID":
         raise ApiError.of(e.ACTION_NOT_ALLOWED, f"Order {order['id']} is {order['status']}.")
-    if order["is_buyer_request_cancel"] and region != "US":
+    if order["is_buyer_request_cancel"] and cancel_request_blocks_shipping(shop):
         raise ApiError.of(e.AFTER_SALE_PENDING)
 
 
@@ -141,10 +142,8 @@ def _pick(order: dict[str, Any], ids: list[str] | None) -> list[dict[str, Any]]:
         if "package_id" in item:
             raise ApiError.of(e.ITEMS_SHIPPED)
         chosen.append(item)
-    for sku_id in {i["sku_id"] for i in chosen}:
-        # 21011036: the units of one SKU may not be split across packages.
-        if sum(i["sku_id"] == sku_id for i in chosen) < sum(i["sku_id"] == sku_id for i in waiting):
-            raise ApiError.of(e.SAME_SKU_SPLIT)
+    if packages.splits_a_sku(chosen, waiting):  # units of one SKU ship in one package
+        raise ApiError.of(e.SAME_SKU_SPLIT)
     return chosen
 
 
@@ -155,7 +154,7 @@ def mark_as_shipped(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     order = _order(call)
     tracking, provider_id = _tracking_fields(call.body, "body")
     ids = body_str_list(call.body, "order_line_item_ids", _fail)
-    _check_shippable(order, call.shop.region)
+    _check_shippable(order, call.shop)
     if not _self_shipping(order):
         raise ApiError.of(e.NOT_SELLER_SHIPPING)
     items = _pick(order, ids)
@@ -199,7 +198,7 @@ def _ship_package(
     slot = _pickup_slot(body.get("pickup_slot"))
     orders = [shop.orders[o] for o in package.order_ids]
     for order in orders:
-        _check_shippable(order, shop.region)
+        _check_shippable(order, shop)
     if package.status != TO_FULFILL:
         raise ApiError.of(e.PACKAGE_SHIPPED)
     if slot is not None and slot[1] < now:

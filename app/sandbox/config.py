@@ -21,25 +21,14 @@ SCOPE_NAMES: dict[str, str] = {
 DEFAULT_SCOPES: tuple[str, ...] = tuple(SCOPE_NAMES)
 
 DEFAULT_REDIRECT_URL = "http://127.0.0.1:8765/callback"
-#: Shop regions the sandbox can play, with their currency (Get Authorized Shops `region`).
-CURRENCIES: dict[str, str] = {
-    "US": "USD",
-    "GB": "GBP",
-    "DE": "EUR",
-    "ES": "EUR",
-    "FR": "EUR",
-    "IE": "EUR",
-    "IT": "EUR",
-    "ID": "IDR",
-    "MY": "MYR",
-    "PH": "PHP",
-    "SG": "SGD",
-    "TH": "THB",
-    "VN": "VND",
-    "MX": "MXN",
-    "BR": "BRL",
-    "JP": "JPY",
-}
+
+#: Markets the sandbox can play (get-authorized-shops: `region`, `seller_type`).
+REGIONS: tuple[str, ...] = ("US", "GB")
+SELLER_TYPES: tuple[str, ...] = ("LOCAL", "CROSS_BORDER")
+#: A seller type whose US shop gets each order's package from TikTok before shipping, as the app's
+#: Ship Package flow needs: the demo and the app's tests play it until Shopdesk buys TikTok
+#: Shipping labels for US local shops (issue 16; FACTS.md 9.3).
+PACKAGE_FIRST_SELLER_TYPE = "CROSS_BORDER"
 
 
 @dataclass(frozen=True)
@@ -49,6 +38,10 @@ class SandboxConfig:
     `faults` sets every *_rate of the fault settings at once (see `faults.FaultSettings`).
     `epoch` pins the shop clock's start (and so every generated time); None means now.
     `app_key`, `app_secret` and `service_id` are random when None.
+    `region` and `seller_type` choose the market: US and UK local sellers get no package before
+    shipping (FACTS.md 9.3). `document_ttl` is how long a shipping document link works and
+    `carrier_scan_delay` when the carrier first scans a bought label (0: only by admin call),
+    both in shop-clock seconds; `label_allocation` makes TikTok pick the one service.
     """
 
     seed: int = 7
@@ -70,8 +63,11 @@ class SandboxConfig:
     history_days: int = 60
     epoch: int | None = None
     service_id: str | None = None
-    #: The shop's market: reasons, the US cancellation rule and tracking warnings follow it.
     region: str = "US"
+    seller_type: str = "LOCAL"
+    label_allocation: bool = True
+    document_ttl: int = 86400
+    carrier_scan_delay: int = 36 * 3600
     #: The Partner Center the app is registered in ("global" or "us"): which service link host
     #: knows its service_id (FACTS.md 9.1).
     partner_center: str = "global"
@@ -90,8 +86,12 @@ class SandboxConfig:
             raise ValueError("order_rate must be >= 0 and webhook_time_scale > 0")
         if self.access_ttl <= 0 or self.refresh_ttl <= 0:
             raise ValueError("token lifetimes must be positive")
-        if self.region not in CURRENCIES:
-            raise ValueError(f"region must be one of {', '.join(CURRENCIES)}")
+        if self.region not in REGIONS:
+            raise ValueError(f"region must be one of {', '.join(REGIONS)}")
+        if self.seller_type not in SELLER_TYPES:
+            raise ValueError(f"seller_type must be one of {', '.join(SELLER_TYPES)}")
+        if self.document_ttl <= 0 or self.carrier_scan_delay < 0:
+            raise ValueError("document_ttl must be positive and carrier_scan_delay >= 0")
         if self.partner_center not in ("global", "us"):
             raise ValueError("partner_center must be global or us")
         if self.max_per_hour is not None and self.max_per_hour < 1:

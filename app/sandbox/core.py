@@ -13,6 +13,7 @@ from app.sandbox.config import SandboxConfig
 from app.sandbox.faults import FaultInjector, FaultSettings
 from app.sandbox.generator import populate
 from app.sandbox.ids import PageTokenCodec
+from app.sandbox.labels import LabelBook
 from app.sandbox.ratelimit import HourlyLimit, RateLimiter
 from app.sandbox.state import World
 from app.sandbox.webhooks import WebhookHub
@@ -42,6 +43,7 @@ class Sandbox:
         self.hourly = HourlyLimit(config.max_per_hour) if config.max_per_hour else None
         self.page_tokens = PageTokenCodec(hashlib.sha256(f"{config.seed}:page".encode()).digest())
         self.state = World(config.seed)
+        self.labels = LabelBook(config)
         populate(self.state, config, self.clock.now())
         self.webhooks = WebhookHub(
             self.app_key,
@@ -56,7 +58,9 @@ class Sandbox:
 
     def tick(self) -> None:
         """Catch the world up with the shop clock (called before every request, and each second)."""
-        self.state.tick(self.clock.now())
+        now = self.clock.now()
+        self.state.tick(now)
+        self.labels.tick(self.state, now)
 
     async def start(self) -> None:
         if self._tasks:

@@ -66,6 +66,11 @@ def reject_reasons(region: str) -> dict[str, str]:
     return dict(market(region).reject)
 
 
+def rejects_a_cancellation(name: str) -> bool:
+    """A name some market lists for rejecting a buyer's cancellation request."""
+    return any(name in m.reject for m in all_markets().values())
+
+
 def is_out_of_stock(region: str, name: str) -> bool:
     """Only an out-of-stock item may be cancelled on its own (cancel-order spec: "when an item
     is out of stock, partial cancellation on the single item level is supported")."""

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.sandbox import transitions
+from app.sandbox import returns, transitions
 from app.sandbox.ids import IdFactory
 from app.sandbox.model import (
     AccessToken,
@@ -225,8 +225,8 @@ class World:
     # --- time -----------------------------------------------------------------------------------
     def tick(self, now: int) -> None:
         """Apply what TikTok does by itself by `now`: the end of remorse windows (FACTS.md 4.3),
-        buyers' cancellation requests left unanswered past their deadline, and daily notices of
-        authorizations expiring within 30 days."""
+        buyers' cancellation requests left unanswered past their deadline, return requests
+        (returns.tick), and daily notices of authorizations expiring within 30 days."""
         due: list[tuple[int, str, str]] = []
         for order_id, shop_id in self.pending_auto.items():
             meta = self.shops[shop_id].order_meta[order_id]
@@ -243,6 +243,8 @@ class World:
             # Unanswered by the deadline: the system accepts the buyer's request.
             order_id = self.shops[shop_id].cancellations[cancel_id].order_id
             self.transition(self.shops[shop_id], order_id, "CANCELLED", at)
+        for shop in self.shops.values():
+            returns.tick(self, shop, now)
         for grant in self.grants.values():
             if not grant.active or not grant.refresh_expires_at - EXPIRY_NOTICE_WINDOW <= now:
                 continue

@@ -278,8 +278,12 @@ def cancel_items(
 def update_address(
     world: World, shop: Shop, order: dict[str, Any], meta: OrderMeta, at: int, line1: str
 ) -> None:
-    """The buyer edits the address before shipment (3-recipient-address-update.md)."""
-    if order["status"] not in {"UNPAID", "ON_HOLD", "AWAITING_SHIPMENT"}:
+    """The buyer edits the address before the carrier has the parcel (3-recipient-address-
+    update.md); a label already bought then prints with the new address."""
+    collected = any(p.status in {"FULFILLING", "COMPLETED"} for p in packages.of_order(shop, order))
+    if order["status"] not in {"UNPAID", "ON_HOLD", "AWAITING_SHIPMENT"} and (
+        order["status"] not in {"PARTIALLY_SHIPPING", "AWAITING_COLLECTION"} or collected
+    ):
         raise TransitionError(f"order {order['id']} is {order['status']}; the address is fixed")
     at = max(at, order["update_time"])
     meta.address = {**meta.address, "address_line1": line1, "address_detail": line1}

@@ -37,6 +37,7 @@ class Call:
     grant: Grant
     shop: Shop | None
     now: int
+    base_url: str = ""  # scheme and host the request came to, for links the API hands out
 
 
 Handler = Callable[["Sandbox", Call], Any]
@@ -97,6 +98,7 @@ def validate(
     raw_query: bytes,
     headers: dict[str, str],
     raw_body: bytes,
+    base_url: str = "",
 ) -> Call:
     query = parse_query(raw_query)
     if query.get("app_key") != sandbox.app_key:
@@ -167,6 +169,7 @@ def validate(
         grant=grant,
         shop=shop,
         now=now,
+        base_url=base_url,
     )
 
 

@@ -20,6 +20,7 @@ from app.tiktok.errors import (
     AuthorizationLost,
     ClockSkew,
     HourlyLimitSuspected,
+    InternalError,
     InvalidToken,
     NetworkError,
     RetriesExhausted,
@@ -344,6 +345,29 @@ class TikTokClient:
                         )
                     )
             return data
+
+    async def fetch(self, url: str) -> httpx.Response:
+        """GET a link TikTok handed out (a shipping document): no signature, no token.
+
+        A read changes nothing, so dropped connections and 5xx are retried with backoff.
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            error: ShopdeskError
+            try:
+                response = await self._http.get(url)
+            except httpx.HTTPError as exc:
+                host = httpx.URL(url).host
+                error = NetworkError(f"could not download from {host}: {type(exc).__name__}")
+            else:
+                if response.status_code < 500:
+                    return response
+                status = response.status_code
+                error = InternalError(-1, f"HTTP {status} for a download", http_status=status)
+            if attempt >= self.config.retry.max_attempts:
+                raise RetriesExhausted(error, attempt)
+            await self._sleep(self.config.retry.backoff(attempt))
 
     def _parse(self, response: httpx.Response, api: str) -> tuple[dict[str, Any], int]:
         """Success is `code == 0` whatever the HTTP status; anything else is a typed error."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from app.tiktok.reasons import LABEL_REFUSALS
+
 #: Which permission (scope) each API needs, to say what to enable when TikTok answers 105005.
 SCOPE_BY_API_PREFIX: dict[str, tuple[str, str]] = {
     "/order/": ("seller.order.info", "Order Information"),
@@ -224,7 +226,9 @@ class UnexpectedResponse(ShopdeskError):
     retryable = True
 
 
-INTERNAL_CODES = frozenset({36009003, 36009007})
+#: 36009003/36009007 (common-errors.md) and the return endpoints' transient failures: 25001028
+#: "reverse lock failed", 25001058 "reverse downstream data load error", 25007002 "db access error".
+INTERNAL_CODES = frozenset({36009003, 36009007, 25001028, 25001058, 25007002})
 THROTTLE_CODE = 36009002
 
 
@@ -284,3 +288,168 @@ def error_for(
             code, message, request_id, http_status=http_status, api=api, retry_after=retry_after
         )
     return cls(code, message, request_id, http_status=http_status, api=api)
+
+
+# --- TikTok Shipping labels (FACTS.md 9.3) -------------------------------------------------------
+
+
+class LabelRefused(TikTokError):
+    """TikTok refused a label call (eligible service, create packages, shipping document)."""
+
+    @property
+    def reason(self) -> str:
+        """The refusal in plain words."""
+        return LABEL_REFUSALS.get(self.code, self.message)
+
+    def describe(self) -> str:
+        """One line for the order's row and the errors tab."""
+        return f"TikTok Shop refused the label: {self.reason} (code {self.code})"
+
+
+class OrderOnHold(LabelRefused):
+    """21011044: the order is ON_HOLD; nothing may be fulfilled until it awaits shipment."""
+
+
+class LabelAlreadyBought(LabelRefused):
+    """The items already have a label: read the order's packages instead of buying again."""
+
+
+class NoShippingService(LabelRefused):
+    """No service takes this parcel (weight, size, address) or the one asked for."""
+
+
+class PackageOversize(LabelRefused):
+    """11021014: the parcel is too big for the carriers."""
+
+
+class AddressRejected(LabelRefused):
+    """The carrier does not accept the buyer's address."""
+
+
+class LabelsNotOffered(LabelRefused):
+    """The shop's market or country cannot buy TikTok Shipping labels through the API."""
+
+
+class AfterSalePending(LabelRefused):
+    """The buyer has an after-sale (cancellation) request to handle first."""
+
+
+class OrderCombined(LabelRefused):
+    """The order travels combined with another; its label is the combined package's."""
+
+
+class ItemsRefused(LabelRefused):
+    """The chosen line items cannot make one package (split rules, several packages)."""
+
+
+class OrderNotShippable(LabelRefused):
+    """The order's state rules a label out (cancelled, shipped, fulfilled by TikTok...)."""
+
+
+class NotTikTokShipping(LabelRefused):
+    """The seller ships this order: TikTok has no label for it."""
+
+
+class DocumentUnavailable(LabelRefused):
+    """The package's documents cannot be printed now (not shipped, picked up, cancelled)."""
+
+
+class LabelRequestInvalid(LabelRefused):
+    """TikTok rejected the request's fields (weight, size, line items)."""
+
+
+#: Codes after which a Create Packages may or may not have bought the label.
+UNKNOWN_OUTCOME_CODES = frozenset({11001027, 21001011, 21022029, 21030005})
+
+
+class LabelTryLater(LabelRefused):
+    """TikTok's side was busy or failed; the same call may work later."""
+
+    retryable = True
+
+    @property
+    def outcome_unknown(self) -> bool:
+        """True when a label may have been bought despite the error (check before retrying)."""
+        return self.code in UNKNOWN_OUTCOME_CODES
+
+
+LABEL_ERROR_CODES: dict[type[LabelRefused], tuple[int, ...]] = {
+    OrderOnHold: (21011044,),
+    LabelAlreadyBought: (21008042, 21022025, 21030006),
+    NoShippingService: (11021009, 21011037, 21004008, 11003011),
+    PackageOversize: (11021014,),
+    AddressRejected: (11021012, 21011012),
+    LabelsNotOffered: (21008106, 21004010),
+    AfterSalePending: (21011007, 21021010),
+    OrderCombined: (21011033, 21011046),
+    ItemsRefused: (21011035, 21011048, 21011029, 21032001),
+    OrderNotShippable: (
+        21011003,
+        21011041,
+        21011006,
+        21011020,
+        21023046,
+        21008025,
+        21008043,
+        21008111,
+        21011028,
+        10006402,
+    ),
+    NotTikTokShipping: (11034002, 21008017),
+    DocumentUnavailable: (21042102, 21042104, 21023035, 21023059, 21008109, 11034009),
+    LabelRequestInvalid: (21001001, 11001002, 11050001, 11028006),
+    LabelTryLater: (
+        *UNKNOWN_OUTCOME_CODES,
+        21022026,
+        11034023,
+        11034037,
+        21023022,
+        11006010,
+        11034025,
+        21023034,
+    ),
+}
+LABEL_ERRORS: dict[int, type[LabelRefused]] = {
+    code: cls for cls, codes in LABEL_ERROR_CODES.items() for code in codes
+}
+
+
+def label_error(error: TikTokError) -> TikTokError:
+    """The typed label refusal for a documented code; other errors stay as they are."""
+    cls = LABEL_ERRORS.get(error.code)
+    if cls is None or error.retryable:
+        return error
+    return cls(
+        error.code, error.message, error.request_id, http_status=error.http_status, api=error.api
+    )
+
+
+class LabelOutcomeUnknown(ShopdeskError):
+    """A Create Packages got no clear answer: the label may have been bought.
+
+    Never send it again blindly: `LabelsApi.check_labels(order_id, line_item_ids)` says whether
+    TikTok holds the items in a labelled package; only if not is a new attempt safe.
+    """
+
+    retryable = True
+    outcome_unknown = True
+
+    def __init__(self, order_id: str, line_item_ids: tuple[str, ...], cause: Exception) -> None:
+        self.order_id = order_id
+        self.line_item_ids = line_item_ids
+        self.cause = cause
+        super().__init__(
+            f"No clear answer from TikTok Shop about the label for order {order_id} "
+            f"({cause}); it may have been bought: check the order's packages before trying again."
+        )
+
+
+class DocumentExpired(ShopdeskError):
+    """The document link no longer works (links last 24 h): ask for a new one."""
+
+    def __init__(self, url_host: str, status: int) -> None:
+        self.status = status
+        super().__init__(
+            f"The shipping document link on {url_host} no longer works (HTTP {status}): "
+            "ask TikTok Shop for a new one."
+        )

@@ -6,10 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
+import pytest
 
 from app.sandbox import Sandbox, running_sandbox_async
 from tests.sandbox.conformance import assert_conforms
-from tests.sandbox.conftest import APP_KEY, APP_SECRET, make_config
+from tests.sandbox.conftest import APP_KEY, APP_SECRET, PACKAGES_FIRST, make_config
 from tests.sandbox.support import Receiver, ShopClient
 from tests.sandbox.test_fulfillment import (
     code,
@@ -28,6 +29,12 @@ CANCEL = "/return_refund/202309/cancellations"
 OUT_OF_STOCK = "seller_cancel_reason_out_of_stock"
 PACKED = "seller_reject_apply_product_has_been_packed"
 DAY = 86400
+
+
+@pytest.fixture
+def sandbox_market() -> dict[str, object]:
+    """Ship Package needs the package TikTok opens before shipping: not a US local shop."""
+    return PACKAGES_FIRST
 
 
 async def request(http: httpx.AsyncClient, order_id: str, **body: Any) -> str:
