@@ -83,8 +83,10 @@ async def test_a_uk_shop_offers_and_sends_only_uk_reasons(ship_shop) -> None:
 
 async def test_a_market_without_reject_reasons_never_offers_one(ship_shop) -> None:
     assert reject_reasons("JP") == {}  # cancel-reasons.json has no JP reject table
-    ship = await ship_shop(region="JP")
+    ship = await ship_shop()
     order = await ship.place()
+    # The sandbox plays US and UK shops; the shop Shopdesk knows is a Japanese one here.
+    ship.session.db.execute("UPDATE shops SET region = 'JP'")
     # JP buyers list no reasons for orders awaiting shipment, so the sandbox makes no request;
     # a request TikTok reported is enough here.
     ship.session.db.execute(
@@ -108,7 +110,7 @@ async def test_an_on_hold_order_is_refused_with_21011044(ship_shop) -> None:
 
 
 async def test_tiktoks_tracking_warning_reaches_the_order_and_a_notice(ship_shop) -> None:
-    ship = await ship_shop(region="US")
+    ship = await ship_shop(region="US", seller_type="LOCAL")  # the warning is for local sellers
     order = await ship.place()
     usps_number = "9400111122223333444455"
     store.save_write(

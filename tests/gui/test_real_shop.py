@@ -17,8 +17,10 @@ HUNDRED_YEARS = 100 * 365 * 86400
 
 
 def test_a_us_request_is_rejected_by_shipping_and_the_warning_is_shown(
-    gui_shop, open_window, qtbot
+    data_paths, memory_secrets, open_window, qtbot
 ) -> None:
+    # A US local seller: the one market where TikTok warns about the tracking number.
+    gui_shop = sandbox_shop(data_paths, memory_secrets, seller_type="LOCAL")
     window = open_window(gui_shop.context())
     [order] = place(gui_shop, 1)
     sync(window)

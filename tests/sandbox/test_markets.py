@@ -11,7 +11,7 @@ import httpx
 
 from app.sandbox import Sandbox, create_app
 from app.sandbox.logistics import NO_PROVIDER_WARNING
-from tests.sandbox.conftest import APP_KEY, APP_SECRET, make_config
+from tests.sandbox.conftest import APP_KEY, APP_SECRET, PACKAGES_FIRST, make_config
 from tests.sandbox.support import ShopClient
 from tests.sandbox.test_cancellations import answer, record, request, seller_cancel
 from tests.sandbox.test_fulfillment import UPS, code, detail, mark, new_order, ship, shop_of
@@ -36,7 +36,8 @@ async def shop_in(**config: Any) -> AsyncIterator[tuple[Sandbox, httpx.AsyncClie
 
 
 async def test_outside_the_us_a_pending_request_blocks_shipping() -> None:
-    async with shop_in(region="GB") as (sandbox, http, client):
+    # Cross-border: TikTok opens the TikTok Shipping order's package before it ships.
+    async with shop_in(region="GB", **PACKAGES_FIRST) as (sandbox, http, client):
         order = await new_order(http, sandbox)
         tiktok = await new_order(http, sandbox, shipping_type="TIKTOK")
         await request(http, order["id"])
@@ -52,7 +53,7 @@ async def test_outside_the_us_a_pending_request_blocks_shipping() -> None:
 
 
 async def test_in_the_us_shipping_rejects_the_pending_request() -> None:
-    async with shop_in(region="US") as (sandbox, http, client):
+    async with shop_in(region="US", **PACKAGES_FIRST) as (sandbox, http, client):
         order = await new_order(http, sandbox)
         tiktok = await new_order(http, sandbox, shipping_type="TIKTOK")
         by_seller, by_label = await request(http, order["id"]), await request(http, tiktok["id"])
