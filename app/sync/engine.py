@@ -534,7 +534,7 @@ class SyncEngine:
         return result
 
     def deep_pass_now(self) -> concurrent.futures.Future[PollResult | None]:
-        """Run the deep pass at once (tests, and after a long sleep)."""
+        """Run the deep pass at once instead of waiting for its turn."""
         return self.submit(self._deep_job)
 
     def _adapt_interval(self) -> float:
