@@ -11,6 +11,7 @@ from starlette.types import Receive, Scope, Send
 
 from app.sandbox import (
     api_cancellations,
+    api_finance,
     api_fulfillment,
     api_labels,
     api_logistics,
@@ -163,6 +164,7 @@ ROUTES = [
     Route("GET", "/event/202309/webhooks", api_shop.get_webhooks, "seller.authorization.info"),
     Route("PUT", "/event/202309/webhooks", api_shop.put_webhook, "seller.authorization.info"),
     Route("DELETE", "/event/202309/webhooks", api_shop.delete_webhook, "seller.authorization.info"),
+    *api_finance.ROUTES,
     *api_returns.ROUTES,
 ]
 ROUTER = Router(ROUTES)

@@ -9,6 +9,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from app.sandbox.admin import ADMIN_ROUTES
+from app.sandbox.admin_finance import FINANCE_ROUTES
 from app.sandbox.admin_labels import LABEL_ROUTES
 from app.sandbox.admin_market import MARKET_ROUTES
 from app.sandbox.admin_returns import RETURN_ADMIN_ROUTES
@@ -38,6 +39,7 @@ def create_app(sandbox: Sandbox) -> Starlette:
         *ADMIN_ROUTES,
         *MARKET_ROUTES,
         *LABEL_ROUTES,
+        *FINANCE_ROUTES,
         *RETURN_ADMIN_ROUTES,
         Route("/oauth/authorize", authorize_page, methods=["GET"]),
         Route("/open/authorize", authorize_page, methods=["GET"]),

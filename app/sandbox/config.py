@@ -15,9 +15,12 @@ SCOPE_NAMES: dict[str, str] = {
     "seller.logistics": "Logistics Basic",
     "seller.fulfillment.basic": "Fulfillment Basic",
     "seller.return_refund.basic": "Return & Refund Basic",
+    "seller.finance.info": "Finance Information",
+    "data.shop_analytics.public.read": "TikTok Shop Analytics",
 }
 
-#: Everything Shopdesk needs: orders, products and stock, warehouses, shops, webhooks, shipping.
+#: Everything Shopdesk needs: orders, products and stock, warehouses, shops, webhooks, shipping,
+#: money and analytics.
 DEFAULT_SCOPES: tuple[str, ...] = tuple(SCOPE_NAMES)
 
 DEFAULT_REDIRECT_URL = "http://127.0.0.1:8765/callback"

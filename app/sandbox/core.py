@@ -8,6 +8,7 @@ import hashlib
 import random
 import secrets
 
+from app.sandbox import unsettled
 from app.sandbox.clock import ShopClock
 from app.sandbox.config import SandboxConfig
 from app.sandbox.faults import FaultInjector, FaultSettings
@@ -45,6 +46,7 @@ class Sandbox:
         self.state = World(config.seed)
         self.labels = LabelBook(config)
         populate(self.state, config, self.clock.now())
+        unsettled.prepare(self.state, self.clock.now())  # the history's money, before any call
         self.webhooks = WebhookHub(
             self.app_key,
             self.app_secret,

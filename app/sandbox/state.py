@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.sandbox import returns, transitions
+from app.sandbox.finance import Finance
 from app.sandbox.ids import IdFactory
 from app.sandbox.model import (
     AccessToken,
@@ -85,6 +86,7 @@ class World:
         self.refresh_tokens: dict[str, RefreshToken] = {}
         self.codes: dict[str, AuthCode] = {}
         self.counters = CallCounters()
+        self.finance = Finance()
         self.version = 0
         self.last_order_id = 10**18
         self._emitter: Emitter | None = None
@@ -265,6 +267,7 @@ class World:
                         "expiration_time": str(grant.refresh_expires_at),
                     },
                 )
+        self.finance.catch_up(self.shops.values(), now)  # statements at 00:00 UTC
 
     # --- authorization --------------------------------------------------------------------------
     def deauthorize(self, shop_ids: list[str]) -> int:

@@ -25,6 +25,8 @@ SCOPE_BY_API_PREFIX: dict[str, tuple[str, str]] = {
     "/event/": ("seller.authorization.info", "Authorization Information"),
     "/authorization/": ("seller.authorization.info", "Authorization Information"),
     "/seller/": ("seller.shop.info", "Shop Information"),
+    "/finance/": ("seller.finance.info", "Finance Information"),
+    "/analytics/": ("data.shop_analytics.public.read", "TikTok Shop Analytics"),
 }
 
 
@@ -134,6 +136,14 @@ class ShopCipherError(TikTokError):
 
 class InvalidAppKey(TikTokError):
     """36009004 about app_key: the app key is wrong, disabled or deleted."""
+
+
+class InvalidRequest(TikTokError):
+    """36009004 "param ...": a query or body parameter TikTok's gateway refused."""
+
+
+class VersionRetired(TikTokError):
+    """36009014: the API version is invalid or retired (FACTS.md 9.2); use the newer one."""
 
 
 class Throttled(TikTokError):
@@ -246,12 +256,15 @@ def _classify(code: int, message: str, http_status: int | None) -> type[TikTokEr
         36004004: AuthCodeInvalid,
         36004001: AuthorizationLost,
         36004005: AuthorizationLost,
+        36009014: VersionRetired,
     }
     if code in by_code:
         return by_code[code]
     if code == 36009004:
         # One code, several causes; common-errors.md tells them apart only by the message.
         text = message.lower()
+        if text.startswith("param "):
+            return InvalidRequest
         for needle, cls in (
             ("timestamp", ClockSkew),
             ("shop_cipher", ShopCipherError),
