@@ -8,6 +8,7 @@ import getpass
 import json
 import os
 import sys
+import time
 import webbrowser
 
 from app.commands.common import EXIT_OK, UsageError, iso
@@ -23,6 +24,7 @@ from app.connect import (
 from app.connect_checks import check_credentials
 from app.logs import register_secret
 from app.secrets import SecretStore
+from app.tiktok.models.auth import NO_EXPIRY, authorization_unlimited
 
 ENV_APP_SECRET = "SHOPDESK_APP_SECRET"  # noqa: S105 - a variable name, not a secret
 
@@ -33,6 +35,13 @@ def add_arguments(connect: argparse.ArgumentParser) -> None:
     connect.add_argument("--api-base", help="API host (default: TikTok Shop's)")
     connect.add_argument("--auth-base", help="authorization host (default: TikTok Shop's)")
     connect.add_argument("--service-id", help="use Partner Center's service_id link")
+    connect.add_argument(
+        "--partner-center",
+        choices=["global", "us"],
+        help="where your app is registered: us = partner.us.tiktokshop.com (US sellers), "
+        "global = partner.tiktokshop.com (everyone else); picks the authorization link "
+        "(remembered; default global)",
+    )
     connect.add_argument("--redirect-url", help="the redirect URL registered for your app")
     how = connect.add_mutually_exclusive_group()
     how.add_argument("--auth-code", help="a code you already have from the redirect")
@@ -75,6 +84,8 @@ def run(args: argparse.Namespace, p: Paths, secrets: SecretStore | None = None) 
     settings.auth_base = args.auth_base or sandbox_url or settings.auth_base
     if args.service_id is not None:
         settings.service_id = args.service_id
+    if args.partner_center:
+        settings.partner_center = args.partner_center
     if args.redirect_url:
         settings.redirect_url = args.redirect_url
     store = secrets or SecretStore()
@@ -87,7 +98,11 @@ def run(args: argparse.Namespace, p: Paths, secrets: SecretStore | None = None) 
         print(json.dumps(describe_result(result)))
     else:
         print(f"Connected {result.shop.name} ({result.shop.id}, {result.shop.region}).")
-        print(f"Authorization runs until {iso(result.token.refresh_token_expire_in)}.")
+        until = result.token.refresh_token_expire_in
+        if authorization_unlimited(until, time.time()):
+            print(f"Authorization: {NO_EXPIRY} (the seller chose unlimited).")
+        else:
+            print(f"Authorization runs until {iso(until)}.")
     return EXIT_OK
 
 

@@ -67,7 +67,25 @@ def add_sync_arguments(parser: argparse.ArgumentParser) -> None:
         help="run this tunnel program ({port} is replaced); default: a cloudflared quick tunnel",
     )
     how.add_argument("--no-webhooks", action="store_true", help="polling only")
+    parser.add_argument(
+        "--max-per-hour",
+        type=int,
+        metavar="N",
+        help="never send more than N requests an hour to the shop (development shops allow "
+        "1,000); default: the setting, else no budget",
+    )
     parser.add_argument("--json", action="store_true", help="print results as JSON lines")
+
+
+def sync_settings(args: argparse.Namespace, p: Paths) -> Settings:
+    """Settings for this run: `--max-per-hour` overrides the saved budget."""
+    settings = load_settings(p)
+    limit = getattr(args, "max_per_hour", None)
+    if limit is not None:
+        if limit < 1:
+            raise UsageError("--max-per-hour must be at least 1")
+        settings.max_requests_per_hour = limit
+    return settings
 
 
 def webhook_options(args: argparse.Namespace, settings: Settings) -> WebhookOptions:
@@ -165,7 +183,7 @@ def run_import(args: argparse.Namespace, p: Paths, secrets: SecretStore | None =
 
 def run_sync(args: argparse.Namespace, p: Paths, secrets: SecretStore | None = None) -> int:
     """Poll once, or keep the engine running until Ctrl+C."""
-    settings = load_settings(p)
+    settings = sync_settings(args, p)
     store = secrets or SecretStore()
     if args.once:
         return _sync_once(args, p, settings, store)
@@ -255,7 +273,7 @@ def _sync_forever(args: argparse.Namespace, p: Paths, secrets: SecretStore) -> i
             print(f"shopdesk: reconnect needed: {snapshot.reconnect_reason}", file=sys.stderr)
             stop.set()
 
-    settings = load_settings(p)
+    settings = sync_settings(args, p)
     engine = SyncEngine(
         p,
         settings,
@@ -264,8 +282,11 @@ def _sync_forever(args: argparse.Namespace, p: Paths, secrets: SecretStore) -> i
         webhooks=webhook_options(args, settings),
     )
     engine.start()
+    budget = settings.max_requests_per_hour
+    within = f", within {budget:,} requests an hour" if budget else ""
     print(
-        f"Syncing every {engine.settings.poll_interval_seconds:g} s; Ctrl+C stops.", file=sys.stderr
+        f"Syncing every {engine.settings.poll_interval_seconds:g} s{within}; Ctrl+C stops.",
+        file=sys.stderr,
     )
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:

@@ -156,6 +156,7 @@ def _report(result: WritesResult, as_json: bool) -> int:
                             "message": o.message or None,
                             "code": o.code,
                             "package_id": o.result.get("package_id"),
+                            "warning": o.result.get("warning"),
                         }
                         for o in result.outcomes
                     ],
@@ -166,6 +167,8 @@ def _report(result: WritesResult, as_json: bool) -> int:
         for outcome in result.outcomes:
             if outcome.ok:
                 print(f"{outcome.ref}: shipped (package {outcome.result.get('package_id', '?')})")
+                if outcome.result.get("warning"):
+                    print(f"{outcome.ref}: TikTok Shop warns: {outcome.result['warning']}")
             else:
                 print(f"{outcome.ref}: NOT shipped: {outcome.message}", file=sys.stderr)
         print(f"{len(shipped)} shipped, {len(failed)} not shipped.", file=sys.stderr)

@@ -45,6 +45,10 @@ PARTNER_CENTERS = {
     "global": ("Partner Center (partner.tiktokshop.com)", "https://partner.tiktokshop.com"),
     "us": ("US Partner Center (partner.us.tiktokshop.com)", "https://partner.us.tiktokshop.com"),
 }
+PARTNER_CENTER_HINT = (
+    "Which one: the address you log in to Partner Center at; US sellers' apps live at "
+    "partner.us.tiktokshop.com."
+)
 #: The scopes' names as Partner Center lists them (README, Connect your real shop).
 SCOPE_NAMES = (
     "Order Information",
@@ -114,7 +118,11 @@ class AppPage(QWizardPage):
         self.tested: tuple[str, ...] | None = None
 
         where = QFormLayout()
+        self.partner_center_hint = QLabel(PARTNER_CENTER_HINT)
+        self.partner_center_hint.setWordWrap(True)
+        self.partner_center_hint.setObjectName("hint")
         where.addRow("Your app is in", self.partner_center)
+        where.addRow("", self.partner_center_hint)
         keys = QFormLayout()
         keys.addRow("App key", self.app_key)
         keys.addRow("App secret", self.app_secret)

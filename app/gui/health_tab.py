@@ -26,8 +26,10 @@ from app.gui.reader import Reader
 from app.gui.theme import colors
 from app.store.order_queries import fetch_api_calls_over_time, fetch_orders_per_day
 from app.store.shops import ShopRecord, fetch_current_shop
+from app.sync.deep_poll import DEEP_WINDOW_SECONDS, fetch_deep_pass
 from app.sync.engine import EngineStatus
 from app.sync.health import SERVICES, TITLES, ServiceHealth, service_health
+from app.tiktok.models.auth import NO_EXPIRY, authorization_unlimited
 
 #: Charts re-read SQLite at most this often while the tab shows.
 CHART_REFRESH_SECONDS = 10.0
@@ -82,6 +84,29 @@ class CallMeter:
         older = [r for r in runs if r[0] + 60 <= since]
         mine = [(m, c[0], c[1]) for m, c in sorted(self.minutes.items())]
         return older + mine
+
+
+def deep_pass_text(status: EngineStatus, reader: Reader, now: float) -> str:
+    """`4 min ago, 1 change caught · every 10 min, last 2 h`."""
+    last: float | None = status.last_deep_poll_at
+    changed = status.deep_poll_changed
+    if last is None and reader.db is not None:
+        info = fetch_deep_pass(reader.db)
+        last, changed = info.last_at, info.caught
+    every = status.deep_poll_interval
+    cadence = f" · every {every / 60:g} min" if every else ""
+    caught = f", {fmt.count(changed, 'change')} caught" if last is not None else ""
+    hours = DEEP_WINDOW_SECONDS // 3600
+    return f"{fmt.ago(last, now) if last else 'not yet'}{caught}{cadence}, last {hours} h re-read"
+
+
+def topics_text(refused: tuple[tuple[str, str], ...]) -> str:
+    """Every topic subscribed, or which ones TikTok refused and why (HTML, escaped)."""
+    if not refused:
+        return "all subscribed"
+    return "refused by TikTok Shop (polling covers them): " + "; ".join(
+        f"<b>{escape(topic)}</b>: {escape(reason)}" for topic, reason in refused
+    )
 
 
 def _value() -> QLabel:
@@ -188,6 +213,11 @@ class HealthTab(QWidget):
         self.boxes["polling"].add_widget(self.sync_button)
         self.webhook_mode = _value()
         self.boxes["webhooks"].add_fixed("Mode", self.webhook_mode)
+        self.deep_poll, self.budget = _value(), _value()
+        self.boxes["polling"].add_fixed("Deep pass", self.deep_poll)
+        self.boxes["polling"].add_fixed("Hourly budget", self.budget)
+        self.webhook_topics = _value()
+        self.boxes["webhooks"].add_fixed("Topics", self.webhook_topics)
 
         self.calls_chart = ApiCallsChart()
         self.orders_chart = OrdersPerDayChart(DAYS)
@@ -269,7 +299,10 @@ class HealthTab(QWidget):
             self.connection.setText(
                 f"<span style='color:{c.ok_text.name()}'><b>Connected</b></span>"
             )
-        self.auth_until.setText(fmt.when(shop.refresh_expires) or "unknown")
+        if authorization_unlimited(shop.refresh_expires, time.time()):
+            self.auth_until.setText(f"{NO_EXPIRY} (the seller chose unlimited)")
+        else:
+            self.auth_until.setText(fmt.when(shop.refresh_expires) or "unknown")
         self.auth_until.setToolTip(fmt.when_utc(shop.refresh_expires))
         self.token_until.setText(
             f"until {fmt.when(shop.access_expires)} (renewed by itself)"
@@ -284,6 +317,9 @@ class HealthTab(QWidget):
         if shop is None or not shop.refresh_expires:
             return
         left = shop.refresh_expires - time.time()
+        if authorization_unlimited(shop.refresh_expires, time.time()):
+            self.auth_left.setText(NO_EXPIRY)
+            return
         c = colors()
         color = (
             c.danger_text
@@ -304,6 +340,14 @@ class HealthTab(QWidget):
         for health in found:
             self.boxes[health.key].show_health(health)
         self.webhook_mode.setText(escape(tunnel_label(self.settings)))
+        s = self.status
+        self.deep_poll.setText(deep_pass_text(s, self.reader, time.time()))
+        self.budget.setText(
+            s.budget.text if s.budget is not None else "none set (Settings > Requests per hour)"
+        )
+        self.webhook_topics.setText(
+            topics_text(s.webhooks.refused_topics) if s.webhooks.enabled else "—"
+        )
 
     def _refresh_charts(self) -> None:
         db = self.reader.db

@@ -243,6 +243,7 @@ class MainWindow(QMainWindow):
         self.cancellations_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
         self.cancellations_tab.orderRequested.connect(self.show_order)
         self.cancellations_tab.answered.connect(self._writes_changed)
+        self.cancellations_tab.shipRequested.connect(self.ship_orders)
         self.orders_tab.settingsRequested.connect(lambda: self.open_tab(tabs.SETTINGS))
         self.errors_tab.countChanged.connect(lambda n: self._count_title(tabs.ERRORS, n))
         self.errors_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))

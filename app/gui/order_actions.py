@@ -41,7 +41,12 @@ from app.store.fulfillment import fetch_order_writes, fetch_providers
 from app.store.order_queries import fetch_order_detail
 from app.store.orders import fetch_order_raw
 from app.sync.fulfillment import PROVIDERS_FRESH
-from app.sync.ship_requests import ShipRequestError, plan_ship_file, save_seller_cancel
+from app.sync.ship_requests import (
+    ShipRequestError,
+    plan_ship_file,
+    save_seller_cancel,
+    shop_region,
+)
 from app.tiktok.reasons import seller_cancel_reasons
 
 #: Where the last carrier used is remembered (window.ini).
@@ -299,7 +304,9 @@ class OrderActions(QObject):
         """The documented reasons the seller may give for this order's status (maybe none)."""
         db = self.reader.db
         order = None if db is None else fetch_order_detail(db, order_id)
-        return {} if order is None else seller_cancel_reasons(order.status)
+        if db is None or order is None:
+            return {}
+        return seller_cancel_reasons(order.status, shop_region(db))
 
     def seller_cancel(self, order_id: str, reason: str, *, confirm: bool = True) -> None:
         """Cancel an order with one of the documented reasons (after asking, by default)."""

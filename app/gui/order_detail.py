@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.gui import formatting as fmt
 from app.gui.theme import colors
-from app.gui.write_text import ERROR, OK, describe_write
+from app.gui.write_text import ERROR, OK, WARNING, describe_write
 from app.payment import payment_lines
 from app.tiktok.models import LineItem, Order
 
@@ -167,7 +167,9 @@ def _history(order: Order) -> str:
 
 def _write_colour(level: str) -> str:
     c = colors()
-    return {OK: c.ok_text, ERROR: c.danger_text}.get(level, c.muted_text).name()
+    return {OK: c.ok_text, ERROR: c.danger_text, WARNING: c.warning_text}.get(
+        level, c.muted_text
+    ).name()
 
 
 def _writes(writes: Sequence[dict[str, Any]]) -> str:
@@ -192,6 +194,7 @@ def _latest_write(writes: Sequence[dict[str, Any]]) -> str:
     back, text = {
         ERROR: (c.danger_back, c.danger_text),
         OK: (None, c.ok_text),
+        WARNING: (None, c.warning_text),
     }.get(words.level, (None, c.muted_text))
     fill = f" bgcolor='{back.name()}'" if back is not None else ""
     return (

@@ -62,6 +62,7 @@ from app.store.order_queries import (
     OrderFilter,
     fetch_order_detail,
 )
+from app.sync.ship_requests import shop_region
 from app.tiktok.reasons import seller_cancel_reasons
 
 #: Search as you type, once typing pauses this long.
@@ -411,7 +412,7 @@ class OrdersTab(QWidget):
         if db is None or self._selected_id is None or self.selected_count() > 1:
             return {}
         order = fetch_order_detail(db, self._selected_id)
-        return {} if order is None else seller_cancel_reasons(order.status)
+        return {} if order is None else seller_cancel_reasons(order.status, shop_region(db))
 
     def fill_cancel_menu(self, menu: QMenu) -> None:
         """The "Cancel order" submenu: only the documented reasons for the order's status."""

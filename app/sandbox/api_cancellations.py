@@ -32,7 +32,6 @@ STATUS_ALIASES = {"CANCELLATION_REQUEST_CANCEL": cancellations.CLOSED}
 #: orders are past cancelling (25001051).
 SHIPPED = frozenset({"PARTIALLY_SHIPPING", "IN_TRANSIT", "DELIVERED"})
 FINAL = frozenset({"COMPLETED", "CANCELLED"})
-SELLER_REASONS = {**reasons.SELLER_UNPAID, **reasons.SELLER_TO_SHIP}
 
 
 def _fail(detail: str) -> ApiError:
@@ -154,9 +153,10 @@ def reject(sandbox: Sandbox, call: Call) -> dict[str, Any]:
         and all(isinstance(i, dict) and isinstance(i.get("image_id"), str) for i in images)
     ):
         raise _fail("images must be a list of {image_id, ...}")
-    if reason not in reasons.REJECT:
-        known = reason in reasons.TEXTS
-        raise ApiError.of(e.RR_REASON_TYPE if known else e.RR_UNKNOWN_REASON)
+    if reason not in reasons.reject_reasons(shop.region):
+        # A name of another kind of this market, or of another market, is a wrong type; one
+        # no market documents is unknown.
+        raise ApiError.of(e.RR_REASON_TYPE if reasons.known(reason) else e.RR_UNKNOWN_REASON)
     _check_answerable(entry, approving=False)
     order = shop.orders[entry.order_id]
     meta = shop.order_meta[order["id"]]
@@ -223,9 +223,9 @@ def cancel_order(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     order = shop.orders.get(order_id)
     if order is None:
         raise ApiError.of(e.RR_NO_PERMISSION)
-    if reason not in reasons.TEXTS:
+    if reason not in reasons.market(shop.region).texts:  # unknown here (e.g. a US name in GB)
         raise ApiError.of(e.RR_UNKNOWN_REASON)
-    if reason not in SELLER_REASONS:
+    if reason not in reasons.every_seller_reason(shop.region):
         raise ApiError.of(e.RR_NOT_SELLER_REASON)
     status = order["status"]
     if status in FINAL:
@@ -236,14 +236,14 @@ def cancel_order(sandbox: Sandbox, call: Call) -> dict[str, Any]:
         raise ApiError.of(e.RR_IN_PROCESS)
     # cancel-reasons.json: "If the cancel reason is not applicable for the order status, the
     # API will return a '25001021 Reason not match order status' error."
-    if reason not in reasons.seller_reasons(status):
+    if reason not in reasons.seller_reasons(shop.region, status):
         raise ApiError.of(e.RR_REASON_STATUS)
     meta = shop.order_meta[order_id]
     chosen = _chosen(order, ids, b.get("skus"))
     if chosen is not None and len(chosen) < len(packages.active_items(order)):
         # cancel-order spec: single items may be cancelled "when an item is out of stock";
         # once arranged for shipment, an item goes with its whole order or not at all.
-        if reason not in reasons.OUT_OF_STOCK or status == "AWAITING_COLLECTION":
+        if not reasons.is_out_of_stock(shop.region, reason) or status == "AWAITING_COLLECTION":
             raise ApiError.of(e.RR_NO_ITEM_LEVEL)
         if any("package_id" in i for i in chosen):
             raise ApiError.of(e.RR_SHIPPED)

@@ -133,7 +133,7 @@ def reject_reasons(sandbox: Sandbox, call: Call) -> dict[str, Any]:
         found = return_reasons.reject_reasons(shop.region, decision)
     elif wanted in shop.cancellations:
         pending = shop.cancellations[wanted].status == "CANCELLATION_REQUEST_PENDING"
-        found = dict(cancel_reasons.REJECT) if pending else {}
+        found = cancel_reasons.reject_reasons(shop.region) if pending else {}
     else:
         raise ApiError.of(e.RR_NO_PERMISSION)
     return {"reasons": [{"name": name, "text": text} for name, text in found.items()]}
@@ -204,7 +204,10 @@ def calculate_refund(sandbox: Sandbox, call: Call) -> dict[str, Any]:
             raise _fail(f"{item['id']} cannot be in a {request_type} request: {why[1]}")
     status = order["status"]
     if request_type == "CANCEL":
-        allowed = {**cancel_reasons.seller_reasons(status), **cancel_reasons.buyer_reasons(status)}
+        allowed = {
+            **cancel_reasons.seller_reasons(shop.region, status),
+            **cancel_reasons.buyer_reasons(shop.region, status),
+        }
     else:
         allowed = {
             **return_reasons.seller_reasons(shop.region, status),

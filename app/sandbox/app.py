@@ -11,6 +11,7 @@ from starlette.routing import Route
 from app.sandbox.admin import ADMIN_ROUTES
 from app.sandbox.admin_finance import FINANCE_ROUTES
 from app.sandbox.admin_labels import LABEL_ROUTES
+from app.sandbox.admin_market import MARKET_ROUTES
 from app.sandbox.admin_returns import RETURN_ADMIN_ROUTES
 from app.sandbox.api import api_endpoint
 from app.sandbox.auth_routes import authorize_decision, authorize_page, token_get, token_refresh
@@ -36,6 +37,7 @@ def create_app(sandbox: Sandbox) -> Starlette:
 
     routes = [
         *ADMIN_ROUTES,
+        *MARKET_ROUTES,
         *LABEL_ROUTES,
         *FINANCE_ROUTES,
         *RETURN_ADMIN_ROUTES,

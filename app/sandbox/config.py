@@ -71,6 +71,12 @@ class SandboxConfig:
     label_allocation: bool = True
     document_ttl: int = 86400
     carrier_scan_delay: int = 36 * 3600
+    #: The Partner Center the app is registered in ("global" or "us"): which service link host
+    #: knows its service_id (FACTS.md 9.1).
+    partner_center: str = "global"
+    #: Development shops: at most this many API calls an hour per shop, then HTTP 429
+    #: (FACTS.md 9.2); None is a production shop.
+    max_per_hour: int | None = None
 
     def __post_init__(self) -> None:
         if self.orders < 0 or self.products < 1 or self.shops < 1:
@@ -89,3 +95,7 @@ class SandboxConfig:
             raise ValueError(f"seller_type must be one of {', '.join(SELLER_TYPES)}")
         if self.document_ttl <= 0 or self.carrier_scan_delay < 0:
             raise ValueError("document_ttl must be positive and carrier_scan_delay >= 0")
+        if self.partner_center not in ("global", "us"):
+            raise ValueError("partner_center must be global or us")
+        if self.max_per_hour is not None and self.max_per_hour < 1:
+            raise ValueError("max_per_hour must be at least 1")

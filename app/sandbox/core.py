@@ -15,7 +15,7 @@ from app.sandbox.faults import FaultInjector, FaultSettings
 from app.sandbox.generator import populate
 from app.sandbox.ids import PageTokenCodec
 from app.sandbox.labels import LabelBook
-from app.sandbox.ratelimit import RateLimiter
+from app.sandbox.ratelimit import HourlyLimit, RateLimiter
 from app.sandbox.state import World
 from app.sandbox.webhooks import WebhookHub
 
@@ -41,6 +41,7 @@ class Sandbox:
             FaultSettings.from_rate(config.faults), default_seed=config.seed
         )
         self.limiter = RateLimiter(config.qps)
+        self.hourly = HourlyLimit(config.max_per_hour) if config.max_per_hour else None
         self.page_tokens = PageTokenCodec(hashlib.sha256(f"{config.seed}:page".encode()).digest())
         self.state = World(config.seed)
         self.labels = LabelBook(config)

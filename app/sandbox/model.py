@@ -99,6 +99,8 @@ class Product:
     skus: list[Sku] = field(default_factory=list)
     package_weight: tuple[str, str] = ("0.4", "KILOGRAM")  # (value, KILOGRAM | POUND)
     package_dimensions: tuple[str, str, str, str] = ("20", "15", "5", "CENTIMETER")
+    #: In a running promotion: its stock may not go below the current level (12052393).
+    promotion_locked: bool = False
 
     def audit_api(self) -> dict[str, Any]:
         return {"status": AUDIT_FOR_STATUS[self.status], "pre_approved_reasons": []}

@@ -337,7 +337,7 @@ REJECT_NAMES = frozenset(
 
 def is_cancel_reject_reason(name: str) -> bool:
     """A reason for rejecting a cancellation, not a return (25001057 on a return)."""
-    return name in cancel_reasons.REJECT and name not in REJECT_NAMES
+    return cancel_reasons.rejects_a_cancellation(name) and name not in REJECT_NAMES
 
 
 def text_of(name: str) -> str:

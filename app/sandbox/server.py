@@ -247,6 +247,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "by admin call (default 36 h)",
     )
     parser.add_argument(
+        "--partner-center",
+        default=d.partner_center,
+        choices=["global", "us"],
+        help="the Partner Center the app is registered in (default %(default)s)",
+    )
+    parser.add_argument(
+        "--max-per-hour",
+        type=int,
+        default=None,
+        metavar="N",
+        help="a development shop: at most N API calls an hour per shop, then HTTP 429",
+    )
+    parser.add_argument(
         "--epoch",
         type=int,
         default=None,
@@ -279,6 +292,8 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         label_allocation=args.label_allocation,
         document_ttl=args.document_ttl,
         carrier_scan_delay=args.carrier_scan_delay,
+        partner_center=args.partner_center,
+        max_per_hour=args.max_per_hour,
     )
 
 

@@ -45,6 +45,7 @@ class CallCounters:
     by_path: dict[str, int] = field(default_factory=dict)
     throttled: int = 0
     rejected_sign: int = 0
+    hourly_refused: int = 0  # 429s of a development shop's hourly limit (part of throttled)
 
     def count(self, path: str) -> None:
         self.total += 1
@@ -56,6 +57,7 @@ class CallCounters:
             "by_path": dict(self.by_path),
             "throttled": self.throttled,
             "rejected_sign": self.rejected_sign,
+            "hourly_refused": self.hourly_refused,
         }
 
 
@@ -64,6 +66,7 @@ class Seller:
     open_id: str
     name: str
     region: str
+    active: bool = True  # an inactive seller may not update inventory (12052700)
 
 
 class World:

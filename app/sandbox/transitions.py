@@ -190,8 +190,8 @@ def request_cancellation(
         )
     if order["is_buyer_request_cancel"]:
         raise TransitionError(f"order {order['id']} already has a pending cancellation request")
-    allowed = reasons.buyer_reasons(order["status"])
-    reason = reason or reasons.default_reason("BUYER", order["status"])
+    allowed = reasons.buyer_reasons(shop.region, order["status"])
+    reason = reason or reasons.default_reason(shop.region, "BUYER", order["status"])
     if reason not in allowed:
         raise TransitionError(
             f"a buyer cancels an {order['status']} order with one of {', '.join(allowed)}"
@@ -338,7 +338,7 @@ def _cancel(
         raise TransitionError(f"cancellation_initiator must be one of {', '.join(INITIATORS)}")
     if request is not None and reason is None:
         reason = request.reason
-    name = reason or reasons.default_reason(who, current)
+    name = reason or reasons.default_reason(shop.region, who, current)
     text = reasons.text_of(name)
     live = packages.active_items(order)
     order.update(cancel_time=at, cancel_reason=text, cancellation_initiator=who)

@@ -136,6 +136,14 @@ def validate(
     if route.scope not in grant.scopes and not any(s in grant.scopes for s in route.any_of):
         raise ApiError.of(e.MISSING_SCOPE)
 
+    # FACTS.md 9.2: a development shop answers 429 past its hourly budget, whatever the API
+    # of the shop (calls for no shop, such as listing the authorized shops, are not counted).
+    hourly = sandbox.hourly
+    if hourly is not None and shop is not None and not hourly.allow(shop.id, now):
+        world.counters.throttled += 1
+        world.counters.hourly_refused += 1
+        raise ApiError.of(e.TOO_MANY_REQUESTS)
+
     # rate-limits.md: per app and shop, per API.
     if not sandbox.limiter.allow((sandbox.app_key, shop.id if shop else grant.id, route.template)):
         world.counters.throttled += 1

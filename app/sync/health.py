@@ -178,6 +178,8 @@ def webhooks(status: EngineStatus, errors: dict[str, tuple[int, str]], now: floa
         return ServiceHealth(
             "webhooks", "ok", "Live", "TikTok's changes arrive within seconds", rows
         )
+    if hooks.not_reaching:
+        return ServiceHealth("webhooks", "error", "Not reaching Shopdesk", hooks.not_reaching, rows)
     if tunnel is not None and tunnel.state == "down":
         why = tunnel.last_error or problem or "the tunnel stopped"
         return ServiceHealth("webhooks", "error", "Tunnel down", why, rows)

@@ -50,15 +50,18 @@ async def poll_once(
     overlap: int = DEFAULT_OVERLAP,
     clock: Callable[[], float] = time.time,
     on_changed: Callable[[list[str]], None] | None = None,
+    kind: str = "poll",
 ) -> PollResult:
-    """Read every change since the cursor; each page commits with the cursor it advances."""
+    """Read every change since the cursor; each page commits with the cursor it advances.
+
+    `kind` names the run row (the deep pass is this poll with a two-hour overlap)."""
     db, shop_id = session.db, session.shop.id
     now = int(clock())
     began = time.perf_counter()
     calls0, throttled0 = session.stats.calls, session.stats.throttled
     cursor = fetch_cursor(db, shop_id, ORDERS_UPDATE_TIME)
     since = (cursor - overlap) if cursor is not None else now - FIRST_POLL_LOOKBACK
-    run_id = save_run_started(db, shop_id, "poll", now=now)
+    run_id = save_run_started(db, shop_id, kind, now=now)
     total = UpsertResult()
     fetched = pages = 0
     newest = cursor or since

@@ -16,8 +16,9 @@ import sqlite_utils
 
 from app.store import fulfillment as store
 from app.store.orders import fetch_order_raw
+from app.store.shops import fetch_current_shop
 from app.tiktok.errors import ShopdeskError
-from app.tiktok.reasons import REJECT_REASONS, seller_cancel_reasons
+from app.tiktok.reasons import DEFAULT_REGION, reject_reasons, seller_cancel_reasons
 
 SHIPPABLE = frozenset({"AWAITING_SHIPMENT", "PARTIALLY_SHIPPING"})
 HANDOVER_METHODS = ("DROP_OFF", "PICKUP")
@@ -98,7 +99,7 @@ def check_request(
     missing = [i for i in line_item_ids if i not in known_items]
     if missing:
         problems.append(f"order {order_id} has no line item {', '.join(missing)}")
-    if _open_request(db, order_id):
+    if _open_request(db, order_id) and not rejects_by_shipping(shop_region(db)):
         problems.append(f"the buyer asked to cancel order {order_id}: answer that request first")
     seller_ships = order.get("shipping_type") == "SELLER"
     provider_id = ""
@@ -129,6 +130,18 @@ def check_request(
         ShipRequest(order_id, tracking, provider_id, handover, tuple(line_item_ids)),
         [],
     )
+
+
+def shop_region(db: sqlite_utils.Database) -> str:
+    """The connected shop's market region (`US`, `GB`...): reasons and rules differ by it."""
+    shop = fetch_current_shop(db) if "shops" in db.table_names() else None
+    return shop.region if shop is not None and shop.region else DEFAULT_REGION
+
+
+def rejects_by_shipping(region: str) -> bool:
+    """US: shipping an order rejects the buyer's pending cancellation request, and apps must
+    not call Reject Cancellation there (FACTS.md 9.4)."""
+    return region.upper() == "US"
 
 
 def _open_request(db: sqlite_utils.Database, order_id: str) -> bool:
@@ -214,10 +227,18 @@ def save_cancel_answer(
     ).fetchone()
     if row is None:
         raise ShipRequestError([f"no cancellation request {cancel_id}"])
-    if not approve and reason not in REJECT_REASONS:
+    region = shop_region(db)
+    if not approve and rejects_by_shipping(region):
         raise ShipRequestError(
-            [f"rejecting needs one of the documented reasons: {', '.join(REJECT_REASONS)}"]
+            [
+                f"in the US a buyer's cancellation request is rejected by shipping the order: "
+                f"ship order {row[0]} (TikTok Shop then rejects the request)"
+            ]
         )
+    allowed = reject_reasons(region)
+    if not approve and reason not in allowed:
+        names = ", ".join(allowed) or f"none: TikTok lists no reject reasons for {region}"
+        raise ShipRequestError([f"rejecting needs one of the documented reasons: {names}"])
     payload: dict[str, Any] = {"order_id": row[0]}
     if not approve:
         payload.update(reason=reason, comment=comment)
@@ -237,7 +258,7 @@ def save_seller_cancel(
     order = fetch_order_raw(db, order_id)
     if order is None:
         raise ShipRequestError([f"order {order_id} is not in Shopdesk"])
-    allowed = seller_cancel_reasons(str(order.get("status")))
+    allowed = seller_cancel_reasons(str(order.get("status")), shop_region(db))
     if reason not in allowed:
         names = ", ".join(allowed) or "none: this status cannot be cancelled by the seller"
         raise ShipRequestError(

@@ -18,6 +18,8 @@ from app.sync.pusher import ERROR_KIND as PUSH_ERROR
 from app.sync.pusher import PushResult, push_pending
 from app.sync.session import ShopSession
 from app.sync.stock import StockWatch, stock_defaults
+from app.tiktok.budget import Priority
+from app.tiktok.budget import priority as budget_priority
 from app.tiktok.errors import ReconnectNeeded, ShopdeskError
 
 log = logging.getLogger(__name__)
@@ -90,14 +92,16 @@ class StockService(Background):
     async def push_now(self) -> PushResult:
         """Push everything due now (the GUI's "Push now", `shopdesk stock push`)."""
         db = self.session.db
+        # The creator's edits go first within an hourly budget (reads they need too).
         async with self._push_lock:
             try:
-                result = await push_pending(
-                    self.session,
-                    clock=self._clock,
-                    pull=self._pull,
-                    defaults=stock_defaults(self.settings),
-                )
+                with budget_priority(Priority.WRITE):
+                    result = await push_pending(
+                        self.session,
+                        clock=self._clock,
+                        pull=self._pull,
+                        defaults=stock_defaults(self.settings),
+                    )
             except ShopdeskError as exc:
                 if not isinstance(exc, ReconnectNeeded):  # the shop's own state says that
                     save_error(

@@ -15,9 +15,11 @@ import httpx
 import orjson
 
 from app.tiktok.auth import TokenManager
+from app.tiktok.budget import HourlyBudget, priority_for
 from app.tiktok.errors import (
     AuthorizationLost,
     ClockSkew,
+    HourlyLimitSuspected,
     InternalError,
     InvalidToken,
     NetworkError,
@@ -136,8 +138,11 @@ class TikTokClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         monotonic: Callable[[], float] = time.monotonic,
         on_call: Callable[[CallRecord], None] | None = None,
+        budget: HourlyBudget | None = None,
     ) -> None:
         self.config = config
+        #: The shop's hourly request budget (development shops), shared in the process.
+        self.budget = budget
         self._app_secret = app_secret
         self.tokens = tokens
         self.shop_id = shop_id
@@ -261,6 +266,8 @@ class TikTokClient:
             except (TikTokError, NetworkError, UnexpectedResponse) as exc:
                 delay = await self._retry_delay(exc, attempt, idempotent, verify_done)
                 if delay is None:
+                    if isinstance(exc, Throttled) and self.budget is None:
+                        raise HourlyLimitSuspected(exc, attempt) from exc
                     if getattr(exc, "retryable", False) and attempt > 1:
                         raise RetriesExhausted(exc, attempt) from exc
                     raise
@@ -299,6 +306,8 @@ class TikTokClient:
         attempt: int,
         access_token: str,
     ) -> dict[str, Any]:
+        if self.budget is not None:
+            await self.budget.acquire(priority_for(method, api))
         await self.limiter.acquire((self.shop_id, api))
         async with self._inflight:
             request = self.build_request(

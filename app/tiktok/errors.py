@@ -12,6 +12,13 @@ SCOPE_BY_API_PREFIX: dict[str, tuple[str, str]] = {
         "Product Management (write)",
     ),
     "/product/": ("seller.product.basic", "Product Basic"),
+    # Tracking and order-level shipping info are Logistics APIs, though under /fulfillment/
+    # (their specs' scope_list names seller.logistics).
+    "/fulfillment/202309/orders/{order_id}/tracking": ("seller.logistics", "Logistics"),
+    "/fulfillment/202309/orders/{order_id}/shipping_info/update": (
+        "seller.logistics",
+        "Logistics",
+    ),
     "/logistics/": ("seller.logistics", "Logistics"),
     "/fulfillment/": ("seller.fulfillment.basic", "Fulfillment Basic"),
     "/return_refund/": ("seller.return_refund.basic", "Return and Refund Basic"),
@@ -182,6 +189,17 @@ class InternalError(TikTokError):
     retryable = True
 
 
+class AuthCodeInvalid(TikTokError):
+    """36004004: the authorization code was already spent or has expired (it lives 30 min)."""
+
+    def describe(self) -> str:
+        """What the seller can do about it."""
+        return (
+            "this code was already used or has expired: authorize again "
+            f"(TikTok Shop code {self.code}: {self.message})"
+        )
+
+
 class AuthorizationLost(TikTokError):
     """36004001 / 36004005 or a revoked token: the seller must authorize the app again."""
 
@@ -214,6 +232,22 @@ class RetriesExhausted(ShopdeskError):
         super().__init__(f"gave up after {attempts} attempts: {last}")
 
 
+class HourlyLimitSuspected(RetriesExhausted):
+    """TikTok kept answering 429 and no hourly budget is set: most likely a development
+    shop's limit of 1,000 requests an hour (FACTS.md 9.2), which waiting seconds cannot fix."""
+
+    def __init__(self, last: Exception, attempts: int) -> None:
+        super().__init__(last, attempts)
+        api = getattr(last, "api", "") or "the API"
+        ShopdeskError.__init__(
+            self,
+            f"TikTok Shop kept answering 429 (too many requests) on {api} after {attempts} "
+            "attempts. This looks like a development (test) shop's limit of 1,000 requests an "
+            "hour: set an hourly request budget (Settings > Sync > Requests per hour, or "
+            "`shopdesk sync --max-per-hour 1000`) and Shopdesk plans its calls inside it.",
+        )
+
+
 class UnexpectedResponse(ShopdeskError):
     """The answer was not TikTok's JSON envelope (a proxy page, a cut-off body)."""
 
@@ -237,6 +271,7 @@ def _classify(code: int, message: str, http_status: int | None) -> type[TikTokEr
         105005: ScopeMissing,
         106001: SignatureInvalid,
         106013: ShopCipherError,
+        36004004: AuthCodeInvalid,
         36004001: AuthorizationLost,
         36004005: AuthorizationLost,
         36009014: VersionRetired,

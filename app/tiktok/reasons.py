@@ -1,59 +1,47 @@
-"""Cancellation reasons the seller may send, per order status (US market; cancel-reasons.json).
+"""Cancellation reasons the seller may send, per market and order status (cancel-reasons.json).
 
-A reason that does not fit the order's status gets 25001021 from TikTok, so the app offers
-only these.
+A reason that does not fit the order's status gets 25001021 from TikTok, and one of another
+market is unknown there, so the app offers only the shop's market's own names; a market with
+no list of a kind (JP has no reject reasons) is offered none.
 """
 
 from __future__ import annotations
 
-#: Rejecting a buyer's cancellation request: reason name -> what the seller sees.
-REJECT_REASONS: dict[str, str] = {
-    "order_manage_list_action_respond_popup_reject_reason_invalid_cancellation_reason": (
-        "Invalid reason for cancellation"
-    ),
-    "order_manage_list_action_respond_popup_reject_reason_delivered": (
-        "Product delivery is on schedule"
-    ),
-    "order_manage_list_action_respond_popup_reject_reason_buyer_agree": (
-        "Reached an agreement with the buyer"
-    ),
-    "seller_reject_apply_product_has_been_packed": "Product has been packed",
-}
+from app.tiktok.models.cancel_reasons import reason_text, reasons_for
 
-_UNPAID = {
-    "seller_cancel_unpaid_reason_out_of_stock": "Out of stock",
-    "seller_cancel_unpaid_reason_wrong_price": "Pricing error",
-    "seller_cancel_unpaid_reason_buyer_hasnt_paid_within_time_allowed": (
-        "Buyer did not pay on time"
-    ),
-    "seller_cancel_unpaid_reason_buyer_requested_cancellation": "Buyer requested cancellation",
-}
-_PAID = {
-    "seller_cancel_reason_out_of_stock": "Out of stock",
-    "seller_cancel_reason_wrong_price": "Pricing error",
-    "seller_cancel_paid_reason_address_not_deliver": "Unable to deliver to buyer address",
-    "seller_cancel_paid_reason_buyer_requested_cancellation": "Buyer requested cancellation",
-}
-
-#: The seller's own cancellation: order status -> {reason name: label}.
-SELLER_CANCEL_REASONS: dict[str, dict[str, str]] = {
-    "UNPAID": _UNPAID,
-    "ON_HOLD": _PAID,
-    "AWAITING_SHIPMENT": _PAID,
-}
+#: Statuses whose seller cancellation the tables document (ON_HOLD and AWAITING_SHIPMENT share
+#: one list).
+CANCELLABLE_STATUSES = ("UNPAID", "ON_HOLD", "AWAITING_SHIPMENT")
+DEFAULT_REGION = "US"
 
 
-def seller_cancel_reasons(status: str) -> dict[str, str]:
+def seller_cancel_reasons(status: str, region: str = DEFAULT_REGION) -> dict[str, str]:
     """The reasons the seller may give for cancelling an order in this status (may be none)."""
-    return dict(SELLER_CANCEL_REASONS.get(status, {}))
+    return reasons_for(region).seller_reasons(status)
 
 
-def out_of_stock_reason(status: str) -> str | None:
+def reject_reasons(region: str = DEFAULT_REGION) -> dict[str, str]:
+    """The reasons Reject Cancellation accepts in the shop's market (may be none)."""
+    return dict(reasons_for(region).reject)
+
+
+def out_of_stock_reason(status: str, region: str = DEFAULT_REGION) -> str | None:
     """The out-of-stock reason for this status, the most common one."""
-    for name, label in seller_cancel_reasons(status).items():
+    for name, label in seller_cancel_reasons(status, region).items():
         if label == "Out of stock":
             return name
     return None
+
+
+#: A reason name as the seller reads it, whatever the market; unknown names as they are.
+reason_label = reason_text
+
+
+#: The US lists, for callers that show them without a shop (and tests).
+REJECT_REASONS: dict[str, str] = reject_reasons()
+SELLER_CANCEL_REASONS: dict[str, dict[str, str]] = {
+    s: seller_cancel_reasons(s) for s in CANCELLABLE_STATUSES
+}
 
 
 #: TikTok's refusals of the label APIs (Get Eligible Shipping Service, Create Packages, Get

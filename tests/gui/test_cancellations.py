@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QMenu
 
 from app.gui.cancellations_model import ANSWER, RESPOND
 from app.gui.theme import colors
-from app.tiktok.reasons import REJECT_REASONS, out_of_stock_reason, seller_cancel_reasons
+from app.tiktok.reasons import out_of_stock_reason, reject_reasons, seller_cancel_reasons
+from tests.gui.conftest import sandbox_shop
 from tests.gui.test_shipping import place, sync, truth
 
 
@@ -22,7 +23,11 @@ def requests_shown(tab) -> dict[str, int]:
     return {r.order_id: n for n, r in enumerate(tab.model.rows)}
 
 
-def test_approve_and_reject_from_the_queue_reach_the_sandbox(gui_shop, open_window, qtbot) -> None:
+def test_approve_and_reject_from_the_queue_reach_the_sandbox(
+    data_paths, memory_secrets, open_window, qtbot
+) -> None:
+    # A UK shop: the US rejects by shipping instead (test_real_shop.py).
+    gui_shop = sandbox_shop(data_paths, memory_secrets, region="GB")
     window = open_window(gui_shop.context())
     approve_me, reject_me = place(gui_shop, 2)
     sync(window)
@@ -65,6 +70,7 @@ def test_approve_and_reject_from_the_queue_reach_the_sandbox(gui_shop, open_wind
     dialog = tab.reject()
     assert not dialog.reject_button.isEnabled()  # a documented reason first
     reason = "seller_reject_apply_product_has_been_packed"
+    assert set(dialog.buttons) == set(reject_reasons("GB"))  # the UK's own names
     dialog.choose(reason, "It is packed and leaves today")
     dialog.reject_button.click()
     qtbot.waitUntil(
@@ -72,7 +78,7 @@ def test_approve_and_reject_from_the_queue_reach_the_sandbox(gui_shop, open_wind
     )
     assert truth(gui_shop, reject_me)["status"] == "AWAITING_SHIPMENT"
     qtbot.waitUntil(
-        lambda: answer_of(reject_me) == f"Cancellation rejected: {REJECT_REASONS[reason]}",
+        lambda: answer_of(reject_me) == f"Cancellation rejected: {reject_reasons('GB')[reason]}",
         timeout=10000,
     )
     assert window.tabs.tabText(index) == f"Cancellations ({waiting - 2})".replace(" (0)", "")

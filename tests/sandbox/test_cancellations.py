@@ -229,25 +229,6 @@ async def test_reject_keeps_the_order(
     assert code(await answer(client, seller_id, "approve")) == 25020004  # not a buyer's request
 
 
-async def test_a_pending_request_blocks_shipping(
-    client: ShopClient, http: httpx.AsyncClient, sandbox: Sandbox
-) -> None:
-    order = await new_order(http, sandbox)
-    tiktok = await new_order(http, sandbox, shipping_type="TIKTOK")
-    await request(http, order["id"])
-    await request(http, tiktok["id"])
-    assert code(await mark(client, order["id"], tracking_number="9400111122223333444455")) == (
-        21011007
-    )
-    assert code(await ship(client, tiktok["packages"][0]["id"])) == 21011007
-    body = {"packages": [{"id": order["packages"][0]["id"]}]}
-    batch = await client.ok("POST", "/fulfillment/202309/packages/ship", body=body)
-    assert [e["code"] for e in batch["errors"]] == [21011007]
-    assert code(await seller_cancel(client, order_id=order["id"], cancel_reason=OUT_OF_STOCK)) == (
-        25001011
-    )
-
-
 async def test_the_system_accepts_an_unanswered_request(
     client: ShopClient, http: httpx.AsyncClient, sandbox: Sandbox
 ) -> None:

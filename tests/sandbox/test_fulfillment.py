@@ -248,7 +248,7 @@ async def test_mark_as_shipped_refusals(
         )
     ).json()["order"]
     assert on_hold["status"] == "ON_HOLD"
-    assert code(await mark(client, on_hold["id"], **good)) == 21011003
+    assert code(await mark(client, on_hold["id"], **good)) == 21011044  # FACTS.md 9.4
 
 
 async def test_item_level_split_moves_the_order_and_pushes() -> None:
