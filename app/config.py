@@ -79,8 +79,6 @@ class Settings(BaseModel):
     api_base: str = DEFAULT_API_BASE
     auth_base: str = DEFAULT_AUTH_BASE
     redirect_url: str = DEFAULT_REDIRECT_URL
-    #: Which Partner Center the app is registered in (FACTS.md 9.1).
-    partner_center: Literal["global", "us"] = "global"
     qps: float = Field(default=50.0, gt=0, le=1000)
     max_concurrency: int = Field(default=16, ge=1, le=256)
     refresh_margin_seconds: int = Field(default=6 * 3600, ge=0)
