@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox
 from app.gui.ship_model import CARRIER, PROBLEM, READY, REFUSED, SHIPPED
 from app.sandbox.logistics import SELLER_CARRIERS
 from app.store.db import open_db
-from tests.gui.conftest import GuiShop
+from tests.gui.conftest import GuiShop, sandbox_shop
 
 SHIPPED_STATES = ("AWAITING_COLLECTION", "IN_TRANSIT")
 
@@ -360,8 +360,10 @@ def test_the_items_column_follows_the_ticked_items(gui_shop, open_window, qtbot)
 
 
 def test_nothing_that_can_ship_leaves_ship_disabled_and_a_request_offers_an_answer(
-    gui_shop, open_window, qtbot
+    data_paths, memory_secrets, open_window, qtbot
 ) -> None:
+    # Outside the US a buyer's pending request blocks shipping (in the US shipping rejects it).
+    gui_shop = sandbox_shop(data_paths, memory_secrets, region="GB")
     window = open_window(gui_shop.context())
     gone, asked = place(gui_shop, 2)
     gui_shop.admin("POST", f"/sandbox/orders/{gone}/status", {"status": "CANCELLED"})
