@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sqlite3
 import sys
@@ -10,7 +11,15 @@ from collections.abc import Callable, Sequence
 
 from app import __version__, environment
 from app.commands import backup, connect, orders, ship, status, stock
-from app.commands.common import disk_error, exit_code_for
+from app.commands.common import (
+    EXIT_INTERRUPTED,
+    EXIT_OTHER,
+    UsageError,
+    check_data_dir,
+    disk_error,
+    exit_code_for,
+    fail,
+)
 from app.config import Paths, paths
 from app.logs import setup_logging
 from app.store.db import explain_sqlite_error
@@ -106,6 +115,10 @@ def _run_app(parser: argparse.ArgumentParser, args: argparse.Namespace, p: Paths
         return exit_code_for(exc)
 
 
+#: Commands that may create the data folder (the others need one that exists).
+CREATES_DATA = ("connect", "sandbox")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse, dispatch, and turn expected failures into one line and an exit code."""
     environment.take_secrets()  # read once; no child process inherits them
@@ -116,26 +129,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = paths(args.data_dir)
     if args.command is None:
         return _run_app(parser, args, p)
+    as_json = bool(getattr(args, "json", False))
     try:
-        if args.command != "sandbox":
-            p.ensure()
-        setup_logging(p.logs if args.command != "sandbox" else None, verbose=args.verbose)
+        check_data_dir(p.root, given=bool(args.data_dir), creates=args.command in CREATES_DATA)
+        try:
+            if args.command != "sandbox":
+                p.ensure()  # private (0700), and an older, looser folder tightened
+            setup_logging(p.logs if args.command != "sandbox" else None, verbose=args.verbose)
+        except OSError as exc:
+            raise UsageError(f"cannot write to the data folder {p.root}: {exc.strerror}") from None
         return COMMANDS[args.command](args, p)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        return fail("interrupted", EXIT_INTERRUPTED, as_json=as_json)
     except sqlite3.Error as exc:
-        return _fail(explain_sqlite_error(exc, p.database))
-    except OSError as exc:
-        error = disk_error(exc)
-        if error is None:
-            raise
-        return _fail(error)
+        error = explain_sqlite_error(exc, p.database)
+        return fail(str(error), exit_code_for(error), as_json=as_json)
     except ShopdeskError as exc:
-        return _fail(exc)
-
-
-def _fail(error: ShopdeskError) -> int:
-    """One line on stderr and the documented exit code."""
-    print(f"shopdesk: {error}", file=sys.stderr)
-    return exit_code_for(error)
+        return fail(str(exc), exit_code_for(exc), as_json=as_json)
+    except OSError as exc:  # a file or folder Shopdesk was pointed at: one line, no traceback
+        full = disk_error(exc)
+        if full is not None:
+            return fail(str(full), exit_code_for(full), as_json=as_json)
+        logging.getLogger(__name__).exception("unexpected file error")
+        where = f": {exc.filename}" if exc.filename else ""
+        return fail(f"{exc.strerror or exc}{where}", EXIT_OTHER, as_json=as_json)

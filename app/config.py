@@ -92,6 +92,9 @@ class Settings(BaseModel):
 
     app_key: str = ""
     service_id: str = ""
+    # Where the app is registered: the US Partner Center (partner.us.tiktokshop.com) or the
+    # global one (partner.tiktokshop.com); it picks the authorization link's host.
+    partner_center: Literal["global", "us"] = "global"
     api_base: str = DEFAULT_API_BASE
     auth_base: str = DEFAULT_AUTH_BASE
     redirect_url: str = DEFAULT_REDIRECT_URL
@@ -103,6 +106,11 @@ class Settings(BaseModel):
     # Polling: fast while webhooks are not known to work, slow while deliveries are healthy.
     poll_interval_seconds: float = Field(default=15.0, ge=1)
     slow_poll_interval_seconds: float = Field(default=120.0, ge=1)
+    # The deep pass re-reads the last two hours of changes this often (FACTS.md 9.5 note).
+    deep_poll_interval_seconds: float = Field(default=600.0, ge=1)
+    # Development (test) shops allow 1,000 requests an hour (FACTS.md 9.2): with a budget set,
+    # Shopdesk never sends more in any hour and plans its polling inside it. None: no budget.
+    max_requests_per_hour: int | None = Field(default=None, ge=1, le=1_000_000)
 
     # Webhooks: "command" runs a tunnel (cloudflared by default), "url" is a public address
     # the user runs themselves (ngrok, a proxy), "none" is polling only.

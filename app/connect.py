@@ -24,7 +24,13 @@ from app.secrets import SecretStore
 from app.store.db import open_db
 from app.store.shops import save_connected_shop
 from app.tiktok.api import ShopApi
-from app.tiktok.auth import AuthClient, TokenManager, authorization_url, new_state
+from app.tiktok.auth import (
+    SERVICES_HOSTS,
+    AuthClient,
+    TokenManager,
+    authorization_url,
+    new_state,
+)
 from app.tiktok.client import ClientConfig, TikTokClient
 from app.tiktok.errors import ShopdeskError
 from app.tiktok.models import Shop, Token
@@ -167,9 +173,19 @@ class _FormParser(HTMLParser):
                 self.fields[name] = a.get("value", "")
 
 
-async def approve_in_sandbox(http: httpx.AsyncClient, url: str) -> Redirect:
-    """Open the sandbox's authorization page and press Approve, as a person would."""
-    page = await http.get(url)
+async def approve_in_sandbox(
+    http: httpx.AsyncClient, url: str, *, stand_in: str | None = None
+) -> Redirect:
+    """Open the sandbox's authorization page and press Approve, as a person would.
+
+    With `stand_in`, a link to one of TikTok's service hosts is sent to that address instead,
+    keeping TikTok's host name in the Host header."""
+    headers: dict[str, str] = {}
+    parts = urlparse(url)
+    if stand_in and parts.hostname in SERVICES_HOSTS:
+        headers["host"] = parts.netloc
+        url = stand_in.rstrip("/") + parts.path + (f"?{parts.query}" if parts.query else "")
+    page = await http.get(url, headers=headers)
     if page.status_code != 200:
         raise ConnectError(f"the sandbox authorization page answered HTTP {page.status_code}")
     form = _FormParser()
@@ -230,6 +246,16 @@ class ConnectFlow:
         """Release the HTTP pool."""
         await self._http.aclose()
 
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The flow's HTTP pool (the credentials check shares it)."""
+        return self._http
+
+    @property
+    def app_secret(self) -> str:
+        """The secret being connected with (never logged: see logs.register_secret)."""
+        return self._app_secret
+
     def authorization_url(self) -> str:
         """The link the seller opens in a browser."""
         return authorization_url(
@@ -237,11 +263,17 @@ class ConnectFlow:
             app_key=self.settings.app_key,
             service_id=self.settings.service_id or None,
             auth_base=self.settings.auth_base,
+            partner_center=self.settings.partner_center,
         )
 
     async def approve_in_sandbox(self) -> str:
-        """Sandbox only: press Approve on its page and return the checked code."""
-        redirect = await approve_in_sandbox(self._http, self.authorization_url())
+        """Sandbox only: press Approve on its page and return the checked code.
+
+        A service link names TikTok's own host; the sandbox stands in for it (the request goes
+        to the sandbox with that host in its Host header, as a DNS entry would send it)."""
+        redirect = await approve_in_sandbox(
+            self._http, self.authorization_url(), stand_in=self.settings.auth_base
+        )
         return check_redirect(redirect, self.state)
 
     async def wait_for_redirect(

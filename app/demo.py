@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import socket
 import sys
@@ -16,15 +17,19 @@ import sqlite_utils
 from app.config import Paths, Settings, load_settings, paths, save_settings
 from app.connect import ConnectFlow
 from app.logs import setup_logging
-from app.sandbox import SandboxConfig, SandboxInfo, running_sandbox
+from app.sandbox import PACKAGE_FIRST_SELLER_TYPE, SandboxConfig, SandboxInfo, running_sandbox
 from app.secrets import SecretStore
+from app.store.activity import process_alive
 from app.store.stock import save_manual_stock
 from app.store.stock_levels import fetch_stock_rows
 from app.sync.catalog import sync_catalog
 from app.sync.session import open_session
 
 #: A shop that feels alive: a few hundred orders of history and a new one every ~10 seconds.
-DEMO_SANDBOX = SandboxConfig(seed=2026, orders=400, products=24, order_rate=6.0)
+#: Its TikTok Shipping orders get their package before shipping, as today's ship flow needs.
+DEMO_SANDBOX = SandboxConfig(
+    seed=2026, orders=400, products=24, order_rate=6.0, seller_type=PACKAGE_FIRST_SELLER_TYPE
+)
 #: The demo imports this much history by itself on start.
 DEMO_IMPORT_DAYS = 60
 
@@ -36,9 +41,43 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+#: Marks a demo folder as in use by a running demo (its process id).
+DEMO_PIDFILE = "demo.pid"
+
+
 def demo_paths(base: Paths) -> Paths:
-    """The demo never touches the real shop's data: it lives in `<data>/demo`, fresh each run."""
-    return Paths(base.root / "demo")
+    """The demo never touches the real shop's data: it lives in `<data>/demo`, fresh each run.
+
+    A second demo while one runs gets `<data>/demo-2` (and so on): starting afresh must never
+    delete the folder a running demo works in.
+    """
+    for n in range(1, 100):
+        candidate = Paths(base.root / ("demo" if n == 1 else f"demo-{n}"))
+        if not _in_use(candidate):
+            return candidate
+    raise RuntimeError("too many demos are running at once")
+
+
+def _in_use(p: Paths) -> bool:
+    """Another running demo claimed this folder."""
+    try:
+        pid = int((p.root / DEMO_PIDFILE).read_text().strip())
+    except (OSError, ValueError):
+        return False
+    return pid != os.getpid() and process_alive(pid)
+
+
+@contextmanager
+def claimed(p: Paths) -> Iterator[Paths]:
+    """Own a demo folder while the demo runs: a fresh folder, marked with this process."""
+    shutil.rmtree(p.root, ignore_errors=True)
+    p.ensure()
+    pidfile = p.root / DEMO_PIDFILE
+    pidfile.write_text(str(os.getpid()))
+    try:
+        yield p
+    finally:
+        pidfile.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -46,8 +85,12 @@ def demo_shop(
     p: Paths, config: SandboxConfig = DEMO_SANDBOX
 ) -> Iterator[tuple[SandboxInfo, SecretStore]]:
     """Start the sandbox and connect a fresh demo data folder to it, like a real shop."""
-    shutil.rmtree(p.root, ignore_errors=True)
-    p.ensure()
+    with claimed(p), _demo_shop(p, config) as found:
+        yield found
+
+
+@contextmanager
+def _demo_shop(p: Paths, config: SandboxConfig) -> Iterator[tuple[SandboxInfo, SecretStore]]:
     # Demo credentials are throwaway: they stay in memory, never in the OS keyring.
     secrets = SecretStore.in_memory()
     with running_sandbox(config) as info:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import shutil
 import sys
 from typing import Any
 
@@ -18,26 +21,77 @@ from app.tiktok.models import Token
 SERVICE = "shopdesk"
 
 
-def _how_to_get_a_keyring() -> str:
-    if sys.platform.startswith("linux"):
+UNLOCK = "echo -n YOUR_KEYRING_PASSWORD | gnome-keyring-daemon --unlock --components=secrets"
+
+
+def _linux_keyring_problem() -> str:
+    """What exactly is missing on Linux: a keyring program, the bus, the service, an unlock."""
+    have_gnome = shutil.which("gnome-keyring-daemon") is not None
+    have_kwallet = shutil.which("kwalletd5") is not None or shutil.which("kwalletd6") is not None
+    if not have_gnome and not have_kwallet:
         return (
-            "Shopdesk keeps your app secret and tokens only in the system keyring, and none "
-            "is reachable. Install and unlock one (GNOME Keyring or KWallet; on Debian/Ubuntu "
-            "`sudo apt install gnome-keyring`), log in to a desktop session, and try again."
+            "no keyring program is installed. Install one (Debian/Ubuntu: `sudo apt install "
+            "gnome-keyring`) and log in to a desktop session."
         )
+    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS") and not _bus_socket_exists():
+        return (
+            "there is no D-Bus session bus (usual over SSH or in a container), so no keyring "
+            "can be reached. Run Shopdesk in a session of its own: "
+            f"dbus-run-session -- sh -c '{UNLOCK}; shopdesk ...'"
+        )
+    try:
+        import secretstorage  # keyring's own Secret Service library on Linux
+
+        with contextlib.closing(secretstorage.dbus_init()) as bus:
+            if not secretstorage.check_service_availability(bus):
+                return (
+                    "no Secret Service runs on the session bus. Start one "
+                    "(`gnome-keyring-daemon --start --components=secrets`, then unlock it) or "
+                    "log in to a desktop session."
+                )
+            if secretstorage.get_default_collection(bus).is_locked():
+                return _locked()
+    except ImportError:
+        return "the Secret Service library is missing (reinstall Shopdesk)."
+    except Exception:
+        return _locked()  # the collection cannot be opened or created without a prompt
+    return "the keyring refused the request; unlock it and try again."
+
+
+def _locked() -> str:
     return (
-        "Shopdesk keeps your app secret and tokens only in the system keyring "
-        "(Keychain on macOS, Credential Manager on Windows), and it could not be used. "
-        "Unlock it and try again."
+        "the keyring is locked and nothing here can ask for its password. Unlock it: log in "
+        f"to the desktop, or run `{UNLOCK}` in this session."
+    )
+
+
+def _bus_socket_exists() -> bool:
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    return bool(runtime) and os.path.exists(os.path.join(runtime, "bus"))
+
+
+def _how_to_get_a_keyring(backend: object = None) -> str:
+    system = backend is None or type(backend).__module__.startswith(
+        ("keyring.backends.SecretService", "keyring.backends.fail", "keyring.backends.chainer")
+    )
+    if sys.platform.startswith("linux") and system:
+        return (
+            "Shopdesk keeps your app secret and tokens only in the system keyring, and it "
+            f"cannot be used: {_linux_keyring_problem()}"
+        )
+    where = {"darwin": " (Keychain)", "win32": " (Credential Manager)"}.get(sys.platform, "")
+    return (
+        f"Shopdesk keeps your app secret and tokens only in the system keyring{where}, and "
+        "it could not be used. Unlock it and try again."
     )
 
 
 class KeyringUnavailable(ShopdeskError):
     """No working keyring: we refuse to fall back to plain text."""
 
-    def __init__(self, detail: str = "") -> None:
-        message = _how_to_get_a_keyring()
-        if detail:
+    def __init__(self, detail: str = "", backend: object = None) -> None:
+        message = _how_to_get_a_keyring(backend)
+        if detail and "cannot be used:" not in message:  # the diagnosis says it in words
             message += f" ({detail})"
         super().__init__(message)
 
@@ -109,7 +163,7 @@ class SecretStore:
         except keyring.errors.KeyringLocked:
             raise KeyringLocked() from None
         except keyring.errors.KeyringError as exc:
-            raise KeyringUnavailable(type(exc).__name__) from None
+            raise KeyringUnavailable(type(exc).__name__, self._backend) from None
 
     def _set(self, username: str, value: str) -> None:
         try:
@@ -117,7 +171,7 @@ class SecretStore:
         except keyring.errors.KeyringLocked:
             raise KeyringLocked() from None
         except keyring.errors.KeyringError as exc:
-            raise KeyringUnavailable(type(exc).__name__) from None
+            raise KeyringUnavailable(type(exc).__name__, self._backend) from None
 
     def _delete(self, username: str) -> None:
         try:
@@ -125,7 +179,7 @@ class SecretStore:
         except keyring.errors.PasswordDeleteError:
             return
         except keyring.errors.KeyringError as exc:
-            raise KeyringUnavailable(type(exc).__name__) from None
+            raise KeyringUnavailable(type(exc).__name__, self._backend) from None
 
     def check(self) -> None:
         """Fail early, before a connect flow, if no keyring can hold the secrets."""

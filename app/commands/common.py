@@ -3,24 +3,47 @@
 from __future__ import annotations
 
 import errno
+import json
+import os
 import sys
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TextIO
 
 from app.config import SettingsError
 from app.store.db import DatabaseTooNew, DatabaseUnreadable, DiskFull
-from app.tiktok.errors import ReconnectNeeded, RetriesExhausted, ShopdeskError, TikTokError
+from app.tiktok.errors import (
+    InvalidAppKey,
+    InvalidAppSecret,
+    ReconnectNeeded,
+    RetriesExhausted,
+    ShopdeskError,
+    TikTokError,
+)
 
 EXIT_OK = 0
 EXIT_OTHER = 1
 EXIT_USAGE = 2
 EXIT_NOT_CONNECTED = 3
 EXIT_TIKTOK = 4
+EXIT_INTERRUPTED = 130
+#: `{"error": {"code": ...}}` for `--json` commands: one word per exit code.
+ERROR_CODES = {
+    EXIT_OTHER: "failed",
+    EXIT_USAGE: "bad_input",
+    EXIT_NOT_CONNECTED: "not_connected",
+    EXIT_TIKTOK: "tiktok_failed",
+    EXIT_INTERRUPTED: "interrupted",
+}
 
 
 class UsageError(ShopdeskError):
     """Bad arguments or a bad input file (exit 2)."""
+
+
+class NotConnected(ShopdeskError):
+    """The command needs a connected shop and there is none (exit 3)."""
 
 
 def iso(ts: int | float | None) -> str | None:
@@ -32,9 +55,17 @@ def iso(ts: int | float | None) -> str | None:
 
 def exit_code_for(error: BaseException) -> int:
     """The documented exit code for an error (DESIGN.md section 5)."""
-    if isinstance(error, UsageError | SettingsError | DatabaseTooNew | DatabaseUnreadable):
+    if isinstance(
+        error,
+        UsageError
+        | SettingsError
+        | DatabaseTooNew
+        | DatabaseUnreadable
+        | InvalidAppKey
+        | InvalidAppSecret,
+    ):
         return EXIT_USAGE
-    if isinstance(error, ReconnectNeeded):
+    if isinstance(error, ReconnectNeeded | NotConnected):
         return EXIT_NOT_CONNECTED
     if isinstance(error, RetriesExhausted | TikTokError):
         return EXIT_TIKTOK
@@ -54,6 +85,51 @@ def disk_error(exc: OSError) -> DiskFull | None:
         f"could not write to the disk{where}: {exc.strerror or 'no space left'}. Nothing was "
         "written half; free some space and run it again"
     )
+
+
+def fail(message: str, code: int, *, as_json: bool = False) -> int:
+    """One clear line on stderr (and, for `--json` commands, an error object on stdout)."""
+    print(f"shopdesk: {message}", file=sys.stderr)
+    if as_json:
+        body = {"code": ERROR_CODES.get(code, "failed"), "message": message, "exit": code}
+        print(json.dumps({"error": body}))
+    return code
+
+
+def check_out_file(out: Path) -> None:
+    """An export's target can be written: its folder exists and it is not a folder itself."""
+    if out.is_dir():
+        raise UsageError(f"{out} is a folder: give a file name, such as {out / 'orders.csv'}")
+    folder = out.parent
+    if not folder.is_dir():
+        raise UsageError(f"the folder {folder} does not exist: create it or choose another")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"cannot write in {folder}: choose another folder")
+
+
+def read_text_file(path: Path) -> str:
+    """A CSV file the creator named, as text; a missing, foreign or unreadable one is said."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path} is a folder, not a CSV file") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 text (save it as CSV UTF-8)") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def check_data_dir(root: Path, *, given: bool, creates: bool) -> None:
+    """The data folder is a folder; given with --data-dir, it exists unless the command makes it."""
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"the data folder {root} is a file, not a folder (check --data-dir)")
+    if given and not root.exists() and not creates:
+        raise UsageError(
+            f"there is no Shopdesk data folder at {root} (check --data-dir; "
+            "`shopdesk connect` creates one)"
+        )
 
 
 class ProgressBar:
@@ -83,6 +159,12 @@ class ProgressBar:
             pct = f"{fraction * 100:3.0f}%"
         self.stream.write(f"\r{self.label} [{bar}] {pct} {text}\x1b[K")
         self.stream.flush()
+
+    def clear(self) -> None:
+        """Make room for a line of text (the bar redraws on its next update)."""
+        if self.enabled:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
 
     def finish(self, text: str) -> None:
         """Leave the final state on its own line."""

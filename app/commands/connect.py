@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import json
 import sys
+import time
 import webbrowser
 
 from app import environment
@@ -20,8 +21,10 @@ from app.connect import (
     is_loopback,
     parse_redirect,
 )
+from app.connect_checks import check_credentials
 from app.logs import register_secret
 from app.secrets import SecretStore
+from app.tiktok.models.auth import NO_EXPIRY, authorization_unlimited
 
 ENV_APP_SECRET = environment.ENV_APP_SECRET
 
@@ -32,6 +35,13 @@ def add_arguments(connect: argparse.ArgumentParser) -> None:
     connect.add_argument("--api-base", help="API host (default: TikTok Shop's)")
     connect.add_argument("--auth-base", help="authorization host (default: TikTok Shop's)")
     connect.add_argument("--service-id", help="use Partner Center's service_id link")
+    connect.add_argument(
+        "--partner-center",
+        choices=["global", "us"],
+        help="where your app is registered: us = partner.us.tiktokshop.com (US sellers), "
+        "global = partner.tiktokshop.com (everyone else); picks the authorization link "
+        "(remembered; default global)",
+    )
     connect.add_argument("--redirect-url", help="the redirect URL registered for your app")
     how = connect.add_mutually_exclusive_group()
     how.add_argument("--auth-code", help="a code you already have from the redirect")
@@ -47,11 +57,19 @@ def add_arguments(connect: argparse.ArgumentParser) -> None:
     connect.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
-def read_app_secret() -> str:
-    """From SHOPDESK_APP_SECRET, else a prompt that does not echo."""
+def read_app_secret(store: SecretStore | None = None, app_key: str = "") -> str:
+    """From SHOPDESK_APP_SECRET, else the one the keyring keeps for this app key (a reconnect
+    after lost authorization), else a prompt that does not echo."""
     secret = environment.app_secret()
     if secret:
         return secret
+    saved = store.app_secret(app_key) if store is not None and app_key else None
+    if saved:
+        print(
+            f"Using the app secret saved in the keyring (set {ENV_APP_SECRET} to use another).",
+            file=sys.stderr,
+        )
+        return saved
     if not sys.stdin.isatty():
         raise UsageError(f"set {ENV_APP_SECRET} or run in a terminal to type the app secret")
     return getpass.getpass("App secret (Partner Center > your app): ").strip()
@@ -66,19 +84,25 @@ def run(args: argparse.Namespace, p: Paths, secrets: SecretStore | None = None) 
     settings.auth_base = args.auth_base or sandbox_url or settings.auth_base
     if args.service_id is not None:
         settings.service_id = args.service_id
+    if args.partner_center:
+        settings.partner_center = args.partner_center
     if args.redirect_url:
         settings.redirect_url = args.redirect_url
-    app_secret = read_app_secret()
-    register_secret(app_secret)
     store = secrets or SecretStore()
-    store.check()
+    store.check()  # before anything else: no point asking for a secret nothing can keep
+    app_secret = read_app_secret(store, args.app_key)
+    register_secret(app_secret)
     flow = ConnectFlow(settings, app_secret, store, p)
     result = asyncio.run(_connect(flow, args))
     if args.json:
         print(json.dumps(describe_result(result)))
     else:
         print(f"Connected {result.shop.name} ({result.shop.id}, {result.shop.region}).")
-        print(f"Authorization runs until {iso(result.token.refresh_token_expire_in)}.")
+        until = result.token.refresh_token_expire_in
+        if authorization_unlimited(until, time.time()):
+            print(f"Authorization: {NO_EXPIRY} (the seller chose unlimited).")
+        else:
+            print(f"Authorization runs until {iso(until)}.")
     return EXIT_OK
 
 
@@ -96,6 +120,10 @@ async def _connect(flow: ConnectFlow, args: argparse.Namespace) -> ConnectResult
 
 
 async def _code_from_browser(flow: ConnectFlow, *, no_browser: bool) -> str:
+    checks = await check_credentials(flow.settings, flow.app_secret, flow.http)
+    for check in checks:
+        if not check.ok:
+            raise UsageError(f"{check.name}: {check.message}")
     url = flow.authorization_url()
     print("Open this link, log in to TikTok Shop and approve Shopdesk:", file=sys.stderr)
     print(url, file=sys.stderr)

@@ -12,35 +12,38 @@ import time
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from app.commands.backup import daily_backup
-from app.commands.common import EXIT_OK, ProgressBar, UsageError, iso
+from app.commands.common import (
+    EXIT_OK,
+    EXIT_TIKTOK,
+    NotConnected,
+    ProgressBar,
+    UsageError,
+    check_out_file,
+    iso,
+)
+from app.commands.export_orders import write_orders_csv
 from app.config import Paths, Settings, load_settings
-from app.csv_safe import csv_file
 from app.instance import EngineLock
+from app.relay.receiver import WEBHOOK_PATH
 from app.secrets import SecretStore
 from app.store.db import open_db
-from app.store.orders import iter_orders_for_export
+from app.sync.catalog import sync_catalog
 from app.sync.engine import EngineCallbacks, EngineStatus, SyncEngine, WebhookOptions
-from app.sync.importer import ImportCancelled, ImportProgress, OrderImporter, default_range
+from app.sync.fulfillment import Fulfiller
+from app.sync.importer import (
+    ImportCancelled,
+    ImportProgress,
+    OrderImporter,
+    default_range,
+    resume_notice,
+)
 from app.sync.inbox import Notice
 from app.sync.poller import poll_once
+from app.sync.pusher import push_pending
 from app.sync.session import open_session
-
-EXPORT_ORDER_COLUMNS = (
-    "id",
-    "status",
-    "order_type",
-    "create_time",
-    "update_time",
-    "currency",
-    "total_amount",
-    "line_items",
-    "flags",
-    "buyer_name",
-    "skus",
-    "tracking_number",
-)
 
 
 def add_import_arguments(parser: argparse.ArgumentParser) -> None:
@@ -66,7 +69,25 @@ def add_sync_arguments(parser: argparse.ArgumentParser) -> None:
         help="run this tunnel program ({port} is replaced); default: a cloudflared quick tunnel",
     )
     how.add_argument("--no-webhooks", action="store_true", help="polling only")
+    parser.add_argument(
+        "--max-per-hour",
+        type=int,
+        metavar="N",
+        help="never send more than N requests an hour to the shop (development shops allow "
+        "1,000); default: the setting, else no budget",
+    )
     parser.add_argument("--json", action="store_true", help="print results as JSON lines")
+
+
+def sync_settings(args: argparse.Namespace, p: Paths) -> Settings:
+    """Settings for this run: `--max-per-hour` overrides the saved budget."""
+    settings = load_settings(p)
+    limit = getattr(args, "max_per_hour", None)
+    if limit is not None:
+        if limit < 1:
+            raise UsageError("--max-per-hour must be at least 1")
+        settings.max_requests_per_hour = limit
+    return settings
 
 
 def webhook_options(args: argparse.Namespace, settings: Settings) -> WebhookOptions:
@@ -108,8 +129,13 @@ def run_import(args: argparse.Namespace, p: Paths, secrets: SecretStore | None =
     start, end = import_range(args, time.time())
     settings = load_settings(p)
     bar = ProgressBar("Importing orders")
+    announced: set[int] = set()
 
     def progress(step: ImportProgress) -> None:
+        if step.resumed and step.job_id not in announced:
+            announced.add(step.job_id)
+            bar.clear()
+            print(resume_notice((step.range_start, step.range_end)), file=sys.stderr)
         estimate = f"/{step.estimate}" if step.estimate else ""
         bar.update(
             step.fraction,
@@ -159,38 +185,61 @@ def run_import(args: argparse.Namespace, p: Paths, secrets: SecretStore | None =
 
 def run_sync(args: argparse.Namespace, p: Paths, secrets: SecretStore | None = None) -> int:
     """Poll once, or keep the engine running until Ctrl+C."""
-    settings = load_settings(p)
+    settings = sync_settings(args, p)
     store = secrets or SecretStore()
     if args.once:
-
-        async def once() -> dict[str, object]:
-            session = open_session(p, settings, store)
-            try:
-                result = await poll_once(session)
-            finally:
-                await session.aclose()
-            return {
-                "fetched": result.fetched,
-                "created": len(result.created),
-                "updated": len(result.updated),
-                "pages": result.pages,
-                "cursor": iso(result.cursor),
-                "api_calls": result.api_calls,
-                "throttled": result.throttled,
-                "seconds": result.seconds,
-            }
-
-        summary = asyncio.run(once())
-        daily_backup(p, settings)
-        if args.json:
-            print(json.dumps(summary))
-        else:
-            print(
-                f"Synced: {summary['fetched']} orders read, {summary['created']} new, "
-                f"{summary['updated']} updated; cursor at {summary['cursor']}."
-            )
-        return EXIT_OK
+        return _sync_once(args, p, settings, store)
     return _sync_forever(args, p, store)
+
+
+def _sync_once(args: argparse.Namespace, p: Paths, settings: Settings, secrets: SecretStore) -> int:
+    """One pass of everything the engine does: orders, the catalogue, queued pushes and writes.
+
+    Exits 4 when TikTok refused a stock push, a shipment or an answer (each is named).
+    """
+
+    async def once() -> dict[str, Any]:
+        session = open_session(p, settings, secrets)
+        try:
+            polled = await poll_once(session)
+            catalog = await sync_catalog(session)
+            pushed = await push_pending(session)
+            writes = await Fulfiller(session).push_writes()
+        finally:
+            await session.aclose()
+        return {
+            "fetched": polled.fetched,
+            "created": len(polled.created),
+            "updated": len(polled.updated),
+            "pages": polled.pages,
+            "cursor": iso(polled.cursor),
+            "api_calls": polled.api_calls,
+            "throttled": polled.throttled,
+            "seconds": polled.seconds,
+            "products": catalog.products,
+            "stock_pushed": len(pushed.pushed),
+            "stock_failed": [f.seller_sku or f.sku_id for f in pushed.failed],
+            "writes_sent": sum(1 for o in writes.outcomes if o.ok),
+            "writes_failed": [f"{o.kind} {o.ref}: {o.message}" for o in writes.failed],
+        }
+
+    summary = asyncio.run(once())
+    daily_backup(p, settings)
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        print(
+            f"Synced: {summary['fetched']} orders read, {summary['created']} new, "
+            f"{summary['updated']} updated; cursor at {summary['cursor']}. "
+            f"{summary['products']} products read; {summary['stock_pushed']} SKUs pushed; "
+            f"{summary['writes_sent']} shipments and answers sent."
+        )
+    for sku in summary["stock_failed"]:
+        print(f"shopdesk: stock of {sku} was not updated (see `shopdesk status`)", file=sys.stderr)
+    for failure in summary["writes_failed"]:
+        print(f"shopdesk: not sent: {failure}", file=sys.stderr)
+    failed = summary["stock_failed"] or summary["writes_failed"]
+    return EXIT_TIKTOK if failed else EXIT_OK
 
 
 def _sync_forever(args: argparse.Namespace, p: Paths, secrets: SecretStore) -> int:
@@ -206,12 +255,28 @@ def _sync_forever(args: argparse.Namespace, p: Paths, secrets: SecretStore) -> i
     def notice(item: Notice) -> None:
         print(f"shopdesk: {item.message}", file=sys.stderr, flush=True)
 
+    live: list[str | None] = [None]  # the address pushes arrive at, while they do
+
     def status(snapshot: EngineStatus) -> None:
+        hooks = snapshot.webhooks
+        address = hooks.subscribed_url if hooks.healthy else None
+        if address != live[0]:
+            if address is not None:
+                where = address.rstrip("/") + WEBHOOK_PATH
+                print(f"Webhooks live: TikTok Shop pushes to {where}", file=sys.stderr)
+            elif live[0] is not None:
+                why = hooks.tunnel.last_error if hooks.tunnel and hooks.tunnel.last_error else ""
+                print(
+                    f"Webhooks not reaching Shopdesk{': ' + why if why else ''}; "
+                    "polling catches up meanwhile.",
+                    file=sys.stderr,
+                )
+            live[0] = address
         if snapshot.reconnect_reason and not snapshot.connected:
             print(f"shopdesk: reconnect needed: {snapshot.reconnect_reason}", file=sys.stderr)
             stop.set()
 
-    settings = load_settings(p)
+    settings = sync_settings(args, p)
     lock = EngineLock(p.root, "sync").acquire()  # one engine per data folder
     engine = SyncEngine(
         p,
@@ -225,8 +290,11 @@ def _sync_forever(args: argparse.Namespace, p: Paths, secrets: SecretStore) -> i
     except BaseException:
         lock.release()
         raise
+    budget = settings.max_requests_per_hour
+    within = f", within {budget:,} requests an hour" if budget else ""
     print(
-        f"Syncing every {engine.settings.poll_interval_seconds:g} s; Ctrl+C stops.", file=sys.stderr
+        f"Syncing every {engine.settings.poll_interval_seconds:g} s{within}; Ctrl+C stops.",
+        file=sys.stderr,
     )
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
@@ -241,38 +309,23 @@ def _sync_forever(args: argparse.Namespace, p: Paths, secrets: SecretStore) -> i
 
 
 def run_export(args: argparse.Namespace, p: Paths) -> int:
-    """Write orders (or stock) as CSV (UTF-8, spreadsheet-safe quoting)."""
+    """Write orders (or stock) as CSV (UTF-8, spreadsheet-safe quoting and ids)."""
     out = Path(args.out)
     if args.what == "stock":
         from app.commands.stock import run_export_stock
 
         return run_export_stock(out, p)
     if not p.database.exists():
-        raise UsageError("nothing to export yet: connect and import first")
+        raise NotConnected("nothing to export yet: connect and import first")
+    check_out_file(out)
     db = open_db(p.database, readonly=True)
-    count = 0
     try:
-        with csv_file(out) as writer:
-            writer.writerow(EXPORT_ORDER_COLUMNS)
-            for row in iter_orders_for_export(db):
-                writer.writerow(
-                    [
-                        row["id"],
-                        row["status"],
-                        row["order_type"],
-                        iso(row["create_time"]),
-                        iso(row["update_time"]),
-                        row["currency"],
-                        row["total_amount"] or "",
-                        row["line_item_count"],
-                        row["flags"],
-                        row["buyer_name"],
-                        row["sku_summary"],
-                        row["tracking_number"],
-                    ]
-                )
-                count += 1
+        count = write_orders_csv(db, out)
     finally:
         db.close()
-    print(f"Wrote {count} orders to {out}", file=sys.stderr)
+    print(
+        f"Wrote {count} orders to {out} (order ids start with ' so spreadsheets keep all "
+        "19 digits)",
+        file=sys.stderr,
+    )
     return EXIT_OK

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from app.commands.common import EXIT_OK, EXIT_OTHER, EXIT_TIKTOK, UsageError
+from app.commands.common import EXIT_OK, EXIT_OTHER, EXIT_TIKTOK, UsageError, read_text_file
 from app.config import Paths, load_settings
 from app.secrets import SecretStore
 from app.store.orders import fetch_order_raw
@@ -20,6 +20,8 @@ from app.sync.fulfillment import Fulfiller, WritesResult
 from app.sync.session import open_session
 from app.sync.settle import settle
 from app.sync.ship_requests import (
+    NO_CARRIER,
+    NO_TRACKING,
     ShipPlan,
     ShipRequestError,
     check_request,
@@ -55,16 +57,9 @@ def run(args: argparse.Namespace, p: Paths, secrets: SecretStore | None = None) 
         raise UsageError("give either ORDER_ID or --csv FILE")
     if args.csv and (args.tracking or args.provider or args.handover):
         raise UsageError("--csv takes everything from the file")
-    csv_text = _read(args.csv) if args.csv else ""
+    csv_text = read_text_file(Path(args.csv)) if args.csv else ""
     settings = load_settings(p)
     return asyncio.run(_run(args, p, settings, secrets or SecretStore(), csv_text))
-
-
-def _read(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {path}: {exc}") from None
 
 
 async def _run(
@@ -74,6 +69,7 @@ async def _run(
     fulfiller = Fulfiller(session)
     try:
         if args.providers:
+            _check_seller_shipped(session.db, args.order_id)
             for pid, name in await fulfiller.providers(args.order_id):
                 print(f"{pid}\t{name}")
             return EXIT_OK
@@ -110,9 +106,25 @@ async def _cache_providers(fulfiller: Fulfiller, args: argparse.Namespace, csv_t
         await fulfiller.providers(order_id)
 
 
+def _check_seller_shipped(db: Any, order_id: str) -> None:
+    """Carriers are for orders the seller ships; TikTok-shipped ones use TikTok's label."""
+    raw = fetch_order_raw(db, order_id)
+    if raw is None:
+        raise UsageError(f"order {order_id} is not in Shopdesk (import or sync first)")
+    if raw.get("shipping_type") != "SELLER":
+        raise UsageError(
+            f"order {order_id} uses TikTok's shipping label, so there is no carrier to choose: "
+            f"buy the label with `shopdesk labels {order_id}`"
+        )
+
+
+#: The core's words for a missing value, as the single-order command's flags.
+_FLAG_WORDS = ((NO_TRACKING, "--tracking is missing"), (NO_CARRIER, "--provider is missing"))
+
+
 def _plan(db: Any, args: argparse.Namespace, csv_text: str) -> ShipPlan:
     try:
-        if csv_text:
+        if args.csv:
             return plan_ship_file(db, csv_text)
         done = shipped_already(db, args.order_id, args.tracking)
         if done is not None:
@@ -129,6 +141,8 @@ def _plan(db: Any, args: argparse.Namespace, csv_text: str) -> ShipPlan:
     except ShipRequestError as exc:
         raise UsageError("nothing was queued:\n  " + "\n  ".join(exc.problems)) from None
     if request is None:
+        for core, flag in _FLAG_WORDS:
+            problems = [p.replace(core, flag) for p in problems]
         raise UsageError("nothing was queued:\n  " + "\n  ".join(problems))
     return ShipPlan([request])
 
@@ -150,6 +164,7 @@ def _report(result: WritesResult, as_json: bool) -> int:
                             "message": o.message or None,
                             "code": o.code,
                             "package_id": o.result.get("package_id"),
+                            "warning": o.result.get("warning"),
                         }
                         for o in result.outcomes
                     ],
@@ -162,6 +177,8 @@ def _report(result: WritesResult, as_json: bool) -> int:
                 package = outcome.result.get("package_id", "?")
                 note = f"; {outcome.message}" if outcome.message else ""
                 print(f"{outcome.ref}: shipped (package {package}{note})")
+                if outcome.result.get("warning"):
+                    print(f"{outcome.ref}: TikTok Shop warns: {outcome.result['warning']}")
             else:
                 print(f"{outcome.ref}: NOT shipped: {outcome.message}", file=sys.stderr)
         print(

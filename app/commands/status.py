@@ -19,7 +19,9 @@ from app.store.orders import fetch_counts_by_status
 from app.store.outbox import fetch_outbox_counts
 from app.store.shops import fetch_current_shop
 from app.store.stock_levels import StockDefaults, fetch_stock_counts
+from app.sync.deep_poll import DEEP_WINDOW_SECONDS, fetch_deep_pass
 from app.sync.stock import stock_defaults
+from app.tiktok.models.auth import NO_EXPIRY, authorization_unlimited
 
 
 def _defaults(p: Paths) -> tuple[StockDefaults, str | None]:
@@ -41,6 +43,7 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
         "token_expires": None,
         "authorization_expires": None,
         "authorization_days_left": None,
+        "authorization_unlimited": False,
         "orders": {"total": 0, "by_status": {}},
         "skus": 0,
         "oversold": 0,
@@ -50,6 +53,8 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
         "inbox": {"pending": 0, "failed": 0, "last_received": None, "recent": []},
         "errors": 0,
         "last_sync": None,
+        "last_poll": None,
+        "deep_poll": {"last_at": None, "changed": 0, "window_seconds": DEEP_WINDOW_SECONDS},
         "last_run": None,
         "clock_skew_seconds": None,
         "clock_warning": None,
@@ -65,6 +70,7 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
         last_poll = fetch_last_success(db, "poll")
         last_import = fetch_last_success(db, "import")
         last_run = fetch_last_run(db)
+        deep = fetch_deep_pass(db)
         defaults, settings_error = _defaults(p)
         stock = fetch_stock_counts(db, defaults) if _has_stock(db) else {}
         queue = fetch_outbox_counts(db) if _has_stock(db) else {}
@@ -118,6 +124,12 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
         clock_skew_seconds=skew,
         clock_warning=describe_skew(skew),
         last_sync=iso(last_sync),
+        last_poll=iso(last_poll),
+        deep_poll={
+            "last_at": iso(deep.last_at),
+            "changed": deep.caught,
+            "window_seconds": deep.window_seconds,
+        },
         last_run=None
         if last_run is None
         else {
@@ -128,16 +140,18 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
         },
     )
     if shop is not None:
+        unlimited = authorization_unlimited(shop.refresh_expires, now)
         status.update(
             connected=not shop.needs_reconnect,
             reconnect_needed=shop.needs_reconnect,
             problem=shop.auth_problem or None,
             shop={"id": shop.id, "name": shop.name, "region": shop.region},
             token_expires=iso(shop.access_expires),
-            authorization_expires=iso(shop.refresh_expires),
+            authorization_expires=NO_EXPIRY if unlimited else iso(shop.refresh_expires),
+            authorization_unlimited=unlimited,
             authorization_days_left=(
                 None
-                if shop.refresh_expires is None
+                if shop.refresh_expires is None or unlimited
                 else max(0, int((shop.refresh_expires - now) // 86400))
             ),
         )
@@ -169,10 +183,13 @@ def render(status: dict[str, Any]) -> str:
     if status.get("problem"):
         lines.append(f"Problem:       {status['problem']}")
     lines.append(f"Token expires: {status['token_expires']}")
-    lines.append(
-        f"Authorization: until {status['authorization_expires']} "
-        f"({status['authorization_days_left']} days left)"
-    )
+    if status.get("authorization_unlimited"):
+        lines.append(f"Authorization: {NO_EXPIRY} (the seller chose unlimited)")
+    else:
+        lines.append(
+            f"Authorization: until {status['authorization_expires']} "
+            f"({status['authorization_days_left']} days left)"
+        )
     orders = status["orders"]
     queues = ", ".join(f"{k} {v}" for k, v in sorted(orders["by_status"].items()))
     lines.append(f"Orders:        {orders['total']}" + (f" ({queues})" if queues else ""))
@@ -188,6 +205,12 @@ def render(status: dict[str, Any]) -> str:
         f"{inbox['last_received'] or 'never'}"
     )
     lines.append(f"Last sync:     {status['last_sync'] or 'never'}")
+    deep = status.get("deep_poll") or {}
+    hours = int(deep.get("window_seconds", DEEP_WINDOW_SECONDS)) // 3600
+    lines.append(
+        f"Deep pass:     {deep.get('last_at') or 'not yet'} (re-reads the last {hours} h; "
+        f"last one brought {deep.get('changed', 0)} change(s))"
+    )
     lines.append(f"Errors:        {status['errors']}")
     if status.get("clock_warning"):
         lines.append(f"Clock:         {status['clock_warning']}")

@@ -21,11 +21,14 @@ from app.commands.common import (
     EXIT_OTHER,
     EXIT_TIKTOK,
     EXIT_USAGE,
+    NotConnected,
     ProgressBar,
     UsageError,
+    check_out_file,
+    disk_error,
 )
 from app.config import Paths, Settings, load_settings
-from app.csv_safe import csv_file
+from app.csv_safe import SafeWriter, csv_file
 from app.secrets import SecretStore
 from app.store import outbox
 from app.store.catalog import SkuRef, fetch_sku, fetch_skus_by_code
@@ -170,7 +173,9 @@ def run_set(args: argparse.Namespace, p: Paths, settings: Settings, secrets: Sec
 def run_import(args: argparse.Namespace, p: Paths, settings: Settings, secrets: SecretStore) -> int:
     """Check every row, then apply all of them in one transaction, or none."""
     path = Path(args.file)
-    if not path.is_file():
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder, not a CSV file")
+    if not path.exists():
         raise UsageError(f"{path}: no such file")
     db = open_db(p.ensure().database)
     try:
@@ -271,37 +276,49 @@ def _pushed_elsewhere(session: ShopSession) -> list[int]:
 def run_export_stock(out: Path, p: Paths) -> int:
     """One row per SKU (UTF-8, spreadsheet-safe quoting)."""
     if not p.database.exists():
-        raise UsageError("nothing to export yet: connect and sync first")
+        raise NotConnected("nothing to export yet: connect and sync first")
+    check_out_file(out)
     settings = load_settings(p)
     db = open_db(p.database)
     try:
         rows = fetch_stock_rows(db, stock_defaults(settings))
     finally:
         db.close()
-    with csv_file(out) as writer:
-        writer.writerow(EXPORT_STOCK_COLUMNS)
-        for row in rows:
-            warning = row.warning
-            writer.writerow(
-                [
-                    row.seller_sku,
-                    row.sku_id,
-                    row.product_id,
-                    row.product_title,
-                    row.sku_name,
-                    row.product_status,
-                    row.on_hand,
-                    row.committed,
-                    row.available,
-                    row.buffer,
-                    row.low_stock,
-                    row.tiktok_quantity,
-                    row.target,
-                    "yes" if row.estimate else "no",
-                    row.push_state,
-                    warning.kind if warning else "",
-                    warning.reason if warning else "",
-                ]
-            )
+    try:
+        with csv_file(out) as writer:  # formula cells neutralised, the file whole or not at all
+            _write_stock(writer, rows)
+    except OSError as exc:
+        full = disk_error(exc)
+        if full is not None:
+            raise full from None
+        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
     print(f"Wrote {len(rows)} SKUs to {out}", file=sys.stderr)
     return EXIT_OK
+
+
+def _write_stock(writer: SafeWriter, rows: list[StockRow]) -> None:
+    """One row per SKU."""
+    writer.writerow(EXPORT_STOCK_COLUMNS)
+    for row in rows:
+        warning = row.warning
+        writer.writerow(
+            [
+                row.seller_sku,
+                row.sku_id,
+                row.product_id,
+                row.product_title,
+                row.sku_name,
+                row.product_status,
+                row.on_hand,
+                row.committed,
+                row.available,
+                row.buffer,
+                row.low_stock,
+                row.tiktok_quantity,
+                row.target,
+                "yes" if row.estimate else "no",
+                row.push_state,
+                warning.kind if warning else "",
+                warning.reason if warning else "",
+            ]
+        )

@@ -19,7 +19,9 @@ from app.store.order_queries import fetch_order_detail
 from app.store.shops import fetch_current_shop
 from app.store.stock_levels import StockWarning
 from app.sync.engine import EngineStatus
+from app.sync.fulfillment_service import TRACKING_WARNING
 from app.sync.inbox import Notice as EngineNotice
+from app.tiktok.models.auth import authorization_unlimited
 
 #: New-order notices are for orders placed while the window is open (this much slack):
 #: what came in while Shopdesk was closed shows in the queues, not as a burst of notices.
@@ -88,7 +90,20 @@ class Alerts(QObject):
         )
 
     def engine_notice(self, item: EngineNotice) -> None:
-        """Deauthorized, or TikTok's own warning that the authorization ends soon."""
+        """Deauthorized, TikTok's own warning that the authorization ends soon, or a shipment
+        TikTok took with a warning about its tracking number."""
+        if item.kind == TRACKING_WARNING:
+            self.notifier.notify(
+                Notice(
+                    "Check the tracking number",
+                    item.message,
+                    "sync",
+                    tabs.ORDERS,
+                    item.ref,
+                    "warning",
+                )
+            )
+            return
         level = "error" if item.kind == "deauthorized" else "warning"
         notice = Notice(
             "Shop authorization", item.message, "authorization", tabs.HEALTH, item.kind, level
@@ -107,6 +122,8 @@ class Alerts(QObject):
         shop = None if db is None else fetch_current_shop(db)
         if shop is None or not shop.refresh_expires:
             return
+        if authorization_unlimited(shop.refresh_expires, time.time()):
+            return  # "Unlimited": nothing ends, nothing to warn about
         left = shop.refresh_expires - time.time()
         if left < AUTH_WARN_DAYS * 86400:
             self.notifier.notify(
@@ -146,13 +163,12 @@ class Alerts(QObject):
             return []
         self.told_requests.update(str(r["cancel_id"]) for r in due)
         first = due[0]  # soonest deadline first
-        more = f" (+{len(due) - 1} more)" if len(due) > 1 else ""
+        soonest = "The soonest, order" if len(due) > 1 else "Order"
         self.notifier.notify(
             Notice(
                 f"{fmt.count(len(due), 'cancellation request')} to answer soon",
-                f"Order {first['order_id']}: answer within "
-                f"{short_span(first['deadline'] - now)}, or TikTok Shop accepts it for you"
-                f"{more}.",
+                f"{soonest} {first['order_id']}: answer within "
+                f"{short_span(first['deadline'] - now)}, or TikTok Shop accepts it for you.",
                 "cancellations",
                 tabs.CANCELLATIONS,
                 str(first["cancel_id"]),

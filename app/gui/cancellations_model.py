@@ -19,6 +19,7 @@ from app.gui.orders_model import ID_ROLE, SORT_ROLE
 from app.gui.table_base import RowsTableModel
 from app.gui.theme import colors
 from app.gui.write_text import ERROR, OK, describe_write
+from app.store.cancellation_traces import closed_words
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -73,6 +74,8 @@ class RequestRow:
     asked: int
     waiting: bool  # TikTok still waits for the seller
     answer: dict[str, Any] | None = None
+    #: How a request that closed without our answer ended ("Withdrawn by the buyer").
+    closed: str = ""
 
     @property
     def answerable(self) -> bool:
@@ -87,6 +90,8 @@ class RequestRow:
     @property
     def answer_text(self) -> str:
         """What became of our answer, or nothing yet."""
+        if self.closed:
+            return self.closed
         if self.answer is None:
             return "" if self.waiting else "Answered elsewhere"
         return describe_write(self.answer).text
@@ -96,10 +101,11 @@ def request_rows(
     open_rows: Sequence[dict[str, Any]],
     answered_rows: Sequence[dict[str, Any]],
     answers: dict[str, dict[str, Any]],
+    closed_rows: Sequence[dict[str, Any]] = (),
 ) -> list[RequestRow]:
-    """Open requests (soonest deadline first), then those answered lately (newest first)."""
+    """Open requests (soonest deadline first), then those answered or closed lately."""
     rows = []
-    for waiting, source in ((True, open_rows), (False, answered_rows)):
+    for waiting, source in ((True, open_rows), (False, answered_rows), (False, closed_rows)):
         for r in source:
             reason = str(r["reason_text"] or fmt.status_label(str(r["reason"] or "")))
             rows.append(
@@ -114,6 +120,9 @@ def request_rows(
                     asked=int(r["create_time"] or 0),
                     waiting=waiting,
                     answer=answers.get(str(r["cancel_id"])),
+                    closed=closed_words(str(r["status"]), r["order_status"])
+                    if source is closed_rows
+                    else "",
                 )
             )
     return rows
@@ -188,9 +197,12 @@ class CancellationsTableModel(RowsTableModel):
             return self._sort(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == RESPOND and row.deadline:
-                return f"TikTok Shop accepts the request by itself at {fmt.when_full(row.deadline)}"
+                return (
+                    "TikTok Shop accepts the request by itself at "
+                    f"{fmt.when(row.deadline)} ({fmt.when_utc(row.deadline)})"
+                )
             if column == ASKED:
-                return fmt.when_full(row.asked) or None
+                return fmt.when_utc(row.asked) or None
             return self._text(row, column) or None
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._colour(row, column)
@@ -204,6 +216,8 @@ class CancellationsTableModel(RowsTableModel):
 
     def _text(self, row: RequestRow, column: int) -> str:
         if column == RESPOND:
+            if row.closed:
+                return "closed"
             if not row.waiting:
                 return "answered"
             if not row.answerable:

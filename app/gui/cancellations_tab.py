@@ -40,12 +40,14 @@ from app.gui.reject_dialog import RejectDialog
 from app.gui.table_view import make_table
 from app.gui.tasks import TaskManager
 from app.gui.write_text import REASON_LABELS
+from app.store.cancellation_traces import fetch_closed_requests
 from app.store.fulfillment import (
     fetch_answered_requests,
     fetch_open_requests,
     fetch_request_answers,
 )
-from app.sync.ship_requests import save_cancel_answer
+from app.sync.ship_requests import rejects_by_shipping, save_cancel_answer, shop_region
+from app.tiktok.reasons import reject_reasons
 
 #: The countdowns move on this often.
 TICK_MS = 15_000
@@ -54,11 +56,13 @@ KEEP_ANSWERED_SECONDS = 6 * 3600
 
 
 def read_requests(db: sqlite_utils.Database, now: float) -> list[RequestRow]:
-    """Open requests, then the ones answered lately, each with our answer if any."""
+    """Open requests, then the ones answered or closed lately, each with our answer if any."""
+    since = int(now) - KEEP_ANSWERED_SECONDS
     open_rows = fetch_open_requests(db)
-    answered = fetch_answered_requests(db, since=int(now) - KEEP_ANSWERED_SECONDS)
+    answered = fetch_answered_requests(db, since=since)
+    closed = fetch_closed_requests(db, since=since)
     ids = [str(r["cancel_id"]) for r in [*open_rows, *answered]]
-    return request_rows(open_rows, answered, fetch_request_answers(db, ids))
+    return request_rows(open_rows, answered, fetch_request_answers(db, ids), closed)
 
 
 class CancellationsTab(QWidget):
@@ -74,6 +78,8 @@ class CancellationsTab(QWidget):
     orderRequested = Signal(str)
     #: The answer to this order's request changed (its detail re-reads).
     answered = Signal(object)
+    #: Ship these orders (in the US, shipping is how a request is rejected).
+    shipRequested = Signal(list)
 
     def __init__(
         self, reader: Reader, host: EngineHost, tasks: TaskManager, parent: QWidget | None = None
@@ -213,12 +219,31 @@ class CancellationsTab(QWidget):
             self.table.setFocus()
         return True
 
+    def show_order_request(self, order_id: str) -> bool:
+        """Select the request about an order (the ship dialog sends the creator here)."""
+        found = next((r for r in self.model.rows if r.order_id == order_id), None)
+        return found is not None and self.show_request(found.cancel_id)
+
     def _selected(self, _current: QModelIndex, _previous: QModelIndex) -> None:
         self._buttons()
+
+    def region(self) -> str:
+        """The shop's market: US requests are rejected by shipping (FACTS.md 9.4)."""
+        db = self.reader.db
+        return "US" if db is None else shop_region(db)
 
     def _buttons(self) -> None:
         row = self.selected()
         can = row is not None and row.answerable
+        if rejects_by_shipping(self.region()):
+            self.reject_button.setText("Ship to reject…")
+            self.reject_button.setToolTip(
+                "In the US, shipping the order rejects the buyer's request: TikTok Shop keeps "
+                "the order and tells the buyer"
+            )
+        else:
+            self.reject_button.setText("Reject…")
+            can = can and bool(reject_reasons(self.region()))
         self.approve_button.setEnabled(can)
         self.reject_button.setEnabled(can)
         self.open_button.setEnabled(row is not None)
@@ -273,10 +298,18 @@ class CancellationsTab(QWidget):
         row = self.selected()
         if row is None or not row.answerable:
             return None
+        region = self.region()
+        if rejects_by_shipping(region):
+            self.message.emit(
+                f"Order {row.order_id}: ship it to reject the request (US: TikTok Shop rejects "
+                "it when the order ships)"
+            )
+            self.shipRequested.emit([row.order_id])
+            return None
         if reason:
             self._answer(row, approve=False, reason=reason, comment=comment)
             return None
-        dialog = RejectDialog(row.order_id, self)
+        dialog = RejectDialog(row.order_id, self, reasons=reject_reasons(region))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(
             lambda: self._answer(

@@ -7,10 +7,12 @@ yet); the wizard only reacts to the results. The same ConnectFlow drives `shopde
 from __future__ import annotations
 
 import concurrent.futures
+from html import escape
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -25,51 +27,187 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.config import Settings
+from app.config import DEFAULT_REDIRECT_URL, Settings
 from app.connect import ConnectError, ConnectFlow, ConnectResult, check_redirect, is_loopback
 from app.connect import parse_redirect as parse_pasted
+from app.connect_checks import Check, plain_error, run_checks
 from app.gui.context import GuiContext
 from app.gui.tasks import TaskManager
+from app.gui.theme import colors
 from app.logs import register_secret
+from app.tiktok.auth import DEFAULT_AUTH_BASE
 from app.tiktok.client import DEFAULT_API_BASE
 from app.tiktok.models import Shop, Token
 
 APP_PAGE, AUTHORIZE_PAGE, SHOP_PAGE = range(3)
+#: Where an app is made: the rest of the world, or the US Partner Center (FACTS.md 9.1).
+PARTNER_CENTERS = {
+    "global": ("Partner Center (partner.tiktokshop.com)", "https://partner.tiktokshop.com"),
+    "us": ("US Partner Center (partner.us.tiktokshop.com)", "https://partner.us.tiktokshop.com"),
+}
+PARTNER_CENTER_HINT = (
+    "Which one: the address you log in to Partner Center at; US sellers' apps live at "
+    "partner.us.tiktokshop.com."
+)
+#: The scopes' names as Partner Center lists them (README, Connect your real shop).
+SCOPE_NAMES = (
+    "Order Information",
+    "Product Basic",
+    "Product Management (write)",
+    "Logistics",
+    "Fulfillment Basic",
+    "Return and Refund Basic",
+    "Authorization Information",
+)
 
 
 class AppPage(QWizardPage):
-    """App key and secret from Partner Center, and where TikTok Shop lives (advanced)."""
+    """The Partner Center checklist, app key and secret, and a Test before the browser opens."""
+
+    #: Run the checks (the wizard does it on its worker loop).
+    testRequested = Signal()
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTitle("Your TikTok Shop app")
         self.setSubTitle(
-            "In Partner Center open your custom app and copy its App key and App secret. "
-            "The secret goes to your system keyring, never to a file."
+            "Shopdesk talks to TikTok Shop through an app you create for your own shop. "
+            "Do these steps in Partner Center once, then test."
         )
+        self.partner_center = QComboBox()
+        for key, (label, _url) in PARTNER_CENTERS.items():
+            self.partner_center.addItem(label, key)
+        self.partner_center.setCurrentIndex(
+            max(0, self.partner_center.findData(settings.partner_center))
+        )
+        self.partner_center.currentIndexChanged.connect(lambda _i: self._show_steps())
+        self.steps = QLabel()
+        self.steps.setObjectName("connectSteps")
+        self.steps.setTextFormat(Qt.TextFormat.RichText)
+        self.steps.setWordWrap(True)
+        self.steps.setOpenExternalLinks(True)
+        self.steps.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextBrowserInteraction
+            | Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+        self.copy_redirect = QPushButton("Copy the redirect URL")
+        self.copy_redirect.clicked.connect(
+            lambda: QGuiApplication.clipboard().setText(self.redirect_url.text().strip())
+        )
+
         self.app_key = QLineEdit(settings.app_key, placeholderText="App key")
         self.app_secret = QLineEdit(placeholderText="App secret")
         self.app_secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.api_base = QLineEdit(settings.api_base)
         self.auth_base = QLineEdit(settings.auth_base)
         self.redirect_url = QLineEdit(settings.redirect_url)
+        self.redirect_url.textChanged.connect(lambda _t: self._show_steps())
         self.service_id = QLineEdit(settings.service_id, placeholderText="only for service links")
-        form = QFormLayout(self)
-        form.addRow("App key", self.app_key)
-        form.addRow("App secret", self.app_secret)
+        self.test_button = QPushButton("Test")
+        self.test_button.setToolTip("Check the key, the secret and the keyring before authorizing")
+        self.test_button.clicked.connect(self.testRequested)
+        self.results = QLabel()
+        self.results.setObjectName("connectChecks")
+        self.results.setTextFormat(Qt.TextFormat.RichText)
+        self.results.setWordWrap(True)
+        #: The secret the keyring keeps for this app key (a reconnect needs no retyping).
+        self.saved_secret = ""
+        self.checks: list[Check] = []
+        self._checked: tuple[str, ...] = ()
+        #: The inputs that passed the Test (Next needs them unchanged).
+        self.tested: tuple[str, ...] | None = None
+
+        where = QFormLayout()
+        self.partner_center_hint = QLabel(PARTNER_CENTER_HINT)
+        self.partner_center_hint.setWordWrap(True)
+        self.partner_center_hint.setObjectName("hint")
+        where.addRow("Your app is in", self.partner_center)
+        where.addRow("", self.partner_center_hint)
+        keys = QFormLayout()
+        keys.addRow("App key", self.app_key)
+        keys.addRow("App secret", self.app_secret)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addWidget(self.results, 1)
         advanced = QGroupBox("Advanced (leave as is for TikTok Shop)")
-        advanced_form = QFormLayout(advanced)
+        advanced.setCheckable(True)
+        inner = QWidget()
+        advanced_form = QFormLayout(inner)
+        advanced_form.setContentsMargins(0, 0, 0, 0)
+        QVBoxLayout(advanced).addWidget(inner)
+        advanced.toggled.connect(inner.setVisible)
+        changed = (settings.api_base, settings.auth_base) != (DEFAULT_API_BASE, DEFAULT_AUTH_BASE)
+        advanced.setChecked(changed or settings.redirect_url != DEFAULT_REDIRECT_URL)
+        inner.setVisible(advanced.isChecked())
         advanced_form.addRow("API address", self.api_base)
         advanced_form.addRow("Authorization address", self.auth_base)
         advanced_form.addRow("Redirect URL", self.redirect_url)
         advanced_form.addRow("Service ID", self.service_id)
-        form.addRow(advanced)
-        for edit in (self.app_key, self.app_secret):
-            edit.textChanged.connect(self.completeChanged)
+        self.advanced = advanced
+        layout = QVBoxLayout(self)
+        layout.addLayout(where)
+        layout.addWidget(self.steps)
+        layout.addWidget(self.copy_redirect, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addLayout(keys)
+        layout.addLayout(test_row)
+        layout.addWidget(advanced)
+        for edit in (self.app_key, self.app_secret, self.api_base, self.auth_base):
+            edit.textChanged.connect(self._inputs_changed)
+        self._show_steps()
+
+    def _show_steps(self) -> None:
+        _label, url = PARTNER_CENTERS[str(self.partner_center.currentData())]
+        redirect = escape(self.redirect_url.text().strip())
+        scopes = ", ".join(SCOPE_NAMES)
+        self.steps.setText(
+            "<ol style='margin-left:0'>"
+            f"<li>Open <a href='{url}'>Partner Center</a> and create a <b>custom app</b> for "
+            "your own shop (App &amp; Service &gt; Create app &gt; Custom app).</li>"
+            f"<li>Enable the API scopes Shopdesk uses: {scopes}.</li>"
+            f"<li>Register the <b>redirect URL</b> <code>{redirect}</code>.</li>"
+            "<li>Copy the app's <b>App key</b> and <b>App secret</b> here, then press "
+            "<b>Test</b>.</li></ol>"
+        )
+
+    def secret(self) -> str:
+        """The secret typed, else the one the keyring keeps for this app key."""
+        return self.app_secret.text().strip() or self.saved_secret
+
+    def use_saved_secret(self, app_key: str, secret: str) -> None:
+        """The keyring keeps a secret for this app key: an empty field means "use it"."""
+        if secret and app_key == self.app_key.text().strip():
+            self.saved_secret = secret
+            self.app_secret.setPlaceholderText("Saved in your keyring (type to replace it)")
+            self.completeChanged.emit()
+
+    def _inputs(self) -> tuple[str, ...]:
+        key, *rest = (e.text().strip() for e in (self.app_key, self.api_base, self.auth_base))
+        return (key, self.secret(), *rest)
+
+    def _inputs_changed(self) -> None:
+        if self.checks and self._checked != self._inputs():
+            self.tested, self.checks = None, []
+            self.results.setText("")
+        self.completeChanged.emit()
+
+    def show_checks(self, checks: list[Check]) -> None:
+        """What the Test found, each check on its line, ✓ or ✗ and what to do."""
+        self.checks, self._checked = checks, self._inputs()
+        self.tested = self._checked if all(c.ok for c in checks) else None
+        c = colors()
+        lines = []
+        for check in checks:
+            mark, color = ("✓", c.ok_text) if check.ok else ("✗", c.danger_text)
+            lines.append(
+                f"<span style='color:{color.name()}'><b>{mark} {escape(check.name)}</b></span>"
+                f" — {escape(check.message)}"
+            )
+        self.results.setText("<br>".join(lines))
+        self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        """Both key and secret are needed."""
-        return bool(self.app_key.text().strip() and self.app_secret.text().strip())
+        """Next needs key and secret that passed the Test as they are now."""
+        return bool(self.tested is not None and self.tested == self._inputs())
 
     def settings(self, base: Settings) -> Settings:
         """The settings this page describes (a copy of `base`)."""
@@ -80,6 +218,7 @@ class AppPage(QWizardPage):
                 "auth_base": self.auth_base.text().strip() or base.auth_base,
                 "redirect_url": self.redirect_url.text().strip() or base.redirect_url,
                 "service_id": self.service_id.text().strip(),
+                "partner_center": str(self.partner_center.currentData()),
             }
         )
 
@@ -170,7 +309,7 @@ class ConnectWizard(QWizard):
         super().__init__(parent)
         self.setWindowTitle("Connect your TikTok Shop")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
-        self.setMinimumSize(640, 460)
+        self.setMinimumSize(680, 560)
         self.context, self.tasks = context, tasks
         self.flow: ConnectFlow | None = None
         self.token: Token | None = None
@@ -187,6 +326,7 @@ class ConnectWizard(QWizard):
         self.setPage(SHOP_PAGE, self.shop_page)
         self.setButtonText(QWizard.WizardButton.FinishButton, "Connect")
 
+        self.app_page.testRequested.connect(self.test_app)
         page = self.authorize_page
         page.open_button.clicked.connect(self._open_browser)
         page.sandbox_button.clicked.connect(self._approve_in_sandbox)
@@ -198,8 +338,50 @@ class ConnectWizard(QWizard):
             )
         )
         self.currentIdChanged.connect(self._page_changed)
+        self._look_for_saved_secret()
+
+    def _look_for_saved_secret(self) -> None:
+        """Reconnecting: the keyring may keep the secret already (read off the GUI thread)."""
+        app_key, store = self.context.settings.app_key, self.context.secrets
+        if not app_key:
+            return
+
+        def found(secret: str | None) -> None:
+            if secret:
+                register_secret(secret)
+                self.app_page.use_saved_secret(app_key, secret)
+
+        self.tasks.watch(
+            self.tasks.run_blocking(lambda: store.app_secret(app_key)),
+            found,
+            lambda _error: None,  # no keyring: the Test says so in words
+            owner=self,
+        )
 
     # --- steps ------------------------------------------------------------------------------
+
+    def test_app(self) -> None:
+        """Check key, secret, keyring and redirect port on the worker; the page shows each."""
+        page = self.app_page
+        settings = page.settings(self.context.settings)
+        secret = page.secret()
+        register_secret(secret)
+        page.test_button.setEnabled(False)
+        page.results.setText("Testing…")
+        store, transport = self.context.secrets, self.context.transport
+
+        async def run() -> list[Check]:
+            return await run_checks(settings, secret, store, transport=transport)
+
+        def done(checks: list[Check]) -> None:
+            page.test_button.setEnabled(True)
+            page.show_checks(checks)
+
+        def failed(error: BaseException) -> None:
+            page.test_button.setEnabled(True)
+            page.show_checks([Check("Test", False, plain_error(error))])
+
+        self.tasks.watch(self.tasks.run_async(run), done, failed, owner=self)
 
     def _page_changed(self, page_id: int) -> None:
         if page_id == AUTHORIZE_PAGE:
@@ -211,7 +393,7 @@ class ConnectWizard(QWizard):
         page = self.authorize_page
         page.done = False
         page.completeChanged.emit()
-        secret = self.app_page.app_secret.text().strip()
+        secret = self.app_page.secret()
         register_secret(secret)
         self.flow_settings = self.app_page.settings(self.context.settings)
         try:
@@ -223,7 +405,7 @@ class ConnectWizard(QWizard):
                 transport=self.context.transport,
             )
         except ConnectError as exc:
-            page.state.setText(str(exc))
+            page.state.setText(plain_error(exc))
             return
         self.flow = flow
         page.link.setText(flow.authorization_url())
@@ -267,17 +449,18 @@ class ConnectWizard(QWizard):
         try:
             code = check_redirect(parse_pasted(text), flow.state)
         except ConnectError as exc:
-            self.authorize_page.state.setText(str(exc))
+            self.authorize_page.state.setText(plain_error(exc))
             return
         self._got_code(code)
 
     def _listen_failed(self, error: BaseException) -> None:
         self.authorize_page.listening.setText(
-            f"Shopdesk cannot catch the redirect by itself ({error}). Paste the address instead."
+            "Shopdesk cannot catch the redirect by itself "
+            f"({plain_error(error).rstrip('.')}). Paste the address you land on instead."
         )
 
     def _step_failed(self, error: BaseException) -> None:
-        self.authorize_page.state.setText(f"Not connected: {error}")
+        self.authorize_page.state.setText(f"Not connected: {plain_error(error)}")
 
     def _got_code(self, code: str) -> None:
         """Spend the code once: token and shops, then the shop page."""
@@ -336,7 +519,7 @@ class ConnectWizard(QWizard):
     def _save_failed(self, error: BaseException) -> None:
         self._saving = False
         self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
-        self.shop_page.state.setText(f"Not saved: {error}")
+        self.shop_page.state.setText(f"Not saved: {plain_error(error)}")
 
     def done(self, result: int) -> None:
         """Closing in any way stops listening and releases the HTTP pool."""

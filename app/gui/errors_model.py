@@ -79,8 +79,11 @@ class ErrorsTableModel(RowsTableModel):
             return _display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == WHEN:
-                first = fmt.when_full(row["first_at"])
-                return f"First {first}\nLast {fmt.when_full(row['last_at'])}"
+                first, last = row["first_at"], row["last_at"]
+                return (
+                    f"First {fmt.when(first)} ({fmt.when_utc(first)})\n"
+                    f"Last {fmt.when(last)} ({fmt.when_utc(last)})"
+                )
             return _display(row, column) or None
         if role == ID_ROLE:
             return int(row["id"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "SGD": "S$", "MYR": "RM"}
@@ -51,20 +51,22 @@ def money(amount: str | Decimal | None, currency: str) -> str:
 
 
 def when(ts: int | float | None) -> str:
-    """A time in the creator's own time zone, short: `Nov 29 14:05` (year only when not now)."""
+    """Every time the window shows, one way: local, `Nov 29 14:05`, `Nov 29 2025 14:05` when
+    it is not this year (UTC goes in the tooltip: `when_utc`)."""
     if not ts:
         return ""
     moment = datetime.fromtimestamp(ts)
-    if moment.year == datetime.now().year:
-        return moment.strftime("%b %d %H:%M")
-    return moment.strftime("%Y-%m-%d %H:%M")
+    day = f"{moment:%b} {moment.day}"
+    if moment.year != datetime.now().year:
+        day = f"{day} {moment.year}"
+    return f"{day} {moment:%H:%M}"
 
 
-def when_full(ts: int | float | None) -> str:
-    """The same time with seconds and the zone, for tooltips and the detail pane."""
+def when_utc(ts: int | float | None) -> str:
+    """The same moment in UTC, to the second, for tooltips: `2026-11-29 14:05:32 UTC`."""
     if not ts:
         return ""
-    return datetime.fromtimestamp(ts).astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def ago(ts: float | None, now: float) -> str:
@@ -96,6 +98,14 @@ def countdown(seconds: float) -> str:
     if minutes:
         return f"{minutes} min {secs} s"
     return f"{secs} s"
+
+
+def duration(seconds: float) -> str:
+    """How long something took: `0.4 s`, `12 s`, `3 min 5 s`."""
+    if seconds < 10:
+        return f"{max(0.0, seconds):.1f} s"
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes} min {secs} s" if minutes else f"{secs} s"
 
 
 def status_label(status: str) -> str:

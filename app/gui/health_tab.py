@@ -7,12 +7,11 @@ from datetime import datetime
 from html import escape
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -20,15 +19,18 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import Settings
+from app.connect import is_loopback
 from app.gui import formatting as fmt
 from app.gui.charts import ApiCallsChart, OrdersPerDayChart
 from app.gui.reader import Reader
 from app.gui.theme import colors
-from app.store.activity import fetch_last_success
 from app.store.clock_skew import describe_skew, fetch_clock_skew
 from app.store.order_queries import fetch_api_calls_over_time, fetch_orders_per_day
 from app.store.shops import ShopRecord, fetch_current_shop
+from app.sync.deep_poll import DEEP_WINDOW_SECONDS, fetch_deep_pass
 from app.sync.engine import EngineStatus
+from app.sync.health import SERVICES, TITLES, ServiceHealth, service_health
+from app.tiktok.models.auth import NO_EXPIRY, authorization_unlimited
 
 #: Charts re-read SQLite at most this often while the tab shows.
 CHART_REFRESH_SECONDS = 10.0
@@ -37,9 +39,16 @@ WARN_DAYS, URGENT_DAYS = 30, 7
 DAYS = 30
 TUNNEL_LABELS = {
     "none": "Polling only",
-    "command": "Tunnel command",
-    "url": "Your public address",
+    "command": "A tunnel program Shopdesk runs",
+    "url": "Your own public address",
 }
+
+
+def tunnel_label(settings: Settings) -> str:
+    """How pushes reach Shopdesk, in words (a loopback address is this computer itself)."""
+    if settings.tunnel_mode == "url" and is_loopback(settings.public_url):
+        return "Straight to this computer (the sandbox runs here)"
+    return TUNNEL_LABELS.get(settings.tunnel_mode, settings.tunnel_mode)
 
 
 class CallMeter:
@@ -78,6 +87,29 @@ class CallMeter:
         return older + mine
 
 
+def deep_pass_text(status: EngineStatus, reader: Reader, now: float) -> str:
+    """`4 min ago, 1 change caught · every 10 min, last 2 h`."""
+    last: float | None = status.last_deep_poll_at
+    changed = status.deep_poll_changed
+    if last is None and reader.db is not None:
+        info = fetch_deep_pass(reader.db)
+        last, changed = info.last_at, info.caught
+    every = status.deep_poll_interval
+    cadence = f" · every {every / 60:g} min" if every else ""
+    caught = f", {fmt.count(changed, 'change')} caught" if last is not None else ""
+    hours = DEEP_WINDOW_SECONDS // 3600
+    return f"{fmt.ago(last, now) if last else 'not yet'}{caught}{cadence}, last {hours} h re-read"
+
+
+def topics_text(refused: tuple[tuple[str, str], ...]) -> str:
+    """Every topic subscribed, or which ones TikTok refused and why (HTML, escaped)."""
+    if not refused:
+        return "all subscribed"
+    return "refused by TikTok Shop (polling covers them): " + "; ".join(
+        f"<b>{escape(topic)}</b>: {escape(reason)}" for topic, reason in refused
+    )
+
+
 def _value() -> QLabel:
     label = QLabel()
     label.setTextFormat(Qt.TextFormat.RichText)  # every value from TikTok goes through escape()
@@ -86,8 +118,66 @@ def _value() -> QLabel:
     return label
 
 
+def level_color(level: str) -> QColor | None:
+    """The text colour of a service level (None: the theme's own)."""
+    c = colors()
+    return {
+        "ok": c.ok_text,
+        "error": c.danger_text,
+        "warning": c.warning_text,
+        "busy": c.muted_text,
+        "off": c.muted_text,
+    }.get(level)
+
+
+def state_html(health: ServiceHealth) -> str:
+    """`<b>Failing</b> — 3 failed in a row: …`, coloured by level, TikTok's words escaped."""
+    color = level_color(health.level)
+    word = f"<b>{escape(health.state)}</b>"
+    if color is not None:
+        word = f"<span style='color:{color.name()}'>{word}</span>"
+    return f"{word} — {escape(health.summary)}" if health.summary else word
+
+
+class ServiceBox(QGroupBox):
+    """One service: its state and summary on top, then its own label/value rows."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self.form = QFormLayout(self)
+        self.state = _value()
+        self.form.addRow("State", self.state)
+        self.values: dict[str, QLabel] = {}
+        self.health: ServiceHealth | None = None
+        self._fixed = 0  # rows of the tab's own between State and the service's rows
+
+    def add_widget(self, widget: QWidget) -> None:
+        """A button under the rows (Sync now, Reconnect)."""
+        self.form.addRow("", widget)
+
+    def add_fixed(self, label: str, value: QLabel) -> None:
+        """A row of the tab's own, right under State (the webhook mode, say)."""
+        self._fixed += 1
+        self.form.insertRow(self._fixed, label, value)
+
+    def show_health(self, health: ServiceHealth) -> None:
+        """Redraw; rows appear in the order the service lists them."""
+        self.health = health
+        self.state.setText(state_html(health))
+        wanted = [label for label, _ in health.rows]
+        if wanted != list(self.values):
+            for label in list(self.values):
+                self.form.removeRow(self.values.pop(label))
+            for n, label in enumerate(wanted):
+                value = _value()
+                self.values[label] = value
+                self.form.insertRow(1 + self._fixed + n, label, value)
+        for label, text in health.rows:
+            self.values[label].setText(escape(text))
+
+
 class HealthTab(QWidget):
-    """Everything that says whether sync is healthy, refreshed from status and SQLite."""
+    """Each service's own state (polling, catalogue, sending, inbox, webhooks) and two charts."""
 
     reconnectRequested = Signal()
     syncRequested = Signal()
@@ -99,6 +189,7 @@ class HealthTab(QWidget):
         self.status = EngineStatus()
         self.calls = CallMeter()
         self.shop: ShopRecord | None = None
+        self.services: dict[str, ServiceHealth] = {}
         self._charts_at = 0.0
 
         self.shop_name, self.connection = _value(), _value()
@@ -115,44 +206,39 @@ class HealthTab(QWidget):
         shop_form.addRow("Access token", self.token_until)
         shop_form.addRow("", self.reconnect_button)
 
-        self.last_poll, self.next_poll, self.failures = _value(), _value(), _value()
-        self.last_error, self.api_calls, self.clock = _value(), _value(), _value()
+        self.boxes = {key: ServiceBox(TITLES[key]) for key in SERVICES}
+        self.boxes["webhooks"].setObjectName("webhookBox")
         self.sync_button = QPushButton("Sync now")
         self.sync_button.setToolTip("Poll TikTok Shop for changes now (F5)")
         self.sync_button.clicked.connect(self.syncRequested)
-        sync_box = QGroupBox("Sync")
-        sync_form = QFormLayout(sync_box)
-        sync_form.addRow("Last poll", self.last_poll)
-        sync_form.addRow("Next poll", self.next_poll)
-        sync_form.addRow("Failures in a row", self.failures)
-        sync_form.addRow("Last error", self.last_error)
-        sync_form.addRow("API calls", self.api_calls)
-        sync_form.addRow("Clock", self.clock)
-        sync_form.addRow("", self.sync_button)
-
-        self.webhook_mode, self.webhook_state = _value(), _value()
-        self.webhook_url, self.webhook_last, self.webhook_inbox = _value(), _value(), _value()
-        webhook_box = QGroupBox("Webhooks")
-        webhook_box.setObjectName("webhookBox")
-        webhook_form = QFormLayout(webhook_box)
-        webhook_form.addRow("Mode", self.webhook_mode)
-        webhook_form.addRow("Status", self.webhook_state)
-        webhook_form.addRow("Address", self.webhook_url)
-        webhook_form.addRow("Last push", self.webhook_last)
-        webhook_form.addRow("Inbox", self.webhook_inbox)
+        self.boxes["polling"].add_widget(self.sync_button)
+        self.webhook_mode = _value()
+        self.boxes["webhooks"].add_fixed("Mode", self.webhook_mode)
+        self.deep_poll, self.budget = _value(), _value()
+        self.boxes["polling"].add_fixed("Deep pass", self.deep_poll)
+        self.boxes["polling"].add_fixed("Hourly budget", self.budget)
+        self.webhook_topics = _value()
+        self.boxes["webhooks"].add_fixed("Topics", self.webhook_topics)
+        self.clock = _value()
+        self.boxes["polling"].add_fixed("Clock", self.clock)
 
         self.calls_chart = ApiCallsChart()
         self.orders_chart = OrdersPerDayChart(DAYS)
 
-        top = QHBoxLayout()
-        top.addWidget(shop_box, 4)
-        top.addWidget(sync_box, 4)
-        top.addWidget(webhook_box, 3)
+        grid = QGridLayout()
+        grid.addWidget(shop_box, 0, 0)
+        grid.addWidget(self.boxes["polling"], 0, 1)
+        grid.addWidget(self.boxes["webhooks"], 0, 2)
+        grid.addWidget(self.boxes["catalogue"], 1, 0)
+        grid.addWidget(self.boxes["pushes"], 1, 1)
+        grid.addWidget(self.boxes["inbox"], 1, 2)
+        for column in range(3):
+            grid.setColumnStretch(column, 1)
         charts = QGridLayout()
         charts.addWidget(self.calls_chart, 0, 0)
         charts.addWidget(self.orders_chart, 0, 1)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addLayout(grid)
         layout.addLayout(charts, 1)
 
         self._clock = QTimer(self, interval=1000)
@@ -167,21 +253,20 @@ class HealthTab(QWidget):
         self.status = status
         if status.running:
             self.calls.add(time.time(), status.api_calls, status.throttled)
-        self._show_status()
+        self._show_services()
 
     def set_settings(self, settings: Settings) -> None:
         """The tunnel choice may have changed."""
         self.settings = settings
-        self._show_webhooks()
+        self._show_services()
 
     def refresh(self, *, charts: bool = False) -> None:
-        """Re-read the shop row, and the charts when asked (or when they are stale)."""
+        """Re-read the shop row and the services, and the charts when asked (or when stale)."""
         db = self.reader.db
         self.shop = None if db is None else fetch_current_shop(db)
         self._show_clock(None if db is None else fetch_clock_skew(db))
         self._show_shop()
-        self._show_status()
-        self._show_webhooks()
+        self._show_services()
         if db is not None and (
             charts or (self.isVisible() and time.time() - self._charts_at > CHART_REFRESH_SECONDS)
         ):
@@ -218,7 +303,11 @@ class HealthTab(QWidget):
             self.connection.setText(
                 f"<span style='color:{c.ok_text.name()}'><b>Connected</b></span>"
             )
-        self.auth_until.setText(fmt.when_full(shop.refresh_expires) or "unknown")
+        if authorization_unlimited(shop.refresh_expires, time.time()):
+            self.auth_until.setText(f"{NO_EXPIRY} (the seller chose unlimited)")
+        else:
+            self.auth_until.setText(fmt.when(shop.refresh_expires) or "unknown")
+        self.auth_until.setToolTip(fmt.when_utc(shop.refresh_expires))
         self.token_until.setText(
             f"until {fmt.when(shop.access_expires)} (renewed by itself)"
             if shop.access_expires
@@ -241,6 +330,9 @@ class HealthTab(QWidget):
         if shop is None or not shop.refresh_expires:
             return
         left = shop.refresh_expires - time.time()
+        if authorization_unlimited(shop.refresh_expires, time.time()):
+            self.auth_left.setText(NO_EXPIRY)
+            return
         c = colors()
         color = (
             c.danger_text
@@ -254,49 +346,21 @@ class HealthTab(QWidget):
             f"<span style='color:{color.name()}'><b>{text}</b></span>" if color else text
         )
 
-    def _show_status(self) -> None:
-        s, now = self.status, time.time()
-        last = s.last_poll_at
-        if last is None and self.reader.db is not None:
-            last = fetch_last_success(self.reader.db, "poll")
-        state = "" if s.last_poll_ok is None else (" — ok" if s.last_poll_ok else " — failed")
-        self.last_poll.setText(fmt.ago(last, now) + state)
-        if s.next_poll_at is None:
-            self.next_poll.setText("—" if not s.running else "soon")
-        else:
-            self.next_poll.setText(f"in {fmt.countdown(max(1.0, s.next_poll_at - now))}")
-        self.failures.setText(str(s.consecutive_failures))
-        self.last_error.setText(escape(s.last_error) or "none")
-        self.api_calls.setText(f"{s.api_calls:,} this session, {s.throttled:,} throttled")
-
-    def _show_webhooks(self) -> None:
-        """Tunnel, subscription, last push and inbox, from the engine's WebhookHealth."""
-        mode = self.settings.tunnel_mode
-        self.webhook_mode.setText(TUNNEL_LABELS.get(mode, mode))
-        hooks, c, now = self.status.webhooks, colors(), time.time()
-        interval = self.status.poll_interval or self.settings.poll_interval_seconds
-        polling = f"Shopdesk asks TikTok Shop for changes every {interval:g} s."
-        if not hooks.enabled:
-            self.webhook_state.setText(f"Polling only. {polling}")
-            for label in (self.webhook_url, self.webhook_last, self.webhook_inbox):
-                label.setText("—")
-            return
-        tunnel = hooks.tunnel
-        if hooks.healthy:
-            state = f"<span style='color:{c.ok_text.name()}'><b>Working</b></span>"
-        elif tunnel is not None and tunnel.state == "down":
-            problem = f": {escape(tunnel.last_error)}" if tunnel.last_error else ""
-            state = f"<span style='color:{c.danger_text.name()}'><b>Tunnel down</b></span>{problem}"
-        else:
-            waiting = "tunnel starting" if tunnel is None or tunnel.state != "up" else "checking"
-            state = f"<span style='color:{c.warning_text.name()}'><b>Not yet</b></span> ({waiting})"
-        self.webhook_state.setText(f"{state}. {polling}")
-        self.webhook_url.setText(
-            escape(hooks.subscribed_url or (tunnel.url if tunnel else None) or "—")
+    def _show_services(self) -> None:
+        """Each service's box, from the engine's status and what SQLite holds."""
+        found = service_health(self.status, self.reader.db)
+        self.services = {s.key: s for s in found}
+        for health in found:
+            self.boxes[health.key].show_health(health)
+        self.webhook_mode.setText(escape(tunnel_label(self.settings)))
+        s = self.status
+        self.deep_poll.setText(deep_pass_text(s, self.reader, time.time()))
+        self.budget.setText(
+            s.budget.text if s.budget is not None else "none set (Settings > Requests per hour)"
         )
-        rate = f", {hooks.per_minute} a minute" if hooks.per_minute else ""
-        self.webhook_last.setText(fmt.ago(hooks.last_delivery_at, now) + rate)
-        self.webhook_inbox.setText(f"{hooks.inbox_pending} waiting, {hooks.inbox_failed} failed")
+        self.webhook_topics.setText(
+            topics_text(s.webhooks.refused_topics) if s.webhooks.enabled else "—"
+        )
 
     def _refresh_charts(self) -> None:
         db = self.reader.db

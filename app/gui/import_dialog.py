@@ -23,7 +23,14 @@ from app.gui import formatting as fmt
 from app.gui.bridge import EngineBridge
 from app.gui.engine_host import EngineHost
 from app.gui.tasks import TaskManager
-from app.sync.importer import ImportCancelled, ImportProgress, ImportResult
+from app.sync.engine import EngineStatus
+from app.sync.importer import (
+    ImportCancelled,
+    ImportProgress,
+    ImportResult,
+    range_label,
+    resume_notice,
+)
 
 
 def local_range(first: QDate, last: QDate, now: float) -> tuple[int, int]:
@@ -58,6 +65,13 @@ class ImportDialog(QDialog):
         self.host, self.tasks = host, tasks
         self.running = False
         self._shown_at = 0.0
+        self._job_id = -1
+        #: When the creator clicked Start (the time the dialog reports is from then).
+        self.began = 0.0
+        #: Whether this dialog started the import it shows (else it watches the demo's own).
+        self.mine = False
+        #: The interrupted import this one finished first, when there was one.
+        self.resumed_range: tuple[int, int] | None = None
 
         today = QDate.currentDate()
         self.first, self.last = QDateEdit(today.addDays(-30)), QDateEdit(today)
@@ -109,6 +123,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.buttons)
 
         bridge.progress.connect(self._progress)
+        bridge.statusChanged.connect(self._status_changed)
         engine = host.engine
         self._set_running(engine is not None and engine.status.importing)
         if self.running:
@@ -137,6 +152,8 @@ class ImportDialog(QDialog):
             return
         start, end = local_range(self.first.date(), self.last.date(), time.time())
         self._set_running(True)
+        self.mine, self.resumed_range, self._job_id = True, None, -1
+        self.began = time.monotonic()
         self.bar.setRange(0, 0)  # busy until TikTok says how many
         self.status.setText("Asking TikTok Shop for the orders…")
         self.tasks.watch(engine.import_orders(start, end), self._done, self._failed, owner=self)
@@ -149,8 +166,18 @@ class ImportDialog(QDialog):
             self.cancel_button.setEnabled(False)
 
     def _progress(self, step: ImportProgress) -> None:
+        if not self.running:
+            return
+        if step.resumed:
+            self.resumed_range = (step.range_start, step.range_end)
+        if step.done and not self.mine:
+            # An import this dialog did not start (the demo's own, say) ended: say so.
+            self._finish(step.fetched, step.created, step.updated, step.unchanged)
+            return
         now = time.monotonic()
-        if not self.running or now - self._shown_at < PROGRESS_EVERY_SECONDS:
+        first_of_job = step.job_id != self._job_id
+        self._job_id = step.job_id
+        if now - self._shown_at < PROGRESS_EVERY_SECONDS and not (first_of_job or step.done):
             return
         self._shown_at = now
         fraction = step.fraction
@@ -161,22 +188,44 @@ class ImportDialog(QDialog):
             self.bar.setValue(int(fraction * 1000))
         total = f" of about {step.estimate:,}" if step.estimate else ""
         windows = f" · part {step.window} of {step.windows}" if step.windows > 1 else ""
-        resumed = " (resumed)" if step.resumed else ""
-        self.status.setText(
-            f"{step.fetched:,}{total} orders read{resumed}: {step.created:,} new, "
+        counts = (
+            f"{step.fetched:,}{total} orders read: {step.created:,} new, "
             f"{step.updated:,} changed · {fmt.count(step.pages, 'page')}{windows}"
         )
+        if step.resumed:
+            counts = f"{resume_notice((step.range_start, step.range_end))}\n{counts}"
+        elif self.resumed_range is not None:
+            counts = f"Now the days you asked for: {counts}"
+        self.status.setText(counts)
+
+    def _status_changed(self, status: EngineStatus) -> None:
+        """An import this dialog only watched stopped without finishing (it failed)."""
+        if self.running and not self.mine and not status.importing:
+            self._set_running(False)
+            self.bar.setRange(0, 1000)
+            self.status.setText("The import stopped; see Errors. Importing again resumes it.")
 
     def _done(self, result: ImportResult) -> None:
+        self._finish(result.fetched, result.created, result.updated, result.unchanged)
+        self.finished_ok.emit(result)
+
+    def _finish(self, fetched: int, created: int, updated: int, unchanged: int) -> None:
+        """A full bar and the totals, timed from the click (or from when the dialog opened)."""
         self._set_running(False)
         self.bar.setRange(0, 1000)
         self.bar.setValue(1000)
-        self.status.setText(
-            f"Done: {fmt.count(result.fetched, 'order')} read in {result.seconds:.1f} s — "
-            f"{result.created:,} new, {result.updated:,} changed, "
-            f"{result.unchanged:,} already up to date."
+        span = self.resumed_range
+        resumed = (
+            f"Finished the interrupted import of {range_label(*span)} first, then the days "
+            "you asked for. "
+            if span is not None and self.mine
+            else ""
         )
-        self.finished_ok.emit(result)
+        took = f" in {fmt.duration(time.monotonic() - self.began)}" if self.mine else ""
+        self.status.setText(
+            f"{resumed}Done: {fmt.count(fetched, 'order')} read{took} — {created:,} new, "
+            f"{updated:,} changed, {unchanged:,} already up to date."
+        )
 
     def _failed(self, error: BaseException) -> None:
         self._set_running(False)

@@ -10,7 +10,6 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -24,11 +23,13 @@ from PySide6.QtWidgets import (
 from app.config import Paths, Settings
 from app.gui.empty_state import EmptyableView
 from app.gui.engine_host import EngineHost
+from app.gui.files import open_csv, save_csv
 from app.gui.formatting import count
 from app.gui.notice import INVENTORY, Notice
 from app.gui.orders_model import ID_ROLE
 from app.gui.reader import Reader
 from app.gui.sort_proxy import SortProxy
+from app.gui.stock_delegate import StockCellDelegate
 from app.gui.stock_model import PRODUCT, PUSH, SKU, WARNING, StockTableModel
 from app.gui.table_view import make_table
 from app.gui.tasks import TaskManager
@@ -117,12 +118,15 @@ class InventoryTab(QWidget):
     ) -> None:
         super().__init__(parent)
         self.reader, self.host, self.tasks, self.settings = reader, host, tasks, settings
+        #: Until the sync engine has started, the list is opening, not empty.
+        self.starting = True
         self.model = StockTableModel(self)
         self.model.editRequested.connect(self.save_edit)
         self.proxy = _WarningsOnly(self)
         self.proxy.setSourceModel(self.model)
         self._read_at = 0.0
         self._reading = self._again = False
+        self._sort_on_read = True
 
         self.search = QLineEdit(placeholderText="Filter by SKU or product")
         self.search.setClearButtonEnabled(True)
@@ -154,6 +158,10 @@ class InventoryTab(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
+        self.table.setItemDelegate(StockCellDelegate(self.table))
+        # An edited row stays where it is: rows sort when a header is clicked or the tab opens,
+        # not each time a value changes under the creator's eyes.
+        self.proxy.setDynamicSortFilter(False)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(WARNING, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
@@ -165,8 +173,8 @@ class InventoryTab(QWidget):
         self.area = EmptyableView(self.table)
         self.hint = QLabel(
             "Double-click On hand, Buffer or Low at to change it; the change is pushed to "
-            "TikTok Shop by itself. Red rows are oversold, amber rows at risk: hover for why. "
-            "~ marks a count estimated from TikTok's until you set yours."
+            "TikTok Shop by itself. Red rows are oversold, amber at risk, yellow low, grey sold "
+            "out: hover for why. ~ marks a count estimated from TikTok's until you set yours."
         )
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
@@ -211,6 +219,10 @@ class InventoryTab(QWidget):
         self._reading = False
         selected = self._selected_sku()
         self.model.set_rows(rows)
+        if self._sort_on_read:
+            self._sort_on_read = False
+            header = self.table.horizontalHeader()
+            self.proxy.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         if selected is not None:
             self.show_sku(selected, focus=False)
         self._update()
@@ -223,8 +235,9 @@ class InventoryTab(QWidget):
         self.message.emit(f"Could not read stock: {error}")
 
     def showEvent(self, event: QShowEvent) -> None:
-        """Fresh rows whenever the tab is opened."""
+        """Fresh rows whenever the tab is opened, sorted afresh."""
         super().showEvent(event)
+        self._sort_on_read = True
         self.refresh(force=True)
 
     def _update(self) -> None:
@@ -236,6 +249,11 @@ class InventoryTab(QWidget):
         self.pending_label.setVisible(bool(pending))
         if rows:
             self.area.show_view()
+        elif self.reader.db is None and self.starting:
+            self.area.show_empty(
+                "Opening your shop…",
+                "Shopdesk is starting its sync with TikTok Shop: your products show in a moment.",
+            )
         elif self.reader.db is None:
             self.area.show_empty(
                 "No shop connected yet",
@@ -329,7 +347,7 @@ class InventoryTab(QWidget):
             self.message.emit("Connect a shop first.")
             return
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "Import stock counts", "", "CSV (*.csv)")
+            path = open_csv(self, "Import stock counts")
         if not path:
             return
         try:
@@ -358,7 +376,7 @@ class InventoryTab(QWidget):
             self.message.emit("Nothing to export yet.")
             return
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "Export stock", "stock.csv", "CSV (*.csv)")
+            path = save_csv(self, "Export stock", "stock.csv")
         if not path:
             return
         from app.commands.stock import run_export_stock

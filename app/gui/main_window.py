@@ -45,6 +45,7 @@ from app.gui.shortcuts import KEYS, ShortcutsDialog
 from app.gui.status_bar import SyncStatusBar
 from app.gui.tasks import TaskManager
 from app.gui.theme import SYSTEM, apply_theme, colors
+from app.gui.window_size import restore_or_fit
 from app.store.db import DatabaseTooNew, DatabaseUnreadable
 from app.store.shops import fetch_current_shop
 from app.sync.engine import EngineStatus
@@ -175,6 +176,9 @@ class MainWindow(QMainWindow):
         file_menu = menus.addMenu("&File")
         self._action("import", "Import orders…", self.open_import_dialog, file_menu)
         self._action("ship_csv", "Ship from CSV…", lambda: self.ship_from_csv(), file_menu)
+        self._action(
+            "export_orders", "Export orders…", lambda: self.order_actions.export_orders(), file_menu
+        )
         file_menu.addSeparator()
         inventory = self.inventory_tab
         self._action(
@@ -245,11 +249,13 @@ class MainWindow(QMainWindow):
         )
         self.order_actions.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
         self.order_actions.changed.connect(self._writes_changed)
+        self.order_actions.answerRequested.connect(self.answer_request)
         self.cancellations_tab.countChanged.connect(self._cancellations_count)
         self.cancellations_tab.urgentChanged.connect(self._cancellations_urgent)
         self.cancellations_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
         self.cancellations_tab.orderRequested.connect(self.show_order)
         self.cancellations_tab.answered.connect(self._writes_changed)
+        self.cancellations_tab.shipRequested.connect(self.ship_orders)
         self.orders_tab.settingsRequested.connect(lambda: self.open_tab(tabs.SETTINGS))
         self.errors_tab.countChanged.connect(lambda n: self._count_title(tabs.ERRORS, n))
         self.errors_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
@@ -280,6 +286,8 @@ class MainWindow(QMainWindow):
         self._maybe_auto_import()
 
     def _engine_failed(self, message: str) -> None:
+        self.orders_tab.set_connected(False)
+        self.inventory_tab.starting = False
         self.status_bar.connection.setText("Sync engine stopped")
         self.notifier.notify(
             Notice("Shopdesk cannot sync", message, "sync", tabs.HEALTH, "engine", "error")
@@ -345,7 +353,8 @@ class MainWindow(QMainWindow):
         self.status = status
         self.reader.set_busy(status.importing)
         self.health_tab.set_status(status)
-        self.orders_tab.set_connected(status.connected)
+        self.orders_tab.set_connected(status.connected, importing=status.importing)
+        self.inventory_tab.starting = False
         self._show_sync_state()
         if status.connected:
             self._maybe_auto_import()
@@ -353,7 +362,12 @@ class MainWindow(QMainWindow):
     def _show_sync_state(self) -> None:
         db = self.reader.db
         shop = None if db is None else fetch_current_shop(db)
-        self.status_bar.show_state(self.status, shop, closing=self._closing)
+        self.status_bar.show_state(
+            self.status,
+            shop,
+            closing=self._closing,
+            services=list(self.health_tab.services.values()),
+        )
 
     def open_notice(self, notice: Notice) -> None:
         """A notification was clicked: its tab, and its row when it names one."""
@@ -399,6 +413,13 @@ class MainWindow(QMainWindow):
     def ship_orders(self, order_ids: list[str]) -> ShipDialog | None:
         """The ship dialog for these orders (one or many)."""
         return self.order_actions.ship(order_ids)
+
+    def answer_request(self, order_id: str) -> None:
+        """The ship dialog found a buyer's cancellation request: open it to be answered."""
+        self.open_tab(tabs.CANCELLATIONS)
+        self.cancellations_tab.refresh()
+        if not self.cancellations_tab.show_order_request(order_id):
+            self.status_bar.showMessage(f"No open request for order {order_id}.", 6000)
 
     def ship_from_csv(self, path: str | None = None) -> None:
         """File > Ship from CSV: check the whole file, then ship it."""
@@ -497,6 +518,8 @@ class MainWindow(QMainWindow):
             apply_theme(app, choice)
         self.health_tab.calls_chart.restyle()
         self.health_tab.orders_chart.restyle()
+        self.banner.restyle()
+        self.health_tab.refresh()
         self.orders_tab.refresh()
         self._cancellations_urgent(self.cancellations_tab.urgent)
 
@@ -529,10 +552,7 @@ class MainWindow(QMainWindow):
 
     def _restore(self) -> None:
         geometry = self.prefs.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+        restore_or_fit(self, geometry if isinstance(geometry, QByteArray) else None)
         tab = str(self.prefs.value("window/tab", tabs.ORDERS))
         if tab in self.tab_widgets:
             self.open_tab(tab)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from app.config import Settings
 from app.gui import formatting as fmt
-from app.gui.banner import Banner
+from app.gui.banner import Banner, is_warning
 from app.gui.notice import CATEGORY_SETTINGS, ORDERS, Notice
 
 #: New orders arriving within this window become one notification.
@@ -49,6 +49,8 @@ class Notifier(QObject):
         self._last: Notice | None = None
         self._recent: dict[tuple[str, str], float] = {}
         self._new_orders: list[tuple[str, int]] = []
+        #: New orders the banner's row counts until it is opened or dismissed.
+        self.unseen_orders: list[tuple[str, int]] = []
         self._batch = QTimer(self, singleShot=True, interval=BATCH_MS)
         self._batch.timeout.connect(self._flush_orders)
         tray = QSystemTrayIcon.isSystemTrayAvailable() if use_tray is None else use_tray
@@ -60,6 +62,7 @@ class Notifier(QObject):
             self.tray.activated.connect(lambda _reason: self.trayClicked.emit())
             self.tray.show()
         banner.activated.connect(self.activated)
+        banner.closed.connect(self._banner_closed)
 
     def set_menu(self, menu: QMenu) -> None:
         """The tray icon's menu (Show, Sync now, Quit)."""
@@ -86,13 +89,17 @@ class Notifier(QObject):
                 "warning": QSystemTrayIcon.MessageIcon.Warning,
             }.get(notice.level, QSystemTrayIcon.MessageIcon.Information)
             self.tray.showMessage(notice.title, notice.text, icon, MESSAGE_MS)
-        else:
+        if self.tray is None or is_warning(notice):  # a warning outlives the tray bubble
             self.banner.show_notice(notice)
         return True
 
     def forget(self, category: str, ref: str = "") -> None:
         """The problem is gone: announce it again if it comes back."""
         self._recent.pop((category, ref), None)
+
+    def _banner_closed(self, key: str) -> None:
+        if key == "orders":
+            self.unseen_orders = []
 
     def _message_clicked(self) -> None:
         if self._last is not None:
@@ -109,9 +116,12 @@ class Notifier(QObject):
             self._batch.start()
 
     def _flush_orders(self) -> None:
-        orders, self._new_orders = self._new_orders, []
-        if not orders:
+        batch, self._new_orders = self._new_orders, []
+        if not batch:
             return
+        # The banner's row adds up until it is opened; a tray bubble tells each batch.
+        orders = [*self.unseen_orders, *batch] if self.tray is None else batch
+        self.unseen_orders = orders if self.tray is None else []
         newest = max(orders, key=lambda o: (o[1], o[0]))[0]
         summary = self.describe_order(newest)
         text = f"Newest: {summary}" if summary else "Open Shopdesk to see them."

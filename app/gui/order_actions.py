@@ -18,7 +18,6 @@ from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -28,18 +27,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.commands.export_orders import write_orders_csv
 from app.gui import formatting as fmt
 from app.gui.engine_host import EngineHost
+from app.gui.files import open_csv, save_csv
 from app.gui.reader import Reader
 from app.gui.ship_dialog import MAX_ROWS, ShipDialog
 from app.gui.ship_model import plain_problem
 from app.gui.tasks import TaskManager
 from app.gui.write_text import REASON_LABELS, describe_write
+from app.store.db import open_db
 from app.store.fulfillment import fetch_order_writes, fetch_providers
 from app.store.order_queries import fetch_order_detail
 from app.store.orders import fetch_order_raw
 from app.sync.fulfillment import PROVIDERS_FRESH
-from app.sync.ship_requests import ShipRequestError, plan_ship_file, save_seller_cancel
+from app.sync.ship_requests import (
+    ShipRequestError,
+    plan_ship_file,
+    save_seller_cancel,
+    shop_region,
+)
 from app.tiktok.reasons import seller_cancel_reasons
 
 #: Where the last carrier used is remembered (window.ini).
@@ -120,6 +127,8 @@ class OrderActions(QObject):
     message = Signal(str)
     #: Order ids whose writes changed: their detail, the queue and errors re-read.
     changed = Signal(object)
+    #: Answer this order's cancellation request (the window opens the Cancellations tab).
+    answerRequested = Signal(str)
 
     def __init__(
         self,
@@ -162,6 +171,7 @@ class OrderActions(QObject):
         dialog.sent.connect(self.changed)
         dialog.done.connect(self.changed)
         dialog.carrierChosen.connect(self._remember_carrier)
+        dialog.answerRequested.connect(self.answerRequested)
         dialog.show()
         self.ship_dialog = dialog
         return dialog
@@ -177,9 +187,7 @@ class OrderActions(QObject):
             self.message.emit("Connect a shop first.")
             return
         if not path:
-            path, _ = QFileDialog.getOpenFileName(
-                self.window, "Ship orders from a CSV file", "", "CSV (*.csv);;All files (*)"
-            )
+            path = open_csv(self.window, "Ship orders from a CSV file")
         if not path:
             return
         name = Path(path).name
@@ -263,11 +271,42 @@ class OrderActions(QObject):
 
     # --- the seller's own cancellation ----------------------------------------------------------
 
+    def export_orders(self, path: str | None = None) -> None:
+        """File > Export orders: every order to a CSV file (written off the GUI thread)."""
+        if self.reader.db is None:
+            self.message.emit("Nothing to export yet: connect a shop first.")
+            return
+        day = time.strftime("%Y-%m-%d")
+        path = path or save_csv(self.window, "Export orders", f"orders-{day}.csv")
+        if not path:
+            return
+        out, database = Path(path), self.reader.paths.database
+
+        def write() -> int:
+            db = open_db(database, readonly=True)
+            try:
+                return write_orders_csv(db, out)
+            finally:
+                db.close()
+
+        self.message.emit("Exporting orders…")
+        self.tasks.watch(
+            self.tasks.run_blocking(write),
+            lambda count: self.message.emit(
+                f"Wrote {count:,} orders to {out} (ids start with ' so spreadsheets keep them "
+                "whole)."
+            ),
+            lambda error: self.message.emit(f"Orders not exported: {error}"),
+            owner=self,
+        )
+
     def cancel_reasons(self, order_id: str) -> dict[str, str]:
         """The documented reasons the seller may give for this order's status (maybe none)."""
         db = self.reader.db
         order = None if db is None else fetch_order_detail(db, order_id)
-        return {} if order is None else seller_cancel_reasons(order.status)
+        if db is None or order is None:
+            return {}
+        return seller_cancel_reasons(order.status, shop_region(db))
 
     def seller_cancel(self, order_id: str, reason: str, *, confirm: bool = True) -> None:
         """Cancel an order with one of the documented reasons (after asking, by default)."""
@@ -282,7 +321,9 @@ class OrderActions(QObject):
             QMessageBox.Icon.Warning,
             f"Cancel order {order_id}?",
             f"TikTok Shop cancels order {order_id} and refunds the buyer.\n\n"
-            f"Reason: {label}\n\nThis cannot be undone.",
+            f"Reason: {label}\n\n"
+            "A cancellation by you counts against your shop: TikTok judges shops by their "
+            "seller-fault cancellation rate (keep it at or under 2.5%). This cannot be undone.",
             QMessageBox.StandardButton.NoButton,
             self.window,
         )

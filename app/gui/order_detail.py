@@ -11,24 +11,9 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.gui import formatting as fmt
 from app.gui.theme import colors
-from app.gui.write_text import ERROR, OK, describe_write
+from app.gui.write_text import ERROR, OK, WARNING, describe_write
+from app.payment import payment_lines
 from app.tiktok.models import LineItem, Order
-
-_PAYMENT_LINES = (
-    ("sub_total", "Items", 1),
-    ("shipping_fee", "Shipping", 1),
-    ("seller_discount", "Your discount", -1),
-    ("platform_discount", "TikTok discount", -1),
-    ("shipping_fee_seller_discount", "Your shipping discount", -1),
-    ("shipping_fee_platform_discount", "TikTok shipping discount", -1),
-    ("tax", "Tax", 1),
-    ("small_order_fee", "Small order fee", 1),
-    ("retail_delivery_fee", "Retail delivery fee", 1),
-    ("buyer_service_fee", "Buyer service fee", 1),
-    ("handling_fee", "Handling fee", 1),
-    ("shipping_insurance_fee", "Shipping insurance", 1),
-    ("item_insurance_fee", "Item insurance", 1),
-)
 
 _HISTORY = (
     ("create_time", "Placed"),
@@ -103,18 +88,22 @@ def _items(items: list[LineItem], currency: str) -> str:
 
 
 def _payment(order: Order) -> str:
+    """Original price, discounts, subtotal, shipping, taxes, fees: the lines sum to the total."""
     payment = order.payment
     if payment is None:
         return _muted("TikTok sent no payment details for this order.")
     currency = payment.currency or order.currency
     rows: list[tuple[str, str]] = []
-    for attr, label, sign in _PAYMENT_LINES:
-        value = getattr(payment, attr, None)
-        if value is None or (value == 0 and attr not in ("sub_total", "shipping_fee")):
-            continue
-        shown = fmt.money(value, currency)
-        rows.append((escape(label), ("−" + shown) if sign < 0 else shown))
-    rows.append(("Total", fmt.money(payment.total_amount, currency)))
+    for line in payment_lines(payment):
+        shown = fmt.money(line.amount, currency)
+        if line.kind == "minus":
+            rows.append((f"&nbsp;&nbsp;{escape(line.label)}", f"−{shown}"))
+        elif line.kind == "part":
+            rows.append((f"&nbsp;&nbsp;{escape(line.label)}", shown))
+        elif line.kind == "note":
+            rows.append((_muted(f"  {line.label} (included above)"), _muted(shown)))
+        else:
+            rows.append((escape(line.label), shown))
     return _table(rows, bold_last=True)
 
 
@@ -168,7 +157,7 @@ def _history(order: Order) -> str:
         if ts:
             events.append((int(ts), label))
     events.sort()
-    rows = [(_muted(fmt.when_full(ts)), escape(label)) for ts, label in events]
+    rows = [(_muted(fmt.when(ts)), escape(label)) for ts, label in events]
     if order.cancel_reason:
         initiator = order.cancellation_initiator.lower()
         who = f" (by {initiator})" if initiator else ""
@@ -178,7 +167,9 @@ def _history(order: Order) -> str:
 
 def _write_colour(level: str) -> str:
     c = colors()
-    return {OK: c.ok_text, ERROR: c.danger_text}.get(level, c.muted_text).name()
+    return {OK: c.ok_text, ERROR: c.danger_text, WARNING: c.warning_text}.get(
+        level, c.muted_text
+    ).name()
 
 
 def _writes(writes: Sequence[dict[str, Any]]) -> str:
@@ -203,6 +194,7 @@ def _latest_write(writes: Sequence[dict[str, Any]]) -> str:
     back, text = {
         ERROR: (c.danger_back, c.danger_text),
         OK: (None, c.ok_text),
+        WARNING: (None, c.warning_text),
     }.get(words.level, (None, c.muted_text))
     fill = f" bgcolor='{back.name()}'" if back is not None else ""
     return (

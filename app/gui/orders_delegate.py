@@ -8,10 +8,11 @@ can wait for it. Painting a screenful this way stays a few ms, not tens.
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from app.gui.orders_model import OrdersTableModel, alignment, display
+from app.gui.orders_model import BUYER, OrdersTableModel, alignment, display
+from app.gui.theme import colors
 
 PADDING = 6
 
@@ -42,6 +43,11 @@ class OrderCellDelegate(QStyledItemDelegate):
         metrics = option.fontMetrics
         text = metrics.elidedText(display(order, column), Qt.TextElideMode.ElideRight, rect.width())
         painter.save()
-        painter.setPen(option.palette.color(role))
+        hidden = column == BUYER and not order.buyer_name and not selected
+        painter.setPen(colors().muted_text if hidden else option.palette.color(role))
+        if hidden:
+            font = QFont(option.font)
+            font.setItalic(True)
+            painter.setFont(font)
         painter.drawText(rect, int(alignment(column)), text)
         painter.restore()

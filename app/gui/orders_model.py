@@ -191,13 +191,26 @@ _DISPLAY: tuple[Callable[[OrderListRow], str], ...] = (
     lambda o: o.id,
     lambda o: fmt.status_label(o.status),
     lambda o: fmt.when(o.create_time),
-    lambda o: o.buyer_name,
+    lambda o: o.buyer_name or buyer_hidden(o.status),
     lambda o: str(o.line_item_count),
     lambda o: o.sku_summary,
     lambda o: fmt.money(o.total_amount, o.currency),
     lambda o: fmt.flag_labels(o.flags, o.order_type),
     lambda o: fmt.when(o.update_time),
 )
+
+
+#: What the Buyer cell says while TikTok keeps the name and address back (FACTS.md 4.4).
+BUYER_HIDDEN = {"UNPAID": "not shown yet", "ON_HOLD": "not shown yet"}
+BUYER_HIDDEN_TIP = (
+    "TikTok Shop shows the buyer's name and address once the order can ship: an on-hold "
+    "order is still in the buyer's window to change their mind, an unpaid one is not paid."
+)
+
+
+def buyer_hidden(status: str) -> str:
+    """The Buyer cell of an order TikTok shows no recipient for yet."""
+    return BUYER_HIDDEN.get(status, "")
 
 
 def display(order: OrderListRow, column: int) -> str:
@@ -220,9 +233,11 @@ def _sort_value(order: OrderListRow, column: int) -> Any:
 
 def _tooltip(order: OrderListRow, column: int) -> str | None:
     if column == CREATED:
-        return fmt.when_full(order.create_time)
+        return fmt.when_utc(order.create_time)
     if column == UPDATED:
-        return fmt.when_full(order.update_time)
+        return fmt.when_utc(order.update_time)
+    if column == BUYER and not order.buyer_name and buyer_hidden(order.status):
+        return BUYER_HIDDEN_TIP
     if column in (SKUS, FLAGS, BUYER):
         return display(order, column) or None
     if column == STATUS:

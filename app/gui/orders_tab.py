@@ -62,6 +62,7 @@ from app.store.order_queries import (
     OrderFilter,
     fetch_order_detail,
 )
+from app.sync.ship_requests import shop_region
 from app.tiktok.reasons import seller_cancel_reasons
 
 #: Search as you type, once typing pauses this long.
@@ -72,7 +73,7 @@ _COLUMN_SAMPLES = {
     ID: "9999999999999999999",
     STATUS: "Awaiting collection",
     CREATED: "Nov 29 08:46",
-    BUYER: "M***n L***z",
+    BUYER: "not shown yet ",
     ITEMS: "Items",
     SKUS: "GHG-YOGA19-NAV-M",
     TOTAL: "$9,999.99",
@@ -102,9 +103,14 @@ class OrdersTab(QWidget):
         super().__init__(parent)
         self.reader = reader
         self.connected = False
+        #: Until the sync engine has started, the list is opening, not empty.
+        self.starting = True
+        self.importing = False
         self.queues = QueueListModel(reader, self)
         self.model = OrdersTableModel(reader, self)
         self._selected_id: str | None = None
+        #: The order the detail pane shows (it stays when the order leaves the list).
+        self._shown_id: str | None = None
         self._selected_ids: list[str] = []
         self._detail_key: tuple[object, ...] | None = None
         self._build()
@@ -307,10 +313,12 @@ class OrdersTab(QWidget):
             return
         row = self.model.row_of(self._selected_id)
         if row is None:
+            # The order left this queue (shipped, cancelled): its detail stays in view, so the
+            # creator sees what happened to it, but nothing acts on it by selection any more.
             self._selected_id = None
             self._selected_ids = []
-            self.detail.show_order(None)
             self._buttons()
+            self.refresh_detail()
             return
         self._select_row(row, scroll=False)
         if others:
@@ -370,6 +378,7 @@ class OrdersTab(QWidget):
 
     def _show_detail(self, order_id: str | None) -> None:
         db = self.reader.db
+        self._shown_id = order_id if db is not None else None
         if order_id is None or db is None:
             self._detail_key = None
             self.detail.show_order(None)
@@ -382,8 +391,8 @@ class OrdersTab(QWidget):
         )
 
     def refresh_detail(self) -> None:
-        """Show the selected order again if it or what was sent about it changed."""
-        db, order_id = self.reader.db, self._selected_id
+        """Show the order in view again if it or what was sent about it changed."""
+        db, order_id = self.reader.db, self._shown_id
         if db is None or order_id is None:
             return
         writes = fetch_order_writes(db, order_id)
@@ -403,7 +412,7 @@ class OrdersTab(QWidget):
         if db is None or self._selected_id is None or self.selected_count() > 1:
             return {}
         order = fetch_order_detail(db, self._selected_id)
-        return {} if order is None else seller_cancel_reasons(order.status)
+        return {} if order is None else seller_cancel_reasons(order.status, shop_region(db))
 
     def fill_cancel_menu(self, menu: QMenu) -> None:
         """The "Cancel order" submenu: only the documented reasons for the order's status."""
@@ -467,6 +476,11 @@ class OrdersTab(QWidget):
         total = self.queues.counts.get(ALL, 0)
         if self.model.rowCount() > 0:
             self.table_area.show_view()
+        elif self.starting:
+            self.table_area.show_empty(
+                "Opening your shop…",
+                "Shopdesk is starting its sync with TikTok Shop: your orders show in a moment.",
+            )
         elif self.reader.db is None or (not self.connected and total == 0):
             self.table_area.show_empty(
                 "No shop connected yet",
@@ -474,6 +488,12 @@ class OrdersTab(QWidget):
                 "and new ones arrive by themselves.",
                 "Open Settings",
                 "settings",
+            )
+        elif total == 0 and self.importing:
+            self.table_area.show_empty(
+                "Importing your orders…",
+                "The first ones show here as soon as they are read; the bar below shows how "
+                "far it got.",
             )
         elif total == 0:
             self.table_area.show_empty(
@@ -509,10 +529,10 @@ class OrdersTab(QWidget):
         else:
             self.select_queue(ALL)
 
-    def set_connected(self, connected: bool) -> None:
-        """The shop's connection changed: the empty state may say something else now."""
-        if connected != self.connected:
-            self.connected = connected
+    def set_connected(self, connected: bool, *, importing: bool = False) -> None:
+        """The engine reported: the empty state may say something else now."""
+        if (connected, importing, False) != (self.connected, self.importing, self.starting):
+            self.connected, self.importing, self.starting = connected, importing, False
             self._update_empty_state()
 
 

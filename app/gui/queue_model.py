@@ -77,7 +77,7 @@ class _RowsModel(RowsTableModel):
             return self.state(row)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column in self.TIME_COLUMNS:
-                return fmt.when_full(self.value(row, column)) or None
+                return fmt.when_utc(self.value(row, column)) or None
             return self.text(row, column) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in self.NUMBERS:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

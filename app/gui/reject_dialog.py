@@ -22,7 +22,13 @@ COMMENT_LIMIT = 500
 class RejectDialog(QDialog):
     """Asks which documented reason applies (any other is refused) and an optional comment."""
 
-    def __init__(self, order_id: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        order_id: str,
+        parent: QWidget | None = None,
+        *,
+        reasons: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("rejectDialog")
         self.setWindowTitle(f"Reject the cancellation of order {order_id}")
@@ -36,7 +42,7 @@ class RejectDialog(QDialog):
         self.buttons: dict[str, QRadioButton] = {}
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        for name, label in REJECT_REASONS.items():
+        for name, label in (REJECT_REASONS if reasons is None else reasons).items():
             button = QRadioButton(label)
             self.group.addButton(button)
             self.buttons[name] = button

@@ -22,10 +22,12 @@ from typing import Any
 from app.config import Paths, load_settings
 from app.demo import demo_shop
 from app.logs import setup_logging
-from app.sandbox import SandboxConfig
+from app.sandbox import PACKAGE_FIRST_SELLER_TYPE, SandboxConfig
 
 #: A small, busy shop: a few hundred orders of history and an order every few seconds.
-SELF_TEST_SANDBOX = SandboxConfig(seed=2026, orders=300, products=16, order_rate=20.0)
+SELF_TEST_SANDBOX = SandboxConfig(
+    seed=2026, orders=300, products=16, order_rate=20.0, seller_type=PACKAGE_FIRST_SELLER_TYPE
+)
 TIMEOUT_SECONDS = 60.0
 
 
@@ -62,7 +64,6 @@ def demo_window(
         application()
         context = GuiContext(p, secrets, load_settings(p), demo=True, auto_import_days=60)
         window = MainWindow(context, use_tray=False)
-        window.resize(1280, 800)
         window.show()
         try:
             yield window

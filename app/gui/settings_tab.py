@@ -99,8 +99,18 @@ class SettingsTab(QWidget):
         self.slow_poll = QDoubleSpinBox(minimum=1, maximum=3600, decimals=0, suffix=" s")
         poll_box = QGroupBox("Polling (the safety net that never stops)")
         poll_form = QFormLayout(poll_box)
+        self.deep_poll = QDoubleSpinBox(minimum=1, maximum=1440, decimals=0, suffix=" min")
+        self.deep_poll.setToolTip("Re-read the last two hours of changes, for any the poll missed")
+        self.max_per_hour = QSpinBox(minimum=0, maximum=1_000_000, singleStep=100)
+        self.max_per_hour.setSpecialValueText("no limit")
+        self.max_per_hour.setToolTip(
+            "TikTok's development (test) shops allow 1,000 requests an hour: set 1000 for one. "
+            "Shopdesk then never sends more, and plans its polling inside it."
+        )
         poll_form.addRow("Poll every", self.poll)
         poll_form.addRow("While webhooks work, every", self.slow_poll)
+        poll_form.addRow("Deep pass every", self.deep_poll)
+        poll_form.addRow("Requests per hour", self.max_per_hour)
 
         self.notify: dict[str, QCheckBox] = {}
         notify_box = QGroupBox("Notifications")
@@ -196,6 +206,8 @@ class SettingsTab(QWidget):
         self.listen_port.setValue(settings.listen_port)
         self.poll.setValue(settings.poll_interval_seconds)
         self.slow_poll.setValue(settings.slow_poll_interval_seconds)
+        self.deep_poll.setValue(settings.deep_poll_interval_seconds / 60)
+        self.max_per_hour.setValue(settings.max_requests_per_hour or 0)
         for key, box in self.notify.items():
             box.setChecked(bool(getattr(settings, key)))
         self.buffer.setValue(settings.default_buffer)
@@ -236,6 +248,8 @@ class SettingsTab(QWidget):
             listen_port=self.listen_port.value(),
             poll_interval_seconds=self.poll.value(),
             slow_poll_interval_seconds=self.slow_poll.value(),
+            deep_poll_interval_seconds=self.deep_poll.value() * 60,
+            max_requests_per_hour=self.max_per_hour.value() or None,
             default_buffer=self.buffer.value(),
             default_low_stock=self.low_stock.value(),
             auto_push_at_risk=self.auto_push.isChecked(),

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -59,7 +60,7 @@ from app.gui.ship_model import (
 from app.gui.table_view import make_table
 from app.gui.tasks import TaskManager
 from app.gui.theme import colors
-from app.gui.write_text import describe_write
+from app.gui.write_text import HANDOVER_LABELS, describe_write
 from app.store.fulfillment import fetch_providers, fetch_writes_by_id
 from app.store.order_queries import fetch_order_detail
 from app.sync.engine import WritesResult
@@ -73,7 +74,15 @@ MAX_ROWS = 500
 FOLLOW_MS = 400
 FOLLOW_SECONDS = 60.0
 #: Problems a row's own input causes (the rest, like a shipped order, need leaving out).
-_INPUT_PROBLEMS = ("Enter the tracking", "Choose a carrier", "is not a tracking number", "carriers")
+_INPUT_PROBLEMS = (
+    "Enter the tracking",
+    "Choose a carrier",
+    "Choose at least one item",
+    "is not a tracking number",
+    "carriers",
+)
+#: A buyer's open cancellation request: the dialog offers to answer it.
+_CANCEL_REQUEST = "asked to cancel"
 
 
 class ShipDelegate(QStyledItemDelegate):
@@ -126,6 +135,23 @@ class ShipDelegate(QStyledItemDelegate):
         elif isinstance(editor, QLineEdit):
             model.setData(index, editor.text())
 
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        """A cell with a live editor paints only its background: no text peeks out around it."""
+        view = option.widget  # type: ignore[attr-defined]
+        if isinstance(view, QAbstractItemView) and view.isPersistentEditorOpen(index):
+            blank = QStyleOptionViewItem(option)
+            self.initStyleOption(blank, index)
+            blank.text = ""  # type: ignore[attr-defined]
+            style = view.style()
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, blank, painter, view)
+            return
+        super().paint(painter, option, index)
+
     def updateEditorGeometry(
         self,
         editor: QWidget,
@@ -160,10 +186,23 @@ class ItemsChooser(QListWidget):
             entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             entry.setCheckState(Qt.CheckState.Checked)
             entry.setData(Qt.ItemDataRole.UserRole, tuple(i.id for i in group))
+            sku = first.seller_sku or first.product_name or first.sku_id
+            entry.setData(Qt.ItemDataRole.UserRole + 1, sku)
             self.addItem(entry)
         self.itemChanged.connect(lambda _item: self.changed.emit())
         rows = min(self.count(), 4)
         self.setFixedHeight(self.sizeHintForRow(0) * rows + 2 * self.frameWidth() + 4)
+
+    def summary(self) -> str:
+        """`CAN-SAG ×2, MUG-BLU`: the ticked SKUs, as the dialog's Items column says them."""
+        parts = []
+        for n in range(self.count()):
+            entry = self.item(n)
+            if entry.checkState() == Qt.CheckState.Checked:
+                units = len(entry.data(Qt.ItemDataRole.UserRole))
+                sku = str(entry.data(Qt.ItemDataRole.UserRole + 1))
+                parts.append(f"{sku} ×{units}" if units > 1 else sku)
+        return ", ".join(parts)
 
     def chosen(self) -> tuple[str, ...] | None:
         """The line items to ship: () for all of them, None for none."""
@@ -187,6 +226,8 @@ class ShipDialog(QDialog):
     done = Signal(object)
     #: The carrier name the creator used (remembered as the next default).
     carrierChosen = Signal(str)
+    #: The order whose buyer asked to cancel: answer that request (the Cancellations tab).
+    answerRequested = Signal(str)
 
     def __init__(
         self,
@@ -240,7 +281,7 @@ class ShipDialog(QDialog):
         self.paste_button.setToolTip(
             "Fill the tracking numbers from the clipboard, one per line, top to bottom"
         )
-        self.paste_button.clicked.connect(self.paste_tracking)
+        self.paste_button.clicked.connect(lambda: self.paste_tracking())
         tools = QHBoxLayout()
         tools.addWidget(self.all_label)
         tools.addWidget(self.all_carriers)
@@ -264,13 +305,14 @@ class ShipDialog(QDialog):
         self.table.setItemDelegate(self.delegate)
         header = self.table.horizontalHeader()
         metrics = self.table.fontMetrics()
-        for column, sample in (
-            (ORDER, "9999999999999999999"),
-            (ITEMS, "GHG-YOGA19-NAV-M ×2"),
-            (TRACKING, "9400111899223197428490"),  # USPS numbers are 22 digits
-            (CARRIER, "Carrier picks it up ▾"),
+        widest_choice = max((*HANDOVER_LABELS.values(), "Choose a carrier…"), key=len)
+        for column, sample, room in (
+            (ORDER, "9999999999999999999", 30),
+            (ITEMS, "GHG-YOGA19-NAV-M ×2", 30),
+            (TRACKING, "9400111899223197428490", 30),  # USPS numbers are 22 digits
+            (CARRIER, widest_choice, 60),  # the combo's frame and arrow
         ):
-            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 30)
+            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + room)
         header.setSectionResizeMode(RESULT, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(True)  # a refusal is the one thing to read whole
 
@@ -299,6 +341,12 @@ class ShipDialog(QDialog):
         status_row.addWidget(self.status, 1)
         status_row.addWidget(self.retry_carriers)
 
+        self.answer_button = QPushButton("Answer the cancellation request…")
+        self.answer_button.setToolTip(
+            "The buyer asked to cancel: approve or reject that first (Cancellations tab)"
+        )
+        self.answer_button.clicked.connect(self._answer_request)
+        self.answer_button.hide()
         self.leave_out_button = QPushButton()
         self.leave_out_button.setToolTip("Take the orders that cannot ship out of this list")
         self.leave_out_button.clicked.connect(self.leave_out_problems)
@@ -308,9 +356,15 @@ class ShipDialog(QDialog):
         self.ship_button.clicked.connect(self.ship)
         self.close_button = QPushButton("Close")
         self.close_button.clicked.connect(self.reject)
-        for button in (self.leave_out_button, self.ship_button, self.close_button):
+        for button in (
+            self.answer_button,
+            self.leave_out_button,
+            self.ship_button,
+            self.close_button,
+        ):
             button.setAutoDefault(False)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.answer_button)
         buttons.addWidget(self.leave_out_button)
         buttons.addStretch(1)
         buttons.addWidget(self.ship_button)
@@ -410,7 +464,7 @@ class ShipDialog(QDialog):
         for n, row in enumerate(self.model.rows):
             stuck = [p for p in row_problems(db, row) if not _is_input_problem(p)]
             if stuck:
-                self.model.update(n, state=PROBLEM, message="; ".join(stuck))
+                self.model.update(n, state=PROBLEM, message="; ".join(stuck), blocked=True)
         self._buttons()
 
     # --- carriers -------------------------------------------------------------------------------
@@ -421,6 +475,8 @@ class ShipDialog(QDialog):
         since = int(time.time()) - PROVIDERS_FRESH
         self.retry_carriers.hide()
         for group, order_id in self.model.groups().items():
+            if all(r.blocked for r in self.model.rows if r.group == group):
+                continue  # none of these orders can ship: no carriers needed
             option = _option(group)
             cached = (
                 [] if db is None or option is None else fetch_providers(db, option, since=since)
@@ -466,7 +522,12 @@ class ShipDialog(QDialog):
             self.spinner.hide()
             failed = next(iter(self.model.failed.values()), "")
             self.retry_carriers.setVisible(bool(failed))
-            self._say(failed, error=True) if failed else self._say(" ")
+            if failed:
+                self._say(failed, error=True)
+            elif self.to_send() and not self.sendable():
+                self._say("Nothing here can ship now: see the reason on each row.", error=True)
+            else:
+                self._say(" ")
         self._buttons()
 
     def _fill_all_carriers(self) -> None:
@@ -538,8 +599,30 @@ class ShipDialog(QDialog):
         if self.items is None or not self.model.rows:
             return
         chosen = self.items.chosen()
-        self.model.update(0, line_item_ids=chosen or (), state=EDITING, message="")
+        self.model.update(
+            0,
+            line_item_ids=chosen or (),
+            skus=self.items.summary() or "No items ticked",
+            state=EDITING,
+            message="",
+        )
         self._buttons()
+
+    def _cancel_requested(self) -> str | None:
+        """The first order in the list whose buyer asked to cancel it."""
+        return next(
+            (
+                r.order_id
+                for r in self.model.rows
+                if r.state == PROBLEM and _CANCEL_REQUEST in r.message
+            ),
+            None,
+        )
+
+    def _answer_request(self) -> None:
+        order_id = self._cancel_requested()
+        if order_id is not None:
+            self.answerRequested.emit(order_id)
 
     def leave_out_problems(self) -> None:
         """Drop the rows that did not pass; the rest stay as typed."""
@@ -570,7 +653,8 @@ class ShipDialog(QDialog):
                 tracking_on.setdefault(number, row.order_id)
             passed = passed and not problems
             state, message = (PROBLEM, "; ".join(problems)) if problems else (READY, "")
-            self.model.update(n, state=state, message=message)
+            blocked = bool(problems) and not any(_is_input_problem(p) for p in problems)
+            self.model.update(n, state=state, message=message, blocked=blocked)
         return passed
 
     def to_send(self) -> list[int]:
@@ -578,12 +662,16 @@ class ShipDialog(QDialog):
         wanted = (READY,) if self.plan_text is not None else tuple(EDITABLE)
         return [n for n, r in enumerate(self.model.rows) if r.state in wanted]
 
+    def sendable(self) -> list[int]:
+        """The rows to send that could ship (not blocked by the order's own state)."""
+        return [n for n in self.to_send() if not self.model.rows[n].blocked]
+
     def ship(self) -> None:
         """Check everything; if all pass, queue every shipment in one write, then send."""
         if self.busy:
             return
         rows = self.to_send()
-        if not rows:
+        if not rows or not self.sendable():
             return
         engine = self.host.engine
         if engine is None:
@@ -732,7 +820,10 @@ class ShipDialog(QDialog):
         else:
             label = f"Ship {fmt.count(len(todo), 'order')}"
         self.ship_button.setText(label)
-        self.ship_button.setEnabled(bool(todo) and not self.busy and not self.model.loading)
+        self.ship_button.setEnabled(
+            bool(self.sendable()) and not self.busy and not self.model.loading
+        )
+        self.answer_button.setVisible(self._cancel_requested() is not None and not self.busy)
         self.ship_button.setDefault(False)
         self.leave_out_button.setText(f"Leave out {problems} with problems")
         self.leave_out_button.setVisible(bool(problems) and not self.busy and len(rows) > 1)

@@ -20,6 +20,8 @@ from app.gui.theme import colors
 from app.gui.write_text import HANDOVER_LABELS
 from app.sync.ship_requests import (
     HANDOVER_METHODS,
+    NO_CARRIER,
+    NO_TRACKING,
     ShipPlan,
     ShipRequestError,
     check_request,
@@ -64,6 +66,8 @@ class ShipRow:
     state: str = EDITING
     message: str = ""
     outbox_id: int | None = None
+    #: The order cannot ship as it is (shipped, cancelled, a buyer's open request).
+    blocked: bool = False
 
     @property
     def editable(self) -> bool:
@@ -107,9 +111,9 @@ _CLI_HINTS = (
 
 def plain_problem(problem: str) -> str:
     """A check's problem in the dialog's words (the core's also speak to the command line)."""
-    if problem.startswith("'' is not a tracking number"):
+    if problem.startswith(NO_TRACKING):
         return "Enter the tracking number"
-    if problem.startswith("unknown shipping provider ''"):
+    if problem.startswith(NO_CARRIER):
         return "Choose a carrier"
     for hint in _CLI_HINTS:
         problem = hint.sub("", problem)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 from app.gui import formatting as fmt
+from app.gui.theme import colors
 from app.store.shops import ShopRecord
 from app.sync.engine import EngineStatus
+from app.sync.health import ServiceHealth, worst
 from app.sync.importer import ImportProgress
 
 #: Import progress redraws at most this often (pages arrive every few ms).
@@ -41,21 +45,43 @@ class SyncStatusBar(QStatusBar):
             )
             self.addPermanentWidget(badge)
 
-    def show_state(self, status: EngineStatus, shop: ShopRecord | None, *, closing: bool) -> None:
-        """Connection and last sync, from the engine's status and the shop row."""
+    def show_state(
+        self,
+        status: EngineStatus,
+        shop: ShopRecord | None,
+        *,
+        closing: bool,
+        services: Sequence[ServiceHealth] = (),
+    ) -> None:
+        """Connection, the worst service's trouble, and last sync (webhooks live or not)."""
+        bad = worst(list(services))
+        color: QColor | None = None
+        tip = ""
         if not status.running:
             text = "Stopping…" if closing else "Starting…"
+        elif status.connected and shop is not None and bad is not None:
+            text = f"▲ {bad.title}: {bad.state.lower()}"
+            color = colors().danger_text if bad.level == "error" else colors().warning_text
+            tip = "\n".join(
+                f"{s.title}: {s.state} — {s.summary}" for s in services if s.level == bad.level
+            )
         elif status.connected and shop is not None:
             text = f"● Connected to {shop.name}"
         elif shop is not None:
             text = "● Reconnect needed"
+            color = colors().danger_text
         else:
             text = "○ No shop connected"
         self.connection.setText(text)
+        self.connection.setStyleSheet(f"color: {color.name()}" if color else "")
+        self.connection.setToolTip(tip + ("\nSee the Health tab." if tip else ""))
         if status.running and status.connected:
             when = fmt.ago(status.last_poll_at, time.time()) if status.last_poll_at else "starting"
             failed = "" if status.last_poll_ok is not False else " (failed, retrying)"
-            self.last_sync.setText(f"   Last sync {when}{failed}")
+            live = any(s.key == "webhooks" and s.level == "ok" for s in services)
+            self.last_sync.setText(
+                f"   Last sync {when}{failed}" + (" · webhooks live" if live else "")
+            )
         else:
             self.last_sync.setText("")
         if not status.importing:

@@ -11,7 +11,9 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
 
+from app.gui import formatting as fmt
 from app.gui.orders_model import ID_ROLE, SORT_ROLE
 from app.gui.table_base import RowsTableModel
 from app.gui.theme import colors
@@ -38,6 +40,28 @@ _NUMBERS = {ON_HAND, COMMITTED, AVAILABLE, BUFFER, LOW_STOCK, TIKTOK}
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 PUSH_LABELS = {"pending": "queued", "in_flight": "pushing…", "failed": "failed, retrying"}
 WARNING_LABELS = {OVERSOLD: "Oversold", AT_RISK: "At risk", "low_stock": "Low stock"}
+SOLD_OUT = "sold_out"
+
+
+def row_kind(row: StockRow) -> str:
+    """What colours a row: its worst warning, with low stock at nothing left called sold out."""
+    warning = row.warning
+    if warning is None:
+        return ""
+    if warning.kind == "low_stock" and row.available <= 0:
+        return SOLD_OUT
+    return warning.kind
+
+
+def row_colours(row: StockRow) -> tuple[QColor, QColor] | None:
+    """(background, text) of a row that needs a look, in the theme in use."""
+    c = colors()
+    return {
+        OVERSOLD: (c.danger_back, c.danger_text),
+        AT_RISK: (c.warning_back, c.warning_text),
+        "low_stock": (c.low_back, c.low_text),
+        SOLD_OUT: (c.out_back, c.out_text),
+    }.get(row_kind(row))
 
 
 def _number(row: StockRow, column: int) -> int:
@@ -120,14 +144,11 @@ class StockTableModel(RowsTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return _tooltip(row, column)
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
-            kind = warning.kind if warning else ""
-            c = colors()
-            if kind == OVERSOLD:
-                return c.danger_back if role == Qt.ItemDataRole.BackgroundRole else c.danger_text
-            if kind == AT_RISK:
-                return c.warning_back if role == Qt.ItemDataRole.BackgroundRole else c.warning_text
+            pair = row_colours(row)
+            if pair is not None:
+                return pair[0] if role == Qt.ItemDataRole.BackgroundRole else pair[1]
             if role == Qt.ItemDataRole.ForegroundRole and row.removed:
-                return c.muted_text
+                return colors().muted_text
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -179,7 +200,11 @@ def _display(row: StockRow, column: int) -> str:
     if column in _NUMBERS:
         return str(_number(row, column))
     if column == PUSH:
+        if not row.push_state and row.pushed_at:
+            return f"sent {fmt.when(row.pushed_at)}"
         return PUSH_LABELS.get(row.push_state, row.push_state)
+    if row_kind(row) == SOLD_OUT:
+        return "Sold out"
     warning = row.warning
     return WARNING_LABELS.get(warning.kind, warning.kind) if warning else ""
 
@@ -190,6 +215,8 @@ def _tooltip(row: StockRow, column: int) -> str | None:
         lines.append("Estimated from TikTok's count: set the real number you have.")
     if column == PUSH and row.push_error:
         lines.append(f"Last push failed: {row.push_error}")
+    if column == PUSH and not row.push_state and row.pushed_at:
+        lines.append(f"TikTok Shop took the last change at {fmt.when_utc(row.pushed_at)}.")
     if column in (BUFFER, LOW_STOCK):
         default = row.buffer_is_default if column == BUFFER else row.low_stock_is_default
         if default:

@@ -5,8 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
+    QWidget,
+)
 
 from app.gui.assets import style_sheet
 
@@ -23,6 +30,10 @@ class Colors:
     warning_back: QColor
     ok_text: QColor
     muted_text: QColor
+    low_text: QColor
+    low_back: QColor
+    out_text: QColor
+    out_back: QColor
     accent: QColor
     chart_primary: QColor
     chart_secondary: QColor
@@ -35,6 +46,10 @@ _LIGHT = Colors(
     warning_back=QColor("#fff0cc"),
     ok_text=QColor("#1b6b3a"),
     muted_text=QColor("#667085"),
+    low_text=QColor("#5c4a00"),
+    low_back=QColor("#fff8d9"),
+    out_text=QColor("#343b48"),
+    out_back=QColor("#e8eaef"),
     accent=QColor("#d61f47"),
     chart_primary=QColor("#1f77b4"),
     chart_secondary=QColor("#e4572e"),
@@ -46,6 +61,10 @@ _DARK = Colors(
     warning_back=QColor("#5a4310"),
     ok_text=QColor("#8fe0aa"),
     muted_text=QColor("#a0a8b8"),
+    low_text=QColor("#f3e6a6"),
+    low_back=QColor("#3d3820"),
+    out_text=QColor("#d3d8e2"),
+    out_back=QColor("#2f333e"),
     accent=QColor("#ff5c7c"),
     chart_primary=QColor("#6cb4ee"),
     chart_secondary=QColor("#ff8a65"),
@@ -112,13 +131,51 @@ def light_palette() -> QPalette:
     return p
 
 
+#: Fusion draws check box and radio button outlines from the window colour made darker,
+#: which vanishes on a dark window; on the dark palette they are drawn from this one.
+_INDICATOR_WINDOW = QColor("#b4bccc")
+
+
+class VisibleIndicators(QProxyStyle):
+    """Fusion, with check boxes and radio buttons outlined so they show on a dark window."""
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        """The two indicators get a light window colour for their outline; the rest is Fusion."""
+        if is_dark() and element in (
+            QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+            QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+            QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
+        ):
+            lit = type(option)(option)  # the same kind of option: Fusion casts to it
+            palette = QPalette(option.palette)
+            palette.setColor(QPalette.ColorRole.Window, _INDICATOR_WINDOW)
+            lit.palette = palette
+            super().drawPrimitive(element, lit, painter, widget)
+            return
+        super().drawPrimitive(element, option, painter, widget)
+
+
 def apply_theme(app: QApplication, choice: str = SYSTEM) -> bool:
     """Set Fusion with a light or dark palette; returns True when dark."""
     global _current
     dark = choice == DARK or (choice == SYSTEM and system_prefers_dark())
-    app.setStyle("Fusion")
-    app.setPalette(dark_palette() if dark else light_palette())
+    # The application owns the style it is given and deletes the one it replaces: no
+    # reference to it is kept here.
+    app.setStyle(VisibleIndicators("Fusion"))
+    palette = dark_palette() if dark else light_palette()
+    app.setPalette(palette)
     _current = _DARK if dark else _LIGHT
+    # The soft selection colour would draw a finished progress bar as if it were empty.
+    bars = QPalette(palette)
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        bars.setColor(group, QPalette.ColorRole.Highlight, _current.chart_primary)
+    app.setPalette(bars, "QProgressBar")
     app.setProperty("shopdesk_dark", dark)
     app.setStyleSheet(style_sheet())
     return dark

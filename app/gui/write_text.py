@@ -10,9 +10,9 @@ from typing import Any
 from app.gui import formatting as fmt
 from app.store import fulfillment as store
 from app.tiktok.fulfillment import REFUSALS
-from app.tiktok.reasons import REJECT_REASONS, SELLER_CANCEL_REASONS
+from app.tiktok.models.cancel_reasons import all_markets
 
-OK, ERROR, WAITING, MUTED = "ok", "error", "waiting", "muted"
+OK, ERROR, WAITING, MUTED, WARNING = "ok", "error", "waiting", "muted", "warning"
 _REFUSED_PREFIX = "TikTok Shop refused: "
 
 #: What each kind of write does, for the Sync queue and the order's history.
@@ -46,13 +46,20 @@ _SENDING = {
     store.SELLER_CANCEL: "Sending the cancellation…",
 }
 HANDOVER_LABELS = {"DROP_OFF": "Drop off at the carrier", "PICKUP": "Carrier picks it up"}
-#: Every documented reason name the seller may send, as the seller reads it.
-REASON_LABELS: dict[str, str] = {
-    **REJECT_REASONS,
-    **{
-        name: label for reasons in SELLER_CANCEL_REASONS.values() for name, label in reasons.items()
-    },
-}
+
+
+def _reason_labels() -> dict[str, str]:
+    """Every documented reason name the seller may send (any market), as the seller reads it;
+    a name several markets share reads as the first market (US, then UK...) words it."""
+    labels: dict[str, str] = {}
+    for market in all_markets().values():
+        for names in (market.reject, *market.seller.values()):
+            for name, label in names.items():
+                labels.setdefault(name, label)
+    return labels
+
+
+REASON_LABELS = _reason_labels()
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,8 @@ def _done_text(kind: str, payload: dict[str, Any], result: dict[str, Any]) -> st
         parts = [done, how.lower() if how else tracking]
         if result.get("package_id"):
             parts.append(f"package {result['package_id']}")
+        if result.get("warning"):  # TikTok took it but doubts the number (Valid Tracking Rate)
+            parts.append(f"TikTok Shop warns: {result['warning']}")
         return " · ".join(p for p in parts if p)
     if kind == store.SHIPPING_INFO and payload.get("tracking_number"):
         return f"{done} to {payload['tracking_number']}"
@@ -101,7 +110,8 @@ def describe_write(row: dict[str, Any], now: float | None = None) -> WriteText:
     payload, result = _json(row.get("payload")), _json(row.get("result"))
     error = str(row.get("last_error") or "")
     if state == "done":
-        return WriteText(_done_text(kind, payload, result), OK, True)
+        level = WARNING if result.get("warning") else OK
+        return WriteText(_done_text(kind, payload, result), level, True)
     if state == "failed":
         retry_at = row.get("next_retry_at")
         if retry_at is None:  # a refusal: only the creator can fix it

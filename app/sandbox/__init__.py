@@ -1,7 +1,12 @@
 """A local TikTok Shop (Open API 202309): signed API, OAuth, webhooks, faults, seeded data."""
 
 from app.sandbox.app import create_app
-from app.sandbox.config import DEFAULT_SCOPES, SCOPE_NAMES, SandboxConfig
+from app.sandbox.config import (
+    DEFAULT_SCOPES,
+    PACKAGE_FIRST_SELLER_TYPE,
+    SCOPE_NAMES,
+    SandboxConfig,
+)
 from app.sandbox.core import Sandbox
 from app.sandbox.server import (
     SandboxInfo,
@@ -13,6 +18,7 @@ from app.sandbox.server import (
 
 __all__ = [
     "DEFAULT_SCOPES",
+    "PACKAGE_FIRST_SELLER_TYPE",
     "SCOPE_NAMES",
     "Sandbox",
     "SandboxConfig",

@@ -4,9 +4,15 @@ Contract endpoints: GET/POST /sandbox/orders, POST /sandbox/orders/{id}/status,
 GET /sandbox/inventory, GET /sandbox/calls, GET/PUT /sandbox/faults, GET /sandbox/webhooks,
 POST /sandbox/clock.
 
+POST /sandbox/orders also takes "paid" (pay it at once) and "buyer_user_id" (another order of
+that buyer). Label endpoints are in admin_labels.py.
+
 Extra endpoints:
 - GET  /sandbox/clock        {"now", "offset"}
 - GET  /sandbox/info         {"app_key", "service_id", "shops": [{"id", "name", "cipher", ...}]}
+- POST /sandbox/orders/{id}/status also takes {"at": unix}: the change is recorded at that
+                             earlier shop time (update_time = the time of the status change,
+                             which search may show late), not at now
 - POST /sandbox/orders/{id}/buyer_cancel_request   {"cancel_reason"?}
                              a buyer asks to cancel (CANCELLATION_STATUS_CHANGE, pending);
                              answers {"order", "cancel_id"}; unanswered, the system accepts it
@@ -137,6 +143,11 @@ async def create_order(request: Request) -> dict[str, Any]:
     options = _options(body)
     shop = world.shops[shops.pop()]
     buyer = world.rng.choice(world.buyers[shop.id])
+    if "buyer_user_id" in body:  # another order of a known buyer (their packages may combine)
+        known = [b for b in world.buyers[shop.id] if b.user_id == body["buyer_user_id"]]
+        if not known:
+            raise AdminError(400, f"unknown buyer_user_id {body['buyer_user_id']!r}")
+        buyer = known[0]
     now = sandbox.clock.now()
     try:
         order = world.place_order(shop, lines, buyer, now, options)
@@ -181,6 +192,10 @@ async def order_status(request: Request) -> dict[str, Any]:
     target = body.get("status")
     if not isinstance(target, str):
         raise AdminError(400, 'give {"status": "<ORDER STATUS>"}')
+    now = sandbox.clock.now()
+    at = body.get("at", now)
+    if isinstance(at, bool) or not isinstance(at, int) or at > now:
+        raise AdminError(400, "at must be a shop time (unix seconds) no later than now")
     try:
         transitions.apply(
             sandbox.state,
@@ -188,7 +203,7 @@ async def order_status(request: Request) -> dict[str, Any]:
             order,
             meta,
             target,
-            sandbox.clock.now(),
+            at,
             cancel_reason=body.get("cancel_reason"),
             initiator=body.get("cancellation_initiator"),
         )
@@ -346,7 +361,14 @@ async def inventory(request: Request) -> dict[str, Any]:
 
 
 async def calls(request: Request) -> dict[str, Any]:
-    return _sandbox(request).state.counters.to_dict()
+    sandbox = _sandbox(request)
+    found = sandbox.state.counters.to_dict()
+    if sandbox.hourly is not None:  # a development shop: its hourly budget and what is used
+        found["hourly"] = {
+            "limit": sandbox.hourly.limit,
+            "used": sandbox.hourly.used(sandbox.clock.now()),
+        }
+    return found
 
 
 async def get_faults(request: Request) -> dict[str, Any]:
@@ -400,7 +422,13 @@ async def info(request: Request) -> dict[str, Any]:
         "app_key": sandbox.app_key,
         "service_id": sandbox.service_id,
         "shops": [
-            {"id": s.id, "name": s.name, "cipher": s.cipher, "region": s.region}
+            {
+                "id": s.id,
+                "name": s.name,
+                "cipher": s.cipher,
+                "region": s.region,
+                "seller_type": s.seller_type,
+            }
             for s in sandbox.state.shops.values()
         ],
     }

@@ -11,10 +11,13 @@ from starlette.types import Receive, Scope, Send
 
 from app.sandbox import (
     api_cancellations,
+    api_finance,
     api_fulfillment,
+    api_labels,
     api_logistics,
     api_orders,
     api_products,
+    api_returns,
     api_shop,
 )
 from app.sandbox import errors as e
@@ -133,6 +136,7 @@ ROUTES = [
         api_fulfillment.tracking,
         "seller.logistics",
     ),
+    *api_labels.ROUTES,
     Route(
         "POST",
         "/return_refund/202309/cancellations/search",
@@ -160,6 +164,8 @@ ROUTES = [
     Route("GET", "/event/202309/webhooks", api_shop.get_webhooks, "seller.authorization.info"),
     Route("PUT", "/event/202309/webhooks", api_shop.put_webhook, "seller.authorization.info"),
     Route("DELETE", "/event/202309/webhooks", api_shop.delete_webhook, "seller.authorization.info"),
+    *api_finance.ROUTES,
+    *api_returns.ROUTES,
 ]
 ROUTER = Router(ROUTES)
 
@@ -231,6 +237,7 @@ async def api_endpoint(request: Request) -> Response:
             raw_query=request.scope.get("query_string", b""),
             headers={k.lower(): v for k, v in request.headers.items()},
             raw_body=raw_body,
+            base_url=str(request.base_url).rstrip("/"),
         )
         response = envelope(route.handler(sandbox, call))
     except ApiError as error:

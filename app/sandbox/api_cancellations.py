@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from app.sandbox import cancellations, packages, reasons, transitions
+from app.sandbox import cancellations, idempotency, packages, reasons, transitions
 from app.sandbox import errors as e
 from app.sandbox.cancellations import PENDING, SUCCESS
 from app.sandbox.errors import ApiError
-from app.sandbox.model import Cancellation, Shop
+from app.sandbox.model import Cancellation
 from app.sandbox.paging import fingerprint, page
 from app.sandbox.params import (
+    body_choices,
     body_str,
     body_str_list,
     body_time_bounds,
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 
 MAX_PAGE = 50  # search-cancellations: page_size [1-50], default 10
 DEFAULT_PAGE = 10
-MAX_IDEMPOTENCY_KEY = 255
 #: The request filter spells the closed status CANCELLATION_REQUEST_CANCEL (and so does the
 #: cancel-order response list); answers say CANCELLATION_REQUEST_CANCELLED.
 STATUS_ALIASES = {"CANCELLATION_REQUEST_CANCEL": cancellations.CLOSED}
@@ -32,19 +32,10 @@ STATUS_ALIASES = {"CANCELLATION_REQUEST_CANCEL": cancellations.CLOSED}
 #: orders are past cancelling (25001051).
 SHIPPED = frozenset({"PARTIALLY_SHIPPING", "IN_TRANSIT", "DELIVERED"})
 FINAL = frozenset({"COMPLETED", "CANCELLED"})
-SELLER_REASONS = {**reasons.SELLER_UNPAID, **reasons.SELLER_TO_SHIP}
 
 
 def _fail(detail: str) -> ApiError:
     return ApiError.of(e.RR_INVALID_PARAMS, detail)
-
-
-def _list_of(body: dict[str, Any], name: str, choices: tuple[str, ...]) -> list[str] | None:
-    values = body_str_list(body, name, _fail)
-    for value in values or []:
-        if value not in choices:
-            raise _fail(f"{name} must hold values of {', '.join(choices)}")
-    return values
 
 
 def search_cancellations(sandbox: Sandbox, call: Call) -> dict[str, Any]:
@@ -59,8 +50,8 @@ def search_cancellations(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     cancel_ids = body_str_list(b, "cancel_ids", _fail)
     order_ids = body_str_list(b, "order_ids", _fail)
     buyers = body_str_list(b, "buyer_user_ids", _fail)
-    types = _list_of(b, "cancel_types", cancellations.TYPES)
-    statuses = _list_of(b, "cancel_status", (*cancellations.STATUSES, *STATUS_ALIASES))
+    types = body_choices(b, "cancel_types", cancellations.TYPES, _fail)
+    statuses = body_choices(b, "cancel_status", (*cancellations.STATUSES, *STATUS_ALIASES), _fail)
     wanted_status = {STATUS_ALIASES.get(s, s) for s in statuses} if statuses else None
     bounds = body_time_bounds(b, _fail)
     body_str(b, "locale", _fail)  # texts exist in en-US only
@@ -115,13 +106,8 @@ def _request(call: Call, action: str) -> tuple[Cancellation, str | None, bool]:
     entry = shop.cancellations.get(call.path_params["cancel_id"])
     if entry is None:
         raise ApiError.of(e.RR_NO_PERMISSION)
-    key = call.query.get("idempotency_key") or None
-    if key is not None and len(key) > MAX_IDEMPOTENCY_KEY:
-        raise _fail(f"idempotency_key is longer than {MAX_IDEMPOTENCY_KEY} characters")
-    done = shop.idempotency.get(key) if key else None
-    if done is not None and done != (action, entry.id):
-        raise _fail("idempotency_key was already used for another request")
-    return entry, key, done is not None
+    key, repeated = idempotency.claim(shop, call.query, action, entry.id, _fail)
+    return entry, key, repeated
 
 
 def _check_answerable(entry: Cancellation, approving: bool) -> None:
@@ -146,7 +132,7 @@ def approve(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     transitions.apply(
         sandbox.state, shop, order, shop.order_meta[order["id"]], "CANCELLED", call.now
     )
-    _remember(shop, key, "approve", entry)
+    idempotency.remember(shop, key, "approve", entry.id)
     return {}
 
 
@@ -167,20 +153,16 @@ def reject(sandbox: Sandbox, call: Call) -> dict[str, Any]:
         and all(isinstance(i, dict) and isinstance(i.get("image_id"), str) for i in images)
     ):
         raise _fail("images must be a list of {image_id, ...}")
-    if reason not in reasons.REJECT:
-        known = reason in reasons.TEXTS
-        raise ApiError.of(e.RR_REASON_TYPE if known else e.RR_UNKNOWN_REASON)
+    if reason not in reasons.reject_reasons(shop.region):
+        # A name of another kind of this market, or of another market, is a wrong type; one
+        # no market documents is unknown.
+        raise ApiError.of(e.RR_REASON_TYPE if reasons.known(reason) else e.RR_UNKNOWN_REASON)
     _check_answerable(entry, approving=False)
     order = shop.orders[entry.order_id]
     meta = shop.order_meta[order["id"]]
     transitions.reject_cancellation(sandbox.state, shop, order, meta, entry, call.now, reason)
-    _remember(shop, key, "reject", entry)
+    idempotency.remember(shop, key, "reject", entry.id)
     return {}
-
-
-def _remember(shop: Shop, key: str | None, action: str, entry: Cancellation) -> None:
-    if key is not None:
-        shop.idempotency[key] = (action, entry.id)
 
 
 def _chosen(order: dict[str, Any], ids: list[str] | None, skus: Any) -> list[dict[str, Any]] | None:
@@ -241,9 +223,9 @@ def cancel_order(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     order = shop.orders.get(order_id)
     if order is None:
         raise ApiError.of(e.RR_NO_PERMISSION)
-    if reason not in reasons.TEXTS:
+    if reason not in reasons.market(shop.region).texts:  # unknown here (e.g. a US name in GB)
         raise ApiError.of(e.RR_UNKNOWN_REASON)
-    if reason not in SELLER_REASONS:
+    if reason not in reasons.every_seller_reason(shop.region):
         raise ApiError.of(e.RR_NOT_SELLER_REASON)
     status = order["status"]
     if status in FINAL:
@@ -254,14 +236,14 @@ def cancel_order(sandbox: Sandbox, call: Call) -> dict[str, Any]:
         raise ApiError.of(e.RR_IN_PROCESS)
     # cancel-reasons.json: "If the cancel reason is not applicable for the order status, the
     # API will return a '25001021 Reason not match order status' error."
-    if reason not in reasons.seller_reasons(status):
+    if reason not in reasons.seller_reasons(shop.region, status):
         raise ApiError.of(e.RR_REASON_STATUS)
     meta = shop.order_meta[order_id]
     chosen = _chosen(order, ids, b.get("skus"))
     if chosen is not None and len(chosen) < len(packages.active_items(order)):
         # cancel-order spec: single items may be cancelled "when an item is out of stock";
         # once arranged for shipment, an item goes with its whole order or not at all.
-        if reason not in reasons.OUT_OF_STOCK or status == "AWAITING_COLLECTION":
+        if not reasons.is_out_of_stock(shop.region, reason) or status == "AWAITING_COLLECTION":
             raise ApiError.of(e.RR_NO_ITEM_LEVEL)
         if any("package_id" in i for i in chosen):
             raise ApiError.of(e.RR_SHIPPED)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from app.sandbox import cancellations, logistics, packages, shipping, transitions
 from app.sandbox import errors as e
-from app.sandbox import logistics, packages, shipping
 from app.sandbox.errors import ApiError
+from app.sandbox.market import cancel_request_blocks_shipping
 from app.sandbox.model import Package, Shop
 from app.sandbox.packages import TO_FULFILL, Shipment
 from app.sandbox.paging import fingerprint, page
@@ -82,15 +83,36 @@ def _carrier(tracking: str, provider_id: str) -> str:
     return name
 
 
-def _check_shippable(order: dict[str, Any]) -> None:
+#: US: shipping rejects a pending buyer request (us-only-order-cancellation-workflow-updates.md);
+#: the request closes with the "Product has been packed" reason.
+SHIPPED_REJECT_REASON = "seller_reject_apply_product_has_been_packed"
+
+
+def _check_shippable(order: dict[str, Any], shop: Shop) -> None:
+    """Refusals before anything ships. Outside the US a pending buyer cancellation request
+    blocks shipping (21011007); in the US shipping is allowed and rejects it (FACTS.md 9.4)."""
     if _by_platform(order):
         raise ApiError.of(e.FULFILLED_BY_PLATFORM)
     if order["status"] == "CANCELLED":
         raise ApiError.of(e.ORDER_CANCELLED)
-    if order["status"] in {"UNPAID", "ON_HOLD"}:  # ON_HOLD orders may not be fulfilled
+    if order["status"] == "ON_HOLD":  # the one-hour hold: 21011044 (FACTS.md 9.4)
+        raise ApiError.of(e.ORDER_ON_HOLD)
+    if order["status"] == "UNPAID":
         raise ApiError.of(e.ACTION_NOT_ALLOWED, f"Order {order['id']} is {order['status']}.")
-    if order["is_buyer_request_cancel"]:
+    if order["is_buyer_request_cancel"] and cancel_request_blocks_shipping(shop):
         raise ApiError.of(e.AFTER_SALE_PENDING)
+
+
+def _reject_pending_request(sandbox: Sandbox, shop: Shop, order: dict[str, Any], now: int) -> None:
+    """US: the package ships, so TikTok rejects the buyer's pending request by itself."""
+    if not order["is_buyer_request_cancel"]:
+        return
+    meta = shop.order_meta[order["id"]]
+    entry = shop.cancellations.get(meta.cancel_id or "")
+    if entry is not None and entry.status == cancellations.PENDING:
+        transitions.reject_cancellation(
+            sandbox.state, shop, order, meta, entry, now, SHIPPED_REJECT_REASON
+        )
 
 
 def _self_shipping(order: dict[str, Any]) -> bool:
@@ -120,10 +142,8 @@ def _pick(order: dict[str, Any], ids: list[str] | None) -> list[dict[str, Any]]:
         if "package_id" in item:
             raise ApiError.of(e.ITEMS_SHIPPED)
         chosen.append(item)
-    for sku_id in {i["sku_id"] for i in chosen}:
-        # 21011036: the units of one SKU may not be split across packages.
-        if sum(i["sku_id"] == sku_id for i in chosen) < sum(i["sku_id"] == sku_id for i in waiting):
-            raise ApiError.of(e.SAME_SKU_SPLIT)
+    if packages.splits_a_sku(chosen, waiting):  # units of one SKU ship in one package
+        raise ApiError.of(e.SAME_SKU_SPLIT)
     return chosen
 
 
@@ -134,7 +154,7 @@ def mark_as_shipped(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     order = _order(call)
     tracking, provider_id = _tracking_fields(call.body, "body")
     ids = body_str_list(call.body, "order_line_item_ids", _fail)
-    _check_shippable(order)
+    _check_shippable(order, call.shop)
     if not _self_shipping(order):
         raise ApiError.of(e.NOT_SELLER_SHIPPING)
     items = _pick(order, ids)
@@ -142,12 +162,20 @@ def mark_as_shipped(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     if packages.tracking_in_use(sandbox.state, tracking):
         raise ApiError.of(e.DUPLICATE_TRACKING)
     shipment = Shipment(carrier, provider_id, tracking)
+    _reject_pending_request(sandbox, call.shop, order, call.now)
     package = shipping.ship(sandbox.state, call.shop, order, items, shipment, call.now)
-    return {
+    answer: dict[str, Any] = {
         "order_id": order["id"],
         "order_line_item_ids": list(package.line_item_ids),
         "package_id": package.id,
     }
+    # US local sellers: a number that does not fit the carrier still ships, with a warning
+    # (FACTS.md 9.3); it is what lowers the Valid Tracking Rate.
+    if call.shop.region == "US" and call.shop.seller_type == "LOCAL":
+        warning = logistics.tracking_warning(carrier, tracking)
+        if warning is not None:
+            answer["warning"] = {"message": warning}
+    return answer
 
 
 def _pickup_slot(value: Any) -> tuple[int, int] | None:
@@ -170,7 +198,7 @@ def _ship_package(
     slot = _pickup_slot(body.get("pickup_slot"))
     orders = [shop.orders[o] for o in package.order_ids]
     for order in orders:
-        _check_shippable(order)
+        _check_shippable(order, shop)
     if package.status != TO_FULFILL:
         raise ApiError.of(e.PACKAGE_SHIPPED)
     if slot is not None and slot[1] < now:
@@ -191,6 +219,8 @@ def _ship_package(
         tracking = logistics.tracking_for(sandbox.state.rng, carrier)
         shipment = Shipment(carrier, provider_id, tracking, handover, slot)
     order = orders[0]
+    for each in orders:
+        _reject_pending_request(sandbox, shop, each, now)
     wanted = set(package.line_item_ids)
     items = [i for i in order["line_items"] if i["id"] in wanted]
     shipping.ship(sandbox.state, shop, order, items, shipment, now)

@@ -63,6 +63,14 @@ QUANTITY_OUT_OF_RANGE = (
     "The SKU inventory quantity for the warehouse must be within allowed limits.",
 )
 QUANTITY_INVALID = (12019024, "stock count is invalid")
+# update-inventory spec: refusals that waiting cannot fix.
+TOO_MANY_SKUS = (12052050, "A single product cannot have more than 100 different SKUs")
+PROMOTION_LOCKED = (
+    12052393,
+    "Product locked for Promotion and stock can't be updated below current stock",
+)
+SELLER_INACTIVE = (12052700, "The seller is inactive.")
+MAX_SKUS = 100
 # inventory-search spec error codes.
 TOO_MANY_PRODUCT_IDS = (12019120, "The number of provided product IDs exceeds the limit.")
 TOO_MANY_INVENTORY_SKUS = (12019015, "The number of SKU exceed the limit")
@@ -227,8 +235,12 @@ def update_inventory(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     """
     assert call.shop is not None
     product = _product(call)
+    if not sandbox.state.seller.active:
+        raise _err(SELLER_INACTIVE)
     if product.status != "ACTIVATE":
         raise _err(WRONG_STATUS, f"Product {product.id} is {product.status}.")
+    if len(product.skus) > MAX_SKUS:
+        raise _err(TOO_MANY_SKUS)
     entries = call.body.get("skus")
     if not isinstance(entries, list) or not entries:
         raise _err(EMPTY_SKUS)
@@ -243,6 +255,8 @@ def update_inventory(sandbox: Sandbox, call: Call) -> dict[str, Any]:
         seen.add(sku_id)
         if sku_id not in by_id:  # also SKUs of another product: all must belong to this one
             raise _err(SKU_NOT_FOUND, f"SKU {sku_id} is not a SKU of product {product.id}.")
+    if product.promotion_locked and _lowers_stock(product, entries):
+        raise _err(PROMOTION_LOCKED)
     warehouses = {w.id for w in call.shop.warehouses}
     errors: list[dict[str, Any]] = []
     changed = False
@@ -266,6 +280,21 @@ def update_inventory(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     if changed:
         product.update_time = max(product.update_time, call.now)
     return {"errors": errors} if errors else {}
+
+
+def _lowers_stock(product: Product, entries: list[Any]) -> bool:
+    """Would this update take any warehouse of any SKU below what it holds now?"""
+    by_id = {s.id: s for s in product.skus}
+    for entry in entries:
+        sku = by_id[entry["id"]]
+        for row in entry.get("inventory") or []:
+            if not isinstance(row, dict):
+                continue
+            stock = sku.stock.get(str(row.get("warehouse_id") or next(iter(sku.stock), "")))
+            quantity = row.get("quantity")
+            if stock is not None and isinstance(quantity, int) and quantity < stock.available:
+                return True
+    return False
 
 
 def _check_sku(

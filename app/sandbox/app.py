@@ -11,6 +11,10 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.sandbox.admin import ADMIN_ROUTES
+from app.sandbox.admin_finance import FINANCE_ROUTES
+from app.sandbox.admin_labels import LABEL_ROUTES
+from app.sandbox.admin_market import MARKET_ROUTES
+from app.sandbox.admin_returns import RETURN_ADMIN_ROUTES
 from app.sandbox.api import api_endpoint
 from app.sandbox.auth_routes import authorize_decision, authorize_page, token_get, token_refresh
 from app.sandbox.core import Sandbox
@@ -35,6 +39,10 @@ def create_app(sandbox: Sandbox) -> Starlette:
 
     routes = [
         *ADMIN_ROUTES,
+        *MARKET_ROUTES,
+        *LABEL_ROUTES,
+        *FINANCE_ROUTES,
+        *RETURN_ADMIN_ROUTES,
         Route("/oauth/authorize", authorize_page, methods=["GET"]),
         Route("/open/authorize", authorize_page, methods=["GET"]),
         Route("/oauth/authorize", authorize_decision, methods=["POST"]),

@@ -52,6 +52,23 @@ def _error_page(message: str) -> HTMLResponse:
     return HTMLResponse(ERROR_PAGE.format(message=html.escape(message)), status_code=400)
 
 
+#: Service link hosts per Partner Center (FACTS.md 9.1; the 202407 overview spells the US host
+#: services.tiktokshops.us). A service_id is known only to the Partner Center the app is in.
+SERVICE_HOSTS = {
+    "global": frozenset({"services.tiktokshop.com"}),
+    "us": frozenset({"services.us.tiktokshop.com", "services.tiktokshops.us"}),
+}
+
+
+def _wrong_partner_center(sandbox: Sandbox, request: Request) -> bool:
+    """A service link on the other Partner Center's host (a loopback host is the sandbox's own
+    address, which stands in for either)."""
+    host = (request.headers.get("host") or "").split(":")[0].lower()
+    everyone = SERVICE_HOSTS["global"] | SERVICE_HOSTS["us"]
+    mine = SERVICE_HOSTS[sandbox.config.partner_center]
+    return request.url.path == "/open/authorize" and host in everyone and host not in mine
+
+
 def _known_app(sandbox: Sandbox, params: dict[str, str]) -> bool:
     return (
         params.get("app_key") == sandbox.app_key or params.get("service_id") == sandbox.service_id
@@ -62,7 +79,7 @@ async def authorize_page(request: Request) -> Response:
     """GET /oauth/authorize (legacy link) and /open/authorize (service link) show the consent."""
     sandbox = _sandbox(request)
     params = dict(request.query_params)
-    if not _known_app(sandbox, params):
+    if not _known_app(sandbox, params) or _wrong_partner_center(sandbox, request):
         return _error_page("Unknown app: the app_key or service_id in the link matches no app.")
     world = sandbox.state
     shops = ", ".join(s.name for s in world.shops.values())
@@ -162,7 +179,7 @@ async def token_get(request: Request) -> Response:
         world, now = sandbox.state, sandbox.clock.now()
         code = world.codes.get(params.get("auth_code", ""))
         if code is None or code.used or now >= code.expires_at:  # single use, 30 minutes
-            raise ApiError.of(e.AUTH_RECORD_NOT_FOUND)
+            raise ApiError.of(e.INVALID_AUTH_CODE)
         code.used = True
         grant = Grant(
             id=world.ids.new(),

@@ -6,6 +6,7 @@ import random
 from decimal import Decimal
 
 from app.sandbox.ids import random_text
+from app.sandbox.market import market_of
 from app.sandbox.model import Product, Shop, Sku, Stock, Warehouse
 from app.sandbox.orders import Buyer
 from app.sandbox.state import World
@@ -21,16 +22,6 @@ SHOP_NAMES = [
     "Saltwater Threads",
     "Golden Hour Goods",
     "Fern & Fable",
-]
-CITIES = [
-    ("Los Angeles", "California", "CA", "900", Decimal("0.095")),
-    ("Austin", "Texas", "TX", "787", Decimal("0.0825")),
-    ("Brooklyn", "New York", "NY", "112", Decimal("0.08875")),
-    ("Denver", "Colorado", "CO", "802", Decimal("0.0881")),
-    ("Portland", "Oregon", "OR", "972", Decimal("0")),
-    ("Miami", "Florida", "FL", "331", Decimal("0.07")),
-    ("Seattle", "Washington", "WA", "981", Decimal("0.1025")),
-    ("Chicago", "Illinois", "IL", "606", Decimal("0.1025")),
 ]
 FIRST = [
     "Ava",
@@ -93,6 +84,22 @@ ITEMS = [
     ("Beanie", "Accessories", False),
     ("Throw Blanket", "Home", False),
 ]
+#: What one unit weighs packed (kilograms) and its box (centimetres), by item.
+ITEM_PACKAGES: dict[str, tuple[str, tuple[int, int, int]]] = {
+    "Crewneck Tee": ("0.25", (30, 25, 3)),
+    "Hoodie": ("0.7", (35, 30, 8)),
+    "Scrunchie Set": ("0.08", (15, 10, 3)),
+    "Lip Oil": ("0.06", (12, 5, 5)),
+    "Phone Case": ("0.1", (20, 12, 3)),
+    "Tote Bag": ("0.3", (40, 35, 2)),
+    "Scented Candle": ("0.55", (12, 12, 12)),
+    "Yoga Leggings": ("0.3", (30, 22, 4)),
+    "Water Bottle": ("0.45", (28, 9, 9)),
+    "Face Serum": ("0.12", (14, 6, 6)),
+    "Beanie": ("0.12", (22, 18, 4)),
+    "Throw Blanket": ("1.4", (45, 35, 12)),
+}
+POUNDS_PER_KILOGRAM = Decimal("2.20462")
 COLORS = ["Black", "White", "Sage", "Rose", "Navy", "Sand"]
 SIZES = ["S", "M", "L", "XL"]
 #: A few products not on sale, so status filters and the ACTIVATE-only rules have something to do.
@@ -100,28 +107,29 @@ STATUS_PLAN = {3: "SELLER_DEACTIVATED", 8: "PLATFORM_DEACTIVATED", 13: "PENDING"
 
 
 def build_warehouses(world: World, shop: Shop, rng: random.Random) -> None:
-    picks = rng.sample(CITIES, k=4)
+    market = market_of(shop.region)
+    picks = rng.sample(market.cities, k=4)
     sales = 2 + rng.randrange(2)  # 2-3 sales warehouses and one return warehouse
-    for i, (city, state, code, zip3, _) in enumerate(picks[: sales + 1]):
+    for i, city in enumerate(picks[: sales + 1]):
         kind = "SALES_WAREHOUSE" if i < sales else "RETURN_WAREHOUSE"
         line1 = f"{rng.randrange(100, 9999)} {rng.choice(STREETS)}"
-        postal = f"{zip3}{rng.randrange(10, 99)}"
+        postal = market.postal_code(city, rng)
         shop.warehouses.append(
             Warehouse(
                 id=world.ids.new(),
                 entity_id=world.ids.new(),
-                name=f"{city} {'Returns' if kind == 'RETURN_WAREHOUSE' else 'Fulfillment'}",
+                name=f"{city.name} {'Returns' if kind == 'RETURN_WAREHOUSE' else 'Fulfillment'}",
                 type=kind,
                 is_default=i == 0,
                 address={
-                    "region": "United States",
-                    "state": state,
-                    "city": city,
+                    "region": market.country,
+                    "state": city.state,
+                    "city": city.name,
                     "contact_person": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
                     "postal_code": postal,
-                    "full_address": f"{line1}, {city}, {code} {postal}",
-                    "region_code": "US",
-                    "phone_number": f"(+1){rng.randrange(200, 999)}****{rng.randrange(1000, 9999)}",
+                    "full_address": market.full_address(line1, city, postal),
+                    "region_code": market.region,
+                    "phone_number": market.phone(rng, masked=True),
                     "address_line1": line1,
                     "address_line2": "",
                 },
@@ -164,6 +172,8 @@ def build_products(world: World, shop: Shop, rng: random.Random, count: int, now
             ],
             brand={"id": world.ids.new(), "name": shop.name},
             image=f"tos-maliva-i-sandbox-us/{product_id}",
+            package_weight=_package_weight(noun, shop.region, index),
+            package_dimensions=_package_dimensions(noun),
         )
         for color in colors:
             for size in sizes:
@@ -193,10 +203,24 @@ def build_products(world: World, shop: Shop, rng: random.Random, count: int, now
         world.index_product(shop, product)
 
 
-def build_buyers(world: World, rng: random.Random, count: int) -> list[Buyer]:
+def _package_weight(noun: str, region: str, index: int) -> tuple[str, str]:
+    """Get Product's `package_weight`: most US sellers enter pounds, others kilograms."""
+    kilograms = Decimal(ITEM_PACKAGES[noun][0])
+    if region == "US" and index % 3 != 2:
+        return str((kilograms * POUNDS_PER_KILOGRAM).quantize(Decimal("0.01"))), "POUND"
+    return str(kilograms), "KILOGRAM"
+
+
+def _package_dimensions(noun: str) -> tuple[str, str, str, str]:
+    length, width, height = ITEM_PACKAGES[noun][1]
+    return str(length), str(width), str(height), "CENTIMETER"
+
+
+def build_buyers(world: World, rng: random.Random, count: int, region: str = "US") -> list[Buyer]:
+    market = market_of(region)
     buyers = []
     for _ in range(count):
-        city, state, code, zip3, tax = rng.choice(CITIES)
+        city = rng.choice(market.cities)
         first, last = rng.choice(FIRST), rng.choice(LAST)
         buyers.append(
             Buyer(
@@ -204,14 +228,15 @@ def build_buyers(world: World, rng: random.Random, count: int) -> list[Buyer]:
                 email=f"{random_text(rng, 8)}@scs.tiktokw.us",
                 first_name=first,
                 last_name=last,
-                phone=f"(+1){rng.randrange(200, 999)}-{rng.randrange(200, 999)}-"
-                f"{rng.randrange(1000, 9999)}",
+                phone=market.phone(rng),
                 line1=f"{rng.randrange(10, 9999)} {rng.choice(STREETS)}",
-                city=city,
-                state=state,
-                state_code=code,
-                postal_code=f"{zip3}{rng.randrange(10, 99)}",
-                tax_rate=tax,
+                city=city.name,
+                state=city.state,
+                state_code=city.state_code,
+                postal_code=market.postal_code(city, rng),
+                tax_rate=city.tax_rate,
+                country=market.country,
+                region_code=market.region,
             )
         )
     return buyers

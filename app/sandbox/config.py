@@ -15,12 +15,23 @@ SCOPE_NAMES: dict[str, str] = {
     "seller.logistics": "Logistics Basic",
     "seller.fulfillment.basic": "Fulfillment Basic",
     "seller.return_refund.basic": "Return & Refund Basic",
+    "seller.finance.info": "Finance Information",
+    "data.shop_analytics.public.read": "TikTok Shop Analytics",
 }
 
-#: Everything Shopdesk needs: orders, products and stock, warehouses, shops, webhooks, shipping.
+#: Everything Shopdesk needs: orders, products and stock, warehouses, shops, webhooks, shipping,
+#: money and analytics.
 DEFAULT_SCOPES: tuple[str, ...] = tuple(SCOPE_NAMES)
 
 DEFAULT_REDIRECT_URL = "http://127.0.0.1:8765/callback"
+
+#: Markets the sandbox can play (get-authorized-shops: `region`, `seller_type`).
+REGIONS: tuple[str, ...] = ("US", "GB")
+SELLER_TYPES: tuple[str, ...] = ("LOCAL", "CROSS_BORDER")
+#: A seller type whose US shop gets each order's package from TikTok before shipping, as the app's
+#: Ship Package flow needs: the demo and the app's tests play it until Shopdesk buys TikTok
+#: Shipping labels for US local shops (issue 16; FACTS.md 9.3).
+PACKAGE_FIRST_SELLER_TYPE = "CROSS_BORDER"
 
 
 @dataclass(frozen=True)
@@ -30,6 +41,10 @@ class SandboxConfig:
     `faults` sets every *_rate of the fault settings at once (see `faults.FaultSettings`).
     `epoch` pins the shop clock's start (and so every generated time); None means now.
     `app_key`, `app_secret` and `service_id` are random when None.
+    `region` and `seller_type` choose the market: US and UK local sellers get no package before
+    shipping (FACTS.md 9.3). `document_ttl` is how long a shipping document link works and
+    `carrier_scan_delay` when the carrier first scans a bought label (0: only by admin call),
+    both in shop-clock seconds; `label_allocation` makes TikTok pick the one service.
     """
 
     seed: int = 7
@@ -51,6 +66,17 @@ class SandboxConfig:
     history_days: int = 60
     epoch: int | None = None
     service_id: str | None = None
+    region: str = "US"
+    seller_type: str = "LOCAL"
+    label_allocation: bool = True
+    document_ttl: int = 86400
+    carrier_scan_delay: int = 36 * 3600
+    #: The Partner Center the app is registered in ("global" or "us"): which service link host
+    #: knows its service_id (FACTS.md 9.1).
+    partner_center: str = "global"
+    #: Development shops: at most this many API calls an hour per shop, then HTTP 429
+    #: (FACTS.md 9.2); None is a production shop.
+    max_per_hour: int | None = None
 
     def __post_init__(self) -> None:
         if self.orders < 0 or self.products < 1 or self.shops < 1:
@@ -63,3 +89,13 @@ class SandboxConfig:
             raise ValueError("order_rate must be >= 0 and webhook_time_scale > 0")
         if self.access_ttl <= 0 or self.refresh_ttl <= 0:
             raise ValueError("token lifetimes must be positive")
+        if self.region not in REGIONS:
+            raise ValueError(f"region must be one of {', '.join(REGIONS)}")
+        if self.seller_type not in SELLER_TYPES:
+            raise ValueError(f"seller_type must be one of {', '.join(SELLER_TYPES)}")
+        if self.document_ttl <= 0 or self.carrier_scan_delay < 0:
+            raise ValueError("document_ttl must be positive and carrier_scan_delay >= 0")
+        if self.partner_center not in ("global", "us"):
+            raise ValueError("partner_center must be global or us")
+        if self.max_per_hour is not None and self.max_per_hour < 1:
+            raise ValueError("max_per_hour must be at least 1")

@@ -8,12 +8,14 @@ import hashlib
 import random
 import secrets
 
+from app.sandbox import unsettled
 from app.sandbox.clock import ShopClock
 from app.sandbox.config import SandboxConfig
 from app.sandbox.faults import FaultInjector, FaultSettings
 from app.sandbox.generator import populate
 from app.sandbox.ids import PageTokenCodec
-from app.sandbox.ratelimit import RateLimiter
+from app.sandbox.labels import LabelBook
+from app.sandbox.ratelimit import HourlyLimit, RateLimiter
 from app.sandbox.state import World
 from app.sandbox.webhooks import WebhookHub
 
@@ -39,9 +41,12 @@ class Sandbox:
             FaultSettings.from_rate(config.faults), default_seed=config.seed
         )
         self.limiter = RateLimiter(config.qps)
+        self.hourly = HourlyLimit(config.max_per_hour) if config.max_per_hour else None
         self.page_tokens = PageTokenCodec(hashlib.sha256(f"{config.seed}:page".encode()).digest())
         self.state = World(config.seed)
+        self.labels = LabelBook(config)
         populate(self.state, config, self.clock.now())
+        unsettled.prepare(self.state, self.clock.now())  # the history's money, before any call
         self.webhooks = WebhookHub(
             self.app_key,
             self.app_secret,
@@ -55,7 +60,9 @@ class Sandbox:
 
     def tick(self) -> None:
         """Catch the world up with the shop clock (called before every request, and each second)."""
-        self.state.tick(self.clock.now())
+        now = self.clock.now()
+        self.state.tick(now)
+        self.labels.tick(self.state, now)
 
     async def start(self) -> None:
         if self._tasks:

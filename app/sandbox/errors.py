@@ -80,6 +80,8 @@ INVALID_VERSION = (36009014, "The version name is invalid, please check and retr
 # FACTS.md 3: the codes integrators see from the token endpoints.
 REFRESH_TOKEN_EXPIRED = (36004001, "rt has expired")
 AUTH_RECORD_NOT_FOUND = (36004005, "can not find related auth record")
+# FACTS.md 9.1: an invalid or already used authorization code (a live reply, quoted 2025-07).
+INVALID_AUTH_CODE = (36004004, "invalid auth code")
 
 # --- fulfilment and logistics specs (messages as listed, trailing spaces trimmed) ------------
 INVALID_PARAMS = (
@@ -93,6 +95,11 @@ PACKAGE_NOT_IN_SHOP = (21011028, "The package does not belong to the current sho
 PERMISSION_DENIED = (10006402, "permission denied")  # get-package-detail's only own code
 FULFILLED_BY_PLATFORM = (21008025, "Seller cannot operate orders which are fulfilled by platform")
 ACTION_NOT_ALLOWED = (21011003, "fulfill_unit action not allowed")
+# FACTS.md 9.4 (changelog for-us-and-uk-markets-introducing-on-hold-order-status.md).
+ORDER_ON_HOLD = (
+    21011044,
+    "Order status is on hold. Please process when order status update to awaiting shipment",
+)
 NOT_SELLER_SHIPPING = (
     21011004,
     "This API cannot be used to update package shipping information for packages that are not "

@@ -11,8 +11,10 @@ from app.sandbox.catalog import SHOP_NAMES, build_buyers, build_products, build_
 from app.sandbox.config import SandboxConfig
 from app.sandbox.ids import random_text, upper_code
 from app.sandbox.logistics import LABEL_CARRIERS
+from app.sandbox.market import market_of
 from app.sandbox.model import Product, Shop, Sku
 from app.sandbox.orders import OrderOptions
+from app.sandbox.returns_seed import seed_returns
 from app.sandbox.state import World
 from app.sandbox.transitions import request_cancellation
 
@@ -72,23 +74,26 @@ def populate(world: World, config: SandboxConfig, now: int) -> None:
     names = rng.sample(SHOP_NAMES, k=min(config.shops, len(SHOP_NAMES)))
     world.seller.open_id = random_text(rng, 43)
     world.seller.name = names[0]
+    world.seller.region = config.region
+    market = market_of(config.region)
     for index in range(config.shops):
         name = names[index] if index < len(names) else f"{names[0]} {index + 1}"
         shop = Shop(
             id=world.ids.new(),
             name=name,
-            region="US",
-            currency="USD",
-            seller_type="LOCAL",
+            region=market.region,
+            currency=market.currency,
+            seller_type=config.seller_type,
             cipher="GCP_" + random_text(rng, 32),
-            code="US" + upper_code(rng, 10),
+            code=market.region + upper_code(rng, 10),
         )
         world.add_shop(shop)
         srng = random.Random(f"{config.seed}:shop:{index}")
         build_warehouses(world, shop, srng)
         build_products(world, shop, srng, config.products, now)
-        world.buyers[shop.id] = build_buyers(world, srng, max(20, config.orders // 3))
+        world.buyers[shop.id] = build_buyers(world, srng, max(20, config.orders // 3), shop.region)
         _orders(world, shop, srng, config, now)
+        seed_returns(world, shop, f"{config.seed}:{index}", now)  # after, and leaving them as is
 
 
 def _coverage() -> list[Spec]:

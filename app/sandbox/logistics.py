@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +60,36 @@ LABEL_CARRIERS: list[tuple[str, str]] = [
 #: Get Shipping Providers of the SEND_BY_SELLER option: what a seller's own carrier may be.
 SELLER_CARRIERS: list[tuple[str, str]] = [*LABEL_CARRIERS, ("DHL eCommerce", "6617675021119438852")]
 SELLER_CARRIER_NAMES = {pid: name for name, pid in SELLER_CARRIERS}
+
+
+#: What each carrier's numbers look like (the shapes `tracking_for` makes), to tell whether a
+#: number fits the carrier the seller named.
+TRACKING_SHAPES: dict[str, re.Pattern[str]] = {
+    "USPS": re.compile(r"9\d{21}"),
+    "UPS": re.compile(r"1Z[0-9A-Z]{16}"),
+    "FedEx": re.compile(r"\d{12}"),
+    "DHL eCommerce": re.compile(r"GM\d{16,18}"),
+}
+#: Mark Package As Shipped warnings, verbatim (changelog for-local-sellers-in-the-us-market-
+#: warning-information-added-to-mark-package-as-shipped-api.md).
+NO_PROVIDER_WARNING = (
+    "No logistics provider could be found for this tracking number. Check the tracking number "
+    "and try again."
+)
+OTHER_PROVIDER_WARNING = (
+    "The tracking number you entered does not match your selected logistics provider. Check the "
+    "tracking number and logistics provider. Did you mean to select {name}?"
+)
+
+
+def tracking_warning(carrier: str, tracking: str) -> str | None:
+    """TikTok's warning for a number that does not fit the chosen carrier, else None."""
+    fits = [name for name, shape in TRACKING_SHAPES.items() if shape.fullmatch(tracking)]
+    if carrier in fits:
+        return None
+    if not fits:
+        return NO_PROVIDER_WARNING
+    return OTHER_PROVIDER_WARNING.format(name=fits[0])
 
 
 def option_for(shipping_type: str) -> DeliveryOption:

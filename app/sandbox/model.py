@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from app.sandbox.returns_model import ShopReturns
+
 #: Product status -> audit status (search-products spec: NONE for drafts, frozen, deactivated).
 AUDIT_FOR_STATUS = {
     "ACTIVATE": "APPROVED",
@@ -95,6 +97,10 @@ class Product:
     brand: dict[str, str]
     image: str
     skus: list[Sku] = field(default_factory=list)
+    package_weight: tuple[str, str] = ("0.4", "KILOGRAM")  # (value, KILOGRAM | POUND)
+    package_dimensions: tuple[str, str, str, str] = ("20", "15", "5", "CENTIMETER")
+    #: In a running promotion: its stock may not go below the current level (12052393).
+    promotion_locked: bool = False
 
     def audit_api(self) -> dict[str, Any]:
         return {"status": AUDIT_FOR_STATUS[self.status], "pre_approved_reasons": []}
@@ -141,13 +147,10 @@ class Product:
             "category_chains": [dict(c) for c in self.category],
             "brand": dict(self.brand),
             "main_images": [image],
-            "package_dimensions": {
-                "length": "20",
-                "width": "15",
-                "height": "5",
-                "unit": "CENTIMETER",
-            },
-            "package_weight": {"value": "0.4", "unit": "KILOGRAM"},
+            "package_dimensions": dict(
+                zip(("length", "width", "height", "unit"), self.package_dimensions, strict=True)
+            ),
+            "package_weight": {"value": self.package_weight[0], "unit": self.package_weight[1]},
             "skus": [
                 {
                     "id": s.id,
@@ -196,8 +199,9 @@ class Shop:
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
     packages: dict[str, Package] = field(default_factory=dict)
     cancellations: dict[str, Cancellation] = field(default_factory=dict)
-    #: Approve/Reject Cancellation `idempotency_key` -> (action, cancel_id) it already did.
+    #: Approve/Reject Cancellation and Return `idempotency_key` -> (action, id) it already did.
     idempotency: dict[str, tuple[str, str]] = field(default_factory=dict)
+    returns: ShopReturns = field(default_factory=ShopReturns)
 
     def to_authorized_api(self) -> dict[str, Any]:
         return {
@@ -258,6 +262,9 @@ class Package:
     handover_method: str | None = None
     pickup_slot: tuple[int, int] | None = None
     shipped_at: int | None = None
+    #: `weight` / `dimension` given when the label was bought (Create Packages), as sent.
+    weight: dict[str, str] | None = None
+    dimension: dict[str, str] | None = None
     events: list[tuple[int, str]] = field(default_factory=list)  # carrier scans: (time, text)
 
 

@@ -36,6 +36,8 @@ class Buyer:
     state_code: str
     postal_code: str
     tax_rate: Decimal
+    country: str = "United States"
+    region_code: str = "US"
 
 
 @dataclass
@@ -75,8 +77,11 @@ def recipient_address(buyer: Buyer, masked: bool) -> dict[str, Any]:
     if masked:
         name = _mask(name)
         phone = phone[:9] + "***" + phone[-4:]
-    full = f"{buyer.line1}, {buyer.city}, {buyer.state_code} {buyer.postal_code}"
-    return {
+    if buyer.state_code:
+        full = f"{buyer.line1}, {buyer.city}, {buyer.state_code} {buyer.postal_code}"
+    else:
+        full = f"{buyer.line1}, {buyer.city}, {buyer.postal_code}"
+    address: dict[str, Any] = {
         "full_address": full,
         "phone_number": phone,
         "name": name,
@@ -88,16 +93,23 @@ def recipient_address(buyer: Buyer, masked: bool) -> dict[str, Any]:
         "district_info": [
             {
                 "address_level_name": "Country",
-                "address_name": "United States",
+                "address_name": buyer.country,
                 "address_level": "L0",
             },
-            {"address_level_name": "State", "address_name": buyer.state, "address_level": "L1"},
+            {
+                "address_level_name": "State" if buyer.state_code else "County",
+                "address_name": buyer.state,
+                "address_level": "L1",
+            },
             {"address_level_name": "City", "address_name": buyer.city, "address_level": "L3"},
         ],
         "delivery_preferences": {"drop_off_location": "Front Door"},
         "postal_code": buyer.postal_code,
-        "region_code": "US",
+        "region_code": buyer.region_code,
     }
+    if not buyer.state_code:
+        address["post_town"] = buyer.city  # UK addresses (get-order-detail spec)
+    return address
 
 
 def build_order(

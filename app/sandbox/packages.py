@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from app.sandbox.market import packages_before_shipping
 from app.sandbox.model import Package, Shop
 
 if TYPE_CHECKING:
@@ -43,6 +44,14 @@ def unshipped(order: dict[str, Any]) -> list[dict[str, Any]]:
     return [i for i in active_items(order) if "package_id" not in i]
 
 
+def splits_a_sku(chosen: list[dict[str, Any]], waiting: list[dict[str, Any]]) -> bool:
+    """Whether `chosen` leaves some units of one of its SKUs behind (21011036, 21011035)."""
+    return any(
+        sum(i["sku_id"] == sku_id for i in chosen) < sum(i["sku_id"] == sku_id for i in waiting)
+        for sku_id in {i["sku_id"] for i in chosen}
+    )
+
+
 def of_order(shop: Shop, order: dict[str, Any]) -> list[Package]:
     return [shop.packages[p["id"]] for p in order["packages"] if p["id"] in shop.packages]
 
@@ -69,7 +78,10 @@ def _new(world: World, shop: Shop, order: dict[str, Any], item_ids: list[str], a
 
 
 def open_package(world: World, shop: Shop, order: dict[str, Any], at: int) -> None:
-    """The order awaits shipment: its unshipped items wait in one TO_FULFILL package."""
+    """The order awaits shipment: its unshipped items wait in one TO_FULFILL package (not for
+    US and UK local sellers, whose packages appear when they ship or buy a label)."""
+    if not packages_before_shipping(shop):
+        return
     items = unshipped(order)
     if items and pending(shop, order) is None:
         _new(world, shop, order, [i["id"] for i in items], at)
@@ -101,6 +113,9 @@ def ship_items(
     left: Package | None = None
     if package is None:
         package = _new(world, shop, order, ids, at)
+        if len(ids) < len(unshipped(order)) or order.get("split_or_combine_tag") == "SPLIT":
+            # No package waited (US and UK local sellers): the order now ships in parts.
+            package.tag = order["split_or_combine_tag"] = "SPLIT"
     elif set(package.line_item_ids) != set(ids):
         left = package
         left.line_item_ids = [i for i in left.line_item_ids if i not in ids]
@@ -296,13 +311,16 @@ def to_detail_api(shop: Shop, package: Package) -> dict[str, Any]:
         "delivery_option_id": package.delivery_option_id,
         "create_time": package.create_time,
         "order_line_item_ids": list(package.line_item_ids),
-        "weight": {"value": str(units * ITEM_GRAMS), "unit": "GRAM"},
-        "dimension": {
-            "length": str(ITEM_CM[0]),
-            "width": str(ITEM_CM[1]),
-            "height": str(ITEM_CM[2] * max(units, 1)),
-            "unit": "CM",
-        },
+        "weight": dict(package.weight or {"value": str(units * ITEM_GRAMS), "unit": "GRAM"}),
+        "dimension": dict(
+            package.dimension
+            or {
+                "length": str(ITEM_CM[0]),
+                "width": str(ITEM_CM[1]),
+                "height": str(ITEM_CM[2] * max(units, 1)),
+                "unit": "CM",
+            }
+        ),
         "update_time": package.update_time,
     }
     if package.handover_method:

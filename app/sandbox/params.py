@@ -71,6 +71,17 @@ def body_str_list(body: dict[str, Any], name: str, fail: Fail) -> list[str] | No
     return value
 
 
+def body_choices(
+    body: dict[str, Any], name: str, choices: tuple[str, ...], fail: Fail
+) -> list[str] | None:
+    """A []string filter whose values must be among the documented ones."""
+    values = body_str_list(body, name, fail)
+    for value in values or []:
+        if value not in choices:
+            raise fail(f"{name} must hold values of {', '.join(choices)}")
+    return values
+
+
 TIME_BOUNDS = ("create_time_ge", "create_time_lt", "update_time_ge", "update_time_lt")
 
 

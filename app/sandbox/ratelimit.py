@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Hashable
 
 
@@ -28,3 +29,34 @@ class RateLimiter:
             return True
         self._buckets[key] = (tokens, now)
         return False
+
+
+class HourlyLimit:
+    """Development shops: at most `limit` calls in any hour, per app and shop (FACTS.md 9.2:
+    "1,000 requests per hour per shop"; test accounts get HTTP 429 beyond it).
+
+    Counted on the shop clock over a sliding hour, the strictest reading of "per hour".
+    """
+
+    WINDOW = 3600
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._calls: dict[Hashable, deque[int]] = {}
+
+    def _recent(self, key: Hashable, now: int) -> deque[int]:
+        calls = self._calls.setdefault(key, deque())
+        while calls and calls[0] <= now - self.WINDOW:
+            calls.popleft()
+        return calls
+
+    def allow(self, key: Hashable, now: int) -> bool:
+        calls = self._recent(key, now)
+        if len(calls) >= self.limit:
+            return False
+        calls.append(now)
+        return True
+
+    def used(self, now: int) -> dict[str, int]:
+        """Calls in the last hour per key (for /sandbox/calls)."""
+        return {str(key): len(self._recent(key, now)) for key in list(self._calls)}

@@ -1,97 +1,20 @@
-"""Cancel reasons of the US market, by who cancels and in which order status.
+"""Cancel reasons by market, by who cancels and in which order status.
 
-Copied from cancel-reasons.json (page 67e61eee427345048595487d, "US market"): the name goes on
-the wire as `cancel_reason`, the text is what buyers and sellers read (`cancel_reason_text`).
+From TikTok's "Cancel reasons" page (cancel-reasons.json, page 67e61eee427345048595487d), one
+table per market: the name goes on the wire as `cancel_reason`, the text is what buyers and
+sellers read (`cancel_reason_text`). A name of another market is unknown in this one (the UK's
+end in `_uk`), and a kind the market does not list (JP: reject reasons) has no valid name.
 """
 
 from __future__ import annotations
 
-#: Status groups of the tables: "ON_HOLD and AWAITING_SHIPMENT" share one list.
-UNPAID = ("UNPAID",)
-TO_SHIP = ("ON_HOLD", "AWAITING_SHIPMENT")
+from app.tiktok.models.cancel_reasons import MarketReasons, all_markets, reason_text, reasons_for
 
-BUYER_UNPAID = {
-    "ecom_order_unpaid_canceled_reason_payment_method_not_available": (
-        "Preferred payment method not available"
-    ),
-    "ecom_order_unpaid_canceled_reason_created_by_mistakes": "Ordered by mistake",
-    "ecom_order_unpaid_canceled_reason_better_price": "Better price available",
-    "ecom_order_unpaid_canceled_reason_no_longer_needed": "No longer needed",
-    "ecom_order_unpaid_canceled_reason_other": "Other",
-    "ecom_order_to_ship_canceled_reason_forgot_to_apply_coupons": "Forgot to apply coupons",
-}
-BUYER_TO_SHIP = {
-    "ecom_order_to_ship_canceled_reason_change_payment_method": "Need to change payment method",
-    "ecom_order_to_ship_canceled_reason_discount_not_expected": "Discount not as expected",
-    "ecom_order_to_ship_canceled_reason_created_by_mistakes": "Bought by mistake",
-    "ecom_order_to_ship_canceled_reason_high_delivery_costs": "High shipping fee",
-    "ecom_order_to_ship_canceled_reason_better_price": "Better price available",
-    "ecom_order_to_ship_canceled_reason_wrong_delivery_info": "Incorrect shipping address",
-    "ecom_order_to_ship_canceled_reason_not_shipped_on_time": "Item wasn't shipped on time",
-    "ecom_order_to_ship_canceled_reason_no_longer_needed": "No longer needed",
-    "ecom_order_to_ship_canceled_reason_forgot_to_apply_coupons": "Forgot to apply coupons",
-}
-SELLER_UNPAID = {
-    "seller_cancel_unpaid_reason_out_of_stock": "Out of stock",
-    "seller_cancel_unpaid_reason_wrong_price": "Pricing error",
-    "seller_cancel_unpaid_reason_buyer_hasnt_paid_within_time_allowed": (
-        "Buyer did not pay on time"
-    ),
-    "seller_cancel_unpaid_reason_buyer_requested_cancellation": "Buyer requested cancellation",
-}
-SELLER_TO_SHIP = {
-    "seller_cancel_reason_out_of_stock": "Out of stock",
-    "seller_cancel_reason_wrong_price": "Pricing error",
-    "seller_cancel_paid_reason_address_not_deliver": "Unable to deliver to buyer address",
-    "seller_cancel_paid_reason_buyer_requested_cancellation": "Buyer requested cancellation",
-}
-#: "Seller Reject Cancel Request Reason": the only reasons Reject Cancellation accepts.
-REJECT = {
-    "order_manage_list_action_respond_popup_reject_reason_invalid_cancellation_reason": (
-        "Invalid reason for cancellation"
-    ),
-    "order_manage_list_action_respond_popup_reject_reason_delivered": (
-        "Product delivery is on schedule"
-    ),
-    "order_manage_list_action_respond_popup_reject_reason_buyer_agree": (
-        "Reached an agreement with the buyer"
-    ),
-    "seller_reject_apply_product_has_been_packed": "Product has been packed",
-}
-SYSTEM = {
-    "system_cancel_unpaid_time_out": "Buyer payment overdue",
-    "system_cancel_anti_span_block": "Failed to pass risk review",
-    "package_cancel": "Order cancelled by system",
-    "platform_cancel": "Order cancelled by system",
-    "returned_to_shipper_refused": "Package rejected",
-    "returned_to_shipper_other": "Package delivery failed",
-    "package_damaged": "Package damaged",
-    "package_lost": "Package lost",
-    "threepl_breach": "Late delivery",
-    "system_cancel_order_reason_shipping_timeout": (
-        "Automatically cancelled due to collection time out"
-    ),
-    "system_cancel_order_untracked": "Automatically cancelled due to untraceable tracking number",
-}
-#: Only an out-of-stock item may be cancelled on its own (cancel-order spec: "when an item is
-#: out of stock, partial cancellation on the single item level is supported").
-OUT_OF_STOCK = frozenset(
-    {"seller_cancel_unpaid_reason_out_of_stock", "seller_cancel_reason_out_of_stock"}
-)
-
-TEXTS: dict[str, str] = {
-    **BUYER_UNPAID,
-    **BUYER_TO_SHIP,
-    **SELLER_UNPAID,
-    **SELLER_TO_SHIP,
-    **REJECT,
-    **SYSTEM,
-}
-
-#: What an order cancelled without a given reason shows, by who cancels and the status it left.
-#: The SYSTEM rows follow the order overview's scenarios: unpaid in time, not shipped by
-#: cancel_order_sla, no carrier scan by tts_sla, lost in transit.
-DEFAULTS = {
+#: What a US order cancelled without a given reason shows, by who cancels and the status it
+#: left. The SYSTEM rows follow the order overview's scenarios: unpaid in time, not shipped by
+#: cancel_order_sla, no carrier scan by tts_sla, lost in transit. Other markets take their own
+#: reason with the same text, else the first of their list.
+US_DEFAULTS = {
     ("BUYER", "UNPAID"): "ecom_order_unpaid_canceled_reason_no_longer_needed",
     ("BUYER", "PAID"): "ecom_order_to_ship_canceled_reason_created_by_mistakes",
     ("SELLER", "UNPAID"): "seller_cancel_unpaid_reason_out_of_stock",
@@ -104,33 +27,84 @@ DEFAULTS = {
     ("SYSTEM", "AWAITING_COLLECTION"): "system_cancel_order_reason_shipping_timeout",
     ("SYSTEM", "IN_TRANSIT"): "package_lost",
 }
+OUT_OF_STOCK_TEXT = "Out of stock"
 
 
-def default_reason(who: str, status: str) -> str:
-    """The reason name used when a cancellation comes without one."""
-    return (
-        DEFAULTS.get((who, status)) or DEFAULTS[(who, "UNPAID" if status == "UNPAID" else "PAID")]
-    )
+def market(region: str) -> MarketReasons:
+    """The shop's market tables (none at all for an unlisted market)."""
+    return reasons_for(region)
 
 
-def buyer_reasons(status: str) -> dict[str, str]:
-    return BUYER_UNPAID if status in UNPAID else BUYER_TO_SHIP if status in TO_SHIP else {}
+def buyer_reasons(region: str, status: str) -> dict[str, str]:
+    """Reasons a buyer may give to cancel in `status` (ON_HOLD and AWAITING_SHIPMENT share)."""
+    return market(region).buyer_reasons(status)
 
 
-def seller_reasons(status: str) -> dict[str, str]:
-    """Reasons a seller may cancel with in `status` (cancel-reasons.json, US).
+def seller_reasons(region: str, status: str) -> dict[str, str]:
+    """Reasons a seller may cancel with in `status`.
 
-    The table stops at AWAITING_SHIPMENT, yet the order overview (transition 12) lets US sellers
-    cancel AWAITING_COLLECTION orders; with no list of its own, that status takes the paid-order
-    list.
+    The tables stop at AWAITING_SHIPMENT, yet the US order overview (transition 12) lets
+    sellers cancel AWAITING_COLLECTION orders; with no list of its own, that status takes the
+    paid-order list there.
     """
-    if status in UNPAID:
-        return SELLER_UNPAID
-    if status in (*TO_SHIP, "AWAITING_COLLECTION"):
-        return SELLER_TO_SHIP
-    return {}
+    tables = market(region)
+    if status == "AWAITING_COLLECTION" and tables.market == "US":
+        status = "AWAITING_SHIPMENT"
+    return tables.seller_reasons(status)
 
 
-def text_of(name: str) -> str:
-    """The display text of a reason name; free text (admin overrides) stays as it is."""
-    return TEXTS.get(name, name)
+def every_seller_reason(region: str) -> dict[str, str]:
+    """Every reason the market lets a seller cancel with, whatever the status."""
+    found: dict[str, str] = {}
+    for names in market(region).seller.values():
+        found.update(names)
+    return found
+
+
+def reject_reasons(region: str) -> dict[str, str]:
+    """ "Seller Reject Cancel Request Reason": the only reasons Reject Cancellation accepts."""
+    return dict(market(region).reject)
+
+
+def rejects_a_cancellation(name: str) -> bool:
+    """A name some market lists for rejecting a buyer's cancellation request."""
+    return any(name in m.reject for m in all_markets().values())
+
+
+def is_out_of_stock(region: str, name: str) -> bool:
+    """Only an out-of-stock item may be cancelled on its own (cancel-order spec: "when an item
+    is out of stock, partial cancellation on the single item level is supported")."""
+    return every_seller_reason(region).get(name) == OUT_OF_STOCK_TEXT
+
+
+def known(name: str) -> bool:
+    """A name some market documents (wrong kind or market, rather than made up)."""
+    return reason_text(name) != name
+
+
+def default_reason(region: str, who: str, status: str) -> str:
+    """The reason name used when a cancellation comes without one."""
+    us = (
+        US_DEFAULTS.get((who, status))
+        or US_DEFAULTS[(who, "UNPAID" if status == "UNPAID" else "PAID")]
+    )
+    tables = market(region)
+    if tables.market == "US":
+        return us
+    pool = _pool(tables, who, status)
+    text = all_markets()["US"].texts.get(us, "")
+    same = [name for name, label in pool.items() if label == text]
+    return same[0] if same else next(iter(pool), us)
+
+
+def _pool(tables: MarketReasons, who: str, status: str) -> dict[str, str]:
+    key = "UNPAID" if status == "UNPAID" else "AWAITING_SHIPMENT"
+    if who == "BUYER":
+        return tables.buyer_reasons(key)
+    if who == "SELLER":
+        return tables.seller_reasons(key)
+    return dict(tables.system)
+
+
+#: The display text of a reason name; free text (admin overrides) stays as it is.
+text_of = reason_text

@@ -17,7 +17,7 @@ from typing import Any
 import uvicorn
 
 from app.sandbox.app import create_app
-from app.sandbox.config import DEFAULT_REDIRECT_URL, SandboxConfig
+from app.sandbox.config import DEFAULT_REDIRECT_URL, REGIONS, SELLER_TYPES, SandboxConfig
 from app.sandbox.core import Sandbox
 
 START_TIMEOUT = 15.0
@@ -213,6 +213,53 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="multiplies webhook retry delays (default %(default)s)",
     )
     parser.add_argument(
+        "--region",
+        choices=REGIONS,
+        default=d.region,
+        help="the shop's market (default %(default)s)",
+    )
+    parser.add_argument(
+        "--seller-type",
+        choices=SELLER_TYPES,
+        default=d.seller_type,
+        help="LOCAL sellers in the US and UK get no package before shipping; TikTok Shipping "
+        "orders get one by buying a label (default %(default)s)",
+    )
+    parser.add_argument(
+        "--no-label-allocation",
+        dest="label_allocation",
+        action="store_false",
+        help="offer every fitting shipping service instead of TikTok's one pick",
+    )
+    parser.add_argument(
+        "--document-ttl",
+        type=int,
+        default=d.document_ttl,
+        metavar="SECONDS",
+        help="how long a shipping document link works, on the shop clock (default 24 h)",
+    )
+    parser.add_argument(
+        "--carrier-scan-delay",
+        type=int,
+        default=d.carrier_scan_delay,
+        metavar="SECONDS",
+        help="the carrier's first scan after a label is bought, on the shop clock; 0: only "
+        "by admin call (default 36 h)",
+    )
+    parser.add_argument(
+        "--partner-center",
+        default=d.partner_center,
+        choices=["global", "us"],
+        help="the Partner Center the app is registered in (default %(default)s)",
+    )
+    parser.add_argument(
+        "--max-per-hour",
+        type=int,
+        default=None,
+        metavar="N",
+        help="a development shop: at most N API calls an hour per shop, then HTTP 429",
+    )
+    parser.add_argument(
         "--epoch",
         type=int,
         default=None,
@@ -240,6 +287,13 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         port=args.port,
         history_days=args.days,
         epoch=args.epoch,
+        region=args.region,
+        seller_type=args.seller_type,
+        label_allocation=args.label_allocation,
+        document_ttl=args.document_ttl,
+        carrier_scan_delay=args.carrier_scan_delay,
+        partner_center=args.partner_center,
+        max_per_hour=args.max_per_hour,
     )
 
 

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.sandbox import transitions
+from app.sandbox import returns, transitions
+from app.sandbox.finance import Finance
 from app.sandbox.ids import IdFactory
 from app.sandbox.model import (
     AccessToken,
@@ -44,6 +45,7 @@ class CallCounters:
     by_path: dict[str, int] = field(default_factory=dict)
     throttled: int = 0
     rejected_sign: int = 0
+    hourly_refused: int = 0  # 429s of a development shop's hourly limit (part of throttled)
 
     def count(self, path: str) -> None:
         self.total += 1
@@ -55,6 +57,7 @@ class CallCounters:
             "by_path": dict(self.by_path),
             "throttled": self.throttled,
             "rejected_sign": self.rejected_sign,
+            "hourly_refused": self.hourly_refused,
         }
 
 
@@ -63,6 +66,7 @@ class Seller:
     open_id: str
     name: str
     region: str
+    active: bool = True  # an inactive seller may not update inventory (12052700)
 
 
 class World:
@@ -82,6 +86,7 @@ class World:
         self.refresh_tokens: dict[str, RefreshToken] = {}
         self.codes: dict[str, AuthCode] = {}
         self.counters = CallCounters()
+        self.finance = Finance()
         self.version = 0
         self.last_order_id = 10**18
         self._emitter: Emitter | None = None
@@ -222,8 +227,8 @@ class World:
     # --- time -----------------------------------------------------------------------------------
     def tick(self, now: int) -> None:
         """Apply what TikTok does by itself by `now`: the end of remorse windows (FACTS.md 4.3),
-        buyers' cancellation requests left unanswered past their deadline, and daily notices of
-        authorizations expiring within 30 days."""
+        buyers' cancellation requests left unanswered past their deadline, return requests
+        (returns.tick), and daily notices of authorizations expiring within 30 days."""
         due: list[tuple[int, str, str]] = []
         for order_id, shop_id in self.pending_auto.items():
             meta = self.shops[shop_id].order_meta[order_id]
@@ -240,6 +245,8 @@ class World:
             # Unanswered by the deadline: the system accepts the buyer's request.
             order_id = self.shops[shop_id].cancellations[cancel_id].order_id
             self.transition(self.shops[shop_id], order_id, "CANCELLED", at)
+        for shop in self.shops.values():
+            returns.tick(self, shop, now)
         for grant in self.grants.values():
             if not grant.active or not grant.refresh_expires_at - EXPIRY_NOTICE_WINDOW <= now:
                 continue
@@ -260,6 +267,7 @@ class World:
                         "expiration_time": str(grant.refresh_expires_at),
                     },
                 )
+        self.finance.catch_up(self.shops.values(), now)  # statements at 00:00 UTC
 
     # --- authorization --------------------------------------------------------------------------
     def deauthorize(self, shop_ids: list[str]) -> int:

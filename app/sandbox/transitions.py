@@ -190,8 +190,8 @@ def request_cancellation(
         )
     if order["is_buyer_request_cancel"]:
         raise TransitionError(f"order {order['id']} already has a pending cancellation request")
-    allowed = reasons.buyer_reasons(order["status"])
-    reason = reason or reasons.default_reason("BUYER", order["status"])
+    allowed = reasons.buyer_reasons(shop.region, order["status"])
+    reason = reason or reasons.default_reason(shop.region, "BUYER", order["status"])
     if reason not in allowed:
         raise TransitionError(
             f"a buyer cancels an {order['status']} order with one of {', '.join(allowed)}"
@@ -278,8 +278,12 @@ def cancel_items(
 def update_address(
     world: World, shop: Shop, order: dict[str, Any], meta: OrderMeta, at: int, line1: str
 ) -> None:
-    """The buyer edits the address before shipment (3-recipient-address-update.md)."""
-    if order["status"] not in {"UNPAID", "ON_HOLD", "AWAITING_SHIPMENT"}:
+    """The buyer edits the address before the carrier has the parcel (3-recipient-address-
+    update.md); a label already bought then prints with the new address."""
+    collected = any(p.status in {"FULFILLING", "COMPLETED"} for p in packages.of_order(shop, order))
+    if order["status"] not in {"UNPAID", "ON_HOLD", "AWAITING_SHIPMENT"} and (
+        order["status"] not in {"PARTIALLY_SHIPPING", "AWAITING_COLLECTION"} or collected
+    ):
         raise TransitionError(f"order {order['id']} is {order['status']}; the address is fixed")
     at = max(at, order["update_time"])
     meta.address = {**meta.address, "address_line1": line1, "address_detail": line1}
@@ -334,7 +338,7 @@ def _cancel(
         raise TransitionError(f"cancellation_initiator must be one of {', '.join(INITIATORS)}")
     if request is not None and reason is None:
         reason = request.reason
-    name = reason or reasons.default_reason(who, current)
+    name = reason or reasons.default_reason(shop.region, who, current)
     text = reasons.text_of(name)
     live = packages.active_items(order)
     order.update(cancel_time=at, cancel_reason=text, cancellation_initiator=who)

@@ -37,6 +37,7 @@ class Call:
     grant: Grant
     shop: Shop | None
     now: int
+    base_url: str = ""  # scheme and host the request came to, for links the API hands out
 
 
 Handler = Callable[["Sandbox", Call], Any]
@@ -97,6 +98,7 @@ def validate(
     raw_query: bytes,
     headers: dict[str, str],
     raw_body: bytes,
+    base_url: str = "",
 ) -> Call:
     query = parse_query(raw_query)
     if query.get("app_key") != sandbox.app_key:
@@ -134,6 +136,14 @@ def validate(
     if route.scope not in grant.scopes and not any(s in grant.scopes for s in route.any_of):
         raise ApiError.of(e.MISSING_SCOPE)
 
+    # FACTS.md 9.2: a development shop answers 429 past its hourly budget, whatever the API
+    # of the shop (calls for no shop, such as listing the authorized shops, are not counted).
+    hourly = sandbox.hourly
+    if hourly is not None and shop is not None and not hourly.allow(shop.id, now):
+        world.counters.throttled += 1
+        world.counters.hourly_refused += 1
+        raise ApiError.of(e.TOO_MANY_REQUESTS)
+
     # rate-limits.md: per app and shop, per API.
     if not sandbox.limiter.allow((sandbox.app_key, shop.id if shop else grant.id, route.template)):
         world.counters.throttled += 1
@@ -159,6 +169,7 @@ def validate(
         grant=grant,
         shop=shop,
         now=now,
+        base_url=base_url,
     )
 
 

@@ -18,6 +18,9 @@ CANCEL_REJECT = "cancel_reject"
 SELLER_CANCEL = "seller_cancel"
 WRITE_KINDS = (SHIP, SHIPPING_INFO, CANCEL_APPROVE, CANCEL_REJECT, SELLER_CANCEL)
 PENDING_REQUEST = "CANCELLATION_REQUEST_PENDING"
+#: Order statuses in which a buyer's request to cancel can still be answered.
+ANSWERABLE_ORDER_STATUSES = ("UNPAID", "ON_HOLD", "AWAITING_SHIPMENT", "PARTIALLY_SHIPPING")
+_ANSWERABLE_SQL = ",".join(f"'{s}'" for s in ANSWERABLE_ORDER_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -167,7 +170,8 @@ def fetch_open_requests(db: sqlite_utils.Database) -> list[dict[str, Any]]:
         "  AND w.kind IN ('cancel_approve', 'cancel_reject') ORDER BY w.id DESC LIMIT 1)"
         "  AS answer_state"
         " FROM cancellations c LEFT JOIN orders o ON o.id = c.order_id"
-        " WHERE c.status = ? ORDER BY c.deadline IS NULL, c.deadline, c.create_time",
+        f" WHERE c.status = ? AND (o.status IS NULL OR o.status IN ({_ANSWERABLE_SQL}))"
+        " ORDER BY c.deadline IS NULL, c.deadline, c.create_time",
         [PENDING_REQUEST],
     )
     names = [d[0] for d in cursor.description]

@@ -260,15 +260,3 @@ def fetch_order_raw(db: sqlite_utils.Database, order_id: str) -> dict[str, Any] 
     """One order as TikTok sent it last."""
     row = db.execute("SELECT raw FROM orders WHERE id = ?", [order_id]).fetchone()
     return None if row is None else dict(orjson.loads(row[0]))
-
-
-def iter_orders_for_export(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
-    """Orders with the columns `export orders` writes, oldest first."""
-    cursor = db.execute(
-        "SELECT id, status, order_type, create_time, update_time, currency, total_amount, "
-        "line_item_count, flags, buyer_name, sku_summary, tracking_number "
-        "FROM orders ORDER BY create_time, id"
-    )
-    names = [d[0] for d in cursor.description]
-    for row in cursor:
-        yield dict(zip(names, row, strict=True))

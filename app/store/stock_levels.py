@@ -62,6 +62,8 @@ class StockRow:
     push_state: str
     push_error: str
     warnings: tuple[StockWarning, ...] = ()
+    #: When TikTok Shop last took a push of this SKU (none waiting now).
+    pushed_at: int | None = None
 
     @property
     def available(self) -> int:
@@ -172,10 +174,12 @@ def warnings_for(row: StockRow) -> tuple[StockWarning, ...]:
 _ROWS_SQL = (
     "SELECT s.sku_id, k.seller_sku, k.product_id, coalesce(p.title, ''), k.name,"
     " coalesce(p.status, ''), s.on_hand, s.buffer, s.low_stock, s.tiktok_quantity, s.estimate,"
-    " k.removed, coalesce(o.state, ''), coalesce(o.last_error, '')"
+    " k.removed, coalesce(o.state, ''), coalesce(o.last_error, ''), d.sent_at"
     " FROM stock s JOIN skus k ON k.id = s.sku_id LEFT JOIN products p ON p.id = k.product_id"
     " LEFT JOIN outbox o ON o.kind = 'stock' AND o.ref = s.sku_id"
     " AND o.state IN ('pending', 'in_flight', 'failed')"
+    " LEFT JOIN (SELECT ref, max(done_at) AS sent_at FROM outbox"
+    " WHERE kind = 'stock' AND state = 'done' GROUP BY ref) d ON d.ref = s.sku_id"
 )
 
 
@@ -216,6 +220,7 @@ def fetch_stock_rows(
             removed=bool(r[11]),
             push_state=str(r[12]),
             push_error=str(r[13]),
+            pushed_at=None if r[14] is None else int(r[14]),
         )
         rows.append(_with_warnings(row))
     return rows

@@ -27,6 +27,8 @@ from app.secrets import SecretStore
 from app.store.activity import save_interrupted_runs
 from app.store.backup import BackupResult, save_backup_if_due
 from app.store.stock_levels import StockWarning
+from app.sync.budget_plan import DEEP_SHARE, POLL_SHARE, BudgetUse, planned_interval
+from app.sync.deep_poll import deep_pass
 from app.sync.fulfillment import WritesResult
 from app.sync.fulfillment_service import FulfillmentService
 from app.sync.importer import ImportProgress, ImportResult, OrderImporter
@@ -64,6 +66,12 @@ class EngineStatus:
     throttled: int = 0
     poll_interval: float | None = None
     webhooks: WebhookHealth = field(default_factory=lambda: WebhookHealth(enabled=False))
+    #: The deep pass (the last two hours re-read): when it last ran well, what it brought in.
+    last_deep_poll_at: float | None = None
+    deep_poll_changed: int = 0
+    deep_poll_interval: float | None = None
+    #: The shop's hourly request budget and the calls of the last hour (None: no budget).
+    budget: BudgetUse | None = None
 
 
 @dataclass(frozen=True)
@@ -286,12 +294,21 @@ class SyncEngine:
         scheduler.add_job(
             self._poll_job,
             "interval",
-            seconds=self.settings.poll_interval_seconds,
+            seconds=self._planned(self.settings.poll_interval_seconds),
             next_run_time=datetime.now().astimezone(),  # catch up at once on start
             coalesce=True,
             max_instances=1,
             misfire_grace_time=None,
             id="poll",
+        )
+        scheduler.add_job(
+            self._deep_job,
+            "interval",
+            seconds=self._planned(self.settings.deep_poll_interval_seconds, DEEP_SHARE),
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+            id="deep_poll",
         )
         scheduler.add_job(
             self._backup_job,
@@ -301,6 +318,9 @@ class SyncEngine:
             coalesce=True,
             max_instances=1,
             id="backup",
+        )
+        self._set_status(
+            deep_poll_interval=self._planned(self.settings.deep_poll_interval_seconds, DEEP_SHARE)
         )
         scheduler.start()
         self._scheduler = scheduler
@@ -356,6 +376,7 @@ class SyncEngine:
             clock=self._clock,
             on_orders_changed=self._orders_changed,
             on_error=self._report_error,
+            on_notice=self._notice,
         )
         await self._fulfillment.start()
         await self._start_webhooks(session)
@@ -495,7 +516,7 @@ class SyncEngine:
                 self._poll.failures += 1
                 delay = min(
                     MAX_BACKOFF_SECONDS,
-                    self.settings.poll_interval_seconds * 2**self._poll.failures,
+                    self._planned(self.settings.poll_interval_seconds) * 2**self._poll.failures,
                 )
                 self._poll.retry_at = now + delay * random.uniform(0.8, 1.0)
                 self._set_status(
@@ -519,13 +540,38 @@ class SyncEngine:
         )
         return result
 
+    def _planned(self, interval: float, share: float = POLL_SHARE) -> float:
+        """An interval stretched to fit the shop's hourly budget, when one is set."""
+        return planned_interval(interval, self.settings.max_requests_per_hour, share)
+
+    async def _deep_job(self) -> PollResult | None:
+        """The slow deep pass: the last two hours again, for changes the fast poll missed."""
+        session = self._session
+        if session is None or self._poll_lock is None:
+            return None
+        async with self._poll_lock:
+            try:
+                result = await deep_pass(
+                    session, clock=self._clock, on_changed=self._orders_changed
+                )
+            except ShopdeskError as exc:
+                self._report_error("deep_poll", str(exc))
+                return None
+        changed = len(result.created) + len(result.updated)
+        self._set_status(last_deep_poll_at=self._clock(), deep_poll_changed=changed)
+        return result
+
+    def deep_pass_now(self) -> concurrent.futures.Future[PollResult | None]:
+        """Run the deep pass at once instead of waiting for its turn."""
+        return self.submit(self._deep_job)
+
     def _adapt_interval(self) -> float:
         """Poll slowly while pushes verifiably arrive, fast while they might not."""
         health = self._webhooks.health if self._webhooks is not None else None
         if health is not None and health.healthy:
-            interval = self.settings.slow_poll_interval_seconds
+            interval = self._planned(self.settings.slow_poll_interval_seconds)
         else:
-            interval = self.settings.poll_interval_seconds
+            interval = self._planned(self.settings.poll_interval_seconds)
         if self._scheduler is not None and interval != self.status.poll_interval:
             self._scheduler.reschedule_job("poll", trigger="interval", seconds=interval)
         if health is not None:
@@ -547,10 +593,13 @@ class SyncEngine:
 
     def _set_status(self, **changes: Any) -> None:
         stats = self._session.stats if self._session is not None else None
+        budget = self._session.client.budget if self._session is not None else None
         with self._status_lock:
             if stats is not None:
                 changes.setdefault("api_calls", stats.calls)
                 changes.setdefault("throttled", stats.throttled)
+            if budget is not None:
+                changes.setdefault("budget", BudgetUse(budget.limit, budget.used()))
             self._status = replace(self._status, **changes)
             snapshot = self._status
         if self.callbacks.on_status is not None:

@@ -77,6 +77,11 @@ class WritesResult:
         """Writes another Shopdesk is still sending."""
         return [o for o in self.outcomes if o.in_progress]
 
+    @property
+    def warnings(self) -> list[WriteOutcome]:
+        """Shipments TikTok took with a warning about the tracking number."""
+        return [o for o in self.outcomes if o.ok and o.result.get("warning")]
+
 
 def _line_items(order: dict[str, Any], chosen: Sequence[str]) -> list[dict[str, Any]]:
     items = [i for i in order.get("line_items") or [] if i.get("display_status") != "CANCELLED"]
@@ -252,7 +257,14 @@ class Fulfiller:
             line_item_ids=chosen,
             verify_done=lambda: self._tracking_landed(order_id, tracking, chosen),
         )
-        return {"package_id": shipped.package_id, "line_item_ids": shipped.order_line_item_ids}
+        answer: dict[str, Any] = {
+            "package_id": shipped.package_id,
+            "line_item_ids": shipped.order_line_item_ids,
+        }
+        warning = str(shipped.warning.get("message") or "")
+        if warning:  # shipped, but the number may not track: it lowers the Valid Tracking Rate
+            answer["warning"] = warning
+        return answer
 
     async def _package_left(self, package_id: str) -> bool:
         state = (await self.api.package(package_id)).package_status

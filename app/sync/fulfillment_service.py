@@ -11,7 +11,10 @@ from collections.abc import Awaitable, Callable
 from app.store.fulfillment import fetch_next_write_due
 from app.sync.background import Background
 from app.sync.fulfillment import Fulfiller, WritesResult
+from app.sync.inbox import Notice
 from app.sync.session import ShopSession
+from app.tiktok.budget import Priority
+from app.tiktok.budget import priority as budget_priority
 from app.tiktok.errors import ReconnectNeeded, ShopdeskError
 
 log = logging.getLogger(__name__)
@@ -19,6 +22,8 @@ log = logging.getLogger(__name__)
 WRITES_EVERY = 30.0  # retries of failed writes
 CANCELLATIONS_EVERY = 300.0  # the requests list, besides cancellation webhooks
 DEBOUNCE = 0.5
+#: The Notice kind for a shipment TikTok took with a warning about its tracking number.
+TRACKING_WARNING = "tracking_warning"
 
 
 class FulfillmentService(Background):
@@ -31,6 +36,7 @@ class FulfillmentService(Background):
         clock: Callable[[], float] = time.time,
         on_orders_changed: Callable[[list[str]], None] | None = None,
         on_error: Callable[[str, str], None] | None = None,
+        on_notice: Callable[[Notice], None] | None = None,
         writes_every: float = WRITES_EVERY,
         cancellations_every: float = CANCELLATIONS_EVERY,
     ) -> None:
@@ -39,6 +45,7 @@ class FulfillmentService(Background):
         self.session = session
         self._clock = clock
         self._on_error = on_error
+        self._on_notice = on_notice
         self.writes_every = writes_every
         self.cancellations_every = cancellations_every
         self._wake = asyncio.Event()
@@ -65,8 +72,21 @@ class FulfillmentService(Background):
 
     async def send_now(self) -> WritesResult:
         """Send every due write and report each outcome."""
+        # Shipping and answers go first within an hourly budget (reads they need too).
         async with self._lock:
-            return await self.fulfiller.push_writes()
+            with budget_priority(Priority.WRITE):
+                result = await self.fulfiller.push_writes()
+        if self._on_notice is not None:
+            for shipped in result.warnings:  # what hurts the Valid Tracking Rate: say it now
+                self._on_notice(
+                    Notice(
+                        TRACKING_WARNING,
+                        f"Order {shipped.ref} shipped, but TikTok Shop warns: "
+                        f"{shipped.result['warning']}",
+                        ref=shipped.ref,
+                    )
+                )
+        return result
 
     async def _debounced(self) -> None:
         await asyncio.sleep(DEBOUNCE)

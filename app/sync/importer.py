@@ -9,6 +9,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from app.store import imports
 from app.store.activity import (
@@ -35,6 +36,9 @@ DAY = 86400
 MAX_WINDOW_ORDERS = 10000
 #: Windows are never split below this span.
 MIN_WINDOW_SECONDS = 3600
+#: A part of a range shorter than this, left between an interrupted import's end and now, is
+#: not read again: the poller reads everything updated since the first import began.
+MIN_PART_SECONDS = 60
 
 
 class ImportBusy(ShopdeskError):
@@ -60,6 +64,9 @@ class ImportProgress:
     windows: int
     resumed: bool
     done: bool = False
+    #: The range this job reads (for a resumed job: the interrupted import's range).
+    range_start: int = 0
+    range_end: int = 0
 
     @property
     def fraction(self) -> float | None:
@@ -84,12 +91,55 @@ class ImportResult:
     throttled: int
     seconds: float
     resumed: bool
+    #: The interrupted import's range finished first, when there was one.
+    resumed_range: tuple[int, int] | None = None
 
 
 def default_range(now: float, days: int = 30) -> tuple[int, int]:
     """The last `days` days up to now."""
     end = int(now) + 1
     return end - days * DAY, end
+
+
+def uncovered(asked: tuple[int, int], done: tuple[int, int] | None) -> list[tuple[int, int]]:
+    """The parts of the range asked for that another job's range leaves out (0, 1 or 2)."""
+    start, end = asked
+    if done is None or done[1] <= start or done[0] >= end:
+        return [asked] if start < end else []
+    pieces = [(start, done[0]), (done[1], end)]
+    return [(a, b) for a, b in pieces if b - a >= MIN_PART_SECONDS]
+
+
+def _alone(windows: list[tuple[int, int]], index: int) -> bool:
+    """A window no split touched: a split's halves always adjoin, separate parts never do."""
+    start, end = windows[index]
+    after = index > 0 and windows[index - 1][1] == start
+    before = index + 1 < len(windows) and windows[index + 1][0] == end
+    return not (after or before)
+
+
+def _count_estimate(job: imports.ImportJob, total: int) -> None:
+    """Add a part's total the first time it is read (a split's halves are in it already)."""
+    if _alone(job.windows, job.window_index) and (job.window_index or not job.total_estimate):
+        job.total_estimate += total
+
+
+def range_label(start: int, end: int) -> str:
+    """`Nov 30 – Dec 1` (local days; the end is exclusive), with years when not this one."""
+    first = datetime.fromtimestamp(start)
+    last = datetime.fromtimestamp(max(start, end - 1))
+    this_year = datetime.now().year
+
+    def day(moment: datetime) -> str:
+        text = f"{moment:%b} {moment.day}"
+        return text if moment.year == this_year else f"{text}, {moment.year}"
+
+    return day(first) if first.date() == last.date() else f"{day(first)} – {day(last)}"
+
+
+def resume_notice(span: tuple[int, int]) -> str:
+    """What the CLI and the import dialog say before finishing an interrupted import."""
+    return f"Finishing the interrupted import of {range_label(*span)} first."
 
 
 def _progress(job: imports.ImportJob, resumed: bool, done: bool = False) -> ImportProgress:
@@ -105,6 +155,8 @@ def _progress(job: imports.ImportJob, resumed: bool, done: bool = False) -> Impo
         windows=len(job.windows),
         resumed=resumed,
         done=done,
+        range_start=job.range_start,
+        range_end=job.range_end,
     )
 
 
@@ -135,21 +187,52 @@ class OrderImporter:
         return int(self._clock())
 
     async def run(self, start: int, end: int) -> ImportResult:
-        """Import [start, end), or resume the job a crash left behind."""
+        """Import [start, end); an import a crash or failure left unfinished is finished first.
+
+        The interrupted job is said (its `ImportProgress.resumed_range`), then whatever of the
+        range asked for it did not cover is read too, and the result counts both.
+        """
         db, shop_id = self.session.db, self.session.shop.id
         began = time.perf_counter()
         calls0, throttled0 = self.session.stats.calls, self.session.stats.throttled
+        results: list[imports.ImportJob] = []
+        resumed: tuple[int, int] | None = None
         job = imports.fetch_unfinished_job(db, shop_id)
-        resumed = job is not None
-        if job is None:
-            job = imports.save_new_job(db, shop_id, start, end, now=self._now())
-        else:
+        if job is not None:
+            resumed = (job.range_start, job.range_end)
             if job.pid != os.getpid() and process_alive(job.pid):
                 raise ImportBusy(
                     f"an import is already running in another Shopdesk (process {job.pid})"
                 )
             imports.save_job_owner(db, job, now=self._now())
             log.info("resuming import %d at window %d", job.id, job.window_index + 1)
+            results.append(await self._run_job(job, resumed=True))
+        rest = uncovered((start, end), resumed)
+        if rest:
+            job = imports.save_new_job(db, shop_id, rest[0][0], rest[-1][1], now=self._now())
+            if rest != [(job.range_start, job.range_end)]:
+                job.windows = list(rest)
+                imports.save_windows(db, job, now=self._now())
+            results.append(await self._run_job(job, resumed=False))
+        return ImportResult(
+            fetched=sum(j.fetched for j in results),
+            created=sum(j.created for j in results),
+            updated=sum(j.updated for j in results),
+            unchanged=sum(j.unchanged for j in results),
+            pages=sum(j.pages for j in results),
+            api_calls=self.session.stats.calls - calls0,
+            throttled=self.session.stats.throttled - throttled0,
+            seconds=round(time.perf_counter() - began, 3),
+            resumed=resumed is not None,
+            resumed_range=resumed,
+        )
+
+    async def _run_job(self, job: imports.ImportJob, *, resumed: bool) -> imports.ImportJob:
+        """Read one job to its end, every page committed with its place; returns its totals."""
+        db, shop_id = self.session.db, self.session.shop.id
+        calls0, throttled0 = self.session.stats.calls, self.session.stats.throttled
+        if resumed and self._on_progress is not None:
+            self._on_progress(_progress(job, resumed))  # said before it is read
         run_id = save_run_started(db, shop_id, "import", now=self._now())
         state, error = OK, ""
         try:
@@ -188,17 +271,7 @@ class OrderImporter:
                 save_cursor(db, shop_id, ORDERS_UPDATE_TIME, self._handover(job), now=self._now())
         if self._on_progress is not None:
             self._on_progress(_progress(job, resumed, done=True))
-        return ImportResult(
-            fetched=job.fetched,
-            created=job.created,
-            updated=job.updated,
-            unchanged=job.unchanged,
-            pages=job.pages,
-            api_calls=counts.api_calls,
-            throttled=counts.throttled,
-            seconds=round(time.perf_counter() - began, 3),
-            resumed=resumed,
-        )
+        return job
 
     def _handover(self, job: imports.ImportJob) -> int:
         """Where polling takes over, in TikTok's time: when this import began by TikTok's clock
@@ -231,8 +304,8 @@ class OrderImporter:
             async for page in pages:
                 if fresh and self._split_if_crowded(job, page.total_count):
                     return
-                if fresh and job.window_index == 0 and job.total_estimate == 0:
-                    job.total_estimate = page.total_count
+                if fresh:
+                    _count_estimate(job, page.total_count)
                 fresh = False
                 with db.atomic():
                     result = save_orders(db, shop_id, page.raw_orders, now=self._now())
@@ -260,9 +333,8 @@ class OrderImporter:
         if total <= self.max_window_orders or end - start <= MIN_WINDOW_SECONDS:
             return False
         middle = start + (end - start) // 2
+        _count_estimate(job, total)
         job.windows[job.window_index : job.window_index + 1] = [(start, middle), (middle, end)]
-        if job.window_index == 0 and job.total_estimate == 0:
-            job.total_estimate = total
         imports.save_windows(self.session.db, job, now=self._now())
         imports.save_progress(self.session.db, job, now=self._now())
         return True

@@ -43,6 +43,7 @@ class Notice:
     kind: str
     message: str
     when: int | None = None
+    ref: str = ""  # the order (or other row) it is about, when there is one
 
 
 def retry_delay(attempts: int) -> int:

@@ -56,13 +56,15 @@ async def poll_once(
     overlap: int = DEFAULT_OVERLAP,
     clock: Callable[[], float] = time.time,
     on_changed: Callable[[list[str]], None] | None = None,
+    kind: str = "poll",
 ) -> PollResult:
     """Read every change since the cursor; each page commits with the cursor it advances.
 
     The window is in TikTok's time: the cursor is the newest `update_time` TikTok gave us, and
     the upper bound is TikTok's "now" as its `Date` header shows it, so a clock running ahead
     or behind ours loses nothing. When the first answers reveal a skew the window did not
-    allow for, the window is read again up to TikTok's real "now".
+    allow for, the window is read again up to TikTok's real "now". `kind` names the run row
+    (the deep pass is this poll with a two-hour overlap).
     """
     db, shop_id = session.db, session.shop.id
     client = session.client
@@ -71,7 +73,7 @@ async def poll_once(
     cursor = _sane_cursor(session, fetch_cursor(db, shop_id, ORDERS_UPDATE_TIME))
     server_now = int(client.server_now())
     since = (cursor - overlap) if cursor is not None else server_now - FIRST_POLL_LOOKBACK
-    run_id = save_run_started(db, shop_id, "poll", now=int(clock()))
+    run_id = save_run_started(db, shop_id, kind, now=int(clock()))
     total = UpsertResult()
     fetched = pages = 0
     newest = cursor or since

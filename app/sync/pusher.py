@@ -44,11 +44,39 @@ from app.tiktok.models import InventoryUpdateError
 log = logging.getLogger(__name__)
 
 ERROR_KIND = "stock_push"
-#: 12052901: the product is not ACTIVATE. Retrying cannot help until its status changes, and
-#: the catalogue sync requeues its edits when it does.
-WAITS_FOR_PRODUCT = frozenset({12052901})
+#: A refusal such as 12052901 (the product is not ACTIVATE) waits without retries: the
+#: catalogue sync requeues its edits when the status changes.
 #: Codes that mean our copy of the product is out of date (warehouses or SKUs changed).
 STALE_CATALOGUE = frozenset({12052533, 12019028, 12052556, 12052097, 12019022})
+#: TikTok's own trouble (FACTS.md 8.2): worth another try later.
+TRANSIENT_CODES = frozenset({36009002, 36009003, 36009007})
+#: Refusals waiting cannot fix (update-inventory spec), with what the creator can do.
+REFUSAL_ACTIONS: dict[int, str] = {
+    12052393: "The product is in a promotion, which locks its stock: TikTok does not let it "
+    "go below the current level until the promotion ends. End or edit the promotion in "
+    "Seller Center (or set a count no lower than TikTok lists), then press Retry.",
+    12052700: "TikTok says the seller account is inactive. Reactivate the shop in Seller "
+    "Center (check its account health and notices), then press Retry.",
+    12052050: "The product has more than 100 SKUs, more than TikTok allows in one product. "
+    "Split it into several products in Seller Center, then press Retry.",
+}
+DEFAULT_REFUSAL_ACTION = (
+    "Fix it in TikTok Shop Seller Center, then press Retry in the Sync queue (or drop the edit)."
+)
+
+
+def transient(codes: set[int]) -> bool:
+    """A failure that may pass by itself (TikTok's trouble) or after a catalogue refresh."""
+    return bool(codes & (TRANSIENT_CODES | STALE_CATALOGUE))
+
+
+def refusal_action(codes: set[int]) -> str:
+    """What the creator can do about a refusal that will not pass by waiting."""
+    return next((REFUSAL_ACTIONS[c] for c in sorted(codes) if c in REFUSAL_ACTIONS), "") or (
+        DEFAULT_REFUSAL_ACTION
+    )
+
+
 MAX_RETRY_DELAY = 3600
 #: Errors after which nothing more can be sent until the seller reconnects.
 STOP = (ReconnectNeeded, AuthorizationLost, InvalidToken, TokenExpired)
@@ -167,19 +195,22 @@ class _Round:
         )
 
     def failed(
-        self, product_id: str, sku: SkuPush, code: int | None, message: str, *, retry: bool
+        self,
+        product_id: str,
+        sku: SkuPush,
+        code: int | None,
+        message: str,
+        *,
+        retry: bool,
+        action: str = DEFAULT_REFUSAL_ACTION,
     ) -> None:
         """Keep TikTok's code and message on the row and in the errors tab; maybe retry later."""
         db, now = self.session.db, self.now()
         next_at = now + retry_delay(sku.item.attempts) if retry else None
         if code in STALE_CATALOGUE:
             self.stale.add(product_id)
-        action = (
-            "Shopdesk tries again by itself; drop the edit in the Sync queue to stop."
-            if retry
-            else "Fix it in TikTok Shop Seller Center, then press Retry in the Sync queue "
-            "(or drop the edit)."
-        )
+        if retry:
+            action = "Shopdesk tries again by itself; drop the edit in the Sync queue to stop."
         with db.atomic():
             outbox.save_attempt(
                 db,
@@ -230,18 +261,23 @@ class _Round:
                 sku,
                 error.code,
                 _error_text(error),
-                retry=not codes & WAITS_FOR_PRODUCT,
+                retry=transient(codes),
+                action=refusal_action(codes),
             )
 
     def refused(self, plan: ProductPush, exc: Exception) -> None:
-        """The whole call failed: every SKU in it failed the same way."""
+        """The whole call failed: every SKU in it failed the same way. Only a transient
+        failure (network, throttling, TikTok's own errors, a stale catalogue) is retried."""
         code = exc.code if isinstance(exc, TikTokError) else None
         last = exc.last if isinstance(exc, RetriesExhausted) else None
         if code is None and isinstance(last, TikTokError):
             code = last.code
-        retry = code not in WAITS_FOR_PRODUCT
+        codes = {code} if code is not None else set()
+        retry = not isinstance(exc, TikTokError) or exc.retryable or transient(codes)
         for sku in plan.sendable:
-            self.failed(plan.product_id, sku, code, str(exc), retry=retry)
+            self.failed(
+                plan.product_id, sku, code, str(exc), retry=retry, action=refusal_action(codes)
+            )
 
     async def push(self, plan: ProductPush) -> None:
         """One product: local problems recorded without a call, the rest in one update."""

@@ -20,6 +20,7 @@ from app.store.db import open_db
 from app.store.shops import ShopRecord, fetch_current_shop, save_reconnect_needed, save_token_expiry
 from app.tiktok.api import ShopApi
 from app.tiktok.auth import AuthClient, TokenManager
+from app.tiktok.budget import shared_budget
 from app.tiktok.client import CallRecord, ClientConfig, TikTokClient
 from app.tiktok.errors import ReconnectNeeded
 from app.tiktok.models import Token
@@ -169,6 +170,7 @@ def open_session(
         qps=settings.qps,
         max_concurrency=settings.max_concurrency,
     )
+    limit = settings.max_requests_per_hour
     client = TikTokClient(
         config,
         app_secret,
@@ -178,6 +180,7 @@ def open_session(
         http=http,
         clock=clock,
         on_call=stats.record,
+        budget=shared_budget(shop.app_key, shop.id, limit) if limit else None,
     )
     return ShopSession(
         db, shop, settings, ShopApi(client), client, tokens, stats, http, app_secret=app_secret

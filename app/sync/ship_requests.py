@@ -17,13 +17,17 @@ import sqlite_utils
 
 from app.store import fulfillment as store
 from app.store.orders import fetch_order_raw
+from app.store.shops import fetch_current_shop
 from app.tiktok.errors import ShopdeskError
-from app.tiktok.reasons import REJECT_REASONS, seller_cancel_reasons
+from app.tiktok.reasons import DEFAULT_REGION, reject_reasons, seller_cancel_reasons
 
 SHIPPABLE = frozenset({"AWAITING_SHIPMENT", "PARTIALLY_SHIPPING"})
 HANDOVER_METHODS = ("DROP_OFF", "PICKUP")
 _TRACKING = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-]{3,59}$")
 REQUIRED_COLUMNS = ("order_id", "tracking_number", "provider")
+NO_TRACKING = "no tracking number given"
+NO_CARRIER = "no carrier given"
+PROVIDERS_HINT = "`shopdesk ship --providers ORDER_ID`"
 
 
 class ShipRequestError(ShopdeskError):
@@ -110,7 +114,7 @@ def check_request(
     missing = [i for i in line_item_ids if i not in known_items]
     if missing:
         problems.append(f"order {order_id} has no line item {', '.join(missing)}")
-    if _open_request(db, order_id):
+    if _open_request(db, order_id) and not rejects_by_shipping(shop_region(db)):
         problems.append(f"the buyer asked to cancel order {order_id}: answer that request first")
     seller_ships = order.get("shipping_type") == "SELLER"
     provider_id = ""
@@ -123,13 +127,16 @@ def check_request(
             "(--handover DROP_OFF or PICKUP) instead of a tracking number"
         )
     if seller_ships or tracking:
-        if not _TRACKING.match(tracking):
+        if not tracking.strip():
+            problems.append(NO_TRACKING)
+        elif not _TRACKING.match(tracking):
             problems.append(f"{tracking!r} is not a tracking number (4-60 letters and digits)")
         resolved = resolve_provider(db, order, provider) if provider else None
-        if resolved is None:
+        if not provider.strip():
+            problems.append(f"{NO_CARRIER} (an id or name from {PROVIDERS_HINT})")
+        elif resolved is None:
             problems.append(
-                f"unknown shipping provider {provider!r} (use an id or name from "
-                "`shopdesk ship --providers ORDER_ID`)"
+                f"unknown shipping provider {provider!r} (use an id or name from {PROVIDERS_HINT})"
             )
         provider_id = resolved or ""
     if problems:
@@ -138,6 +145,18 @@ def check_request(
         ShipRequest(order_id, tracking, provider_id, handover, tuple(line_item_ids)),
         [],
     )
+
+
+def shop_region(db: sqlite_utils.Database) -> str:
+    """The connected shop's market region (`US`, `GB`...): reasons and rules differ by it."""
+    shop = fetch_current_shop(db) if "shops" in db.table_names() else None
+    return shop.region if shop is not None and shop.region else DEFAULT_REGION
+
+
+def rejects_by_shipping(region: str) -> bool:
+    """US: shipping an order rejects the buyer's pending cancellation request, and apps must
+    not call Reject Cancellation there (FACTS.md 9.4)."""
+    return region.upper() == "US"
 
 
 def _open_request(db: sqlite_utils.Database, order_id: str) -> bool:
@@ -151,6 +170,8 @@ def _open_request(db: sqlite_utils.Database, order_id: str) -> bool:
 def plan_ship_file(db: sqlite_utils.Database, text: str) -> ShipPlan:
     """Check a CSV of `order_id, tracking_number, provider`; any bad row queues nothing."""
     text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise ShipRequestError(["the file is empty: it needs a header line and a row per order"])
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -165,7 +186,9 @@ def plan_ship_file(db: sqlite_utils.Database, text: str) -> ShipPlan:
         values = {k: (v or "").strip() for k, v in row.items() if k}
         if not any(values.values()):
             continue
-        order_id, tracking = values.get("order_id", ""), values.get("tracking_number", "")
+        # An id from Shopdesk's own export keeps its spreadsheet text mark (').
+        order_id = values.get("order_id", "").removeprefix("'").strip()
+        tracking = values.get("tracking_number", "")
         if not order_id:
             problems.append(f"line {line}: order_id is empty")
             continue
@@ -223,10 +246,18 @@ def save_cancel_answer(
     ).fetchone()
     if row is None:
         raise ShipRequestError([f"no cancellation request {cancel_id}"])
-    if not approve and reason not in REJECT_REASONS:
+    region = shop_region(db)
+    if not approve and rejects_by_shipping(region):
         raise ShipRequestError(
-            [f"rejecting needs one of the documented reasons: {', '.join(REJECT_REASONS)}"]
+            [
+                f"in the US a buyer's cancellation request is rejected by shipping the order: "
+                f"ship order {row[0]} (TikTok Shop then rejects the request)"
+            ]
         )
+    allowed = reject_reasons(region)
+    if not approve and reason not in allowed:
+        names = ", ".join(allowed) or f"none: TikTok lists no reject reasons for {region}"
+        raise ShipRequestError([f"rejecting needs one of the documented reasons: {names}"])
     payload: dict[str, Any] = {"order_id": row[0]}
     if not approve:
         payload.update(reason=reason, comment=comment)
@@ -246,7 +277,7 @@ def save_seller_cancel(
     order = fetch_order_raw(db, order_id)
     if order is None:
         raise ShipRequestError([f"order {order_id} is not in Shopdesk"])
-    allowed = seller_cancel_reasons(str(order.get("status")))
+    allowed = seller_cancel_reasons(str(order.get("status")), shop_region(db))
     if reason not in allowed:
         names = ", ".join(allowed) or "none: this status cannot be cancelled by the seller"
         raise ShipRequestError(

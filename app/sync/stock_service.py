@@ -9,13 +9,17 @@ import time
 from collections.abc import Awaitable, Callable
 
 from app.config import Settings
+from app.store.activity import save_error, save_error_resolved
 from app.store.outbox import fetch_next_due
 from app.store.stock_levels import StockWarning
 from app.sync.background import Background
 from app.sync.catalog import CatalogResult, sync_catalog, sync_unknown_skus
+from app.sync.pusher import ERROR_KIND as PUSH_ERROR
 from app.sync.pusher import PushResult, push_pending
 from app.sync.session import ShopSession
 from app.sync.stock import StockWatch, stock_defaults
+from app.tiktok.budget import Priority
+from app.tiktok.budget import priority as budget_priority
 from app.tiktok.errors import ReconnectNeeded, ShopdeskError
 
 log = logging.getLogger(__name__)
@@ -88,13 +92,29 @@ class StockService(Background):
 
     async def push_now(self) -> PushResult:
         """Push everything due now (the GUI's "Push now", `shopdesk stock push`)."""
+        db = self.session.db
+        # The creator's edits go first within an hourly budget (reads they need too).
         async with self._push_lock:
-            result = await push_pending(
-                self.session,
-                clock=self._clock,
-                pull=self._pull,
-                defaults=stock_defaults(self.settings),
-            )
+            try:
+                with budget_priority(Priority.WRITE):
+                    result = await push_pending(
+                        self.session,
+                        clock=self._clock,
+                        pull=self._pull,
+                        defaults=stock_defaults(self.settings),
+                    )
+            except ShopdeskError as exc:
+                if not isinstance(exc, ReconnectNeeded):  # the shop's own state says that
+                    save_error(
+                        db,
+                        PUSH_ERROR,
+                        f"Stock could not be pushed: {exc}",
+                        action="Shopdesk tries again by itself; nothing waiting is lost.",
+                        shop_id=self.session.shop.id,
+                        now=int(self._clock()),
+                    )
+                raise
+            save_error_resolved(db, PUSH_ERROR, now=int(self._clock()))
         await self.check()
         return result
 

@@ -17,25 +17,16 @@ from app.store import inbox
 from app.store.activity import save_error, save_error_resolved
 from app.sync.inbox import InboxProcessor, Notice
 from app.sync.session import ShopSession
+from app.sync.subscriptions import (
+    describe_refused,
+    ensure_subscriptions,
+    webhook_address,
+)
 from app.tiktok.errors import ShopdeskError
 from app.tiktok.models import WebhookEvent
 
 log = logging.getLogger(__name__)
 
-#: Event-API names of every push we act on (FACTS.md 7.5); type 27 has no name to subscribe.
-HANDLED_EVENTS = (
-    "ORDER_STATUS_CHANGE",
-    "RECIPIENT_ADDRESS_UPDATE",
-    "PACKAGE_UPDATE",
-    "CANCELLATION_STATUS_CHANGE",
-    "RETURN_STATUS_CHANGE",
-    "PRODUCT_STATUS_CHANGE",
-    "PRODUCT_INFORMATION_CHANGE",
-    "PRODUCT_CREATION",
-    "PRODUCT_AUDIT_STATUS_CHANGE",
-    "SELLER_DEAUTHORIZATION",
-    "UPCOMING_AUTHORIZATION_EXPIRATION",
-)
 PROBE_EVERY = 60.0
 PROBE_WAIT = 10.0
 PRUNE_EVERY = 3600.0
@@ -56,6 +47,19 @@ class WebhookHealth:
     probe_ok: bool = False
     inbox_pending: int = 0
     inbox_failed: int = 0
+    #: Topics TikTok refused to subscribe, with its reason (polling covers them).
+    refused_topics: tuple[tuple[str, str], ...] = ()
+    #: What the public address answered our last probe (None: no answer at all).
+    probe_status: int | None = None
+
+    @property
+    def not_reaching(self) -> str:
+        """ "webhooks not reaching Shopdesk (HTTP 404)" when the public address answers the probe
+        with an error page instead of passing it on; "" otherwise."""
+        status = self.probe_status
+        if status is None or not (status == 404 or status >= 500):
+            return ""
+        return f"webhooks not reaching Shopdesk (the public address answered HTTP {status})"
 
     @property
     def healthy(self) -> bool:
@@ -67,17 +71,6 @@ class WebhookHealth:
             and self.subscribed_url
             and self.probe_ok
         )
-
-
-async def ensure_subscriptions(session: ShopSession, address: str) -> int:
-    """Point every handled event type at `address`; returns how many had to change."""
-    current = {w.event_type: w.address for w in await session.api.webhooks()}
-    changed = 0
-    for event_type in HANDLED_EVENTS:
-        if current.get(event_type) != address:
-            await session.api.subscribe_webhook(event_type, address)
-            changed += 1
-    return changed
 
 
 class WebhookService:
@@ -118,6 +111,8 @@ class WebhookService:
         self._subscribed: str | None = None
         self._probe_at: float | None = None
         self._probe_ok = False
+        self._probe_status: int | None = None
+        self._refused: dict[str, str] = {}
         self._subscribe_task: asyncio.Task[None] | None = None
         self._pruned_at = 0.0
 
@@ -161,6 +156,8 @@ class WebhookService:
             probe_ok=self._probe_ok,
             inbox_pending=counts.get(inbox.PENDING, 0),
             inbox_failed=counts.get(inbox.FAILED, 0),
+            refused_topics=tuple(sorted(self._refused.items())),
+            probe_status=self._probe_status,
         )
 
     def _health_changed(self) -> None:
@@ -228,13 +225,18 @@ class WebhookService:
         self._subscribe_task = asyncio.create_task(self._subscribe(url), name="subscribe")
 
     async def _subscribe(self, url: str) -> None:
-        """Move TikTok's subscription to the new address; keep trying until it sticks."""
-        address = url.rstrip("/") + WEBHOOK_PATH
+        """Move TikTok's subscription to the new address, topic by topic. A topic TikTok
+        refuses is recorded and not asked again for this address; only a failed exchange is
+        tried again (with backoff)."""
+        address = webhook_address(url)
         delay = 5.0
         db, shop_id = self.session.db, self.session.shop.id
+        self._refused = {}
         while True:
             try:
-                changed = await ensure_subscriptions(self.session, address)
+                report = await ensure_subscriptions(
+                    self.session, address, skip=frozenset(self._refused)
+                )
             except ShopdeskError as exc:
                 save_error(
                     db,
@@ -249,9 +251,46 @@ class WebhookService:
                 continue
             self._subscribed = url
             save_error_resolved(db, "webhook_subscription", now=int(self._clock()))
-            log.info("webhooks point at %s (%d event types updated)", address, changed)
+            self._record_refused(report.refused)
+            log.info("webhooks point at %s (%d event types updated)", address, report.changed)
             await self._probe(url)
             return
+
+    def _record_probe(self) -> None:
+        """An address that answers 404 or 5xx instead of passing pushes on is an error row."""
+        problem = self.health.not_reaching
+        db, now = self.session.db, int(self._clock())
+        if problem:
+            save_error(
+                db,
+                "webhook_probe",
+                f"{problem[0].upper()}{problem[1:]}: TikTok's pushes are lost there.",
+                action="Check that the public address forwards to the receiver (give the full "
+                f"address ending in {WEBHOOK_PATH} or just the host); polling covers the gap.",
+                shop_id=self.session.shop.id,
+                now=now,
+            )
+        else:
+            save_error_resolved(db, "webhook_probe", now=now)
+        self._health_changed()
+
+    def _record_refused(self, refused: dict[str, str]) -> None:
+        """Refused topics: in Health and the errors tab, with TikTok's reason."""
+        self._refused.update(refused)
+        db, now = self.session.db, int(self._clock())
+        if self._refused:
+            save_error(
+                db,
+                "webhook_topics",
+                describe_refused(self._refused),
+                action="Polling covers these topics. Enable the permissions they need for your "
+                "app in Partner Center, reconnect, then restart sync.",
+                shop_id=self.session.shop.id,
+                now=now,
+            )
+        else:
+            save_error_resolved(db, "webhook_topics", now=now)
+        self._health_changed()
 
     async def _probe_loop(self) -> None:
         while True:
@@ -264,10 +303,17 @@ class WebhookService:
         """Send ourselves a request through the tunnel: proof that pushes can reach us."""
         token = self.receiver.expect_probe()
         self._probe_at = self._clock()
+        self._probe_status = None
         try:
             async with httpx.AsyncClient(timeout=PROBE_WAIT) as http:
-                await http.post(url.rstrip("/") + WEBHOOK_PATH, headers={PROBE_HEADER: token})
+                answer = await http.post(webhook_address(url), headers={PROBE_HEADER: token})
+            self._probe_status = answer.status_code
         except httpx.HTTPError as exc:
             log.info("tunnel probe failed: %s", type(exc).__name__)
-        self._probe_ok = self.receiver.probe_arrived(token)
-        self._health_changed()
+        # The receiver notes a probe at any path; only one that reached the webhook path (no
+        # 404 or 5xx on the way) proves TikTok's pushes would arrive.
+        status = self._probe_status
+        self._probe_ok = self.receiver.probe_arrived(token) and not (
+            status is not None and (status == 404 or status >= 500)
+        )
+        self._record_probe()

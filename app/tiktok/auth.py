@@ -29,8 +29,18 @@ log = logging.getLogger(__name__)
 
 #: Token host (FACTS.md 3); the sandbox serves the same paths.
 DEFAULT_AUTH_BASE = "https://auth.tiktok-shops.com"
-#: Partner Center's "Copy authorization link" host for the rest of the world (FACTS.md 3).
-SERVICES_AUTHORIZE_URL = "https://services.tiktokshop.com/open/authorize"
+#: Partner Center's "Copy authorization link" per Partner Center (FACTS.md 9.1): apps registered
+#: in the US Partner Center (partner.us.tiktokshop.com) get the US host, all others the global
+#: one. Token and API hosts are the same for both.
+SERVICES_AUTHORIZE_URLS: dict[str, str] = {
+    "global": "https://services.tiktokshop.com/open/authorize",
+    "us": "https://services.us.tiktokshop.com/open/authorize",
+}
+SERVICES_AUTHORIZE_URL = SERVICES_AUTHORIZE_URLS["global"]
+#: Every host a service link may name (the 202407 overview spells the US one differently).
+SERVICES_HOSTS = frozenset(
+    {"services.tiktokshop.com", "services.us.tiktokshop.com", "services.tiktokshops.us"}
+)
 
 
 def new_state() -> str:
@@ -45,10 +55,14 @@ def authorization_url(
     service_id: str | None = None,
     auth_base: str = DEFAULT_AUTH_BASE,
     authorize_url: str | None = None,
+    partner_center: str = "global",
 ) -> str:
-    """The link the seller opens: Partner Center's `service_id` form or the legacy `app_key` one."""
+    """The link the seller opens: Partner Center's `service_id` form (its host set by the
+    Partner Center the app is registered in) or the legacy `app_key` one."""
     if service_id:
-        base = authorize_url or SERVICES_AUTHORIZE_URL
+        if partner_center not in SERVICES_AUTHORIZE_URLS:
+            raise ValueError(f"unknown Partner Center {partner_center!r}: global or us")
+        base = authorize_url or SERVICES_AUTHORIZE_URLS[partner_center]
         return f"{base}?{urlencode({'service_id': service_id, 'state': state})}"
     if not app_key:
         raise ValueError("an app key or a service id is needed to build the authorization link")

@@ -16,9 +16,12 @@ import httpx
 import orjson
 
 from app.tiktok.auth import TokenManager
+from app.tiktok.budget import HourlyBudget, priority_for
 from app.tiktok.errors import (
     AuthorizationLost,
     ClockSkew,
+    HourlyLimitSuspected,
+    InternalError,
     InvalidToken,
     NetworkError,
     RetriesExhausted,
@@ -147,8 +150,11 @@ class TikTokClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         monotonic: Callable[[], float] = time.monotonic,
         on_call: Callable[[CallRecord], None] | None = None,
+        budget: HourlyBudget | None = None,
     ) -> None:
         self.config = config
+        #: The shop's hourly request budget (development shops), shared in the process.
+        self.budget = budget
         self._app_secret = app_secret
         self.tokens = tokens
         self.shop_id = shop_id
@@ -297,6 +303,8 @@ class TikTokClient:
             except (TikTokError, NetworkError, UnexpectedResponse) as exc:
                 delay = await self._retry_delay(exc, attempt, idempotent, verify_done)
                 if delay is None:
+                    if isinstance(exc, Throttled) and self.budget is None:
+                        raise HourlyLimitSuspected(exc, attempt) from exc
                     if getattr(exc, "retryable", False) and attempt > 1:
                         raise RetriesExhausted(exc, attempt) from exc
                     raise
@@ -335,6 +343,8 @@ class TikTokClient:
         attempt: int,
         access_token: str,
     ) -> dict[str, Any]:
+        if self.budget is not None:
+            await self.budget.acquire(priority_for(method, api))
         await self.limiter.acquire((self.shop_id, api))
         async with self._inflight:
             request = self.build_request(
@@ -373,6 +383,29 @@ class TikTokClient:
                         )
                     )
             return data
+
+    async def fetch(self, url: str) -> httpx.Response:
+        """GET a link TikTok handed out (a shipping document): no signature, no token.
+
+        A read changes nothing, so dropped connections and 5xx are retried with backoff.
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            error: ShopdeskError
+            try:
+                response = await self._http.get(url)
+            except httpx.HTTPError as exc:
+                host = httpx.URL(url).host
+                error = NetworkError(f"could not download from {host}: {type(exc).__name__}")
+            else:
+                if response.status_code < 500:
+                    return response
+                status = response.status_code
+                error = InternalError(-1, f"HTTP {status} for a download", http_status=status)
+            if attempt >= self.config.retry.max_attempts:
+                raise RetriesExhausted(error, attempt)
+            await self._sleep(self.config.retry.backoff(attempt))
 
     def _parse(self, response: httpx.Response, api: str) -> tuple[dict[str, Any], int]:
         """Success is `code == 0` whatever the HTTP status; anything else is a typed error."""

@@ -40,6 +40,10 @@ REFUSALS: dict[int, str] = {
     21011020: "already shipped",
     21042056: "already shipped",
     21011041: "the order was cancelled meanwhile",
+    21011044: (
+        "the order is on hold (the buyer's first hour to cancel): ship it once it is "
+        "awaiting shipment"
+    ),
     21008044: "the buyer has an after-sale request pending: handle it first",
     21011007: "the buyer has an after-sale request pending: handle it first",
     21011022: "invalid tracking number or shipping provider",

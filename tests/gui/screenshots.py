@@ -23,11 +23,13 @@ from PySide6.QtWidgets import QApplication
 
 from app.gui.self_test import demo_window, wait_until
 from app.gui.theme import DARK, LIGHT
-from app.sandbox import SandboxConfig
+from app.sandbox import PACKAGE_FIRST_SELLER_TYPE, SandboxConfig
 from app.store.orders import fetch_order_raw
 
 #: Busy enough that a new order lands while the pictures are taken.
-SANDBOX = SandboxConfig(seed=2026, orders=400, products=24, order_rate=30.0)
+SANDBOX = SandboxConfig(
+    seed=2026, orders=400, products=24, order_rate=30.0, seller_type=PACKAGE_FIRST_SELLER_TYPE
+)
 TABS = ("orders", "cancellations", "inventory", "queue", "errors", "health", "settings")
 DARK_TABS = ("orders", "cancellations", "inventory", "health")
 DIALOGS = ("ship-dialog",)

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QMenu
 
 from app.gui.cancellations_model import ANSWER, RESPOND
 from app.gui.theme import colors
-from app.tiktok.reasons import REJECT_REASONS, out_of_stock_reason, seller_cancel_reasons
+from app.tiktok.reasons import out_of_stock_reason, reject_reasons, seller_cancel_reasons
+from tests.gui.conftest import sandbox_shop
 from tests.gui.test_shipping import place, sync, truth
 
 
@@ -22,7 +23,11 @@ def requests_shown(tab) -> dict[str, int]:
     return {r.order_id: n for n, r in enumerate(tab.model.rows)}
 
 
-def test_approve_and_reject_from_the_queue_reach_the_sandbox(gui_shop, open_window, qtbot) -> None:
+def test_approve_and_reject_from_the_queue_reach_the_sandbox(
+    data_paths, memory_secrets, open_window, qtbot
+) -> None:
+    # A UK shop: the US rejects by shipping instead (test_real_shop.py).
+    gui_shop = sandbox_shop(data_paths, memory_secrets, region="GB")
     window = open_window(gui_shop.context())
     approve_me, reject_me = place(gui_shop, 2)
     sync(window)
@@ -65,6 +70,7 @@ def test_approve_and_reject_from_the_queue_reach_the_sandbox(gui_shop, open_wind
     dialog = tab.reject()
     assert not dialog.reject_button.isEnabled()  # a documented reason first
     reason = "seller_reject_apply_product_has_been_packed"
+    assert set(dialog.buttons) == set(reject_reasons("GB"))  # the UK's own names
     dialog.choose(reason, "It is packed and leaves today")
     dialog.reject_button.click()
     qtbot.waitUntil(
@@ -72,7 +78,7 @@ def test_approve_and_reject_from_the_queue_reach_the_sandbox(gui_shop, open_wind
     )
     assert truth(gui_shop, reject_me)["status"] == "AWAITING_SHIPMENT"
     qtbot.waitUntil(
-        lambda: answer_of(reject_me) == f"Cancellation rejected: {REJECT_REASONS[reason]}",
+        lambda: answer_of(reject_me) == f"Cancellation rejected: {reject_reasons('GB')[reason]}",
         timeout=10000,
     )
     assert window.tabs.tabText(index) == f"Cancellations ({waiting - 2})".replace(" (0)", "")
@@ -101,6 +107,7 @@ def test_the_seller_cancels_out_of_stock_with_the_reasons_for_its_status(
     out_of_stock.trigger()  # asks first
     box = window.order_actions.confirm_box
     assert "cannot be undone" in box.text()
+    assert "counts against your shop" in box.text()  # TikTok's seller-fault cancellation rate
     next(b for b in box.buttons() if b.text() == "Cancel the order").click()
     qtbot.waitUntil(lambda: truth(gui_shop, order)["status"] == "CANCELLED", timeout=10000)
     qtbot.waitUntil(lambda: "Cancelled by you: Out of stock" in orders.detail.toPlainText())
@@ -149,3 +156,47 @@ def test_a_request_close_to_its_deadline_notifies_and_opens_at_its_row(
     assert window.current_tab() == "cancellations"
     assert tab.selected().cancel_id == "c-soon"
     assert tab.model.index(0, RESPOND).data() in ("answer within 49 min", "answer within 50 min")
+
+
+def test_a_request_that_closes_without_an_answer_leaves_a_trace(
+    gui_shop, open_window, qtbot
+) -> None:
+    """The order moved on before an answer (TikTok cancelled it): the row says so, not vanishes."""
+    from app.store.cancellation_traces import closed_words
+
+    window = open_window(gui_shop.context())
+    [order] = place(gui_shop, 1)
+    request_cancel(gui_shop, order)
+    gui_shop.admin("POST", "/sandbox/clock", {"advance_seconds": 2})
+    sync(window)
+    tab = window.cancellations_tab
+    qtbot.waitUntil(lambda: order in requests_shown(tab), timeout=15000)
+    assert tab.model.rows[requests_shown(tab)[order]].answerable
+
+    gui_shop.admin("POST", f"/sandbox/orders/{order}/status", {"status": "CANCELLED"})
+    gui_shop.admin("POST", "/sandbox/clock", {"advance_seconds": 2})
+    sync(window)
+
+    def closed() -> str:
+        shown = requests_shown(tab)
+        return tab.model.rows[shown[order]].closed if order in shown else ""
+
+    qtbot.waitUntil(lambda: closed() != "", timeout=20000)
+    row = requests_shown(tab)[order]
+    assert tab.model.index(row, RESPOND).data() == "closed"
+    assert tab.model.index(row, ANSWER).data() == (
+        "Closed by TikTok Shop: the order was cancelled before an answer"
+    )
+    assert not tab.model.rows[row].answerable and order not in [
+        r.order_id for r in tab.model.to_answer()
+    ]
+
+    assert closed_words("CANCELLATION_REQUEST_CANCELLED", "AWAITING_SHIPMENT") == (
+        "Withdrawn by the buyer"
+    )
+    assert closed_words("CANCELLATION_REQUEST_SUCCESS", "CANCELLED") == (
+        "Accepted by TikTok Shop: the order was cancelled and refunded"
+    )
+    assert closed_words("CANCELLATION_REQUEST_PENDING", "IN_TRANSIT") == (
+        "Closed: the order moved on (in transit) before an answer"
+    )

@@ -62,9 +62,11 @@ def test_health_tab_shows_the_shop_countdown_polling_and_charts(
     assert "Connected" in health.connection.text()
     assert health.auth_left.text().endswith(" h") and "days" in health.auth_left.text()
     assert health.shop is not None and escape(health.shop.name) in health.shop_name.text()
-    assert health.last_poll.text().endswith("ok")
+    polling = health.boxes["polling"]
+    assert "Working" in polling.state.text() and polling.values["Last poll"].text().endswith("ago")
     assert health.webhook_mode.text() == "Polling only"
-    assert health.webhook_state.text().startswith("Polling only.")
+    assert "Off" in health.boxes["webhooks"].state.text()
+    assert "Polling only" in health.boxes["webhooks"].state.text()
     assert shop  # the sandbox answers its info page
 
     health.refresh(charts=True)
@@ -80,3 +82,90 @@ def test_health_tab_shows_the_shop_countdown_polling_and_charts(
 
     with qtbot.waitSignal(health.reconnectRequested):
         health.reconnect_button.click()
+
+
+def test_with_every_call_failing_each_service_says_so_and_the_status_bar_the_worst(
+    gui_shop, open_window, qtbot
+) -> None:
+    """The issue's scene: faults at 100 %: no "all is well" anywhere while sync fails."""
+    window = open_window(gui_shop.context())
+    health, bar = window.health_tab, window.status_bar
+    qtbot.waitUntil(
+        lambda: (window.reader.tick.emit(), health.services["polling"].level == "ok")[1],
+        timeout=10000,
+    )
+    assert bar.connection.text().startswith("● Connected to")
+
+    inventory = window.inventory_tab
+    qtbot.waitUntil(lambda: (inventory.refresh(force=True), inventory.model.rowCount() > 0)[1])
+    gui_shop.admin("PUT", "/sandbox/faults", {"api_error_rate": 1.0})
+    sku = inventory.model.rows[0]
+    engine = window.host.engine
+    from app.store.stock import save_manual_stock
+
+    engine.run_write(
+        lambda db: save_manual_stock(db, sku.sku_id, on_hand=sku.on_hand + 3, now=int(time.time()))
+    ).result(5)
+    window.sync_now()
+    qtbot.waitUntil(lambda: engine.status.last_poll_ok is False, timeout=60000)
+    qtbot.waitUntil(
+        lambda: (window.reader.tick.emit(), health.services["pushes"].level == "error")[1],
+        timeout=60000,
+    )
+    assert health.services["polling"].level == "error"
+    assert "Failing" in health.boxes["polling"].state.text()
+    assert health.boxes["polling"].values["Last error"].text()
+    assert "Failing" in health.boxes["pushes"].state.text()
+    assert bar.connection.text().startswith("▲ ")
+    assert "Failing" in bar.connection.toolTip() or "failing" in bar.connection.text()
+
+    gui_shop.admin("PUT", "/sandbox/faults", {"api_error_rate": 0.0})
+    window.sync_now()
+    qtbot.waitUntil(lambda: engine.status.last_poll_ok is True, timeout=30000)
+    window.inventory_tab.push_now()
+    qtbot.waitUntil(
+        lambda: (window.reader.tick.emit(), health.services["pushes"].level == "ok")[1],
+        timeout=60000,
+    )
+    qtbot.waitUntil(lambda: bar.connection.text().startswith("● Connected"), timeout=10000)
+
+
+def test_last_sync_says_when_webhooks_are_live_and_health_names_the_address(qtbot) -> None:
+    from app.gui.status_bar import SyncStatusBar
+    from app.relay.tunnel import TunnelStatus
+    from app.store.shops import ShopRecord
+    from app.sync.engine import EngineStatus
+    from app.sync.health import webhooks
+    from app.sync.webhooks import WebhookHealth
+
+    bar = SyncStatusBar(demo=False)
+    qtbot.addWidget(bar)
+    now = time.time()
+    hooks = WebhookHealth(
+        enabled=True,
+        tunnel=TunnelStatus("url", "up", "https://hooks.example.com"),
+        subscribed_url="https://hooks.example.com",
+        probe_ok=True,
+        last_delivery_at=now - 5,
+        per_minute=1,
+    )
+    status = EngineStatus(running=True, connected=True, last_poll_at=now, last_poll_ok=True)
+    live = webhooks(EngineStatus(webhooks=hooks), {}, now)
+    assert live.level == "ok" and live.state == "Live"
+    assert dict(live.rows)["Last push"] == "5 s ago · 1 push in the last minute"
+    shop = ShopRecord("1", "Golden Hour Goods", "US", "c", "k", "s", None, None, "ok", "", ())
+    bar.show_state(status, shop, closing=False, services=[live])
+    assert bar.last_sync.text().endswith("· webhooks live")
+    assert bar.connection.text() == "● Connected to Golden Hour Goods"
+    bar.show_state(status, shop, closing=False, services=[])
+    assert "webhooks live" not in bar.last_sync.text()
+
+
+def test_a_loopback_public_address_is_said_as_this_computer() -> None:
+    from app.config import Settings
+    from app.gui.health_tab import tunnel_label
+
+    local = Settings(tunnel_mode="url", public_url="http://127.0.0.1:48143")
+    assert tunnel_label(local) == "Straight to this computer (the sandbox runs here)"
+    own = Settings(tunnel_mode="url", public_url="https://hooks.example.com")
+    assert tunnel_label(own) == "Your own public address"

@@ -191,3 +191,63 @@ def test_queue_tab_retries_and_drops_through_the_engine(stock_gui_shop, open_win
     qtbot.waitUntil(lambda: outbox_states(shop).get(sku) == "dropped", timeout=5000)
     qtbot.waitUntil(lambda: tab.outbox.rows[0]["state"] == "dropped")
     assert not tab.drop_button.isEnabled()
+
+
+def test_an_edited_row_stays_put_shows_sent_and_every_warning_keeps_its_colour(
+    stock_gui_shop, open_window, qtbot
+) -> None:
+    from PySide6.QtCore import QItemSelectionModel, Qt
+    from PySide6.QtGui import QColor
+
+    from app.gui.stock_model import WARNING
+    from app.gui.theme import colors
+
+    window = open_window(stock_gui_shop.context())
+    window.open_tab("inventory")
+    tab = window.inventory_tab
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 3)
+    table, proxy = tab.table, tab.proxy
+    # the healthiest SKU sorts last; give it nothing on hand so it would sort first (oversold)
+    last = proxy.rowCount() - 1
+    edited = proxy.index(last, 0).data(ID_ROLE)
+    order_before = [proxy.index(r, 0).data(ID_ROLE) for r in range(proxy.rowCount())]
+    assert proxy.setData(proxy.index(last, ON_HAND), "0")
+    sku_row = tab.model.row_of(edited)
+    qtbot.waitUntil(lambda: tab.model.rows[tab.model.row_of(edited)].on_hand == 0, timeout=5000)
+    tab.refresh(force=True)
+    qtbot.waitUntil(lambda: not tab._reading)
+    order_after = [proxy.index(r, 0).data(ID_ROLE) for r in range(proxy.rowCount())]
+    assert order_after == order_before  # it did not jump away from under the mouse
+    assert proxy.index(last, WARNING).data() in ("Oversold", "Sold out")
+
+    tab.push_now()
+    qtbot.waitUntil(lambda: outbox_states(stock_gui_shop).get(edited) == "done", timeout=15000)
+    tab.refresh(force=True)
+    qtbot.waitUntil(
+        lambda: str(tab.model.index(sku_row, PUSH).data()).startswith("sent "), timeout=5000
+    )
+
+    c = colors()
+    painted = {
+        tab.model.index(r, WARNING).data(): tab.model.index(r, 0).data(
+            Qt.ItemDataRole.BackgroundRole
+        )
+        for r in range(tab.model.rowCount())
+    }
+    for label, colour in (("Sold out", c.out_back), ("Low stock", c.low_back)):
+        if label in painted:
+            assert painted[label] == colour, label
+    assert {"Sold out", "Low stock", "Oversold"} & set(painted)
+
+    row = proxy.mapFromSource(tab.model.index(sku_row, 0)).row()
+    table.selectionModel().setCurrentIndex(
+        proxy.index(row, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    back = tab.model.index(sku_row, 0).data(Qt.ItemDataRole.BackgroundRole)
+    image = table.viewport().grab().toImage()
+    rect = table.visualRect(proxy.index(row, 1))
+    pixel = QColor(image.pixel(rect.right() - 4, rect.center().y()))
+    highlight = table.palette().color(table.palette().ColorRole.Highlight)
+    # neither the plain highlight nor white: the warning colour shows through the selection
+    assert pixel != highlight and abs(pixel.red() - back.red()) < 80

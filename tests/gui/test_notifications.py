@@ -98,3 +98,42 @@ def test_every_category_has_its_own_switch(gui_shop, open_window) -> None:
         setattr(window.notifier.settings, setting, True)
         assert window.notifier.enabled(category), category
     assert "cancellations" in CATEGORY_SETTINGS
+
+
+def test_warnings_stay_while_new_orders_add_up_and_each_row_opens_its_place(
+    gui_shop, open_window, qtbot
+) -> None:
+    """The issue's demo: "2 SKUs oversold" must not be replaced by each "1 new order"."""
+    from app.gui.inventory_tab import warnings_notice
+    from app.store.stock_levels import OVERSOLD, StockWarning
+
+    window = open_window(gui_shop.context())
+    banner, notifier = window.banner, window.notifier
+    notifier._batch.setInterval(50)
+    skus = [r.sku_id for r in window.inventory_tab.model.rows[:2]] or ["s1", "s2"]
+    warnings = [
+        StockWarning(sku_id=s, seller_sku=f"SKU-{n}", kind=OVERSOLD, reason=f"SKU-{n}: -2 left")
+        for n, s in enumerate(skus)
+    ]
+    notifier.notify(warnings_notice(warnings))
+    orders = [(r[0], r[1]) for r in window.reader.db.execute("SELECT id, create_time FROM orders")]
+    for order in orders[:4]:  # four new orders, one every few seconds in the demo
+        notifier.new_orders([order])
+        qtbot.wait(120)
+    qtbot.waitUntil(lambda: len(banner.notices()) == 2)
+    stock, new = banner.notices()
+    assert stock.title == "2 SKUs oversold" and stock.level == "error"
+    assert new.title == "4 new orders"
+    assert all("(+1 more) (+1 more)" not in n.text for n in banner.notices())
+    assert banner.notice == stock  # the warning is on top
+
+    rows = banner.rows
+    rows["orders"].open_button.click()
+    assert window.current_tab() == "orders"
+    assert banner.notices() == [stock]  # the warning is still there
+    notifier.new_orders([orders[4]])
+    qtbot.waitUntil(lambda: len(banner.notices()) == 2)
+    assert banner.notices()[1].title == "1 new order"  # counting starts afresh once opened
+    banner.rows["stock"].open_button.click()
+    assert window.current_tab() == "inventory"
+    assert [n.category for n in banner.notices()] == ["orders"]

@@ -36,7 +36,8 @@ def raw_order(**changes: Any) -> dict[str, Any]:
         "is_on_hold_order": True,
         "payment": {
             "currency": "USD",
-            "sub_total": "23.98",
+            "original_total_product_price": "23.98",
+            "sub_total": "21.98",
             "shipping_fee": "5.99",
             "seller_discount": "2.00",
             "platform_discount": "0.00",
@@ -57,6 +58,7 @@ def test_the_detail_escapes_groups_items_and_lists_money_and_history() -> None:
     assert "E***n &lt;L&gt;" in html
     assert "<b>2 ×</b>" in html and "$23.98" in html  # two units of one SKU, one line
     assert "−$2.00" in html and "TikTok discount" not in html  # zero lines are left out
+    assert "Original price" in html and "$21.98" in html  # the discount is taken off once
     assert "$29.03" in html and "COD" in html and "Pre-order" in html
     assert "Remorse" not in html  # TikTok marks most orders on hold once; not a flag to show
     assert html.index("Placed") < html.index("Paid") < html.index("Last change")
@@ -141,3 +143,41 @@ def test_the_detail_shows_what_was_sent_and_a_refusal_up_top() -> None:
     assert plain.index(refusal) < plain.index("Payment")  # the band under the title
     assert colors().danger_back.name() in html
     assert "Sent to TikTok Shop" not in order_html(Order.from_api(raw_order()))
+
+
+def test_the_payment_block_of_every_sandbox_order_adds_up_as_shown(gui_shop) -> None:
+    """Read as a creator reads it: the unindented amounts above Total sum to Total."""
+    from decimal import Decimal
+
+    from app.gui.order_detail import _payment
+
+    orders = gui_shop.admin("GET", "/sandbox/orders")["orders"]
+    assert len(orders) == 200
+    for raw in orders:
+        doc = QTextDocument()
+        doc.setHtml(_payment(Order.from_api(raw)))
+        cells = doc.toPlainText().strip("\n").split("\n")
+        rows = list(zip(cells[::2], cells[1::2], strict=True))
+        assert rows[-1][0] == "Total"
+        counted = [
+            Decimal(amount.lstrip("$").replace(",", ""))
+            for label, amount in rows[:-1]
+            if not label.startswith(" ") and "(included above)" not in label
+        ]
+        total = Decimal(rows[-1][1].lstrip("$").replace(",", ""))
+        assert sum(counted) == total, (raw["id"], rows)
+
+
+def test_every_time_is_written_one_way_with_utc_on_hover() -> None:
+    from datetime import datetime
+
+    now = datetime.now()
+    this_year = datetime(now.year, 3, 7, 14, 5).timestamp()
+    last_year = datetime(now.year - 1, 11, 29, 8, 46).timestamp()
+    assert fmt.when(this_year) == "Mar 7 14:05"
+    assert fmt.when(last_year) == f"Nov 29 {now.year - 1} 08:46"
+    assert fmt.when_utc(0.0) == "" and fmt.when_utc(86400).endswith(" UTC")
+    assert fmt.when_utc(86400) == "1970-01-02 00:00:00 UTC"
+    html = order_html(Order.from_api(raw_order()))
+    assert "UTC" not in html  # the history uses the same short local form as the lists
+    assert fmt.when(1_795_444_563) in html

@@ -30,15 +30,18 @@ def approve(shop, link: str):
     return asyncio.run(go())
 
 
-def fill_app_page(wizard: ConnectWizard, shop, redirect_url: str) -> None:
+def fill_app_page(wizard: ConnectWizard, shop, redirect_url: str, qtbot, secret=None) -> None:
+    """Type the app's details, then Test: Next is allowed only once the checks pass."""
     page = wizard.app_page
     page.app_key.setText(shop.sandbox.app_key)
     assert not page.isComplete()
-    page.app_secret.setText(shop.sandbox.app_secret)
+    page.app_secret.setText(shop.sandbox.app_secret if secret is None else secret)
     page.api_base.setText(BASE)
     page.auth_base.setText(BASE)
     page.redirect_url.setText(redirect_url)
-    assert page.isComplete()
+    assert not page.isComplete()  # not tested yet
+    page.test_button.click()
+    qtbot.waitUntil(lambda: bool(page.checks), timeout=10000)
 
 
 def test_connect_wizard_catches_the_redirect_and_connects(
@@ -52,7 +55,8 @@ def test_connect_wizard_catches_the_redirect_and_connects(
 
     wizard = window.open_connect_wizard()
     redirect_url = f"http://127.0.0.1:{free_port()}/callback"
-    fill_app_page(wizard, shop, redirect_url)
+    fill_app_page(wizard, shop, redirect_url, qtbot)
+    assert wizard.app_page.isComplete()
     wizard.next()
     assert wizard.currentId() == AUTHORIZE_PAGE
     page = wizard.authorize_page
@@ -86,7 +90,8 @@ def test_connect_wizard_takes_a_pasted_address_and_a_shop_choice(
     shop = sandbox_shop(data_paths, memory_secrets, connect=False, shops=2)
     window = open_window(shop.context(), wait_for_orders=False)
     wizard = window.open_connect_wizard()
-    fill_app_page(wizard, shop, "https://example.com/tiktok/callback")  # not this machine
+    fill_app_page(wizard, shop, "https://example.com/tiktok/callback", qtbot)  # elsewhere
+    assert wizard.app_page.isComplete()
     wizard.next()
     page = wizard.authorize_page
     assert "paste" in page.listening.text()
@@ -142,3 +147,63 @@ def test_saving_settings_writes_the_file_and_restarts_the_engine(
     tab.public_url.setText("ftp://nope")
     tab.save()
     assert "https://" in tab.problem.text()
+
+
+def test_the_wizard_is_a_checklist_and_its_test_says_what_is_wrong_in_words(
+    data_paths, memory_secrets, open_window, qtbot
+) -> None:
+    from keyring.backends import fail
+
+    from app.secrets import SecretStore
+
+    shop = sandbox_shop(data_paths, memory_secrets, connect=False)
+    window = open_window(shop.context(), wait_for_orders=False)
+    wizard = window.open_connect_wizard()
+    page = wizard.app_page
+    steps = page.steps.text()
+    assert "https://partner.tiktokshop.com" in steps and "custom app" in steps
+    assert "Order Information" in steps and "Product Management (write)" in steps
+    page.partner_center.setCurrentIndex(page.partner_center.findData("us"))
+    assert "https://partner.us.tiktokshop.com" in page.steps.text()
+
+    redirect_url = f"http://127.0.0.1:{free_port()}/callback"
+    fill_app_page(wizard, shop, redirect_url, qtbot, secret="not-the-secret")
+    failed = {c.name: c for c in page.checks if not c.ok}
+    assert "App secret" in failed and "Partner Center" in failed["App secret"].message
+    assert "/api/v2" not in page.results.text() and "✗ App secret" in page.results.text()
+    assert not page.isComplete() and not wizard.button(wizard.WizardButton.NextButton).isEnabled()
+    assert redirect_url in page.steps.text()
+
+    page.app_secret.setText(shop.sandbox.app_secret)
+    assert page.results.text() == ""  # the old result no longer applies
+    page.test_button.click()
+    qtbot.waitUntil(lambda: page.isComplete(), timeout=10000)
+    assert all(c.ok for c in page.checks)
+    names = [c.name for c in page.checks]
+    assert {"App key", "App secret", "Keyring", "Redirect URL"} <= set(names)
+    assert page.settings(wizard.context.settings).partner_center == "us"
+    wizard.close()
+
+    # No keyring: found by the Test, before any browser opens.
+    broken = shop.context()
+    broken.secrets = SecretStore(fail.Keyring())
+    wizard = ConnectWizard(broken, window.tasks, window)
+    qtbot.addWidget(wizard)
+    fill_app_page(wizard, shop, redirect_url, qtbot)
+    keyring = next(c for c in wizard.app_page.checks if c.name == "Keyring")
+    assert not keyring.ok and "keyring" in keyring.message
+    assert not wizard.app_page.isComplete()
+
+
+def test_reconnecting_uses_the_secret_the_keyring_keeps(gui_shop, open_window, qtbot) -> None:
+    window = open_window(gui_shop.context())
+    wizard = window.open_connect_wizard()
+    page = wizard.app_page
+    qtbot.waitUntil(lambda: page.saved_secret == gui_shop.sandbox.app_secret, timeout=5000)
+    assert page.app_secret.text() == "" and "keyring" in page.app_secret.placeholderText()
+    page.redirect_url.setText(f"http://127.0.0.1:{free_port()}/callback")
+    page.test_button.click()
+    qtbot.waitUntil(page.isComplete, timeout=10000)  # nothing retyped
+    assert all(c.ok for c in page.checks)
+    page.app_secret.setText("another-secret")  # typing replaces it
+    assert page.secret() == "another-secret" and not page.isComplete()

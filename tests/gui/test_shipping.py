@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox
 from app.gui.ship_model import CARRIER, PROBLEM, READY, REFUSED, SHIPPED
 from app.sandbox.logistics import SELLER_CARRIERS
 from app.store.db import open_db
-from tests.gui.conftest import GuiShop
+from tests.gui.conftest import GuiShop, sandbox_shop
 
 SHIPPED_STATES = ("AWAITING_COLLECTION", "IN_TRANSIT")
 
@@ -36,6 +36,24 @@ def place(shop: GuiShop, count: int, shipping_type: str = "SELLER") -> list[str]
             break
     shop.admin("POST", "/sandbox/clock", {"advance_seconds": 2})  # a search skips this second
     return placed
+
+
+def place_two_skus(shop: GuiShop) -> tuple[dict, list[dict]]:
+    """One paid seller-shipped order of two different SKUs, and those SKUs' inventory rows."""
+    rows = shop.admin("GET", "/sandbox/inventory")["skus"]
+    stocked = list({r["sku_id"]: r for r in rows if r["quantity"] >= 2}.values())[:2]
+    placed = shop.admin(
+        "POST",
+        "/sandbox/orders",
+        {
+            "line_items": [{"sku_id": r["sku_id"], "quantity": 1} for r in stocked],
+            "paid": True,
+            "is_on_hold_order": False,
+            "shipping_type": "SELLER",
+        },
+    )["order"]
+    shop.admin("POST", "/sandbox/clock", {"advance_seconds": 2})
+    return placed, stocked
 
 
 def sync(window) -> None:
@@ -236,19 +254,7 @@ def test_a_tiktok_shipped_order_is_handed_over(gui_shop, open_window, qtbot) -> 
 
 def test_one_order_ships_only_the_chosen_items(gui_shop, open_window, qtbot) -> None:
     window = open_window(gui_shop.context())
-    rows = gui_shop.admin("GET", "/sandbox/inventory")["skus"]
-    stocked = list(dict.fromkeys(r["sku_id"] for r in rows if r["quantity"] >= 2))[:2]
-    placed = gui_shop.admin(
-        "POST",
-        "/sandbox/orders",
-        {
-            "line_items": [{"sku_id": s, "quantity": 1} for s in stocked],
-            "paid": True,
-            "is_on_hold_order": False,
-            "shipping_type": "SELLER",
-        },
-    )["order"]
-    gui_shop.admin("POST", "/sandbox/clock", {"advance_seconds": 2})
+    placed, _stocked = place_two_skus(gui_shop)
     sync(window)
     dialog = window.ship_orders([placed["id"]])
     assert dialog.items is not None and dialog.items.count() == 2
@@ -292,3 +298,94 @@ def test_orders_that_cannot_ship_say_so_at_once_and_can_be_left_out(
     assert dialog.ship_button.text() == "Ship 2 orders"
     assert window.ship_orders([]) is None
     assert window.status_bar.currentMessage() == "Select the orders to ship first."
+
+
+def test_the_paste_button_fills_tracking_numbers_from_the_clipboard(
+    gui_shop, open_window, qtbot
+) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    window = open_window(gui_shop.context())
+    ids = place(gui_shop, 2)
+    sync(window)
+    dialog = window.ship_orders(ids)
+    QGuiApplication.clipboard().setText("PASTE00001\t2 pcs\nPASTE00002\n")
+    dialog.paste_button.click()  # clicked(bool) must not be taken for the text
+    assert [r.tracking for r in dialog.model.rows] == ["PASTE00001", "PASTE00002"]
+    assert dialog.status.text() == "Pasted 2 tracking numbers."
+
+
+def test_the_handover_box_fits_and_no_text_shows_around_it(gui_shop, open_window, qtbot) -> None:
+    from PySide6.QtGui import QColor, QImage, QPainter
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    window = open_window(gui_shop.context())
+    [order] = place(gui_shop, 1, shipping_type="TIKTOK")
+    sync(window)
+    dialog = window.ship_orders([order])
+    dialog.show()
+    combo = dialog.editor(0, CARRIER)
+    qtbot.waitUntil(lambda: combo.isVisible())
+    assert dialog.table.columnWidth(CARRIER) >= combo.sizeHint().width()
+    assert combo.height() >= combo.minimumSizeHint().height()
+
+    index = dialog.model.index(0, CARRIER)
+    rect = dialog.table.visualRect(index)
+    image = QImage(rect.size(), QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    option = QStyleOptionViewItem()
+    option.rect = image.rect()
+    option.widget = dialog.table
+    option.palette = dialog.table.palette()
+    painter = QPainter(image)
+    dialog.delegate.paint(painter, option, index)
+    painter.end()
+    colours = {image.pixel(x, y) for x in range(image.width()) for y in range(image.height())}
+    assert len(colours) <= 2, "the cell under the handover box painted its text"
+
+
+def test_the_items_column_follows_the_ticked_items(gui_shop, open_window, qtbot) -> None:
+    from app.gui.ship_model import ITEMS
+
+    window = open_window(gui_shop.context())
+    placed, stocked = place_two_skus(gui_shop)
+    sync(window)
+    dialog = window.ship_orders([placed["id"]])
+    first, second = (r["seller_sku"] for r in stocked)
+    assert dialog.model.index(0, ITEMS).data() == f"{first}, {second}"
+    dialog.items.item(0).setCheckState(Qt.CheckState.Unchecked)
+    assert dialog.model.index(0, ITEMS).data() == second
+    dialog.items.item(1).setCheckState(Qt.CheckState.Unchecked)
+    assert dialog.model.index(0, ITEMS).data() == "No items ticked"
+
+
+def test_nothing_that_can_ship_leaves_ship_disabled_and_a_request_offers_an_answer(
+    data_paths, memory_secrets, open_window, qtbot
+) -> None:
+    # Outside the US a buyer's pending request blocks shipping (in the US shipping rejects it).
+    gui_shop = sandbox_shop(data_paths, memory_secrets, region="GB")
+    window = open_window(gui_shop.context())
+    gone, asked = place(gui_shop, 2)
+    gui_shop.admin("POST", f"/sandbox/orders/{gone}/status", {"status": "CANCELLED"})
+    gui_shop.admin("POST", f"/sandbox/orders/{asked}/buyer_cancel_request")
+    gui_shop.admin("POST", "/sandbox/clock", {"advance_seconds": 2})
+    sync(window)
+    requests = window.cancellations_tab
+    qtbot.waitUntil(
+        lambda: (requests.refresh(), any(r.order_id == asked for r in requests.model.rows))[1],
+        timeout=15000,
+    )
+
+    dialog = window.ship_orders([gone])
+    assert not dialog.ship_button.isEnabled()
+    assert dialog.status.text() == "Nothing here can ship now: see the reason on each row."
+    assert not dialog.answer_button.isVisibleTo(dialog)
+    dialog.close()
+
+    dialog = window.ship_orders([asked])
+    assert not dialog.ship_button.isEnabled()
+    assert "asked to cancel" in dialog.results()[asked][1]
+    assert dialog.answer_button.isVisibleTo(dialog)
+    dialog.answer_button.click()
+    assert window.current_tab() == "cancellations"
+    assert window.cancellations_tab.selected().order_id == asked

@@ -77,7 +77,9 @@ class Cli:
     def export_orders(self, out: Path) -> dict[str, dict[str, str]]:
         self.run("export", "orders", "--out", str(out))
         with out.open(encoding="utf-8", newline="") as handle:
-            return {row["id"]: row for row in csv.DictReader(handle)}
+            rows = list(csv.DictReader(handle))
+        assert all(row["id"].startswith("'") for row in rows)  # spreadsheets keep 19 digits
+        return {row["id"].removeprefix("'"): row for row in rows}
 
 
 def admin(info: SandboxInfo) -> httpx.Client:

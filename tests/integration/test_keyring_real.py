@@ -49,3 +49,67 @@ def test_secrets_round_trip_through_gnome_keyring(tmp_path: Path) -> None:
     # the secret lives in the keyring's own file, which stores it encrypted
     stored = b"".join(p.read_bytes() for p in (tmp_path / "data").rglob("*") if p.is_file())
     assert stored and b"probe-secret" not in stored
+
+
+BUS_WITHOUT_SERVICES = """<!DOCTYPE busconfig PUBLIC
+ "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+
+
+def test_the_keyring_message_says_what_is_missing(tmp_path: Path) -> None:
+    """No session bus, no Secret Service on it, or a locked keyring: each said as such."""
+    need_service(
+        bool(shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon")),
+        "gnome-keyring and dbus are not installed (apt install gnome-keyring dbus-x11)",
+    )
+    (tmp_path / "run").mkdir(mode=0o700)
+    config = tmp_path / "bus.conf"
+    config.write_text(BUS_WITHOUT_SERVICES)
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("DBUS_SESSION_BUS_ADDRESS",)},
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_RUNTIME_DIR": str(tmp_path / "run"),
+        "HOME": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+        "SHOPDESK_HOME": str(tmp_path / "home"),
+        "SHOPDESK_APP_SECRET": "not-a-real-secret",
+    }
+    env.pop("PYTHON_KEYRING_BACKEND", None)
+    connect = [sys.executable, "-m", "app", "connect", "--app-key", "k1", "--auth-code", "c"]
+
+    def run(prefix: list[str]) -> str:
+        # Output goes to a file: a keyring daemon the bus starts may keep a pipe open.
+        log = tmp_path / "stderr.txt"
+        with log.open("w") as err:
+            code = subprocess.run(
+                [*prefix, *connect],
+                cwd=ROOT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+                timeout=60,
+            ).returncode
+        text = log.read_text()
+        assert code != 0 and "Traceback" not in text, text
+        return text
+
+    assert "no D-Bus session bus" in run([])
+    assert "dbus-run-session" in run([])  # and what a headless machine needs
+    assert "no Secret Service runs on the session bus" in run(
+        ["dbus-run-session", f"--config-file={config}", "--"]
+    )
+    locked = run(["dbus-run-session", "--"])
+    assert "the keyring is locked" in locked and "--unlock" in locked
+    assert "install gnome-keyring" not in locked.lower()

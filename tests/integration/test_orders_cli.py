@@ -113,3 +113,27 @@ def test_import_completes_through_errors_and_throttling(tmp_path: Path) -> None:
         assert result["created"] == 1500
         assert result["api_calls"] > result["pages"]  # some calls failed and were retried
         same_as_sandbox(cli.export_orders(tmp_path / "faulty.csv"), sandbox_orders(info))
+
+
+def test_an_import_after_a_failed_one_says_so_and_reads_the_days_asked(tmp_path: Path) -> None:
+    import json
+
+    with running_sandbox(SandboxConfig(seed=24, orders=300, products=10)) as info:
+        cli = Cli(tmp_path / "home", info)
+        cli.connect()
+        with admin(info) as client:
+            client.put("/sandbox/faults", json={"api_error_rate": 1.0})
+        failed = cli.run("import", "--days", "1", check=False)
+        assert failed.returncode == 4 and "Traceback" not in failed.stderr
+        with admin(info) as client:
+            client.put("/sandbox/faults", json={"api_error_rate": 0.0})
+        proc = cli.run("import", "--days", "45", "--json")
+        assert "Finishing the interrupted import of" in proc.stderr
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        truth = sandbox_orders(info)
+        since = time.time() - 45 * 86400
+        wanted = {i for i, o in truth.items() if o["create_time"] >= since + 60}
+        one_day = {i for i, o in truth.items() if o["create_time"] >= time.time() - 86400}
+        assert len(one_day) < len(wanted)
+        assert result["fetched"] >= len(wanted)
+        assert wanted <= set(cli.export_orders(tmp_path / "all.csv"))

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from app.sandbox import Sandbox, SandboxConfig, create_app
+from app.sandbox import PACKAGE_FIRST_SELLER_TYPE, Sandbox, SandboxConfig, create_app
 from tests.sandbox.support import ShopClient
 
 APP_KEY = "6a1b2c3d4e5f6"
@@ -20,9 +20,20 @@ def make_config(**overrides: object) -> SandboxConfig:
     return SandboxConfig(**values)  # type: ignore[arg-type]
 
 
+#: A market where TikTok opens an order's package as soon as it awaits shipment (not US or UK
+#: local sellers, FACTS.md 9.3), for tests of Ship Package on those packages.
+PACKAGES_FIRST: dict[str, object] = {"seller_type": PACKAGE_FIRST_SELLER_TYPE}
+
+
 @pytest.fixture
-def sandbox() -> Sandbox:
-    return Sandbox(make_config())
+def sandbox_market() -> dict[str, object]:
+    """The shop's market; a test module overrides this to play another one."""
+    return {}
+
+
+@pytest.fixture
+def sandbox(sandbox_market: dict[str, object]) -> Sandbox:
+    return Sandbox(make_config(**sandbox_market))
 
 
 @pytest.fixture

@@ -104,7 +104,8 @@ async def test_token_get_is_single_use_with_absolute_expiry(
     assert data["user_type"] == 0 and data["seller_base_region"] == "US"
     assert data["granted_scopes"] == list(sandbox.config.granted_scopes)
     again = await client.get_token(code)
-    assert (again["code"], again["message"]) == (36004005, "can not find related auth record")
+    # FACTS.md 9.1: a used code answers 36004004 "invalid auth code".
+    assert (again["code"], again["message"]) == (36004004, "invalid auth code")
 
 
 async def test_code_expires_after_30_minutes_of_shop_time(http: httpx.AsyncClient) -> None:
@@ -113,8 +114,8 @@ async def test_code_expires_after_30_minutes_of_shop_time(http: httpx.AsyncClien
     await http.post("/sandbox/clock", json={"advance_seconds": 29 * 60})
     assert (await client.get_token(fresh))["code"] == 0
     await http.post("/sandbox/clock", json={"advance_seconds": 61})
-    assert (await client.get_token(stale))["code"] == 36004005
-    assert (await client.get_token("made-up"))["code"] == 36004005
+    assert (await client.get_token(stale))["code"] == 36004004
+    assert (await client.get_token("made-up"))["code"] == 36004004
 
 
 async def test_wrong_credentials_and_grant_type(http: httpx.AsyncClient) -> None:

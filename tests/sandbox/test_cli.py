@@ -162,6 +162,34 @@ def test_every_flag_reaches_the_config() -> None:
     assert defaults.redirect_url == "http://127.0.0.1:8765/callback" and defaults.app_key is None
 
 
+def test_market_and_label_flags_reach_the_config() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    flags = ["--region", "GB", "--seller-type", "CROSS_BORDER", "--no-label-allocation"]
+    flags += ["--document-ttl", "120", "--carrier-scan-delay", "0"]
+    config = config_from_args(parser.parse_args(flags))
+    assert (config.region, config.seller_type, config.label_allocation) == (
+        "GB",
+        "CROSS_BORDER",
+        False,
+    )
+    assert (config.document_ttl, config.carrier_scan_delay) == (120, 0)
+    defaults = config_from_args(parser.parse_args([]))
+    assert (defaults.region, defaults.seller_type, defaults.label_allocation) == (
+        "US",
+        "LOCAL",
+        True,
+    )
+    assert (defaults.document_ttl, defaults.carrier_scan_delay) == (86400, 36 * 3600)
+    shop = next(iter(Sandbox(config).state.shops.values()))
+    assert (shop.region, shop.seller_type, shop.currency) == ("GB", "CROSS_BORDER", "GBP")
+    for bad in (["--region", "FR"], ["--seller-type", "GLOBAL"]):
+        with pytest.raises(SystemExit):
+            parser.parse_args(bad)
+    with pytest.raises(ValueError, match="document_ttl"):
+        SandboxConfig(document_ttl=0)
+
+
 async def test_live_mode_places_and_moves_orders() -> None:
     sandbox = Sandbox(make_config(orders=20, order_rate=1200))
     before = {o["id"]: o["status"] for s in sandbox.state.shops.values() for o in s.orders.values()}

@@ -5,17 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
 from app.sandbox import Sandbox, create_app, running_sandbox_async
 from app.sandbox.model import Shop, Sku
 from tests.sandbox.conformance import assert_conforms
-from tests.sandbox.conftest import APP_KEY, APP_SECRET, make_config
+from tests.sandbox.conftest import APP_KEY, APP_SECRET, PACKAGES_FIRST, make_config
 from tests.sandbox.support import Receiver, ShopClient
 from tests.sandbox.test_inventory import inventory_of
 
 USPS, UPS = "6617675021119438849", "6617675021119438850"
 BY_SELLER, STANDARD = "7091146663229654787", "7091146663229654785"
 HOUR = 3600
+
+
+@pytest.fixture
+def sandbox_market() -> dict[str, object]:
+    """Ship Package needs the package TikTok opens before shipping: not a US local shop."""
+    return PACKAGES_FIRST
 
 
 def shop_of(sandbox: Sandbox) -> Shop:
@@ -241,13 +248,13 @@ async def test_mark_as_shipped_refusals(
         )
     ).json()["order"]
     assert on_hold["status"] == "ON_HOLD"
-    assert code(await mark(client, on_hold["id"], **good)) == 21011003
+    assert code(await mark(client, on_hold["id"], **good)) == 21011044  # FACTS.md 9.4
 
 
 async def test_item_level_split_moves_the_order_and_pushes() -> None:
     async with (
         Receiver() as receiver,
-        running_sandbox_async(make_config(orders=20)) as info,
+        running_sandbox_async(make_config(orders=20, **PACKAGES_FIRST)) as info,
         httpx.AsyncClient(base_url=info.api_base) as http,
     ):
         client = ShopClient(http, APP_KEY, APP_SECRET)

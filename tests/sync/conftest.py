@@ -11,7 +11,7 @@ import pytest
 
 from app.config import Paths, Settings, save_settings
 from app.connect import ConnectFlow
-from app.sandbox import Sandbox, SandboxConfig, create_app
+from app.sandbox import PACKAGE_FIRST_SELLER_TYPE, Sandbox, SandboxConfig, create_app
 from app.secrets import SecretStore
 from app.sync.session import ShopSession, open_session
 
@@ -61,7 +61,9 @@ async def connect_shop(
     clients: list[httpx.AsyncClient] = []
 
     async def make(**config: Any) -> ConnectedShop:
-        sandbox = Sandbox(SandboxConfig(**{"seed": 11, "orders": 300, **config}))
+        # The app ships TikTok Shipping orders through the package TikTok opens first.
+        defaults = {"seed": 11, "orders": 300, "seller_type": PACKAGE_FIRST_SELLER_TYPE}
+        sandbox = Sandbox(SandboxConfig(**{**defaults, **config}))
         transport = httpx.ASGITransport(app=create_app(sandbox))
         settings = Settings(app_key=sandbox.app_key, api_base=BASE, auth_base=BASE)
         save_settings(data_paths, settings)

@@ -224,3 +224,49 @@ async def test_losing_authorization_pauses_and_keeps_every_order(connect_shop) -
     errors = fetch_open_errors(session.db)
     assert errors and "Reconnect" in errors[0]["action"]
     await session.aclose()
+
+
+async def test_an_import_after_a_failed_one_finishes_it_then_reads_the_range_asked(
+    connect_shop,
+) -> None:
+    shop = await connect_shop(orders=300)
+    session = shop.session()
+    session.client.config = type(session.client.config)(
+        **{**session.client.config.__dict__, "retry": RetryPolicy(max_attempts=2, base_delay=0.01)}
+    )
+    now = time.time()
+    await shop.admin.put("/sandbox/faults", json={"api_error_rate": 1.0})
+    one_day = default_range(now, 1)
+    with pytest.raises(RetriesExhausted):
+        await OrderImporter(session).run(*one_day)
+    await shop.admin.put("/sandbox/faults", json={"api_error_rate": 0.0})
+
+    progress = []
+    result = await OrderImporter(session, on_progress=progress.append).run(
+        *default_range(now + 120, 45)
+    )
+    assert progress[0].resumed and (progress[0].range_start, progress[0].range_end) == one_day
+    assert progress[0].pages == 0  # said before a page of it is read
+    assert result.resumed and result.resumed_range == one_day
+    truth = await shop.truth()
+    start = default_range(now + 120, 45)[0]
+    wanted = {i for i, o in truth.items() if o["create_time"] >= start}
+    in_one_day = {i for i, o in truth.items() if o["create_time"] >= one_day[0]}
+    assert len(in_one_day) < len(wanted)
+    assert set(stored(session)) == wanted
+    assert result.fetched == result.created == len(wanted)  # nothing read twice
+    assert fetch_unfinished_job(session.db, session.shop.id) is None
+    again = await OrderImporter(session).run(*default_range(now + 120, 45))
+    assert not again.resumed and again.created == 0
+    await session.aclose()
+
+
+def test_resume_notice_names_the_interrupted_days() -> None:
+    from datetime import datetime
+
+    from app.sync.importer import resume_notice
+
+    start = datetime(datetime.now().year, 11, 30, 9, 5).timestamp()
+    assert resume_notice((int(start), int(start) + 86400)) == (
+        "Finishing the interrupted import of Nov 30 – Dec 1 first."
+    )

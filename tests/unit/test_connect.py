@@ -126,14 +126,18 @@ async def test_several_shops_need_a_choice(data_paths, memory_secrets) -> None:
 
 
 async def test_a_used_code_is_refused_clearly(data_paths, memory_secrets) -> None:
-    from app.tiktok.errors import AuthorizationLost
+    from app.tiktok.errors import AuthCodeInvalid
 
     sandbox = Sandbox(SandboxConfig(orders=0))
     flow = flow_for(sandbox, data_paths, memory_secrets)
     code = await flow.approve_in_sandbox()
     await flow.finish(code)
-    with pytest.raises(AuthorizationLost, match="36004005"):
+    with pytest.raises(AuthCodeInvalid) as caught:
         await flow.finish(code)
+    assert caught.value.code == 36004004
+    assert str(caught.value).startswith(
+        "this code was already used or has expired: authorize again"
+    )
     await flow.aclose()
 
 

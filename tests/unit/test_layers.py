@@ -78,6 +78,18 @@ def test_core_layers_do_not_reach_up(path: Path) -> None:
         "app/tiktok/": ("app.store", "app.sync", "app.gui", "app.relay", "app.cli", "app.secrets"),
         "app/store/": ("app.sync", "app.gui", "app.relay", "app.cli", "app.secrets"),
         "app/sync/": ("app.gui", "app.cli"),
+        # PDFs from plain typed input: callable from ops, the CLI and the GUI alike.
+        "app/documents/": (
+            "app.store",
+            "app.sync",
+            "app.tiktok",
+            "app.gui",
+            "app.relay",
+            "app.cli",
+            "app.secrets",
+            "app.ops",
+            "app.commands",
+        ),
     }
     for prefix, banned in forbidden.items():
         if name.startswith(prefix):

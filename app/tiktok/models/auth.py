@@ -6,6 +6,16 @@ from pydantic import Field, SecretStr
 
 from app.tiktok.models.base import Id, RawModel, TikTokModel
 
+#: "Unlimited" authorization ends about 100 years out (a live sample: 4841467787, FACTS.md 9.1);
+#: anything past this many years is read as no expiry at all.
+UNLIMITED_AFTER_SECONDS = 50 * 365 * 86400
+NO_EXPIRY = "no expiry"
+
+
+def authorization_unlimited(expires_at: float | None, now: float) -> bool:
+    """True for the seller's "Unlimited" authorization (no countdown to show)."""
+    return expires_at is not None and expires_at - now > UNLIMITED_AFTER_SECONDS
+
 
 class Token(TikTokModel):
     """An access/refresh token pair; expiries are absolute unix seconds (FACTS.md 3)."""

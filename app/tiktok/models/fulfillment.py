@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from app.tiktok.models.base import Id, Money, RawModel, TikTokModel
+from app.tiktok.models.labels import ParcelFields
 
 
 class DeliveryOption(TikTokModel):
@@ -29,8 +30,9 @@ class PackageOrder(TikTokModel):
     id: Id
 
 
-class Package(RawModel):
-    """A package's shipping state (PROCESSING, FULFILLING, COMPLETED, CANCELLED...)."""
+class Package(ParcelFields, RawModel):
+    """A package's shipping state (PROCESSING, FULFILLING, COMPLETED, CANCELLED...), and the
+    weight and size its label was bought with."""
 
     package_id: Id
     package_status: str = ""
@@ -40,9 +42,16 @@ class Package(RawModel):
     shipping_provider_name: str = ""
     handover_method: str = ""
     delivery_option_id: Id = ""
+    split_and_combine_tag: str = ""  # DEFAULT | SPLIT | COMBINE
     order_line_item_ids: list[Id] = Field(default_factory=list)
     orders: list[PackageOrder] = Field(default_factory=list)
+    create_time: int = 0
     update_time: int = 0
+
+    @property
+    def order_ids(self) -> list[str]:
+        """Every order in the package (several once TikTok combined them)."""
+        return [o.id for o in self.orders]
 
 
 class ShippedPackage(TikTokModel):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import Field
 
 from app.tiktok.models.base import Id, Money, RawModel, TikTokModel
+from app.tiktok.models.labels import Dimension, LengthUnit, Weight, WeightUnit
 
 
 class ProductStatus(StrEnum):
@@ -66,8 +68,47 @@ class Sku(TikTokModel):
         return sum(inv.quantity for inv in self.inventory)
 
 
+class PackageWeight(TikTokModel):
+    """Get Product's `package_weight`: what one unit weighs packed (KILOGRAM or POUND)."""
+
+    value: Money = None
+    unit: str = ""
+
+    def to_label(self) -> Weight | None:
+        """The same weight in a unit the label APIs take (GRAM or POUND); None if unknown."""
+        if self.value is None or self.value <= 0:
+            return None
+        if self.unit == "KILOGRAM":
+            return Weight(value=self.value * 1000, unit=WeightUnit.GRAM)
+        if self.unit == "POUND":
+            return Weight(value=self.value, unit=WeightUnit.POUND)
+        return None
+
+
+class PackageDimensions(TikTokModel):
+    """Get Product's `package_dimensions` (the sample's unit is CENTIMETER)."""
+
+    length: Money = None
+    width: Money = None
+    height: Money = None
+    unit: str = ""
+
+    def to_label(self) -> Dimension | None:
+        """The same box in a unit the label APIs take (CM or INCH); None if incomplete."""
+        sides = (self.length, self.width, self.height)
+        if any(s is None or s <= 0 for s in sides):
+            return None
+        unit = {"CENTIMETER": LengthUnit.CM, "CM": LengthUnit.CM, "INCH": LengthUnit.INCH}.get(
+            self.unit
+        )
+        if unit is None:
+            return None
+        length, width, height = (Decimal(s or 0) for s in sides)
+        return Dimension(length=length, width=width, height=height, unit=unit)
+
+
 class Product(RawModel):
-    """A product with its SKUs."""
+    """A product with its SKUs, and its packed weight and size (Get Product only)."""
 
     id: Id
     title: str = ""
@@ -75,6 +116,8 @@ class Product(RawModel):
     create_time: int = 0
     update_time: int = 0
     skus: list[Sku] = Field(default_factory=list)
+    package_weight: PackageWeight | None = None
+    package_dimensions: PackageDimensions | None = None
 
 
 class Warehouse(TikTokModel):
