@@ -1,15 +1,16 @@
 """Two Shopdesk processes refreshing the same rotating token pair at the same moment.
 
-TikTok rotates both tokens on every refresh and revokes the old pair at once. The settings
-here make every API call refresh, so two `shopdesk sync --once` started together race for
-the pair again and again; neither may end with the shop marked "reconnect needed", and the
-keyring must end holding a pair TikTok still accepts.
+TikTok rotates both tokens on every refresh and revokes the old pair at once. Before each
+round the saved access token is made to expire within the hour, so two `shopdesk sync --once`
+started together both want to refresh it first; neither may end with the shop marked
+"reconnect needed", and the keyring must end holding a pair TikTok still accepts.
 """
 
 from __future__ import annotations
 
 import json
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,16 @@ from app.sandbox import SandboxConfig, running_sandbox
 from tests.integration.cli_support import Cli, admin
 
 ROUNDS = 6
-#: Longer than the access token's 7 days: every call refreshes first.
-ALWAYS_REFRESH = 8 * 86400
+
+
+def expire_soon(keyring_file: Path) -> None:
+    """The saved access token runs out in a minute (well inside the refresh margin)."""
+    saved = json.loads(keyring_file.read_text())
+    [name] = [k for k in saved if k.startswith("shopdesk/token/")]
+    token = json.loads(saved[name])
+    token["access_token_expire_in"] = int(time.time()) + 60
+    saved[name] = json.dumps(token)
+    keyring_file.write_text(json.dumps(saved))
 
 
 @pytest.mark.timeout(400)
@@ -27,11 +36,10 @@ def test_two_processes_refreshing_together_never_lose_the_authorization(tmp_path
     with running_sandbox(SandboxConfig(seed=52, orders=20)) as info:
         cli = Cli(tmp_path / "home", info)
         cli.connect()
-        settings = cli.home / "settings.json"
-        data = json.loads(settings.read_text())
-        settings.write_text(json.dumps({**data, "refresh_margin_seconds": ALWAYS_REFRESH}))
+        keyring_file = Path(cli.env["SHOPDESK_TEST_KEYRING_FILE"])
         failed: list[str] = []
         for _ in range(ROUNDS):
+            expire_soon(keyring_file)
             procs = [
                 subprocess.Popen(
                     cli.argv("sync", "--once"),
