@@ -24,6 +24,7 @@ from app.commands.common import (
     check_out_file,
     iso,
 )
+from app.changes import Changes
 from app.commands.export_orders import write_orders_csv
 from app.config import Paths, Settings, load_settings
 from app.instance import EngineLock
@@ -245,7 +246,10 @@ def _sync_once(args: argparse.Namespace, p: Paths, settings: Settings, secrets: 
 def _sync_forever(args: argparse.Namespace, p: Paths, secrets: SecretStore) -> int:
     stop = threading.Event()
 
-    def changed(ids: list[str]) -> None:
+    def changed(changes: Changes) -> None:
+        ids = changes.orders
+        if not ids:
+            return
         line = {"changed": len(ids), "at": iso(time.time())}
         print(
             json.dumps(line) if args.json else f"{line['at']}  {len(ids)} orders changed",
@@ -282,7 +286,7 @@ def _sync_forever(args: argparse.Namespace, p: Paths, secrets: SecretStore) -> i
         p,
         settings,
         secrets,
-        callbacks=EngineCallbacks(on_orders_changed=changed, on_status=status, on_notice=notice),
+        callbacks=EngineCallbacks(on_changes=changed, on_status=status, on_notice=notice),
         webhooks=webhook_options(args, settings),
     )
     try:

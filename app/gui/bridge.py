@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from app.changes import Changes
 from app.store.stock_levels import StockWarning
 from app.sync.engine import EngineCallbacks, EngineStatus
 from app.sync.importer import ImportProgress
@@ -20,8 +21,8 @@ class EngineBridge(QObject):
 
     #: ImportProgress after every page of an import.
     progress = Signal(object)
-    #: list[str]: ids of orders created or changed.
-    ordersChanged = Signal(object)
+    #: Changes: what one write changed (the one way changes reach the GUI).
+    changed = Signal(object)
     #: EngineStatus: a fresh snapshot.
     statusChanged = Signal(object)
     #: (kind, message) of a failure the engine reports.
@@ -39,8 +40,8 @@ class EngineBridge(QObject):
         def progress(step: ImportProgress) -> None:
             self.progress.emit(step)
 
-        def changed(ids: list[str]) -> None:
-            self.ordersChanged.emit(list(ids))
+        def changed(changes: Changes) -> None:
+            self.changed.emit(changes)
 
         def status(snapshot: EngineStatus) -> None:
             self.statusChanged.emit(snapshot)
@@ -59,7 +60,7 @@ class EngineBridge(QObject):
 
         return EngineCallbacks(
             on_progress=progress,
-            on_orders_changed=changed,
+            on_changes=changed,
             on_status=status,
             on_error=error,
             on_auth_lost=auth_lost,

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Kind
 from app.gui import formatting as fmt
 from app.gui.cancellations_model import (
     ANSWER,
@@ -67,6 +68,9 @@ def read_requests(db: sqlite_utils.Database, now: float) -> list[RequestRow]:
 
 class CancellationsTab(QWidget):
     """The queue of buyers' cancellation requests; answers go out through the engine."""
+
+    #: The kinds of change this tab re-reads on (see app/gui/refresh.py).
+    REFRESH_ON = frozenset({Kind.CANCELLATIONS, Kind.ORDERS, Kind.OUTBOX, Kind.SHOP})
 
     #: Requests still to answer (the tab's badge).
     countChanged = Signal(int)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Kind
 from app.gui.empty_state import EmptyableView
 from app.gui.engine_host import EngineHost
 from app.gui.errors_model import ACTION, ATTEMPTS, KIND_ROLE, REASON, WHAT, WHEN, ErrorsTableModel
@@ -32,6 +33,9 @@ from app.sync.importer import default_range
 
 class ErrorsTab(QWidget):
     """Open errors; Retry asks the engine to try again, Dismiss hides the row for good."""
+
+    #: The kinds of change this tab re-reads on (see app/gui/refresh.py).
+    REFRESH_ON = frozenset({Kind.ERRORS, Kind.OUTBOX})
 
     #: The number of open errors changed.
     countChanged = Signal(int)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Kind
 from app.config import Settings
 from app.connect import is_loopback
 from app.gui import formatting as fmt
@@ -178,6 +179,11 @@ class ServiceBox(QGroupBox):
 
 class HealthTab(QWidget):
     """Each service's own state (polling, catalogue, sending, inbox, webhooks) and two charts."""
+
+    #: The kinds of change this tab re-reads on (see app/gui/refresh.py).
+    REFRESH_ON = frozenset(
+        {Kind.SHOP, Kind.CONNECTION, Kind.ERRORS, Kind.RUNS, Kind.OUTBOX, Kind.INBOX}
+    )
 
     reconnectRequested = Signal()
     syncRequested = Signal()

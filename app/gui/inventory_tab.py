@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Kind
 from app.config import Paths, Settings
 from app.gui.empty_state import EmptyableView
 from app.gui.engine_host import EngineHost
@@ -102,6 +103,9 @@ def read_stock_rows(paths: Paths, defaults: StockDefaults) -> list[StockRow]:
 
 class InventoryTab(QWidget):
     """Stock rows from the reader; every edit goes to the engine, which queues the push."""
+
+    #: The kinds of change this tab re-reads on (see app/gui/refresh.py).
+    REFRESH_ON = frozenset({Kind.SKUS, Kind.ORDERS, Kind.OUTBOX, Kind.SETTINGS})
 
     countChanged = Signal(int)
     message = Signal(str)

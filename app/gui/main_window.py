@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Changes, Kind
 from app.config import Settings, save_settings
 from app.gui import formatting as fmt
 from app.gui import notice as tabs
@@ -39,6 +40,7 @@ from app.gui.order_actions import OrderActions
 from app.gui.orders_tab import OrdersTab
 from app.gui.queue_tab import QueueTab
 from app.gui.reader import Reader
+from app.gui.refresh import Refresher
 from app.gui.settings_tab import SettingsTab
 from app.gui.ship_dialog import ShipDialog
 from app.gui.shortcuts import KEYS, ShortcutsDialog
@@ -119,6 +121,7 @@ class MainWindow(QMainWindow):
         )
         self.alerts = Alerts(self.bridge, self.reader, self.notifier, self)
         self._build_actions()
+        self.refresher = self._build_refresher()
         self._connect_signals()
         self._restore()
         QTimer.singleShot(0, self.host.start)
@@ -155,6 +158,29 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
+
+    def _build_refresher(self) -> Refresher:
+        """Each tab's kinds of change, and how it re-reads."""
+        r = Refresher()
+        orders, inventory = self.orders_tab, self.inventory_tab
+        r.add("orders", orders.REFRESH_ON, lambda _c: orders.refresh())
+        r.add("order detail", orders.DETAIL_ON, lambda _c: orders.refresh_detail())
+        r.add(
+            "cancellations",
+            CancellationsTab.REFRESH_ON,
+            lambda _c: self.cancellations_tab.refresh(),
+        )
+        r.add(
+            "inventory",
+            inventory.REFRESH_ON,
+            lambda c: inventory.refresh(force=c.touches({Kind.SKUS, Kind.SETTINGS})),
+        )
+        r.add("queue", QueueTab.REFRESH_ON, lambda _c: self.queue_tab.refresh())
+        r.add("errors", ErrorsTab.REFRESH_ON, lambda _c: self.errors_tab.refresh())
+        r.add("health", HealthTab.REFRESH_ON, lambda _c: self.health_tab.refresh())
+        r.add("status bar", {Kind.SHOP, Kind.CONNECTION}, lambda _c: self._show_sync_state())
+        r.add("settings", {Kind.SHOP}, lambda _c: self._show_shop_in_settings())
+        return r
 
     def _build_status_bar(self) -> None:
         self.status_bar = SyncStatusBar(demo=self.context.demo)
@@ -232,14 +258,11 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         self.host.ready.connect(self._engine_ready)
         self.host.failed.connect(self._engine_failed)
-        self.bridge.ordersChanged.connect(self.reader.changed)
+        self.bridge.changed.connect(self.reader.apply)
         self.bridge.statusChanged.connect(self._status_changed)
-        self.bridge.errorRaised.connect(lambda _kind, _message: self.errors_tab.refresh())
-        self.bridge.authLost.connect(lambda _reason: self.health_tab.refresh())
-        self.bridge.stockWarnings.connect(lambda _w: self.inventory_tab.refresh(force=True))
         self.bridge.progress.connect(self.status_bar.show_progress)
-        self.reader.ordersChanged.connect(self._orders_changed)
-        self.reader.tick.connect(self._tick)
+        self.reader.changed.connect(self.refresher.apply)
+        self.reader.listReady.connect(self.orders_tab.refresh)
         self.tasks.failed.connect(lambda text: self.status_bar.showMessage(text, 8000))
 
         self.orders_tab.importRequested.connect(self.open_import_dialog)
@@ -318,28 +341,15 @@ class MainWindow(QMainWindow):
         self.queue_tab.refresh()
         self.errors_tab.refresh()
         self.health_tab.refresh()
+        self._show_shop_in_settings()
+
+    def _show_shop_in_settings(self) -> None:
         db = self.reader.db
         self.settings_tab.set_shop(None if db is None else fetch_current_shop(db))
 
-    def _orders_changed(self, _new: list[tuple[str, int]]) -> None:
-        self.orders_tab.refresh()
-        self.inventory_tab.refresh()
-
-    def _tick(self) -> None:
-        """Every few seconds: small tables and the status bar stay current."""
-        self.errors_tab.refresh()
-        self.queue_tab.refresh()
-        self.health_tab.refresh()
-        self.cancellations_tab.refresh()
-        self.orders_tab.refresh_detail()
-        self._show_sync_state()
-
     def _writes_changed(self, _order_ids: object = None) -> None:
-        """A shipment or an answer was queued or came back: everything that shows it re-reads."""
-        self.orders_tab.refresh_detail()
-        self.cancellations_tab.refresh()
-        self.queue_tab.refresh()
-        self.errors_tab.refresh()
+        """A shipment or an answer was queued: the views that show queued writes re-read."""
+        self.refresher.apply(Changes.of(outbox=[0], cancellations=[""]))
 
     def _cancellations_count(self, count: int) -> None:
         self._count_title(tabs.CANCELLATIONS, count)
@@ -434,7 +444,7 @@ class MainWindow(QMainWindow):
         self.status_bar.showMessage("Syncing…", 3000)
         self.tasks.watch(
             engine.sync_now(),
-            lambda _result: self.reader.changed(),
+            lambda _result: None,  # what it brought in arrives as changes
             lambda error: self.status_bar.showMessage(f"Sync failed: {error}", 8000),
             owner=self,
         )
@@ -456,7 +466,6 @@ class MainWindow(QMainWindow):
     def open_import_dialog(self) -> ImportDialog:
         """Ctrl+I: the import dialog (modeless: the window stays usable)."""
         dialog = ImportDialog(self.host, self.bridge, self.tasks, self)
-        dialog.finished_ok.connect(lambda _r: self.reader.changed())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         self.import_dialog = dialog

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Kind
 from app.gui import formatting as fmt
 from app.gui.empty_state import EmptyableView
 from app.gui.order_detail import OrderDetailView
@@ -89,6 +90,11 @@ _TYPES = ("", "NORMAL", "PRE_ORDER", "MADE_TO_ORDER", "BACK_ORDER", "ZERO_LOTTER
 
 class OrdersTab(QWidget):
     """Everything about orders; reads only through the GUI's read-only connection."""
+
+    #: The kinds of change this tab re-reads on (see app/gui/refresh.py).
+    REFRESH_ON = frozenset({Kind.ORDERS})
+    #: What the order detail shows besides the order: what was sent about it, its request.
+    DETAIL_ON = frozenset({Kind.OUTBOX, Kind.CANCELLATIONS, Kind.LABELS, Kind.RETURNS})
 
     importRequested = Signal()
     settingsRequested = Signal()

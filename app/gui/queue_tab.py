@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Kind
 from app.gui.empty_state import EmptyableView
 from app.gui.engine_host import EngineHost
 from app.gui.orders_model import ID_ROLE
@@ -72,6 +73,9 @@ def _with_orders(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> list[
 
 class QueueTab(QWidget):
     """What waits to go out and what came in; Retry and Drop are writes, so the engine does them."""
+
+    #: The kinds of change this tab re-reads on (see app/gui/refresh.py).
+    REFRESH_ON = frozenset({Kind.OUTBOX, Kind.INBOX})
 
     countChanged = Signal(int)
     message = Signal(str)

@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 import sqlite_utils
 
-from app.store.stock import save_order_stock
+from app.changes import Changes
 from app.tiktok.models import Order, OrderRow
 
 ORDER_COLUMNS = (
@@ -83,11 +83,24 @@ class UpsertResult:
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     stale: int = 0
+    #: The orders written (created or updated), parsed, with the JSON they came from: what
+    #: the sync layer derives stock movements from in the same transaction.
+    saved: list[tuple[OrderRow, Mapping[str, Any]]] = field(
+        default_factory=list, repr=False, compare=False
+    )
 
     @property
     def changed(self) -> list[str]:
         """Ids a view must refresh."""
         return self.created + self.updated
+
+    @property
+    def changes(self) -> Changes:
+        """The same, as the typed set views refresh on (SKUs: the sku ids the orders name)."""
+        new = frozenset(self.created)
+        created = {o.id: o.create_time for o, _ in self.saved if o.id in new}
+        skus = {i.sku_id for o, _ in self.saved for i in o.line_items if i.sku_id}
+        return Changes.of(orders_created=created, orders_updated=self.updated, skus=skus)
 
     def add(self, other: UpsertResult) -> None:
         """Accumulate a page into a run total."""
@@ -95,6 +108,7 @@ class UpsertResult:
         self.updated.extend(other.updated)
         self.unchanged += other.unchanged
         self.stale += other.stale
+        self.saved.extend(other.saved)
 
 
 def raw_text(raw: Mapping[str, Any]) -> str:
@@ -206,7 +220,9 @@ def save_orders(
     """Upsert orders as TikTok sent them; never lets older data (`update_time`) win.
 
     Takes raw order dicts (or `Order` models, whose raw dict is used). Runs in the caller's
-    transaction when there is one, so a page and its cursor commit together.
+    transaction when there is one, so a page and its cursor commit together. Stock movements
+    are not written here: `app.sync.order_saves.save_order_page` adds them in the same
+    transaction.
     """
     result = UpsertResult()
     latest: dict[str, tuple[OrderRow, Mapping[str, Any]]] = {}
@@ -236,6 +252,7 @@ def save_orders(
             result.created.append(order.id)
         order_rows.append(_order_row(order, shop_id, text, now))
         item_rows.extend(_item_rows(order))
+        result.saved.append((order, source))
     if not order_rows:
         return result
     with db.atomic():
@@ -243,7 +260,6 @@ def save_orders(
             db.conn.executemany("DELETE FROM line_items WHERE order_id = ?", replaced)
         db.conn.executemany(_INSERT_ORDER, order_rows)
         db.conn.executemany(_INSERT_ITEM, item_rows)
-        save_order_stock(db, [latest[i] for i in result.changed], now=now)
     return result
 
 

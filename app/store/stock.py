@@ -107,10 +107,11 @@ def save_order_stock(
 ) -> set[str]:
     """Apply what just-saved orders mean for stock: one `shipped` movement per line item.
 
-    Called by `save_orders` inside its transaction. Committed needs nothing here (it is counted
-    from the orders when read). A unit handed over before the SKU's first count moves nothing,
-    since that count already left it out; when only the order's update time tells when, a
-    delta-0 row pins that down for later events. Returns SKUs whose on_hand moved.
+    Called by `app.sync.order_saves.save_order_page` in the orders' transaction. Committed
+    needs nothing here (it is counted from the orders when read). A unit handed over before
+    the SKU's first count moves nothing, since that count already left it out; when only the
+    order's update time tells when, a delta-0 row pins that down for later events. Returns
+    SKUs whose on_hand moved.
     """
     if not orders or db.execute("SELECT 1 FROM stock LIMIT 1").fetchone() is None:
         return set()  # nothing counted yet: there is no on_hand to move

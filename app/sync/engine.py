@@ -20,6 +20,7 @@ import httpx
 import sqlite_utils
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from app.changes import Changes
 from app.config import Paths, Settings
 from app.relay.receiver import ReceiverError
 from app.relay.tunnel import make_tunnel
@@ -32,7 +33,7 @@ from app.sync.deep_poll import deep_pass
 from app.sync.fulfillment import WritesResult
 from app.sync.fulfillment_service import FulfillmentService
 from app.sync.importer import ImportProgress, ImportResult, OrderImporter
-from app.sync.inbox import Notice
+from app.sync.outlet import Notice, Outlet
 from app.sync.poller import DEFAULT_OVERLAP, PollResult, poll_once
 from app.sync.pusher import PushResult
 from app.sync.session import ShopSession, open_session
@@ -47,6 +48,9 @@ T = TypeVar("T")
 SLEEP_JUMP_SECONDS = 30.0
 MAX_BACKOFF_SECONDS = 300.0
 BACKUP_CHECK_SECONDS = 3600.0
+#: How often the engine looks for commits by another process (a CLI command): they arrive
+#: as `Changes.all()`, since nobody told us what they were.
+OTHER_WRITERS_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -98,10 +102,14 @@ class WebhookOptions:
 
 @dataclass
 class EngineCallbacks:
-    """Plain callbacks, called on the engine thread; the GUI bridge turns them into signals."""
+    """Plain callbacks, called on the engine thread; the GUI bridge turns them into signals.
+
+    `on_changes` is the one way changes travel: every write the engine makes (a page, a
+    webhook batch, a push, an op run through `run_write`) arrives there as a `Changes`.
+    """
 
     on_progress: Callable[[ImportProgress], None] | None = None
-    on_orders_changed: Callable[[list[str]], None] | None = None
+    on_changes: Callable[[Changes], None] | None = None
     on_status: Callable[[EngineStatus], None] | None = None
     on_error: Callable[[str, str], None] | None = None
     on_auth_lost: Callable[[str], None] | None = None
@@ -141,6 +149,12 @@ class SyncEngine:
         self.settings = settings
         self.secrets = secrets
         self.callbacks = callbacks or EngineCallbacks()
+        self.outlet = Outlet(
+            changes=self._publish,
+            error=self._report_error,
+            notice=self._notice,
+            warnings=self.callbacks.on_stock_warnings,
+        )
         self._transport = transport
         self._clock = clock
         self.overlap = overlap
@@ -267,6 +281,9 @@ class SyncEngine:
         async def run() -> T:
             session = self._require_session()
             result = write(session.db)
+            changes = getattr(result, "changes", None)
+            if isinstance(changes, Changes):
+                self._publish(changes)
             if self._stock is not None:
                 self._stock.request_push()  # an edit may have queued a push: send it soon
             if self._fulfillment is not None:
@@ -325,12 +342,14 @@ class SyncEngine:
         scheduler.start()
         self._scheduler = scheduler
         watcher = asyncio.create_task(self._watch_for_sleep())
+        others = asyncio.create_task(self._watch_other_writers())
         self._set_status(running=True)
         self._ready.set()
         try:
             await self._stopping.wait()
         finally:
             watcher.cancel()
+            others.cancel()
             scheduler.shutdown(wait=False)
             if self._importer is not None:
                 self._importer.cancel()
@@ -363,23 +382,13 @@ class SyncEngine:
         self._poll.failures, self._poll.retry_at = 0, 0.0
         self._set_status(connected=True, reconnect_reason="", last_error="")
         self._stock = StockService(
-            session,
-            self.settings,
-            pull=self._pull_orders,
-            clock=self._clock,
-            on_warnings=self.callbacks.on_stock_warnings,
-            on_error=self._report_error,
+            session, self.settings, pull=self._pull_orders, clock=self._clock, outlet=self.outlet
         )
         await self._stock.start()
-        self._fulfillment = FulfillmentService(
-            session,
-            clock=self._clock,
-            on_orders_changed=self._orders_changed,
-            on_error=self._report_error,
-            on_notice=self._notice,
-        )
+        self._fulfillment = FulfillmentService(session, clock=self._clock, outlet=self.outlet)
         await self._fulfillment.start()
         await self._start_webhooks(session)
+        self._publish(Changes.of(shop=True, connection=True))
 
     async def _start_webhooks(self, session: ShopSession) -> None:
         options = self.webhook_options
@@ -398,11 +407,9 @@ class SyncEngine:
                 host=options.host,
                 port=options.port,
                 clock=self._clock,
-                on_orders_changed=self._orders_changed,
-                on_notice=self._notice,
-                on_url_changed=self._tunnel_moved,
-                refresh_products=self._stock.refresh_products if self._stock else None,
-                on_health=lambda health: self._set_status(webhooks=health),
+                outlet=self.outlet,
+                products=self._stock,
+                watcher=self,
             )
             await service.start()
         except (ReceiverError, ValueError) as exc:
@@ -411,7 +418,11 @@ class SyncEngine:
         self._webhooks = service
         self._set_status(webhooks=service.health)
 
-    def _tunnel_moved(self, url: str | None) -> None:
+    def webhooks_changed(self, health: WebhookHealth) -> None:
+        """The webhook service's health moved: the status shows it."""
+        self._set_status(webhooks=health)
+
+    def tunnel_moved(self, url: str | None) -> None:
         """A tunnel (re)start may have missed pushes: catch up by polling at once."""
         if url is not None and self._loop is not None:
             task = asyncio.ensure_future(self._poll_job(force=True))
@@ -438,14 +449,17 @@ class SyncEngine:
             session, self._session = self._session, None
             await session.aclose()
 
-    def _orders_changed(self, ids: list[str]) -> None:
-        """Orders moved: tell the GUI, and let stock catch up (unknown SKUs, warnings)."""
-        if self.callbacks.on_orders_changed is not None:
-            self.callbacks.on_orders_changed(ids)
-        if self._stock is not None:
-            self._stock.orders_changed()
-        if self._fulfillment is not None:
-            self._fulfillment.orders_changed()
+    def _publish(self, changes: Changes) -> None:
+        """Tell the GUI what changed; orders that moved let stock and requests catch up."""
+        if not changes:
+            return
+        if self.callbacks.on_changes is not None:
+            self.callbacks.on_changes(changes)
+        if changes.orders:
+            if self._stock is not None:
+                self._stock.orders_changed()
+            if self._fulfillment is not None:
+                self._fulfillment.orders_changed()
 
     async def _pull_orders(self) -> PollResult:
         """The pull right before a stock push: a poll that raises when it fails."""
@@ -453,14 +467,12 @@ class SyncEngine:
         assert self._poll_lock is not None
         async with self._poll_lock:
             return await poll_once(
-                session,
-                overlap=self.overlap,
-                clock=self._clock,
-                on_changed=self._orders_changed,
+                session, overlap=self.overlap, clock=self._clock, outlet=self.outlet
             )
 
     def _auth_lost(self, reason: str) -> None:
         self._set_status(connected=False, reconnect_reason=reason)
+        self._publish(Changes.of(shop=True, connection=True))
         if self.callbacks.on_auth_lost is not None:
             self.callbacks.on_auth_lost(reason)
 
@@ -471,7 +483,7 @@ class SyncEngine:
         self._importer = OrderImporter(
             session,
             on_progress=self.callbacks.on_progress,
-            on_changed=self._orders_changed,
+            outlet=self.outlet,
             clock=self._clock,
         )
         self._set_status(importing=True)
@@ -498,10 +510,7 @@ class SyncEngine:
         async with self._poll_lock:
             try:
                 result = await poll_once(
-                    session,
-                    overlap=self.overlap,
-                    clock=self._clock,
-                    on_changed=self._orders_changed,
+                    session, overlap=self.overlap, clock=self._clock, outlet=self.outlet
                 )
             except ReconnectNeeded as exc:
                 self._set_status(
@@ -551,9 +560,7 @@ class SyncEngine:
             return None
         async with self._poll_lock:
             try:
-                result = await deep_pass(
-                    session, clock=self._clock, on_changed=self._orders_changed
-                )
+                result = await deep_pass(session, clock=self._clock, outlet=self.outlet)
             except ShopdeskError as exc:
                 self._report_error("deep_poll", str(exc))
                 return None
@@ -588,6 +595,20 @@ class SyncEngine:
             if jump > SLEEP_JUMP_SECONDS:
                 log.info("woke after about %.0f s asleep: syncing now", jump)
                 await self._poll_job(force=True)
+
+    async def _watch_other_writers(self) -> None:
+        """Another process committed (SQLite's `data_version` moved): every view re-reads."""
+        seen: tuple[int, int] | None = None
+        while True:
+            await asyncio.sleep(OTHER_WRITERS_SECONDS)
+            session = self._session
+            if session is None:
+                continue
+            version = int(session.db.execute("PRAGMA data_version").fetchone()[0])
+            mark = (id(session), version)
+            if seen is not None and mark != seen and seen[0] == mark[0]:
+                self._publish(Changes.all())
+            seen = mark
 
     # --- status and errors ----------------------------------------------------------------
 

@@ -15,11 +15,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.changes import Changes
 from app.store import fulfillment as store
 from app.store.activity import save_error, save_error_resolved
 from app.store.cursors import fetch_cursor, save_cursor
-from app.store.orders import fetch_order_raw, save_orders
+from app.store.orders import fetch_order_raw
 from app.store.outbox import save_released
+from app.sync.order_saves import save_order_page
+from app.sync.outlet import SILENT, Outlet
 from app.sync.recovery import recover_writes
 from app.sync.session import ShopSession
 from app.tiktok.errors import ReconnectNeeded, ShopdeskError, TikTokError
@@ -92,19 +95,19 @@ def _line_items(order: dict[str, Any], chosen: Sequence[str]) -> list[dict[str, 
 
 
 class Fulfiller:
-    """Sends due writes for one shop session; `on_orders_changed` hears what moved."""
+    """Sends due writes for one shop session; its outlet hears every outcome as `Changes`."""
 
     def __init__(
         self,
         session: ShopSession,
         *,
         clock: Callable[[], float] = time.time,
-        on_orders_changed: Callable[[list[str]], None] | None = None,
+        outlet: Outlet = SILENT,
     ) -> None:
         self.session = session
         self.api = FulfillmentApi(session.client)
         self._clock = clock
-        self._on_orders_changed = on_orders_changed
+        self.outlet = outlet
 
     def _now(self) -> int:
         return int(self._clock())
@@ -118,6 +121,7 @@ class Fulfiller:
         )
         orders = [self._order_of(w) for w in store.fetch_payloads(db, recovered.done)]
         result.changed_orders = await self.refresh_orders(orders)
+        self.outlet.changed(Changes.of(outbox=[i.id for i in recovered.done]))
         return result
 
     async def push_writes(self) -> WritesResult:
@@ -127,10 +131,12 @@ class Fulfiller:
         writes = store.save_claimed_writes(db, now=self._now())
         if not writes:
             return result
+        self.outlet.changed(Changes.of(outbox=[w.item.id for w in writes]))  # now in flight
         outcomes = await asyncio.gather(*(self._send(w) for w in writes), return_exceptions=True)
         lost = [w for w, o in zip(writes, outcomes, strict=True) if isinstance(o, ReconnectNeeded)]
         if lost:
             save_released(db, [w.item.id for w in lost], now=self._now())
+        self.outlet.changed(_written(writes))
         for outcome in outcomes:
             if isinstance(outcome, WriteOutcome):
                 result.outcomes.append(outcome)
@@ -150,9 +156,8 @@ class Fulfiller:
         if not order_ids:
             return []
         raw = await self.session.api.order_details_raw(list(dict.fromkeys(order_ids)))
-        upsert = save_orders(self.session.db, self.session.shop.id, raw, now=self._now())
-        if upsert.changed and self._on_orders_changed is not None:
-            self._on_orders_changed(upsert.changed)
+        upsert = save_order_page(self.session.db, self.session.shop.id, raw, now=self._now())
+        self.outlet.changed(upsert.changes)
         return upsert.changed
 
     async def _send(self, write: store.Write) -> WriteOutcome:
@@ -329,7 +334,9 @@ class Fulfiller:
         db, shop_id = self.session.db, self.session.shop.id
         if order_ids:
             page = await self.api.search_cancellations(order_ids=list(order_ids))
-            return store.save_cancellations(db, page.cancellations, now=self._now())
+            saved = store.save_cancellations(db, page.cancellations, now=self._now())
+            self.outlet.changed(Changes.of(cancellations=[c.order_id for c in page.cancellations]))
+            return saved
         cursor = fetch_cursor(db, shop_id, CANCELLATIONS_CURSOR)
         since = (
             cursor - CANCELLATION_OVERLAP
@@ -342,6 +349,8 @@ class Fulfiller:
             if found:
                 newest = max(c.update_time for c in found)
                 save_cursor(db, shop_id, CANCELLATIONS_CURSOR, newest, now=self._now())
+        if count:
+            self.outlet.changed(Changes.of(cancellations=[c.order_id for c in found]))
         return count
 
     # --- carriers --------------------------------------------------------------------------
@@ -365,6 +374,18 @@ class Fulfiller:
         providers = [(p.id, p.name) for p in await self.api.shipping_providers(option)]
         store.save_providers(db, option, providers, now=self._now())
         return providers
+
+
+def _written(writes: Sequence[store.Write]) -> Changes:
+    """Outbox rows sent (done, refused or to retry): the queue, the errors, what they answer."""
+    answers = (store.CANCEL_APPROVE, store.CANCEL_REJECT)
+    return Changes.of(
+        outbox=[w.item.id for w in writes],
+        errors=[w.kind for w in writes],
+        cancellations=[
+            str(w.payload.get("order_id") or w.ref) for w in writes if w.kind in answers
+        ],
+    )
 
 
 def _what(write: store.Write) -> str:

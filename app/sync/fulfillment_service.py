@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from app.store.fulfillment import fetch_next_write_due
 from app.sync.background import Background
 from app.sync.fulfillment import Fulfiller, WritesResult
-from app.sync.inbox import Notice
+from app.sync.outlet import SILENT, Notice, Outlet
 from app.sync.session import ShopSession
 from app.tiktok.budget import Priority
 from app.tiktok.budget import priority as budget_priority
@@ -34,18 +34,15 @@ class FulfillmentService(Background):
         session: ShopSession,
         *,
         clock: Callable[[], float] = time.time,
-        on_orders_changed: Callable[[list[str]], None] | None = None,
-        on_error: Callable[[str, str], None] | None = None,
-        on_notice: Callable[[Notice], None] | None = None,
+        outlet: Outlet = SILENT,
         writes_every: float = WRITES_EVERY,
         cancellations_every: float = CANCELLATIONS_EVERY,
     ) -> None:
         super().__init__()
-        self.fulfiller = Fulfiller(session, clock=clock, on_orders_changed=on_orders_changed)
+        self.fulfiller = Fulfiller(session, clock=clock, outlet=outlet)
         self.session = session
         self._clock = clock
-        self._on_error = on_error
-        self._on_notice = on_notice
+        self.outlet = outlet
         self.writes_every = writes_every
         self.cancellations_every = cancellations_every
         self._wake = asyncio.Event()
@@ -76,16 +73,15 @@ class FulfillmentService(Background):
         async with self._lock:
             with budget_priority(Priority.WRITE):
                 result = await self.fulfiller.push_writes()
-        if self._on_notice is not None:
-            for shipped in result.warnings:  # what hurts the Valid Tracking Rate: say it now
-                self._on_notice(
-                    Notice(
-                        TRACKING_WARNING,
-                        f"Order {shipped.ref} shipped, but TikTok Shop warns: "
-                        f"{shipped.result['warning']}",
-                        ref=shipped.ref,
-                    )
+        for shipped in result.warnings:  # what hurts the Valid Tracking Rate: say it now
+            self.outlet.notify(
+                Notice(
+                    TRACKING_WARNING,
+                    f"Order {shipped.ref} shipped, but TikTok Shop warns: "
+                    f"{shipped.result['warning']}",
+                    ref=shipped.ref,
                 )
+            )
         return result
 
     async def _debounced(self) -> None:
@@ -117,7 +113,4 @@ class FulfillmentService(Background):
         except ReconnectNeeded:
             pass  # the engine already shows "reconnect needed"
         except ShopdeskError as exc:
-            if self._on_error is not None:
-                self._on_error(kind, str(exc))
-            else:
-                log.warning("%s failed: %s", kind, exc)
+            self.outlet.failed(kind, str(exc))

@@ -8,9 +8,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from app.changes import ANY, Changes
 from app.store import inbox
 from app.store.activity import save_error
-from app.store.orders import save_orders
+from app.sync.order_saves import save_order_page
+from app.sync.outlet import SILENT, Notice, Outlet
 from app.sync.session import ShopSession
 from app.tiktok.errors import ReconnectNeeded, ShopdeskError
 from app.tiktok.models import EventType, WebhookEvent
@@ -36,16 +38,6 @@ class DrainResult:
     products: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Notice:
-    """Something the creator must hear about (deauthorization, authorization ending)."""
-
-    kind: str
-    message: str
-    when: int | None = None
-    ref: str = ""  # the order (or other row) it is about, when there is one
-
-
 def retry_delay(attempts: int) -> int:
     """30 s, 1 min, 2 min ... up to an hour between attempts at a failed push."""
     return int(min(MAX_RETRY_SECONDS, 30 * 2 ** max(0, attempts)))
@@ -63,14 +55,12 @@ class InboxProcessor:
         session: ShopSession,
         *,
         clock: Callable[[], float] = time.time,
-        on_orders_changed: Callable[[list[str]], None] | None = None,
-        on_notice: Callable[[Notice], None] | None = None,
+        outlet: Outlet = SILENT,
         refresh_products: Callable[[list[str]], Awaitable[None]] | None = None,
     ) -> None:
         self.session = session
         self._clock = clock
-        self._on_orders_changed = on_orders_changed
-        self._on_notice = on_notice
+        self.outlet = outlet
         self._refresh_products = refresh_products
 
     def _now(self) -> int:
@@ -120,6 +110,7 @@ class InboxProcessor:
             await self._orders(orders, result)
         if products:
             await self._products(products, result)
+        self.outlet.changed(Changes.of(inbox=[i.id for i in items]))
         return result
 
     def _done(self, ids: list[int], state: str, note: str = "") -> None:
@@ -135,15 +126,14 @@ class InboxProcessor:
         found = {str(o.get("id")) for o in raw}
         db = self.session.db
         with db.atomic():
-            upsert = save_orders(db, self.session.shop.id, raw, now=self._now())
+            upsert = save_order_page(db, self.session.shop.id, raw, now=self._now())
             for item_id, ids in by_item.items():
                 missing = [i for i in ids if i not in found]
                 note = f"not found at TikTok: {', '.join(missing)}" if missing else ""
                 inbox.save_processed(db, [item_id], inbox.DONE, now=self._now(), note=note)
         result.processed += len(by_item)
         result.changed_orders.extend(upsert.changed)
-        if upsert.changed and self._on_orders_changed is not None:
-            self._on_orders_changed(upsert.changed)
+        self.outlet.changed(upsert.changes)
 
     async def _products(self, by_item: dict[int, list[str]], result: DrainResult) -> None:
         ids = list(dict.fromkeys(pid for pids in by_item.values() for pid in pids))
@@ -154,6 +144,7 @@ class InboxProcessor:
                 self._failed(list(by_item), exc, result)
                 return
             note = "product refreshed"
+            self.outlet.changed(Changes.of(skus=[ANY]))
         else:
             note = "product change recorded"
         self._done(list(by_item), inbox.DONE, note)
@@ -172,6 +163,7 @@ class InboxProcessor:
     def _deauthorized(self, event: WebhookEvent) -> None:
         reason = "the seller deauthorized Shopdesk in TikTok Shop"
         self.session.tokens.mark_lost(reason)
+        self.outlet.changed(Changes.of(shop=True, connection=True))
         self._notify(Notice("deauthorized", f"TikTok Shop: {reason}. Reconnect to resume syncing."))
 
     def _expiring(self, event: WebhookEvent) -> None:
@@ -186,8 +178,8 @@ class InboxProcessor:
             shop_id=self.session.shop.id,
             now=self._now(),
         )
+        self.outlet.changed(Changes.of(errors=["authorization_expiring"], shop=True))
         self._notify(Notice("authorization_expiring", message, when))
 
     def _notify(self, notice: Notice) -> None:
-        if self._on_notice is not None:
-            self._on_notice(notice)
+        self.outlet.notify(notice)

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.changes import Changes
 from app.store.activity import (
     FAILED,
     OK,
@@ -19,7 +20,9 @@ from app.store.activity import (
 )
 from app.store.clock_skew import save_clock_skew
 from app.store.cursors import ORDERS_UPDATE_TIME, fetch_cursor, save_cursor, save_cursor_reset
-from app.store.orders import UpsertResult, save_orders
+from app.store.orders import UpsertResult
+from app.sync.order_saves import save_order_page
+from app.sync.outlet import SILENT, Outlet
 from app.sync.session import ShopSession
 from app.tiktok.api import OrderQuery
 from app.tiktok.errors import ReconnectNeeded, ShopdeskError
@@ -55,7 +58,7 @@ async def poll_once(
     *,
     overlap: int = DEFAULT_OVERLAP,
     clock: Callable[[], float] = time.time,
-    on_changed: Callable[[list[str]], None] | None = None,
+    outlet: Outlet = SILENT,
     kind: str = "poll",
 ) -> PollResult:
     """Read every change since the cursor; each page commits with the cursor it advances.
@@ -92,15 +95,14 @@ async def poll_once(
             async with contextlib.aclosing(iterator):
                 async for page in iterator:
                     with db.atomic():
-                        result = save_orders(db, shop_id, page.raw_orders, now=int(clock()))
+                        result = save_order_page(db, shop_id, page.raw_orders, now=int(clock()))
                         if page.max_update_time is not None:
                             newest = max(newest, page.max_update_time)
                             save_cursor(db, shop_id, ORDERS_UPDATE_TIME, newest, now=int(clock()))
                     pages += 1
                     fetched += len(page)
                     total.add(result)
-                    if result.changed and on_changed is not None:
-                        on_changed(result.changed)
+                    outlet.changed(result.changes)
             # The answers told us TikTok's time: read again if the window missed part of it.
             corrected = int(client.server_now()) + UPPER_BOUND_SLACK
             fixed = _sane_cursor(session, fetch_cursor(db, shop_id, ORDERS_UPDATE_TIME))
@@ -133,6 +135,7 @@ async def poll_once(
             shop_id=shop_id,
             now=int(clock()),
         )
+        outlet.changed(Changes.of(errors=["poll"], runs=True))
         raise
     counts = RunCounts(
         fetched=fetched,
@@ -148,6 +151,7 @@ async def poll_once(
         save_error_resolved(db, "poll", now=int(clock()))
         if client.server_skew is not None:
             save_clock_skew(db, shop_id, client.server_skew, now=int(clock()))
+    outlet.changed(Changes.of(errors=["poll"], runs=True, shop=client.server_skew is not None))
     return PollResult(
         fetched=fetched,
         created=total.created,

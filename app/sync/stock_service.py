@@ -8,12 +8,14 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
+from app.changes import ANY, ANY_ROW, Changes
 from app.config import Settings
 from app.store.activity import save_error, save_error_resolved
 from app.store.outbox import fetch_next_due
 from app.store.stock_levels import StockWarning
 from app.sync.background import Background
 from app.sync.catalog import CatalogResult, sync_catalog, sync_unknown_skus
+from app.sync.outlet import SILENT, Outlet
 from app.sync.pusher import ERROR_KIND as PUSH_ERROR
 from app.sync.pusher import PushResult, push_pending
 from app.sync.session import ShopSession
@@ -40,8 +42,7 @@ class StockService(Background):
         *,
         pull: Callable[[], Awaitable[object]],
         clock: Callable[[], float] = time.time,
-        on_warnings: Callable[[list[StockWarning]], None] | None = None,
-        on_error: Callable[[str, str], None] | None = None,
+        outlet: Outlet = SILENT,
         catalog_every: float = CATALOG_EVERY,
         full_catalog_every: float = FULL_CATALOG_EVERY,
         push_every: float = PUSH_EVERY,
@@ -51,8 +52,8 @@ class StockService(Background):
         self.settings = settings
         self._pull = pull
         self._clock = clock
-        self._on_error = on_error
-        self.watch = StockWatch(stock_defaults(settings), on_warnings=on_warnings)
+        self.outlet = outlet
+        self.watch = StockWatch(stock_defaults(settings), on_warnings=outlet.warn)
         self.catalog_every = catalog_every
         self.full_catalog_every = full_catalog_every
         self.push_every = push_every
@@ -88,6 +89,7 @@ class StockService(Background):
     async def refresh_products(self, product_ids: list[str]) -> None:
         """Product webhooks: re-read just those products, then recheck the warnings."""
         await sync_catalog(self.session, product_ids=product_ids, clock=self._clock)
+        self.outlet.changed(Changes.of(skus=[ANY]))
         await self.check()
 
     async def push_now(self) -> PushResult:
@@ -104,6 +106,7 @@ class StockService(Background):
                         defaults=stock_defaults(self.settings),
                     )
             except ShopdeskError as exc:
+                self.outlet.changed(Changes.of(skus=[ANY], outbox=[ANY_ROW], errors=[PUSH_ERROR]))
                 if not isinstance(exc, ReconnectNeeded):  # the shop's own state says that
                     save_error(
                         db,
@@ -115,6 +118,7 @@ class StockService(Background):
                     )
                 raise
             save_error_resolved(db, PUSH_ERROR, now=int(self._clock()))
+        self.outlet.changed(_pushed(result))
         await self.check()
         return result
 
@@ -132,7 +136,9 @@ class StockService(Background):
         await asyncio.sleep(EDIT_DEBOUNCE)
         self._orders_dirty = False
         try:
-            await sync_unknown_skus(self.session, clock=self._clock)
+            found = await sync_unknown_skus(self.session, clock=self._clock)
+            if found.skus:
+                self.outlet.changed(Changes.of(skus=[ANY]))
             await self.check()
         except ShopdeskError as exc:
             self._report("catalog", str(exc))
@@ -148,6 +154,7 @@ class StockService(Background):
                 if full:
                     last_full = time.monotonic()
                 log.debug("catalogue synced: %s", result)
+                self.outlet.changed(Changes.of(skus=[ANY], errors=["catalog"]))
                 await self.check()
             except ReconnectNeeded:
                 pass  # the engine already shows "reconnect needed"
@@ -172,7 +179,10 @@ class StockService(Background):
                 self._report("stock_push", str(exc))
 
     def _report(self, kind: str, message: str) -> None:
-        if self._on_error is not None:
-            self._on_error(kind, message)  # the engine logs and shows it
-        else:
-            log.warning("%s failed: %s", kind, message)
+        self.outlet.failed(kind, message)  # the engine logs and shows it
+
+
+def _pushed(result: PushResult) -> Changes:
+    """A push moved SKUs' push state and outbox rows (their ids are not in the result)."""
+    skus = [o.sku_id for o in (*result.pushed, *result.failed)]
+    return Changes.of(skus=skus, outbox=[ANY_ROW], errors=[PUSH_ERROR])

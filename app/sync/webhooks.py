@@ -6,16 +6,19 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import httpx
 
+from app.changes import ANY_ROW, Changes
 from app.relay.receiver import PROBE_HEADER, WEBHOOK_PATH, ReceiverServer, WebhookReceiver
 from app.relay.tunnel import UP, TunnelProvider, TunnelStatus
 from app.store import inbox
 from app.store.activity import save_error, save_error_resolved
-from app.sync.inbox import InboxProcessor, Notice
+from app.sync.inbox import InboxProcessor
+from app.sync.outlet import SILENT, Outlet
 from app.sync.session import ShopSession
 from app.sync.subscriptions import (
     describe_refused,
@@ -73,6 +76,20 @@ class WebhookHealth:
         )
 
 
+class Products(Protocol):
+    """What product webhooks need: the stock service re-reads the products they name."""
+
+    async def refresh_products(self, product_ids: list[str]) -> None: ...
+
+
+class WebhookWatcher(Protocol):
+    """What the engine hears from webhooks: the tunnel moved (catch up), health changed."""
+
+    def tunnel_moved(self, url: str | None) -> None: ...
+
+    def webhooks_changed(self, health: WebhookHealth) -> None: ...
+
+
 class WebhookService:
     """Owns the receiver, the tunnel and the inbox processor for one shop session."""
 
@@ -84,25 +101,22 @@ class WebhookService:
         port: int = 0,
         host: str = "127.0.0.1",
         clock: Callable[[], float] = time.time,
-        on_orders_changed: Callable[[list[str]], None] | None = None,
-        on_notice: Callable[[Notice], None] | None = None,
-        on_url_changed: Callable[[str | None], None] | None = None,
-        refresh_products: Callable[[list[str]], Awaitable[None]] | None = None,
-        on_health: Callable[[WebhookHealth], None] | None = None,
+        outlet: Outlet = SILENT,
+        products: Products | None = None,
+        watcher: WebhookWatcher | None = None,
         probe_every: float = PROBE_EVERY,
     ) -> None:
         self.session = session
-        self._on_health = on_health
+        self.watcher = watcher
+        self.outlet = outlet
         self.tunnel = tunnel
         self._clock = clock
-        self._on_url_changed = on_url_changed
         self.probe_every = probe_every
         self.processor = InboxProcessor(
             session,
             clock=clock,
-            on_orders_changed=on_orders_changed,
-            on_notice=on_notice,
-            refresh_products=refresh_products,
+            outlet=outlet,
+            refresh_products=products.refresh_products if products is not None else None,
         )
         self.receiver = WebhookReceiver(session.shop.app_key, session.app_secret, self._accept)
         self.server = ReceiverServer(self.receiver, host=host, port=port)
@@ -161,8 +175,8 @@ class WebhookService:
         )
 
     def _health_changed(self) -> None:
-        if self._on_health is not None:
-            self._on_health(self.health)
+        if self.watcher is not None:
+            self.watcher.webhooks_changed(self.health)
 
     # --- receiving -------------------------------------------------------------------------
 
@@ -179,6 +193,7 @@ class WebhookService:
         )
         if new:
             self._wake.set()
+            self.outlet.changed(Changes.of(inbox=[_row]))
         return new
 
     async def _drain_loop(self) -> None:
@@ -203,6 +218,8 @@ class WebhookService:
         keep = self.session.settings.inbox_keep_days * 86400
         removed = inbox.save_pruned(self.session.db, before=int(now - keep))
         if removed:
+            self.outlet.changed(Changes.of(inbox=[ANY_ROW]))
+        if removed:
             log.info("forgot %d webhook events processed over %d days ago", removed, keep // 86400)
         return removed
 
@@ -215,8 +232,8 @@ class WebhookService:
 
     def _url_changed(self, url: str | None) -> None:
         self._probe_ok = False
-        if self._on_url_changed is not None:
-            self._on_url_changed(url)
+        if self.watcher is not None:
+            self.watcher.tunnel_moved(url)
         self._health_changed()
         if url is None:
             return
@@ -246,11 +263,13 @@ class WebhookService:
                     shop_id=shop_id,
                     now=int(self._clock()),
                 )
+                self.outlet.changed(Changes.of(errors=["webhook_subscription"]))
                 await asyncio.sleep(delay)
                 delay = min(300.0, delay * 2)
                 continue
             self._subscribed = url
             save_error_resolved(db, "webhook_subscription", now=int(self._clock()))
+            self.outlet.changed(Changes.of(errors=["webhook_subscription"], connection=True))
             self._record_refused(report.refused)
             log.info("webhooks point at %s (%d event types updated)", address, report.changed)
             await self._probe(url)
@@ -272,6 +291,7 @@ class WebhookService:
             )
         else:
             save_error_resolved(db, "webhook_probe", now=now)
+        self.outlet.changed(Changes.of(errors=["webhook_probe"], connection=True))
         self._health_changed()
 
     def _record_refused(self, refused: dict[str, str]) -> None:
@@ -290,6 +310,7 @@ class WebhookService:
             )
         else:
             save_error_resolved(db, "webhook_topics", now=now)
+        self.outlet.changed(Changes.of(errors=["webhook_topics"], connection=True))
         self._health_changed()
 
     async def _probe_loop(self) -> None:
