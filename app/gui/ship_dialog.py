@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Changes, Kind
 from app.gui import formatting as fmt
 from app.gui.engine_host import EngineHost
 from app.gui.reader import Reader
@@ -70,8 +71,7 @@ from app.tiktok.models import LineItem, Order
 
 #: At most this many orders in one dialog (a CSV takes any number).
 MAX_ROWS = 500
-#: After sending, rows still on their way are looked at this often, for this long.
-FOLLOW_MS = 400
+#: After sending, the dialog shows outcomes as they arrive (as `Changes`) for this long.
 FOLLOW_SECONDS = 60.0
 #: Problems a row's own input causes (the rest, like a shipped order, need leaving out).
 _INPUT_PROBLEMS = (
@@ -384,8 +384,10 @@ class ShipDialog(QDialog):
 
         self.model.dataChanged.connect(lambda top, bottom, _r: self._sync_editors(top, bottom))
         self.model.modelReset.connect(lambda: self._sync_editors())
-        self.follow_timer = QTimer(self, interval=FOLLOW_MS)
-        self.follow_timer.timeout.connect(self._follow)
+        # Outcomes arrive as changes (no polling); the timer only ends the wait.
+        self.follow_deadline = QTimer(self, singleShot=True, interval=int(FOLLOW_SECONDS * 1000))
+        self.follow_deadline.timeout.connect(self._stop_following)
+        self.reader.changed.connect(self._changes_arrived)
         rows_height = self.table.verticalHeader().defaultSectionSize() * min(max(n, 3), 12)
         self.resize(max(1180, self.width()), rows_height + 260)
 
@@ -745,7 +747,18 @@ class ShipDialog(QDialog):
         self._note = note
         self._follow()
         if self.busy:
-            self.follow_timer.start()
+            self.follow_deadline.start()
+
+    def _changes_arrived(self, changes: Changes) -> None:
+        """The engine wrote: when it touched the outbox, our rows may have their outcome."""
+        if self.follow_deadline.isActive() and changes.touches({Kind.OUTBOX}):
+            self._follow()
+
+    def _stop_following(self) -> None:
+        """The wait is over: rows still on their way say so, and the dialog is free again."""
+        self._follow_until = 0.0
+        if self.busy:
+            self._follow()
 
     def _follow(self) -> None:
         """Read how each queued shipment is doing (the outbox is the record) and show it."""
@@ -770,7 +783,7 @@ class ShipDialog(QDialog):
             self.model.update(n, state=state, message=words.text)
         if waiting and time.monotonic() < self._follow_until:
             return
-        self.follow_timer.stop()
+        self.follow_deadline.stop()
         self._set_busy(False, self._summary())
         self.done.emit([r.order_id for r in self.model.rows if r.outbox_id is not None])
 
