@@ -22,7 +22,7 @@ from app.commands.common import (
 )
 from app.config import Paths, paths
 from app.logs import setup_logging
-from app.store.db import explain_sqlite_error
+from app.queries.db import explain_sqlite_error
 from app.tiktok.errors import ShopdeskError
 
 

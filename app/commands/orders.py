@@ -25,26 +25,23 @@ from app.commands.common import (
     check_out_file,
     iso,
 )
-from app.commands.export_orders import write_orders_csv
 from app.config import Paths, Settings, load_settings
 from app.instance import EngineLock
-from app.relay.receiver import WEBHOOK_PATH
-from app.secrets import SecretStore
-from app.store.db import open_db
-from app.sync.catalog import sync_catalog
-from app.sync.engine import EngineCallbacks, EngineStatus, SyncEngine, WebhookOptions
-from app.sync.fulfillment import Fulfiller
-from app.sync.importer import (
+from app.ops.engine import EngineCallbacks, EngineStatus, Notice, SyncEngine, WebhookOptions
+from app.ops.export import write_orders_csv
+from app.ops.imports import (
     ImportCancelled,
     ImportProgress,
     OrderImporter,
     default_range,
     resume_notice,
 )
-from app.sync.inbox import Notice
-from app.sync.poller import poll_once
-from app.sync.pusher import push_pending
-from app.sync.session import open_session
+from app.ops.shipping import Fulfiller
+from app.ops.stock import push_pending
+from app.ops.sync import open_session, poll_once, sync_catalog
+from app.queries.db import open_readonly
+from app.relay.receiver import WEBHOOK_PATH
+from app.secrets import SecretStore
 
 
 def add_import_arguments(parser: argparse.ArgumentParser) -> None:
@@ -322,7 +319,7 @@ def run_export(args: argparse.Namespace, p: Paths) -> int:
     if not p.database.exists():
         raise NotConnected("nothing to export yet: connect and import first")
     check_out_file(out)
-    db = open_db(p.database, readonly=True)
+    db = open_readonly(p.database)
     try:
         count = write_orders_csv(db, out)
     finally:

@@ -15,13 +15,12 @@ from app.gui.inventory_tab import warnings_notice
 from app.gui.notice import Notice
 from app.gui.notifications import REPEAT_SECONDS, Notifier
 from app.gui.reader import Reader
-from app.store.fulfillment import fetch_open_requests, fetch_request_answers
-from app.store.order_queries import fetch_order_detail
-from app.store.shops import fetch_current_shop
-from app.store.stock_levels import StockWarning
-from app.sync.engine import EngineStatus
-from app.sync.fulfillment_service import TRACKING_WARNING
-from app.sync.inbox import Notice as EngineNotice
+from app.ops.engine import TRACKING_WARNING, EngineStatus
+from app.ops.engine import Notice as EngineNotice
+from app.queries.orders import fetch_order_detail
+from app.queries.shop import fetch_current_shop
+from app.queries.stock import StockWarning
+from app.queries.writes import fetch_open_requests, fetch_request_answers
 from app.tiktok.models.auth import authorization_unlimited
 
 #: New-order notices are for orders placed while the window is open (this much slack):

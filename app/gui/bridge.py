@@ -10,10 +10,9 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from app.changes import Changes
-from app.store.stock_levels import StockWarning
-from app.sync.engine import EngineCallbacks, EngineStatus
-from app.sync.importer import ImportProgress
-from app.sync.inbox import Notice
+from app.ops.engine import EngineCallbacks, EngineStatus, Notice
+from app.ops.imports import ImportProgress
+from app.queries.stock import StockWarning
 
 
 class EngineBridge(QObject):

@@ -41,13 +41,14 @@ from app.gui.reject_dialog import RejectDialog
 from app.gui.table_view import make_table
 from app.gui.tasks import TaskManager
 from app.gui.write_text import REASON_LABELS
-from app.store.cancellation_traces import fetch_closed_requests
-from app.store.fulfillment import (
+from app.ops.cancellations import answer_request
+from app.queries.shop import rejects_by_shipping, shop_region
+from app.queries.writes import (
     fetch_answered_requests,
+    fetch_closed_requests,
     fetch_open_requests,
     fetch_request_answers,
 )
-from app.sync.ship_requests import rejects_by_shipping, save_cancel_answer, shop_region
 from app.tiktok.reasons import reject_reasons
 
 #: The countdowns move on this often.
@@ -334,8 +335,14 @@ class CancellationsTab(QWidget):
         queue_and_send(
             self.host,
             self.tasks,
-            lambda db: save_cancel_answer(
-                db, row.cancel_id, approve=approve, reason=reason, comment=comment, now=now
+            lambda db: answer_request(
+                db,
+                cancel_id=row.cancel_id,
+                order_id=row.order_id,
+                approve=approve,
+                reason=reason,
+                comment=comment,
+                now=now,
             ),
             owner=self,
             done=lambda error: self._answered(row, error),

@@ -25,10 +25,9 @@ from app.gui.reader import Reader
 from app.gui.sort_proxy import SortProxy
 from app.gui.table_view import make_table
 from app.gui.tasks import TaskManager
-from app.store.activity import save_error_dismissed
-from app.store.fulfillment import WRITE_KINDS, fetch_writes
-from app.store.outbox import save_outbox_retry
-from app.sync.importer import default_range
+from app.ops.imports import default_range
+from app.ops.queue import dismiss_error, retry_write
+from app.queries.writes import WRITE_KINDS, fetch_writes
 
 
 class ErrorsTab(QWidget):
@@ -195,7 +194,7 @@ class ErrorsTab(QWidget):
         queue_and_send(
             self.host,
             self.tasks,
-            lambda wdb: save_outbox_retry(wdb, write_id, now=now),
+            lambda wdb: retry_write(wdb, outbox_id=write_id, now=now),
             owner=self,
             done=lambda error: self._retried(f"Not sent: {error}" if error else "Sent again."),
         )
@@ -212,7 +211,7 @@ class ErrorsTab(QWidget):
             return
         now = int(time.time())
         self.tasks.watch(
-            engine.run_write(lambda db: save_error_dismissed(db, error_id, now=now)),
+            engine.run_write(lambda db: dismiss_error(db, error_id=error_id, now=now)),
             lambda _none: self.refresh(),
             lambda error: self.message.emit(f"Could not dismiss: {error}"),
             owner=self,

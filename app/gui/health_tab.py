@@ -25,12 +25,17 @@ from app.gui import formatting as fmt
 from app.gui.charts import ApiCallsChart, OrdersPerDayChart
 from app.gui.reader import Reader
 from app.gui.theme import colors
-from app.store.clock_skew import describe_skew, fetch_clock_skew
-from app.store.order_queries import fetch_api_calls_over_time, fetch_orders_per_day
-from app.store.shops import ShopRecord, fetch_current_shop
-from app.sync.deep_poll import DEEP_WINDOW_SECONDS, fetch_deep_pass
-from app.sync.engine import EngineStatus
-from app.sync.health import SERVICES, TITLES, ServiceHealth, service_health
+from app.ops.engine import EngineStatus
+from app.queries.health import (
+    DEEP_WINDOW_SECONDS,
+    SERVICES,
+    TITLES,
+    ServiceHealth,
+    fetch_deep_pass,
+    service_health,
+)
+from app.queries.orders import fetch_api_calls_over_time, fetch_orders_per_day
+from app.queries.shop import ShopRecord, describe_skew, fetch_clock_skew, fetch_current_shop
 from app.tiktok.models.auth import NO_EXPIRY, authorization_unlimited
 
 #: Charts re-read SQLite at most this often while the tab shows.

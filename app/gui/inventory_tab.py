@@ -34,17 +34,18 @@ from app.gui.stock_delegate import StockCellDelegate
 from app.gui.stock_model import PRODUCT, PUSH, SKU, WARNING, StockTableModel
 from app.gui.table_view import make_table
 from app.gui.tasks import TaskManager
-from app.store.db import open_db
-from app.store.stock import save_manual_stock
-from app.store.stock_levels import (
+from app.ops.export import export_stock
+from app.ops.stock import StockFileError, apply_stock_file, plan_stock_file, set_stock_value
+from app.queries.db import open_readonly
+from app.queries.stock import (
     AT_RISK,
     OVERSOLD,
     StockDefaults,
     StockRow,
     StockWarning,
     fetch_stock_rows,
+    stock_defaults,
 )
-from app.sync.stock import StockFileError, plan_stock_file, save_stock_file, stock_defaults
 
 #: While the tab is hidden, stock is re-read (for warnings) at most this often.
 HIDDEN_REFRESH_SECONDS = 5.0
@@ -94,7 +95,7 @@ def read_stock_rows(paths: Paths, defaults: StockDefaults) -> list[StockRow]:
     """Every SKU's stock line, on a short-lived read-only connection (any thread)."""
     if not paths.database.exists():
         return []
-    db = open_db(paths.database, readonly=True)
+    db = open_readonly(paths.database)
     try:
         return fetch_stock_rows(db, defaults) if "stock" in db.table_names() else []
     finally:
@@ -311,7 +312,7 @@ class InventoryTab(QWidget):
         now = int(time.time())
         self.tasks.watch(
             engine.run_write(
-                lambda db: save_manual_stock(db, sku_id, **{field: value}, now=now)  # type: ignore[arg-type]
+                lambda db: set_stock_value(db, sku_id=sku_id, field=field, value=value, now=now)
             ),
             lambda _outbox_id: self._saved(),
             self._failed,
@@ -364,8 +365,8 @@ class InventoryTab(QWidget):
             return
         now = int(time.time())
         self.tasks.watch(
-            engine.run_write(lambda wdb: save_stock_file(wdb, edits, now=now)),
-            lambda n: self._imported(int(n)),
+            engine.run_write(lambda wdb: apply_stock_file(wdb, edits=edits, now=now)),
+            lambda done: self._imported(done.value or 0),
             self._failed,
             owner=self,
         )
@@ -383,11 +384,9 @@ class InventoryTab(QWidget):
             path = save_csv(self, "Export stock", "stock.csv")
         if not path:
             return
-        from app.commands.stock import run_export_stock
-
         out, paths = Path(path), self.reader.paths
         self.tasks.watch(
-            self.tasks.run_blocking(lambda: run_export_stock(out, paths)),
+            self.tasks.run_blocking(lambda: export_stock(paths=paths, out=out)),
             lambda _code: self.message.emit(f"Wrote {out}"),
             lambda error: self.message.emit(f"Not exported: {error}"),
             owner=self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -48,10 +48,10 @@ from app.gui.status_bar import SyncStatusBar
 from app.gui.tasks import TaskManager
 from app.gui.theme import SYSTEM, apply_theme, colors
 from app.gui.window_size import restore_or_fit
-from app.store.db import DatabaseTooNew, DatabaseUnreadable
-from app.store.shops import fetch_current_shop
-from app.sync.engine import EngineStatus
-from app.sync.importer import default_range
+from app.ops.engine import EngineStatus
+from app.ops.imports import default_range
+from app.queries.db import DatabaseTooNew, DatabaseUnreadable
+from app.queries.shop import fetch_current_shop
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +100,8 @@ class MainWindow(QMainWindow):
         self.tasks = TaskManager(self)
         self.bridge = EngineBridge(self)
         self.host = EngineHost(context, self.bridge, self.tasks, self)
+        #: The local server that brings this window up when Shopdesk is started again.
+        self.first_instance: QObject | None = None
         self.reader = Reader(context.paths, self)
         self.status = EngineStatus()
         self._auto_import_done = False
@@ -474,7 +476,7 @@ class MainWindow(QMainWindow):
     def open_connect_wizard(self) -> ConnectWizard:
         """Connect, reconnect or switch the shop."""
         self.open_tab(tabs.SETTINGS)
-        wizard = ConnectWizard(self.context, self.tasks, self)
+        wizard = ConnectWizard(self.context, self.tasks, self, host=self.host)
         wizard.connected.connect(lambda _result: self._connected(wizard.settings))
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.show()

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
 
 from app.gui import formatting as fmt
 from app.gui.reader import Reader
-from app.store.order_queries import (
+from app.queries.orders import (
     ALL,
     QUEUES,
     OrderFilter,

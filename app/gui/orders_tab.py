@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import (
     QByteArray,
     QItemSelection,
@@ -54,8 +56,7 @@ from app.gui.queue_delegate import QueueDelegate
 from app.gui.reader import Reader
 from app.gui.shortcuts import KEYS
 from app.gui.table_view import make_table
-from app.store.fulfillment import fetch_order_writes
-from app.store.order_queries import (
+from app.queries.orders import (
     ALL,
     FLAG_FILTERS,
     QUEUE_BY_KEY,
@@ -63,7 +64,8 @@ from app.store.order_queries import (
     OrderFilter,
     fetch_order_detail,
 )
-from app.sync.ship_requests import shop_region
+from app.queries.shop import shop_region
+from app.queries.writes import fetch_order_writes
 from app.tiktok.reasons import seller_cancel_reasons
 
 #: Search as you type, once typing pauses this long.
@@ -367,7 +369,8 @@ class OrdersTab(QWidget):
 
     def selected_count(self) -> int:
         """How many orders are selected (without reading them)."""
-        return sum(r.height() for r in self.table.selectionModel().selection())
+        selection = self.table.selectionModel().selection()
+        return sum(selection.at(n).height() for n in range(selection.count()))
 
     def selected_order_ids(self) -> list[str]:
         """The selected orders' ids, top to bottom (the current one when nothing is selected)."""
@@ -434,10 +437,11 @@ class OrdersTab(QWidget):
             menu.addAction(why).setEnabled(False)
             return
         for name, label in reasons.items():
-            menu.addAction(
-                f"Cancel: {label.lower()}…",
-                lambda n=name, o=order_id: self.cancelRequested.emit(o, n),
-            )
+            menu.addAction(f"Cancel: {label.lower()}…", self._cancel_with(order_id, name))
+
+    def _cancel_with(self, order_id: str, reason: str) -> Callable[[], None]:
+        """The menu action that asks to cancel this order for this reason."""
+        return lambda: self.cancelRequested.emit(order_id, reason)
 
     def _row_menu(self, point: QPoint) -> None:
         """Right-click on orders: ship, cancel with a documented reason, copy the ids."""

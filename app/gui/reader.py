@@ -17,8 +17,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.changes import NO_CHANGES, Changes
 from app.config import Paths
-from app.store.db import open_db
-from app.store.order_queries import INDEX, ORDERS, ListSource, OrderListIndex
+from app.queries.db import open_readonly
+from app.queries.orders import INDEX, ORDERS, ListSource, OrderListIndex
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class Reader(QObject):
             return True
         if not self.paths.database.exists():
             return False
-        self.db = open_db(self.paths.database, readonly=True, check=False)  # the engine checks
+        self.db = open_readonly(self.paths.database, check=False)  # the engine checks
         self.index = OrderListIndex(self.db)
         self._step.start()
         self.opened.emit()

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.config import Settings
 from app.gui.theme import DARK, LIGHT, SYSTEM
-from app.store.shops import ShopRecord
+from app.queries.shop import ShopRecord
 
 TUNNEL_CHOICES = (
     ("none", "Polling only (no webhooks)"),
