@@ -6,19 +6,17 @@ import logging
 import time
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app.changes import Changes, Kind
-from app.config import Settings, save_settings
+from app.changes import ANY, ANY_ROW, Changes, Kind
 from app.gui import formatting as fmt
 from app.gui import notice as tabs
 from app.gui.alerts import Alerts
@@ -43,10 +41,12 @@ from app.gui.reader import Reader
 from app.gui.refresh import Refresher
 from app.gui.settings_tab import SettingsTab
 from app.gui.ship_dialog import ShipDialog
-from app.gui.shortcuts import KEYS, ShortcutsDialog
+from app.gui.shortcuts import ShortcutsDialog
 from app.gui.status_bar import SyncStatusBar
 from app.gui.tasks import TaskManager
-from app.gui.theme import SYSTEM, apply_theme, colors
+from app.gui.theme import SYSTEM, apply_theme
+from app.gui.window_menus import TAB_ORDER, TAB_TITLES, build_menus
+from app.gui.window_settings import SettingsFlow, TabBadges
 from app.gui.window_size import restore_or_fit
 from app.ops.engine import EngineStatus
 from app.ops.imports import default_range
@@ -54,25 +54,6 @@ from app.queries.db import DatabaseTooNew, DatabaseUnreadable
 from app.queries.shop import fetch_current_shop
 
 log = logging.getLogger(__name__)
-
-TAB_ORDER = (
-    tabs.ORDERS,
-    tabs.CANCELLATIONS,
-    tabs.INVENTORY,
-    tabs.QUEUE,
-    tabs.ERRORS,
-    tabs.HEALTH,
-    tabs.SETTINGS,
-)
-TAB_TITLES = {
-    tabs.ORDERS: "Orders",
-    tabs.CANCELLATIONS: "Cancellations",
-    tabs.INVENTORY: "Inventory",
-    tabs.QUEUE: "Sync queue",
-    tabs.ERRORS: "Errors",
-    tabs.HEALTH: "Health",
-    tabs.SETTINGS: "Settings",
-}
 
 
 class MainWindow(QMainWindow):
@@ -104,7 +85,7 @@ class MainWindow(QMainWindow):
         self.first_instance: QObject | None = None
         self.reader = Reader(context.paths, self)
         self.status = EngineStatus()
-        self._auto_import_done = False
+        self.auto_import_done = False
         self._closing = False
 
         self._build_tabs()
@@ -122,7 +103,10 @@ class MainWindow(QMainWindow):
             self.banner, app_icon(), context.settings, use_tray=use_tray, parent=self
         )
         self.alerts = Alerts(self.bridge, self.reader, self.notifier, self)
-        self._build_actions()
+        self.badges = TabBadges(self.tabs, self.tab_widgets, self.cancellations_tab)
+        self.settings_flow = SettingsFlow(self)
+        self.actions_by_key: dict[str, QAction] = {}
+        build_menus(self)
         self.refresher = self._build_refresher()
         self._connect_signals()
         self._restore()
@@ -188,75 +172,6 @@ class MainWindow(QMainWindow):
         self.status_bar = SyncStatusBar(demo=self.context.demo)
         self.setStatusBar(self.status_bar)
 
-    def _action(self, key: str, text: str, slot: object, menu: QMenu) -> QAction:
-        action = QAction(text, self)
-        if key in KEYS:
-            action.setShortcut(QKeySequence(KEYS[key]))
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        self.actions_by_key[key] = action
-        return action
-
-    def _build_actions(self) -> None:
-        self.actions_by_key: dict[str, QAction] = {}
-        menus = self.menuBar()
-        file_menu = menus.addMenu("&File")
-        self._action("import", "Import orders…", self.open_import_dialog, file_menu)
-        self._action("ship_csv", "Ship from CSV…", lambda: self.ship_from_csv(), file_menu)
-        self._action(
-            "export_orders", "Export orders…", lambda: self.order_actions.export_orders(), file_menu
-        )
-        file_menu.addSeparator()
-        inventory = self.inventory_tab
-        self._action(
-            "import_stock", "Import stock counts…", lambda: inventory.import_csv(), file_menu
-        )
-        self._action("export_stock", "Export stock…", lambda: inventory.export_csv(), file_menu)
-        file_menu.addSeparator()
-        self._action("backup", "Back up now", self.backups.back_up_now, file_menu)
-        self._action("restore", "Restore…", lambda: self.backups.restore(), file_menu)
-        file_menu.addSeparator()
-        self._action("quit", "Quit", self.close, file_menu)
-
-        view_menu = menus.addMenu("&View")
-        for key in TAB_ORDER:
-            self._action(
-                f"tab_{key}",
-                TAB_TITLES[key],
-                lambda _c=False, k=key: self.open_tab(k),
-                view_menu,
-            )
-        view_menu.addSeparator()
-        self._action("find", "Search orders", self.find_orders, view_menu)
-
-        orders_menu = menus.addMenu("&Orders")
-        self._action("ship", "Ship selected orders…", self.ship_selected, orders_menu)
-        cancel_menu = orders_menu.addMenu("Cancel order")
-        cancel_menu.aboutToShow.connect(lambda: self.orders_tab.fill_cancel_menu(cancel_menu))
-        orders_menu.addSeparator()
-        orders_menu.addAction(
-            "Answer cancellation requests", lambda: self.open_tab(tabs.CANCELLATIONS)
-        )
-
-        sync_menu = menus.addMenu("&Sync")
-        self._action("sync", "Sync now", self.sync_now, sync_menu)
-        self._action("push", "Push stock now", self.inventory_tab.push_now, sync_menu)
-        self._action("retry", "Retry selected", self.retry_selected, sync_menu)
-        self._action("dismiss", "Dismiss or drop selected", self.dismiss_selected, sync_menu)
-        self._action("save", "Save settings", self.settings_tab.save, sync_menu)
-
-        help_menu = menus.addMenu("&Help")
-        self._action("help", "Keyboard shortcuts", self.show_shortcuts, help_menu)
-        help_menu.addAction("About Shopdesk", self._about)
-
-        tray_menu = QMenu(self)
-        tray_menu.addAction("Show Shopdesk", self.bring_to_front)
-        tray_menu.addAction("Sync now", self.sync_now)
-        tray_menu.addSeparator()
-        tray_menu.addAction("Quit", self.close)
-        self.notifier.set_menu(tray_menu)
-
     def _connect_signals(self) -> None:
         self.host.ready.connect(self._engine_ready)
         self.host.failed.connect(self._engine_failed)
@@ -275,23 +190,25 @@ class MainWindow(QMainWindow):
         self.order_actions.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
         self.order_actions.changed.connect(self._writes_changed)
         self.order_actions.answerRequested.connect(self.answer_request)
-        self.cancellations_tab.countChanged.connect(self._cancellations_count)
-        self.cancellations_tab.urgentChanged.connect(self._cancellations_urgent)
+        self.cancellations_tab.countChanged.connect(
+            lambda n: self.badges.count(tabs.CANCELLATIONS, n)
+        )
+        self.cancellations_tab.urgentChanged.connect(self.badges.urgent)
         self.cancellations_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
         self.cancellations_tab.orderRequested.connect(self.show_order)
         self.cancellations_tab.answered.connect(self._writes_changed)
         self.cancellations_tab.shipRequested.connect(self.ship_orders)
         self.orders_tab.settingsRequested.connect(lambda: self.open_tab(tabs.SETTINGS))
-        self.errors_tab.countChanged.connect(lambda n: self._count_title(tabs.ERRORS, n))
+        self.errors_tab.countChanged.connect(lambda n: self.badges.count(tabs.ERRORS, n))
         self.errors_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
-        self.queue_tab.countChanged.connect(lambda n: self._count_title(tabs.QUEUE, n))
+        self.queue_tab.countChanged.connect(lambda n: self.badges.count(tabs.QUEUE, n))
         self.queue_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
-        self.inventory_tab.countChanged.connect(lambda n: self._count_title(tabs.INVENTORY, n))
+        self.inventory_tab.countChanged.connect(lambda n: self.badges.count(tabs.INVENTORY, n))
         self.inventory_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
         self.health_tab.reconnectRequested.connect(self.open_connect_wizard)
         self.health_tab.syncRequested.connect(self.sync_now)
         self.settings_tab.connectRequested.connect(self.open_connect_wizard)
-        self.settings_tab.saveRequested.connect(self.save_settings)
+        self.settings_tab.saveRequested.connect(self.settings_flow.save)
         self.settings_tab.themeChosen.connect(self.set_theme)
         self.notifier.activated.connect(self.open_notice)
         self.notifier.trayClicked.connect(self.bring_to_front)
@@ -321,9 +238,9 @@ class MainWindow(QMainWindow):
     def _maybe_auto_import(self) -> None:
         """The demo imports its history by itself, once, when the shop has no orders yet."""
         engine, days = self.host.engine, self.context.auto_import_days
-        if self._auto_import_done or engine is None or not days or not engine.status.connected:
+        if self.auto_import_done or engine is None or not days or not engine.status.connected:
             return
-        self._auto_import_done = True
+        self.auto_import_done = True
         if self.orders_tab.queues.counts.get("all", 0):
             return
         start, end = default_range(time.time(), days)
@@ -351,15 +268,7 @@ class MainWindow(QMainWindow):
 
     def _writes_changed(self, _order_ids: object = None) -> None:
         """A shipment or an answer was queued: the views that show queued writes re-read."""
-        self.refresher.apply(Changes.of(outbox=[0], cancellations=[""]))
-
-    def _cancellations_count(self, count: int) -> None:
-        self._count_title(tabs.CANCELLATIONS, count)
-
-    def _cancellations_urgent(self, urgent: bool) -> None:
-        """The badge turns red while a request has under two hours left."""
-        index = self.tabs.indexOf(self.cancellations_tab)
-        self.tabs.tabBar().setTabTextColor(index, colors().danger_text if urgent else QColor())
+        self.refresher.apply(Changes.of(outbox=[ANY_ROW], cancellations=[ANY]))
 
     def _status_changed(self, status: EngineStatus) -> None:
         self.status = status
@@ -477,48 +386,11 @@ class MainWindow(QMainWindow):
         """Connect, reconnect or switch the shop."""
         self.open_tab(tabs.SETTINGS)
         wizard = ConnectWizard(self.context, self.tasks, self, host=self.host)
-        wizard.connected.connect(lambda _result: self._connected(wizard.settings))
+        wizard.connected.connect(lambda _result: self.settings_flow.connected(wizard.settings))
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.show()
         self.connect_wizard = wizard
         return wizard
-
-    def _connected(self, settings: Settings) -> None:
-        """A shop was connected: the engine restarts on it with the wizard's settings."""
-        self.settings_tab.load(settings)
-        self.health_tab.set_settings(settings)
-        self.notifier.settings = settings
-        self._auto_import_done = True  # the empty state offers the import instead
-        self.host.restart(settings)
-        self.status_bar.showMessage("Shop connected: syncing starts.", 8000)
-
-    def save_settings(self, settings: Settings) -> None:
-        """Write settings off the GUI thread, then restart the engine when it needs them."""
-        before = self.context.settings
-        paths = self.context.paths
-        self.tasks.watch(
-            self.tasks.run_blocking(lambda: save_settings(paths, settings)),
-            lambda _none: self._settings_saved(before, settings),
-            lambda error: self.status_bar.showMessage(f"Settings not saved: {error}", 8000),
-            owner=self,
-        )
-
-    def _settings_saved(self, before: Settings, settings: Settings) -> None:
-        self.settings_tab.saved(settings)
-        self.health_tab.set_settings(settings)
-        self.inventory_tab.set_settings(settings)
-        self.notifier.settings = settings
-        engine_fields = set(Settings.model_fields) - {
-            "notify_new_orders",
-            "notify_stock",
-            "notify_sync_failures",
-            "notify_authorization",
-            "notify_cancellations",
-        }
-        if any(getattr(before, f) != getattr(settings, f) for f in engine_fields):
-            self.host.restart(settings)
-        else:
-            self.context.settings = settings
 
     def set_theme(self, choice: str) -> None:
         """Light, dark or the system's; remembered for next time."""
@@ -532,32 +404,17 @@ class MainWindow(QMainWindow):
         self.banner.restyle()
         self.health_tab.refresh()
         self.orders_tab.refresh()
-        self._cancellations_urgent(self.cancellations_tab.urgent)
+        self.badges.urgent(self.cancellations_tab.urgent)
 
     def show_shortcuts(self) -> None:
         """F1."""
         ShortcutsDialog(self).exec()
-
-    def _about(self) -> None:
-        from app import __version__
-
-        QMessageBox.about(
-            self,
-            "About Shopdesk",
-            f"<b>Shopdesk {__version__}</b><br>Your TikTok Shop's orders, products and stock, "
-            f"in sync on your computer.<br><br>Data folder: {self.context.paths.root}",
-        )
 
     def bring_to_front(self) -> None:
         """Show and raise the window (from the tray)."""
         self.showNormal() if self.isMinimized() else self.show()
         self.raise_()
         self.activateWindow()
-
-    def _count_title(self, key: str, count: int) -> None:
-        index = self.tabs.indexOf(self.tab_widgets[key])
-        title = TAB_TITLES[key]
-        self.tabs.setTabText(index, f"{title} ({count:,})" if count else title)
 
     # --- memory ---------------------------------------------------------------------------------
 

@@ -129,6 +129,19 @@ class OrdersTab(QWidget):
     # --- layout ---------------------------------------------------------------------------
 
     def _build(self) -> None:
+        """The queues on the left; the filter bar, the list and the detail on the right."""
+        self._build_queue_list()
+        bar = self._build_filter_bar()
+        self._build_table()
+        self._build_detail()
+        right = QVBoxLayout()
+        right.addLayout(bar)
+        right.addWidget(self.splitter, 1)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.queue_list)
+        layout.addLayout(right, 1)
+
+    def _build_queue_list(self) -> None:
         self.queue_list = QListView()
         self.queue_list.setObjectName("queueList")
         self.queue_list.setModel(self.queues)
@@ -140,6 +153,8 @@ class OrdersTab(QWidget):
         self.queue_list.setCurrentIndex(self.queues.index(0))
         self.queue_list.selectionModel().currentRowChanged.connect(self._queue_changed)
 
+    def _build_filter_bar(self) -> QHBoxLayout:
+        """Search, order type, flags, the count, and the Ship and Import buttons."""
         self.search = QLineEdit(placeholderText="Search id, buyer, SKU or product")
         self.search.setToolTip("Search orders by id, buyer, seller SKU or product name (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
@@ -155,20 +170,7 @@ class OrdersTab(QWidget):
             self.type_box.addItem(fmt.ORDER_TYPE_LABELS[kind], kind)
         self.type_box.currentIndexChanged.connect(self.apply_filter)
 
-        self.flags_button = QToolButton()
-        self.flags_button.setText("Flags")
-        self.flags_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.flags_button)
-        self.flag_actions: dict[str, QAction] = {}
-        for flag in FLAG_FILTERS:
-            action = menu.addAction(fmt.FLAG_LABELS[flag])
-            action.setCheckable(True)
-            action.toggled.connect(self.apply_filter)
-            self.flag_actions[flag] = action
-        menu.addSeparator()
-        menu.addAction("Clear flags", self._clear_flags)
-        self.flags_button.setMenu(menu)
-
+        self._build_flags()
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
         self.import_button = QPushButton("Import orders…")
@@ -190,7 +192,24 @@ class OrdersTab(QWidget):
         bar.addStretch(0)
         bar.addWidget(self.ship_button)
         bar.addWidget(self.import_button)
+        return bar
 
+    def _build_flags(self) -> None:
+        self.flags_button = QToolButton()
+        self.flags_button.setText("Flags")
+        self.flags_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.flags_button)
+        self.flag_actions: dict[str, QAction] = {}
+        for flag in FLAG_FILTERS:
+            action = menu.addAction(fmt.FLAG_LABELS[flag])
+            action.setCheckable(True)
+            action.toggled.connect(self.apply_filter)
+            self.flag_actions[flag] = action
+        menu.addSeparator()
+        menu.addAction("Clear flags", self._clear_flags)
+        self.flags_button.setMenu(menu)
+
+    def _build_table(self) -> None:
         self.table = make_table(self.model, "ordersTable")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setItemDelegate(OrderCellDelegate(self.model))
@@ -213,6 +232,7 @@ class OrdersTab(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.modelReset.connect(self._after_reset)
 
+    def _build_detail(self) -> None:
         self.table_area = EmptyableView(self.table)
         self.table_area.empty.actionClicked.connect(self._empty_action)
         self.detail = OrderDetailView()
@@ -225,13 +245,6 @@ class OrdersTab(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
-
-        right = QVBoxLayout()
-        right.addLayout(bar)
-        right.addWidget(self.splitter, 1)
-        layout = QHBoxLayout(self)
-        layout.addWidget(self.queue_list)
-        layout.addLayout(right, 1)
 
     def restore_header(self, state: QByteArray) -> None:
         """Column widths, hidden columns and sort from last time."""
