@@ -48,9 +48,7 @@ def test_ops_and_queries_do_not_reach_up(path: Path) -> None:
 
 def test_the_gui_does_not_call_a_cli_command() -> None:
     for path in sorted((APP / "gui").rglob("*.py")):
-        assert not any(_banned(m, ("app.commands", "app.cli")) for m in modules_of(path)), rel(
-            path
-        )
+        assert not any(_banned(m, ("app.commands", "app.cli")) for m in modules_of(path)), rel(path)
 
 
 def test_queries_never_write(tmp_path: Path) -> None:
