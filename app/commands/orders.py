@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from app.changes import Changes
 from app.commands.backup import daily_backup
 from app.commands.common import (
     EXIT_OK,
@@ -24,7 +25,6 @@ from app.commands.common import (
     check_out_file,
     iso,
 )
-from app.changes import Changes
 from app.commands.export_orders import write_orders_csv
 from app.config import Paths, Settings, load_settings
 from app.instance import EngineLock
