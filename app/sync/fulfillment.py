@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.backoff import ROW_RETRY
 from app.changes import Changes
 from app.store import fulfillment as store
 from app.store.activity import save_error, save_error_resolved
@@ -34,7 +35,6 @@ CANCELLATIONS_CURSOR = "cancellations.update_time"
 CANCELLATION_OVERLAP = 300
 FIRST_CANCELLATION_LOOKBACK = 30 * 86400
 PROVIDERS_FRESH = 86400
-MAX_RETRY = 3600
 #: Line items that already left with a carrier (FACTS.md 4.4 package_status).
 SHIPPED_PACKAGE_STATES = frozenset({"PROCESSING", "FULFILLING", "COMPLETED"})
 #: Refusals that mean "this was done already": success, when TikTok shows it was our write.
@@ -47,7 +47,7 @@ CHECK_BEFORE_RESEND = frozenset({store.SHIP, store.SELLER_CANCEL})
 
 def retry_delay(attempts: int) -> int:
     """30 s, 1 min, 2 min ... at most an hour between attempts."""
-    return int(min(MAX_RETRY, 30 * 2 ** max(0, attempts - 1)))
+    return ROW_RETRY.seconds(max(1, attempts))
 
 
 @dataclass(frozen=True)

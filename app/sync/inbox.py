@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from app.backoff import ROW_RETRY
 from app.changes import ANY, NO_CHANGES, Changes
 from app.store import inbox
 from app.store.activity import save_error
@@ -24,7 +25,6 @@ log = logging.getLogger(__name__)
 ORDER_TYPES = frozenset({1, 3, 4, 11, 12})
 #: Product events name products to refresh.
 PRODUCT_TYPES = frozenset({5, 15, 16, 27, 37})
-MAX_RETRY_SECONDS = 3600
 
 
 @dataclass
@@ -42,7 +42,7 @@ class DrainResult:
 
 def retry_delay(attempts: int) -> int:
     """30 s, 1 min, 2 min ... up to an hour between attempts at a failed push."""
-    return int(min(MAX_RETRY_SECONDS, 30 * 2 ** max(0, attempts)))
+    return ROW_RETRY.seconds(max(0, attempts) + 1)  # `attempts` counts the earlier failures
 
 
 def _date(ts: int) -> str:
@@ -164,7 +164,7 @@ class InboxProcessor:
         db = self.session.db
         delay = retry_delay(inbox.fetch_attempts(db, item_ids))
         if isinstance(exc, ReconnectNeeded):
-            delay = MAX_RETRY_SECONDS  # nothing works until the shop is reconnected
+            delay = int(ROW_RETRY.cap)  # nothing works until the shop is reconnected
         inbox.save_failed(db, item_ids, str(exc), now=self._now(), retry_at=self._now() + delay)
         result.failed += len(item_ids)
         log.warning("webhook processing failed (%d events): %s", len(item_ids), exc)
