@@ -49,3 +49,8 @@ class Backoff:
 
 #: Stored retries (queued writes, stock pushes, webhook events): 30 s, 1, 2, 4 ... 60 min.
 ROW_RETRY = Backoff(base=30.0, cap=3600.0)
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds before a stored row's next try, `attempts` counting the one that just failed."""
+    return ROW_RETRY.seconds(max(1, attempts))

@@ -14,6 +14,17 @@ from app.changes import Changes
 from app.store.stock_rules import stock_state
 from app.tiktok.models import Order, OrderRow
 
+#: TikTok's clocks kept as columns (FACTS.md 9.5), besides `rts_sla_time`/`shipping_due_time`.
+DEADLINE_COLUMNS = (
+    "tts_sla_time",
+    "collection_due_time",
+    "delivery_due_time",
+    "delivery_sla_time",
+    "rts_time",
+    "collection_time",
+    "delivery_time",
+    "cancel_time",
+)
 ORDER_COLUMNS = (
     "id",
     "shop_id",
@@ -47,14 +58,7 @@ ORDER_COLUMNS = (
     "cancel_order_sla_time",
     "request_cancel_time",
     "cancel_reason",
-    "tts_sla_time",
-    "collection_due_time",
-    "delivery_due_time",
-    "delivery_sla_time",
-    "rts_time",
-    "collection_time",
-    "delivery_time",
-    "cancel_time",
+    *DEADLINE_COLUMNS,
     "cancellation_initiator",
     "warehouse_id",
     "delivery_option_id",
@@ -193,19 +197,6 @@ def _order_row(order: OrderRow, shop_id: str, now: int) -> tuple[Any, ...]:
         ";".join(order.package_ids),
         now,
     )
-
-
-#: TikTok's clocks kept as columns (FACTS.md 9.5), besides `rts_sla_time`/`shipping_due_time`.
-DEADLINE_COLUMNS = (
-    "tts_sla_time",
-    "collection_due_time",
-    "delivery_due_time",
-    "delivery_sla_time",
-    "rts_time",
-    "collection_time",
-    "delivery_time",
-    "cancel_time",
-)
 
 
 def deadline_values(order: OrderRow) -> tuple[int | None, ...]:

@@ -8,64 +8,12 @@ for fields not modelled yet). Shipping checks, carriers, cancellations and deadl
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import sqlite_utils
 
+from app.store.orders import LINE_ITEM_COLUMNS
 from app.store.stock_rules import CANCELLED, HELD, SHIPPED_STATE
-
-_ORDER_FIELDS = (
-    "id",
-    "shop_id",
-    "status",
-    "order_type",
-    "create_time",
-    "update_time",
-    "paid_time",
-    "buyer_user_id",
-    "buyer_name",
-    "currency",
-    "total_amount",
-    "flags",
-    "fulfillment_type",
-    "shipping_type",
-    "delivery_type",
-    "tracking_number",
-    "shipping_provider",
-    "warehouse_id",
-    "delivery_option_id",
-    "package_ids",
-    "cancel_reason",
-    "request_cancel_time",
-    "cancellation_initiator",
-    "rts_sla_time",
-    "tts_sla_time",
-    "shipping_due_time",
-    "collection_due_time",
-    "delivery_due_time",
-    "delivery_sla_time",
-    "rts_time",
-    "collection_time",
-    "delivery_time",
-    "cancel_time",
-    "synced_at",
-)
-_ITEM_FIELDS = (
-    "id",
-    "order_id",
-    "sku_id",
-    "product_id",
-    "seller_sku",
-    "product_name",
-    "sku_name",
-    "sale_price",
-    "currency",
-    "display_status",
-    "package_id",
-    "package_status",
-    "cancel_user",
-    "stock_state",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +116,11 @@ class StoredOrder:
             wanted = set(chosen)
             items = [i for i in items if i.id in wanted]
         return items
+
+
+_ORDER_FIELDS = tuple(f.name for f in fields(StoredOrder) if f.name != "line_items")
+#: A `StoredItem` is a `line_items` row, column for column.
+_ITEM_FIELDS = LINE_ITEM_COLUMNS
 
 
 def fetch_order(db: sqlite_utils.Database, order_id: str) -> StoredOrder | None:

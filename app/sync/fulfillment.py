@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.backoff import ROW_RETRY
+from app.backoff import retry_delay
 from app.changes import Changes
 from app.store import fulfillment as store
 from app.store.activity import save_error, save_error_resolved
@@ -43,11 +43,6 @@ ALREADY_THERE = "TikTok Shop already had it"
 #: Writes TikTok would take twice (no idempotency key, not an absolute value): a resend of one
 #: is preceded by a look at TikTok's state.
 CHECK_BEFORE_RESEND = frozenset({store.SHIP, store.SELLER_CANCEL})
-
-
-def retry_delay(attempts: int) -> int:
-    """30 s, 1 min, 2 min ... at most an hour between attempts."""
-    return ROW_RETRY.seconds(max(1, attempts))
 
 
 @dataclass(frozen=True)

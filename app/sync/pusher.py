@@ -9,7 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from app.backoff import ROW_RETRY
+from app.backoff import retry_delay
 from app.store import outbox
 from app.store.activity import save_error, save_error_resolved
 from app.store.catalog import fetch_default_warehouse
@@ -80,11 +80,6 @@ def refusal_action(codes: set[int]) -> str:
 
 #: Errors after which nothing more can be sent until the seller reconnects.
 STOP = (ReconnectNeeded, AuthorizationLost, InvalidToken, TokenExpired)
-
-
-def retry_delay(attempts: int) -> int:
-    """Seconds before the next automatic try: 30 s, 1, 2, 4 min ... at most an hour."""
-    return ROW_RETRY.seconds(max(1, attempts))
 
 
 @dataclass(frozen=True)

@@ -264,39 +264,32 @@ class WebhookService:
     def _record_probe(self) -> None:
         """An address that answers 404 or 5xx instead of passing pushes on is an error row."""
         problem = self.health.not_reaching
-        db, now = self.session.db, int(self._clock())
-        if problem:
-            save_error(
-                db,
-                "webhook_probe",
-                f"{problem[0].upper()}{problem[1:]}: TikTok's pushes are lost there.",
-                action="Check that the public address forwards to the receiver (give the full "
-                f"address ending in {WEBHOOK_PATH} or just the host); polling covers the gap.",
-                shop_id=self.session.shop.id,
-                now=now,
-            )
-        else:
-            save_error_resolved(db, "webhook_probe", now=now)
-        self.outlet.changed(Changes.of(errors=["webhook_probe"], connection=True))
-        self._health_changed()
+        lost = f"{problem[:1].upper()}{problem[1:]}: TikTok's pushes are lost there."
+        self._record(
+            "webhook_probe",
+            lost if problem else "",
+            action="Check that the public address forwards to the receiver (give the full "
+            f"address ending in {WEBHOOK_PATH} or just the host); polling covers the gap.",
+        )
 
     def _record_refused(self, refused: dict[str, str]) -> None:
         """Refused topics: in Health and the errors tab, with TikTok's reason."""
         self._refused.update(refused)
+        self._record(
+            "webhook_topics",
+            describe_refused(self._refused) if self._refused else "",
+            action="Polling covers these topics. Enable the permissions they need for your "
+            "app in Partner Center, reconnect, then restart sync.",
+        )
+
+    def _record(self, kind: str, message: str, *, action: str) -> None:
+        """Open (a message) or resolve (none) the error row `kind`, and say so."""
         db, now = self.session.db, int(self._clock())
-        if self._refused:
-            save_error(
-                db,
-                "webhook_topics",
-                describe_refused(self._refused),
-                action="Polling covers these topics. Enable the permissions they need for your "
-                "app in Partner Center, reconnect, then restart sync.",
-                shop_id=self.session.shop.id,
-                now=now,
-            )
+        if message:
+            save_error(db, kind, message, action=action, shop_id=self.session.shop.id, now=now)
         else:
-            save_error_resolved(db, "webhook_topics", now=now)
-        self.outlet.changed(Changes.of(errors=["webhook_topics"], connection=True))
+            save_error_resolved(db, kind, now=now)
+        self.outlet.changed(Changes.of(errors=[kind], connection=True))
         self._health_changed()
 
     async def _probe_current(self) -> None:
