@@ -279,28 +279,30 @@ def save_orders(
     transaction.
     """
     result = UpsertResult()
-    latest: dict[str, tuple[OrderRow, Mapping[str, Any]]] = {}
+    latest: dict[str, tuple[int, Mapping[str, Any]]] = {}
     for item in orders:
         source = item.raw if isinstance(item, Order) else item
-        order = OrderRow.from_raw(source)
-        kept = latest.get(order.id)
-        if kept is None or order.update_time >= kept[0].update_time:
-            latest[order.id] = (order, source)  # the same order twice: keep the newest
+        order_id, update_time = OrderRow.version_of(source)
+        kept = latest.get(order_id)
+        if kept is None or update_time >= kept[0]:
+            latest[order_id] = (update_time, source)  # the same order twice: keep the newest
     stored = _stored_versions(db, list(latest))
     order_rows: list[tuple[Any, ...]] = []
     raw_rows: list[tuple[str, str]] = []
     item_rows: list[tuple[Any, ...]] = []
     replaced: list[tuple[str]] = []
-    for order, source in latest.values():
+    for order_id, (update_time, source) in latest.items():
         text = raw_text(source)
-        previous = stored.get(order.id)
+        previous = stored.get(order_id)
         if previous is not None:
-            if order.update_time < previous[0]:
+            if update_time < previous[0]:
                 result.stale += 1
                 continue
-            if order.update_time == previous[0] and text == previous[1]:
+            if update_time == previous[0] and text == previous[1]:
                 result.unchanged += 1
                 continue
+        order = OrderRow.from_raw(source)  # parsed only when it is written
+        if previous is not None:
             result.updated.append(order.id)
             replaced.append((order.id,))
         else:

@@ -371,6 +371,11 @@ class OrderRow(OrderFacts):
     recipient_name: str = ""
     line_items: list[LineItemRow] = field(default_factory=list)
 
+    @staticmethod
+    def version_of(raw: Mapping[str, Any]) -> tuple[str, int]:
+        """The order's id and `update_time` alone: enough to skip an order already stored."""
+        return _text(raw.get("id")), _seconds(raw.get("update_time")) or 0
+
     @classmethod
     def from_raw(cls, raw: Mapping[str, Any]) -> OrderRow:
         """Read the columns; an order without id or status is not an order."""
