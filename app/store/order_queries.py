@@ -1,8 +1,9 @@
 """Read-only order queries for the desktop app: queues, filtered pages, detail, daily figures.
 
 Filtering and sorting happen in SQL, a page at a time, so 100,000 orders open as fast as 100.
-The `orders` table keeps each order's raw JSON in its row (about one row per 4 KB page), so a
-search or a flag filter over every order would read the whole file. `OrderListIndex` keeps a
+The `orders` table kept each order's raw JSON in its row until migration 0007 moved it to
+`order_raw` (about one row per 4 KB page then), so a search or a flag filter over every order
+read the whole file. `OrderListIndex` keeps a
 slim copy of the list columns in a TEMP table of the reader's own connection (never in the
 shop's file), built in small steps and caught up by rowid; pages then come from it.
 """
@@ -13,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
 import sqlite_utils
 
+from app.store.orders import fetch_order_raw
 from app.tiktok.models import ORDER_FLAGS, Order, OrderStatus
 
 ALL = "all"
@@ -299,10 +300,8 @@ def fetch_queue_counts(db: sqlite_utils.Database) -> dict[str, int]:
 
 def fetch_order_detail(db: sqlite_utils.Database, order_id: str) -> Order | None:
     """One order parsed from the raw JSON TikTok sent last (so the detail shows every field)."""
-    row = db.execute("SELECT raw FROM orders WHERE id = ?", [order_id]).fetchone()
-    if row is None:
-        return None
-    return Order.from_api(dict(orjson.loads(row[0])))
+    raw = fetch_order_raw(db, order_id)
+    return None if raw is None else Order.from_api(raw)
 
 
 def fetch_orders_per_day(

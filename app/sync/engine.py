@@ -6,7 +6,6 @@ import asyncio
 import concurrent.futures
 import contextlib
 import logging
-import random
 import sqlite3
 import threading
 import time
@@ -20,6 +19,7 @@ import httpx
 import sqlite_utils
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from app.backoff import Backoff
 from app.changes import Changes
 from app.config import Paths, Settings
 from app.relay.receiver import ReceiverError
@@ -523,11 +523,9 @@ class SyncEngine:
                 return None
             except ShopdeskError as exc:
                 self._poll.failures += 1
-                delay = min(
-                    MAX_BACKOFF_SECONDS,
-                    self._planned(self.settings.poll_interval_seconds) * 2**self._poll.failures,
-                )
-                self._poll.retry_at = now + delay * random.uniform(0.8, 1.0)
+                planned = self._planned(self.settings.poll_interval_seconds)
+                backoff = Backoff(base=planned * 2, cap=MAX_BACKOFF_SECONDS, jitter=0.2)
+                self._poll.retry_at = now + backoff.delay(self._poll.failures)
                 self._set_status(
                     last_poll_at=now,
                     last_poll_ok=False,

@@ -15,12 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.backoff import retry_delay
 from app.changes import Changes
 from app.store import fulfillment as store
 from app.store.activity import save_error, save_error_resolved
 from app.store.cursors import fetch_cursor, save_cursor
-from app.store.orders import fetch_order_raw
 from app.store.outbox import save_released
+from app.store.stored_orders import fetch_order
 from app.sync.order_saves import save_order_page
 from app.sync.outlet import SILENT, Outlet
 from app.sync.recovery import recover_writes
@@ -34,7 +35,6 @@ CANCELLATIONS_CURSOR = "cancellations.update_time"
 CANCELLATION_OVERLAP = 300
 FIRST_CANCELLATION_LOOKBACK = 30 * 86400
 PROVIDERS_FRESH = 86400
-MAX_RETRY = 3600
 #: Line items that already left with a carrier (FACTS.md 4.4 package_status).
 SHIPPED_PACKAGE_STATES = frozenset({"PROCESSING", "FULFILLING", "COMPLETED"})
 #: Refusals that mean "this was done already": success, when TikTok shows it was our write.
@@ -43,11 +43,6 @@ ALREADY_THERE = "TikTok Shop already had it"
 #: Writes TikTok would take twice (no idempotency key, not an absolute value): a resend of one
 #: is preceded by a look at TikTok's state.
 CHECK_BEFORE_RESEND = frozenset({store.SHIP, store.SELLER_CANCEL})
-
-
-def retry_delay(attempts: int) -> int:
-    """30 s, 1 min, 2 min ... at most an hour between attempts."""
-    return int(min(MAX_RETRY, 30 * 2 ** max(0, attempts - 1)))
 
 
 @dataclass(frozen=True)
@@ -84,14 +79,6 @@ class WritesResult:
     def warnings(self) -> list[WriteOutcome]:
         """Shipments TikTok took with a warning about the tracking number."""
         return [o for o in self.outcomes if o.ok and o.result.get("warning")]
-
-
-def _line_items(order: dict[str, Any], chosen: Sequence[str]) -> list[dict[str, Any]]:
-    items = [i for i in order.get("line_items") or [] if i.get("display_status") != "CANCELLED"]
-    if chosen:
-        wanted = set(chosen)
-        items = [i for i in items if str(i.get("id")) in wanted]
-    return items
 
 
 class Fulfiller:
@@ -276,9 +263,13 @@ class Fulfiller:
         return state in SHIPPED_PACKAGE_STATES
 
     async def _tracking_landed(self, order_id: str, tracking: str, chosen: Sequence[str]) -> bool:
-        [order] = await self.session.api.order_details_raw([order_id]) or [{}]
-        items = _line_items(order, chosen)
-        return bool(items) and all(i.get("tracking_number") == tracking for i in items)
+        found = await self.session.api.order_details([order_id])
+        if not found:
+            return False
+        items = [i for i in found[0].line_items if i.display_status != "CANCELLED"]
+        if chosen:
+            items = [i for i in items if i.id in set(chosen)]
+        return bool(items) and all(i.tracking_number == tracking for i in items)
 
     async def already_applied(self, write: store.Write) -> bool:
         """Does TikTok already show this write (a crashed sender, or a refusal "already done")?
@@ -302,18 +293,18 @@ class Fulfiller:
         return False
 
     async def _package_of(self, order_id: str) -> str:
-        raw = fetch_order_raw(self.session.db, order_id) or {}
-        packages = [str(p.get("id")) for p in raw.get("packages") or [] if p.get("id")]
+        stored = fetch_order(self.session.db, order_id)
+        packages = list(stored.package_ids) if stored is not None else []
         if not packages:
-            [fresh] = await self.session.api.order_details_raw([order_id]) or [{}]
-            packages = [str(p.get("id")) for p in fresh.get("packages") or [] if p.get("id")]
+            fresh = await self.session.api.order_details([order_id])
+            packages = [p.id for o in fresh for p in o.packages if p.id]
         if not packages:
             raise ShopdeskError(f"order {order_id} has no package to ship yet")
         return packages[0]
 
     async def _cancelled_already(self, order_id: str) -> bool:
-        [order] = await self.session.api.order_details_raw([order_id]) or [{}]
-        if order.get("status") == "CANCELLED":
+        orders = await self.session.api.order_details([order_id])
+        if orders and orders[0].status == "CANCELLED":
             return True
         found = await self.api.search_cancellations(order_ids=[order_id])
         return any(c.role == "SELLER" for c in found.cancellations)
@@ -358,13 +349,13 @@ class Fulfiller:
     async def providers(self, order_id: str) -> list[tuple[str, str]]:
         """Carriers the seller can name for this order (cached for a day)."""
         db = self.session.db
-        raw = fetch_order_raw(db, order_id) or {}
-        option = str(raw.get("delivery_option_id") or "")
+        order = fetch_order(db, order_id)
+        option = order.delivery_option_id if order is not None else ""
         if option:
             cached = store.fetch_providers(db, option, since=self._now() - PROVIDERS_FRESH)
             if cached:
                 return cached
-        warehouse = str(raw.get("warehouse_id") or "")
+        warehouse = order.warehouse_id if order is not None else ""
         if not option and warehouse:
             options = await self.api.delivery_options(warehouse)
             seller = [o for o in options if o.type == "SEND_BY_SELLER"]

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
 
 from app.store.fulfillment import fetch_next_write_due
-from app.sync.background import Background
 from app.sync.fulfillment import Fulfiller, WritesResult
+from app.sync.loops import Loops
 from app.sync.outlet import SILENT, Notice, Outlet
 from app.sync.session import ShopSession
 from app.tiktok.budget import Priority
@@ -26,7 +25,7 @@ DEBOUNCE = 0.5
 TRACKING_WARNING = "tracking_warning"
 
 
-class FulfillmentService(Background):
+class FulfillmentService:
     """Owns the fulfilment loops of one shop session."""
 
     def __init__(
@@ -38,7 +37,7 @@ class FulfillmentService(Background):
         writes_every: float = WRITES_EVERY,
         cancellations_every: float = CANCELLATIONS_EVERY,
     ) -> None:
-        super().__init__()
+        self.loops = Loops()
         self.fulfiller = Fulfiller(session, clock=clock, outlet=outlet)
         self.session = session
         self._clock = clock
@@ -51,21 +50,25 @@ class FulfillmentService(Background):
 
     async def start(self) -> None:
         """Send anything queued before (a crash, a restart) and keep requests current."""
-        self.run_loops(
-            ("writes", self._writes_loop()),
-            ("cancellations", self._cancellations_loop()),
+        self.loops.every(
+            "writes", lambda: self.writes_every, self._send_due, wake=self._wake, wait_first=True
         )
+        self.loops.every("cancellations", lambda: self.cancellations_every, self._cancellations)
         self._wake.set()
+
+    async def stop(self) -> None:
+        """End the loops and any follow-up still running."""
+        await self.loops.stop()
 
     def request_send(self) -> None:
         """A write was queued: send it now-ish."""
-        self.later(self._debounced())
+        self.loops.after(DEBOUNCE, self._woken)
 
     def orders_changed(self) -> None:
         """Orders moved (maybe a cancellation webhook): refresh the requests once, soon."""
         if not self._cancellations_dirty:
             self._cancellations_dirty = True
-            self.later(self._refresh_cancellations())
+            self.loops.after(DEBOUNCE, self._refresh_cancellations)
 
     async def send_now(self) -> WritesResult:
         """Send every due write and report each outcome."""
@@ -84,28 +87,20 @@ class FulfillmentService(Background):
             )
         return result
 
-    async def _debounced(self) -> None:
-        await asyncio.sleep(DEBOUNCE)
+    async def _woken(self) -> None:
         self._wake.set()
 
     async def _refresh_cancellations(self) -> None:
-        await asyncio.sleep(DEBOUNCE)
         self._cancellations_dirty = False
+        await self._cancellations()
+
+    async def _send_due(self) -> None:
+        due = fetch_next_write_due(self.session.db)
+        if due is not None and due <= self._clock():
+            await self._guard("writes", self.send_now())
+
+    async def _cancellations(self) -> None:
         await self._guard("cancellations", self.fulfiller.sync_cancellations())
-
-    async def _writes_loop(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.writes_every)
-            self._wake.clear()
-            due = fetch_next_write_due(self.session.db)
-            if due is not None and due <= self._clock():
-                await self._guard("writes", self.send_now())
-
-    async def _cancellations_loop(self) -> None:
-        while True:
-            await self._guard("cancellations", self.fulfiller.sync_cancellations())
-            await asyncio.sleep(self.cancellations_every)
 
     async def _guard(self, kind: str, work: Awaitable[object]) -> None:
         try:

@@ -8,7 +8,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from app.changes import ANY, Changes
+from app.backoff import ROW_RETRY
+from app.changes import ANY, NO_CHANGES, Changes
 from app.store import inbox
 from app.store.activity import save_error
 from app.sync.order_saves import save_order_page
@@ -24,7 +25,6 @@ log = logging.getLogger(__name__)
 ORDER_TYPES = frozenset({1, 3, 4, 11, 12})
 #: Product events name products to refresh.
 PRODUCT_TYPES = frozenset({5, 15, 16, 27, 37})
-MAX_RETRY_SECONDS = 3600
 
 
 @dataclass
@@ -36,11 +36,13 @@ class DrainResult:
     failed: int = 0
     changed_orders: list[str] = field(default_factory=list)
     products: list[str] = field(default_factory=list)
+    #: Everything the pass changed: the inbox rows, the orders saved, SKUs, shop and errors.
+    changes: Changes = NO_CHANGES
 
 
 def retry_delay(attempts: int) -> int:
     """30 s, 1 min, 2 min ... up to an hour between attempts at a failed push."""
-    return int(min(MAX_RETRY_SECONDS, 30 * 2 ** max(0, attempts)))
+    return ROW_RETRY.seconds(max(0, attempts) + 1)  # `attempts` counts the earlier failures
 
 
 def _date(ts: int) -> str:
@@ -62,6 +64,7 @@ class InboxProcessor:
         self._clock = clock
         self.outlet = outlet
         self._refresh_products = refresh_products
+        self._told = NO_CHANGES
 
     def _now(self) -> int:
         return int(self._clock())
@@ -110,8 +113,14 @@ class InboxProcessor:
             await self._orders(orders, result)
         if products:
             await self._products(products, result)
-        self.outlet.changed(Changes.of(inbox=[i.id for i in items]))
+        self._tell(Changes.of(inbox=[i.id for i in items]))
+        result.changes, self._told = self._told, NO_CHANGES
         return result
+
+    def _tell(self, changes: Changes) -> None:
+        """Publish a change now and count it in this pass's result."""
+        self._told = self._told.merge(changes)
+        self.outlet.changed(changes)
 
     def _done(self, ids: list[int], state: str, note: str = "") -> None:
         inbox.save_processed(self.session.db, ids, state, now=self._now(), note=note)
@@ -133,7 +142,7 @@ class InboxProcessor:
                 inbox.save_processed(db, [item_id], inbox.DONE, now=self._now(), note=note)
         result.processed += len(by_item)
         result.changed_orders.extend(upsert.changed)
-        self.outlet.changed(upsert.changes)
+        self._tell(upsert.changes)
 
     async def _products(self, by_item: dict[int, list[str]], result: DrainResult) -> None:
         ids = list(dict.fromkeys(pid for pids in by_item.values() for pid in pids))
@@ -144,7 +153,7 @@ class InboxProcessor:
                 self._failed(list(by_item), exc, result)
                 return
             note = "product refreshed"
-            self.outlet.changed(Changes.of(skus=[ANY]))
+            self._tell(Changes.of(skus=[ANY]))
         else:
             note = "product change recorded"
         self._done(list(by_item), inbox.DONE, note)
@@ -155,7 +164,7 @@ class InboxProcessor:
         db = self.session.db
         delay = retry_delay(inbox.fetch_attempts(db, item_ids))
         if isinstance(exc, ReconnectNeeded):
-            delay = MAX_RETRY_SECONDS  # nothing works until the shop is reconnected
+            delay = int(ROW_RETRY.cap)  # nothing works until the shop is reconnected
         inbox.save_failed(db, item_ids, str(exc), now=self._now(), retry_at=self._now() + delay)
         result.failed += len(item_ids)
         log.warning("webhook processing failed (%d events): %s", len(item_ids), exc)
@@ -163,7 +172,7 @@ class InboxProcessor:
     def _deauthorized(self, event: WebhookEvent) -> None:
         reason = "the seller deauthorized Shopdesk in TikTok Shop"
         self.session.tokens.mark_lost(reason)
-        self.outlet.changed(Changes.of(shop=True, connection=True))
+        self._tell(Changes.of(shop=True, connection=True))
         self._notify(Notice("deauthorized", f"TikTok Shop: {reason}. Reconnect to resume syncing."))
 
     def _expiring(self, event: WebhookEvent) -> None:
@@ -178,7 +187,7 @@ class InboxProcessor:
             shop_id=self.session.shop.id,
             now=self._now(),
         )
-        self.outlet.changed(Changes.of(errors=["authorization_expiring"], shop=True))
+        self._tell(Changes.of(errors=["authorization_expiring"], shop=True))
         self._notify(Notice("authorization_expiring", message, when))
 
     def _notify(self, notice: Notice) -> None:

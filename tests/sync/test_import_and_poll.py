@@ -81,7 +81,7 @@ async def test_every_status_type_and_flag_arrives(connect_shop) -> None:
         "is_on_hold_order",
     ):
         assert db.execute(f"SELECT count(*) FROM orders WHERE {flag} = 1").fetchone()[0] > 0, flag
-    on_hold = db.execute("SELECT raw FROM orders WHERE status = 'ON_HOLD' LIMIT 1").fetchone()
+    on_hold = db.execute("SELECT id FROM orders WHERE status = 'ON_HOLD' LIMIT 1").fetchone()
     assert on_hold is not None
     await session.aclose()
 
