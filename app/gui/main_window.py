@@ -56,6 +56,12 @@ from app.queries.shop import fetch_current_shop
 log = logging.getLogger(__name__)
 
 
+def _stock_moved(changes: Changes) -> bool:
+    """Stock itself moved (an edit, a push, a warning, settings), not only orders that name
+    SKUs: a hidden inventory re-reads at once then, and at its own pace for orders."""
+    return changes.settings or changes.everything or bool(changes.skus and not changes.orders)
+
+
 class MainWindow(QMainWindow):
     """Wires the engine (through the bridge), the reader and the tabs together."""
 
@@ -159,7 +165,7 @@ class MainWindow(QMainWindow):
         r.add(
             "inventory",
             inventory.REFRESH_ON,
-            lambda c: inventory.refresh(force=c.touches({Kind.SKUS, Kind.SETTINGS})),
+            lambda c: inventory.refresh(force=_stock_moved(c)),
         )
         r.add("queue", QueueTab.REFRESH_ON, lambda _c: self.queue_tab.refresh())
         r.add("errors", ErrorsTab.REFRESH_ON, lambda _c: self.errors_tab.refresh())

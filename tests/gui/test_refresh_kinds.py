@@ -34,3 +34,15 @@ def test_a_change_the_reader_passes_on_refreshes_only_the_tab_that_asked(
     window.reader.apply(Changes.of(errors=["poll"]))
     window.reader.catch_up_now()
     assert calls == ["inventory", "errors"]
+
+
+def test_orders_naming_skus_do_not_force_a_hidden_inventory_to_reread(
+    gui_shop, open_window, qtbot, monkeypatch
+) -> None:
+    window = open_window(gui_shop.context())
+    forced: list[bool] = []
+    monkeypatch.setattr(window.inventory_tab, "refresh", lambda force=False: forced.append(force))
+    window.refresher.apply(Changes.of(orders_created={"O1": 1}, skus=["S1"]))  # an import page
+    window.refresher.apply(Changes.of(skus=["S1"]))  # a stock edit, push or warning
+    window.refresher.apply(Changes.of(settings=True))
+    assert forced == [False, True, True]
