@@ -29,7 +29,7 @@ from app.ops.shipping import (
     shipped_already,
 )
 from app.ops.sync import open_session
-from app.queries.orders import fetch_order_raw
+from app.queries.orders import fetch_order
 from app.secrets import SecretStore
 
 
@@ -100,9 +100,11 @@ async def _cache_providers(fulfiller: Fulfiller, args: argparse.Namespace, csv_t
         ]
     seen: set[str] = set()
     for order_id in order_ids:
-        raw = fetch_order_raw(db, order_id) or {}
-        option = str(raw.get("delivery_option_id") or raw.get("warehouse_id") or "")
-        if not option or option in seen or raw.get("shipping_type") != "SELLER":
+        order = fetch_order(db, order_id)
+        if order is None or not order.seller_ships:
+            continue
+        option = order.delivery_option_id or order.warehouse_id
+        if not option or option in seen:
             continue
         seen.add(option)
         await fulfiller.providers(order_id)
@@ -110,10 +112,10 @@ async def _cache_providers(fulfiller: Fulfiller, args: argparse.Namespace, csv_t
 
 def _check_seller_shipped(db: Any, order_id: str) -> None:
     """Carriers are for orders the seller ships; TikTok-shipped ones use TikTok's label."""
-    raw = fetch_order_raw(db, order_id)
-    if raw is None:
+    order = fetch_order(db, order_id)
+    if order is None:
         raise UsageError(f"order {order_id} is not in Shopdesk (import or sync first)")
-    if raw.get("shipping_type") != "SELLER":
+    if not order.seller_ships:
         raise UsageError(
             f"order {order_id} uses TikTok's shipping label, so there is no carrier to choose: "
             f"buy the label with `shopdesk labels {order_id}`"

@@ -39,7 +39,7 @@ from app.ops.engine import SyncEngine
 from app.ops.export import export_orders
 from app.ops.problems import ProblemsError
 from app.ops.shipping import plan_ship_csv
-from app.queries.orders import fetch_order_detail, fetch_order_raw
+from app.queries.orders import fetch_order, fetch_order_detail
 from app.queries.shop import shop_region
 from app.queries.writes import PROVIDERS_FRESH, fetch_order_writes, fetch_providers
 from app.tiktok.reasons import seller_cancel_reasons
@@ -236,11 +236,11 @@ class OrderActions(QObject):
         wanted: dict[str, str] = {}
         for row in rows:
             order_id = str(row.get("order_id") or "").strip()
-            raw = fetch_order_raw(db, order_id) if order_id else None
-            if raw is None or raw.get("shipping_type") != "SELLER":
+            order = fetch_order(db, order_id) if order_id else None
+            if order is None or not order.seller_ships:
                 continue
-            option = str(raw.get("delivery_option_id") or "")
-            key = option or f"warehouse:{raw.get('warehouse_id') or order_id}"
+            option = order.delivery_option_id
+            key = option or f"warehouse:{order.warehouse_id or order_id}"
             if key in wanted or (option and fetch_providers(db, option, since=since)):
                 continue
             wanted[key] = order_id

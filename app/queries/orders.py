@@ -26,6 +26,7 @@ from app.store.order_queries import (
     fetch_queue_counts,
 )
 from app.store.orders import fetch_counts_by_status, fetch_order_raw
+from app.store.stored_orders import StoredItem, StoredOrder, fetch_order, fetch_orders
 
 __all__ = [
     "ALL",
@@ -40,14 +41,18 @@ __all__ = [
     "OrderListIndex",
     "OrderListRow",
     "OrderSort",
+    "StoredItem",
+    "StoredOrder",
     "fetch_api_calls_over_time",
     "fetch_counts_by_status",
     "fetch_first_page",
     "fetch_matching_count",
+    "fetch_order",
     "fetch_order_detail",
     "fetch_order_position",
     "fetch_order_raw",
     "fetch_order_rows",
+    "fetch_orders",
     "fetch_orders_per_day",
     "fetch_queue_counts",
     "fetch_request_waiting",
