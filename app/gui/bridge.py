@@ -7,7 +7,9 @@ every slot runs on the GUI thread.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from app.changes import Changes
 from app.ops.engine import EngineCallbacks, EngineStatus, Notice
@@ -37,25 +39,25 @@ class EngineBridge(QObject):
         """Plain callables for the engine; each one only emits (thread-safe, queued)."""
 
         def progress(step: ImportProgress) -> None:
-            self.progress.emit(step)
+            _emit(self.progress, step)
 
         def changed(changes: Changes) -> None:
-            self.changed.emit(changes)
+            _emit(self.changed, changes)
 
         def status(snapshot: EngineStatus) -> None:
-            self.statusChanged.emit(snapshot)
+            _emit(self.statusChanged, snapshot)
 
         def error(kind: str, message: str) -> None:
-            self.errorRaised.emit(kind, message)
+            _emit(self.errorRaised, kind, message)
 
         def auth_lost(reason: str) -> None:
-            self.authLost.emit(reason)
+            _emit(self.authLost, reason)
 
         def notice(item: Notice) -> None:
-            self.notice.emit(item)
+            _emit(self.notice, item)
 
         def stock_warnings(warnings: list[StockWarning]) -> None:
-            self.stockWarnings.emit(list(warnings))
+            _emit(self.stockWarnings, list(warnings))
 
         return EngineCallbacks(
             on_progress=progress,
@@ -66,3 +68,16 @@ class EngineBridge(QObject):
             on_notice=notice,
             on_stock_warnings=stock_warnings,
         )
+
+
+def _emit(signal: SignalInstance, *args: Any) -> None:
+    """Emit, or drop the report when the window (and this bridge) is already gone.
+
+    The engine thread may finish a write while the window closes; Qt then refuses the emit
+    with "Signal source has been deleted". Nobody is left to show it, and the write itself is
+    committed, so dropping the report loses nothing.
+    """
+    try:
+        signal.emit(*args)
+    except RuntimeError:
+        return
