@@ -280,8 +280,11 @@ class MainWindow(QMainWindow):
         self.status = status
         self.reader.set_busy(status.importing)
         self.health_tab.set_status(status)
-        self.orders_tab.set_connected(status.connected, importing=status.importing)
-        self.inventory_tab.starting = False
+        # Until the engine has opened the shop (or said why it cannot), the lists are opening,
+        # not empty: a snapshot from before that must not flash "No shop connected yet".
+        if status.running or status.connected or status.reconnect_reason:
+            self.orders_tab.set_connected(status.connected, importing=status.importing)
+            self.inventory_tab.starting = False
         self._show_sync_state()
         if status.connected:
             self._maybe_auto_import()
