@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from app.store import inbox
 from app.store.activity import save_error
+from app.store.labels import STALE_REASONS, save_stale
 from app.store.orders import save_orders
 from app.sync.session import ShopSession
 from app.tiktok.errors import ReconnectNeeded, ShopdeskError
@@ -84,6 +85,7 @@ class InboxProcessor:
             return result
         orders: dict[int, list[str]] = {}
         products: dict[int, list[str]] = {}
+        stale: dict[str, str] = {}  # printed labels that no longer match the order
         for item in items:
             try:
                 event = parse_event(item.body.encode("utf-8"))
@@ -100,6 +102,7 @@ class InboxProcessor:
                 ids = event.order_ids()
                 if ids:
                     orders[item.id] = ids
+                    stale.update(dict.fromkeys(ids, STALE_REASONS.get(event.type, "")))
                 else:
                     self._done([item.id], inbox.IGNORED, "names no order")
                     result.ignored += 1
@@ -118,6 +121,9 @@ class InboxProcessor:
                 result.ignored += 1
         if orders:
             await self._orders(orders, result)
+        for reason in set(stale.values()) - {""}:
+            ids = [o for o, why in stale.items() if why == reason]
+            save_stale(self.session.db, ids, reason, now=self._now())
         if products:
             await self._products(products, result)
         return result

@@ -10,6 +10,7 @@ from app.store.migrations import (  # noqa: F401  (registration, in this order)
     m0004_catalog_stock,
     m0005_fulfillment,
     m0006_claims_clock,
+    m0008_labels_packing,
 )
 from app.store.migrations.registry import MIGRATIONS
 

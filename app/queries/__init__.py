@@ -1,0 +1,1 @@
+"""Read-only reads of the local database for the GUI and the CLI."""
