@@ -15,6 +15,7 @@ from app.store.activity import fetch_last_run, fetch_last_success, fetch_open_er
 from app.store.clock_skew import describe_skew, fetch_clock_skew
 from app.store.db import open_db
 from app.store.inbox import fetch_inbox, fetch_inbox_counts, fetch_last_received
+from app.store.labels import fetch_label_counts
 from app.store.orders import fetch_counts_by_status
 from app.store.outbox import fetch_outbox_counts
 from app.store.shops import fetch_current_shop
@@ -79,6 +80,7 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
         recent = fetch_inbox(db, limit=10) if has_inbox else []
         last_received = fetch_last_received(db) if has_inbox else None
         skew = fetch_clock_skew(db)
+        labels = fetch_label_counts(db) if "label_orders" in db.table_names() else {}
     finally:
         db.close()
     last_sync = max((t for t in (last_poll, last_import) if t is not None), default=None)
@@ -120,6 +122,7 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
                 for item in recent
             ],
         },
+        labels={k: labels.get(k, 0) for k in ("to_print", "stale", "refused")},
         settings_error=settings_error,
         clock_skew_seconds=skew,
         clock_warning=describe_skew(skew),

@@ -277,3 +277,12 @@ def fetch_label_counts(db: sqlite_utils.Database) -> dict[str, int]:
         " count(*) FILTER (WHERE state = 'refused') FROM label_orders"
     ).fetchone()
     return {"to_print": int(row[0] or 0), "stale": int(row[1] or 0), "refused": int(row[2] or 0)}
+
+
+def fetch_label_package_ids(db: sqlite_utils.Database, order_id: str) -> list[str]:
+    """Packages of the order's bought label."""
+    rows = db.execute(
+        "SELECT package_id FROM label_packages WHERE order_id = ? ORDER BY created_at, package_id",
+        [order_id],
+    ).fetchall()
+    return [str(r[0]) for r in rows]

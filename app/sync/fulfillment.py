@@ -18,8 +18,10 @@ from typing import Any
 from app.store import fulfillment as store
 from app.store.activity import save_error, save_error_resolved
 from app.store.cursors import fetch_cursor, save_cursor
+from app.store.labels import fetch_label_package_ids
 from app.store.orders import fetch_order_raw, save_orders
 from app.store.outbox import save_released
+from app.sync.labels_service import ship_by_label
 from app.sync.recovery import recover_writes
 from app.sync.session import ShopSession
 from app.tiktok.errors import ReconnectNeeded, ShopdeskError, TikTokError
@@ -240,7 +242,9 @@ class Fulfiller:
     async def _ship(self, order_id: str, p: dict[str, Any]) -> dict[str, Any]:
         chosen = [str(i) for i in p.get("line_item_ids") or []]
         if p.get("handover_method"):
-            package_id = str(p.get("package_id") or await self._package_of(order_id))
+            package_id = str(p.get("package_id") or await self._known_package(order_id))
+            if not package_id:  # US/UK local TikTok Shipping: buying the label ships it
+                return await ship_by_label(self.session, order_id)
             await self.api.ship_package(
                 package_id,
                 handover_method=p["handover_method"],
@@ -297,14 +301,20 @@ class Fulfiller:
         return False
 
     async def _package_of(self, order_id: str) -> str:
+        package = await self._known_package(order_id)
+        if not package:
+            raise ShopdeskError(f"order {order_id} has no package to ship yet")
+        return package
+
+    async def _known_package(self, order_id: str) -> str:
+        """The order's package: stored, from a label Shopdesk bought, else TikTok's; or ''."""
         raw = fetch_order_raw(self.session.db, order_id) or {}
         packages = [str(p.get("id")) for p in raw.get("packages") or [] if p.get("id")]
+        packages = packages or fetch_label_package_ids(self.session.db, order_id)
         if not packages:
             [fresh] = await self.session.api.order_details_raw([order_id]) or [{}]
             packages = [str(p.get("id")) for p in fresh.get("packages") or [] if p.get("id")]
-        if not packages:
-            raise ShopdeskError(f"order {order_id} has no package to ship yet")
-        return packages[0]
+        return packages[0] if packages else ""
 
     async def _cancelled_already(self, order_id: str) -> bool:
         [order] = await self.session.api.order_details_raw([order_id]) or [{}]

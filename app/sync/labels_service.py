@@ -39,6 +39,7 @@ from app.tiktok.errors import (
     ReconnectNeeded,
     ShopdeskError,
 )
+from app.tiktok.fulfillment import FulfillmentRefused
 from app.tiktok.labels import LabelCheck, LabelsApi
 from app.tiktok.models.labels import DocumentType, ShippingService
 
@@ -66,6 +67,7 @@ class LabelOutcome:
     reason: str = ""
     code: int | None = None
     in_progress: bool = False
+    final: bool = False  # refused: trying again as it is cannot help
 
 
 @dataclass
@@ -108,7 +110,7 @@ class LabelBuyer:
     def __init__(
         self,
         session: ShopSession,
-        folder: Path,
+        folder: Path | None,
         *,
         default_parcel: Default = None,
         clock: Callable[[], float] = time.time,
@@ -129,6 +131,7 @@ class LabelBuyer:
         size: str = "A6",
         document_type: DocumentType = DocumentType.SHIPPING_LABEL,
         parcel: Parcel | None = None,
+        download: bool = True,
     ) -> LabelRun:
         """A label for every order that has none, then every missing or stale file fetched."""
         ids = list(dict.fromkeys(order_ids))
@@ -137,7 +140,10 @@ class LabelBuyer:
             await self._learn_products(raws)
         parcels = self._parcels(raws) if parcel is None else dict.fromkeys(ids, parcel)
         results = await asyncio.gather(
-            *(self._one(o, raws.get(o), parcels.get(o), size, document_type) for o in ids),
+            *(
+                self._one(o, raws.get(o), parcels.get(o), size if download else "", document_type)
+                for o in ids
+            ),
             return_exceptions=True,
         )
         run = LabelRun()
@@ -215,7 +221,8 @@ class LabelBuyer:
             if not outcome.ok:
                 return outcome
             bought = outcome.bought
-        await self.documents(order_id, size, document_type)
+        if size:
+            await self.documents(order_id, size, document_type)
         save_error_resolved(db, ERROR_KIND, order_id, now=self._now())
         return LabelOutcome(order_id, True, bought=bought)
 
@@ -328,6 +335,8 @@ class LabelBuyer:
                 package_id, document_type=document_type, size=size
             )
             data = await self.api.download(document)
+        if self.folder is None:
+            raise ShopdeskError("no labels folder to keep the label in")
         suffix = ".png" if document_type is DocumentType.SHIPPING_LABEL_PICTURE else ".pdf"
         path = self.folder / f"{order_id}-{package_id}-{size.lower()}{suffix}"
         write_private(path, data)
@@ -355,7 +364,7 @@ class LabelBuyer:
             f"Label for order {order_id}: {reason}",
             "Fix it in Shopdesk or Seller Center, then buy the label again.",
         )
-        return LabelOutcome(order_id, False, reason=reason, code=code)
+        return LabelOutcome(order_id, False, reason=reason, code=code, final=True)
 
     def _failed(self, order_id: str, reason: str) -> LabelOutcome:
         db = self.session.db
@@ -379,6 +388,19 @@ class LabelBuyer:
             shop_id=self.session.shop.id,
             now=self._now(),
         )
+
+
+async def ship_by_label(session: ShopSession, order_id: str) -> dict[str, Any]:
+    """Ship a TikTok Shipping order that has no package (US/UK local sellers): its label is
+    bought (at most once), which hands the package to TikTok's carrier."""
+    run = await LabelBuyer(session, None).buy([order_id], download=False)
+    (outcome,) = run.outcomes
+    if outcome.final:
+        raise FulfillmentRefused(outcome.code or 0, outcome.reason)
+    if not outcome.ok:
+        raise ShopdeskError(outcome.reason)
+    label = store.fetch_label_orders(session.db, [order_id])[order_id]
+    return {"package_id": label.packages[0].package_id, "label_bought": outcome.bought}
 
 
 def _kept(file: str) -> bool:

@@ -72,6 +72,7 @@ def test_a_days_labels_then_nothing_twice_then_the_pick_list(tmp_path: Path) -> 
         again = report(cli.run("labels", *orders, "--paper", "LETTER", "--out", str(out), "--json"))
         assert again["bought"] == 0 and again["reused"] == 3 and again["pdf"] == str(out)
         assert calls(info, CREATE) == 3
+        assert cli.json("status", "--json")["labels"] == {"to_print": 0, "stale": 0, "refused": 0}
         assert all(len(labels_of(info, o)) == 1 for o in orders)
         bad = cli.run("labels", "123", check=False)
         assert bad.returncode == 2 and "not in Shopdesk" in bad.stderr
