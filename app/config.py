@@ -107,11 +107,8 @@ class Settings(BaseModel):
     max_concurrency: int = Field(default=16, ge=1, le=256)
     refresh_margin_seconds: int = Field(default=6 * 3600, ge=0)
     demo: bool = False
-    # Labels: the parcel for items without a weight ("500 GRAM" or "500 GRAM 20x15x5 CM"),
-    # this pack station's name, and the printer and page size chosen per document kind.
+    # Labels: the parcel for items without a weight ("500 GRAM" or "500 GRAM 20x15x5 CM").
     default_parcel: str = ""
-    pack_station: str = ""
-    printers: dict[str, dict[str, str]] = Field(default_factory=dict)
 
     # Polling: fast while webhooks are not known to work, slow while deliveries are healthy.
     poll_interval_seconds: float = Field(default=15.0, ge=1)

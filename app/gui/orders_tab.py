@@ -94,6 +94,8 @@ class OrdersTab(QWidget):
     settingsRequested = Signal()
     #: list[str]: ship these orders (the ship dialog opens).
     shipRequested = Signal(object)
+    #: Labels and pick list for these order ids.
+    labelsRequested = Signal(object)
     #: (order id, reason): the seller cancels an order with one of the documented reasons.
     cancelRequested = Signal(str, str)
     #: The number of orders shown changed (for the window's tab title and self-test).
@@ -445,6 +447,10 @@ class OrdersTab(QWidget):
         )
         ship.setShortcut(QKeySequence(KEYS["ship"]))
         ship.setEnabled(count > 0)
+        labels = menu.addAction(
+            "Labels and pick list…", lambda: self.labelsRequested.emit(self.selected_order_ids())
+        )
+        labels.setShortcut(QKeySequence(KEYS["labels"]))
         cancel = menu.addMenu("Cancel order")
         self.fill_cancel_menu(cancel)
         menu.addSeparator()
