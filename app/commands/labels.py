@@ -10,10 +10,16 @@ import sys
 import time
 from pathlib import Path
 
-from app.commands.common import EXIT_OK, EXIT_OTHER, UsageError
+from app.commands.common import EXIT_OK, EXIT_OTHER, UsageError, read_text_file
 from app.config import Paths, load_settings
 from app.documents import DocumentError, Paper
-from app.ops.labels import LabelsResult, buy_labels, make_picklist, parse_parcel
+from app.ops.labels import (
+    LabelsResult,
+    buy_labels,
+    import_profiles,
+    make_picklist,
+    parse_parcel,
+)
 from app.queries.labels import fetch_due_order_ids, fetch_known_order_ids
 from app.secrets import SecretStore
 from app.store.db import open_db
@@ -34,7 +40,25 @@ def add_label_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--weight", nargs=2, metavar=("VALUE", "UNIT"), help="parcel weight")
     parser.add_argument("--dims", nargs=2, metavar=("LxWxH", "UNIT"), help="parcel size")
     parser.add_argument("--out", help="the merged PDF (default: in <data folder>/labels/)")
+    parser.add_argument(
+        "--profiles",
+        metavar="FILE.csv",
+        help="first set SKU shipping profiles (seller_sku, weight, weight_unit, length, width,"
+        " height, length_unit, bin_location, barcode); a bad row saves nothing",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object at the end")
+
+
+def _import_profiles(p: Paths, path: Path) -> None:
+    text = read_text_file(path)
+    db = open_db(p.database)
+    try:
+        done = import_profiles(db=db, text=text)
+    finally:
+        db.close()
+    if done.problems:
+        raise UsageError("no profile was saved:\n  " + "\n  ".join(done.problems))
+    print(f"{done.saved} SKU shipping profiles set", file=sys.stderr)
 
 
 def add_picklist_arguments(parser: argparse.ArgumentParser) -> None:
@@ -77,6 +101,10 @@ def run_labels(args: argparse.Namespace, p: Paths, secrets: SecretStore | None =
         paper = Paper.parse(args.paper) if args.paper else None
     except (ParcelError, DocumentError) as exc:
         raise UsageError(str(exc)) from None
+    if args.profiles:
+        _import_profiles(p, Path(args.profiles).expanduser())
+        if not (args.order_ids or args.due):
+            return EXIT_OK
     order_ids = _chosen(args, p, tiktok_only=True)
     out = Path(args.out).expanduser() if args.out else None
     if out is not None and not out.parent.is_dir():

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from app.gui import formatting as fmt
 from app.gui.empty_state import EmptyableView
 from app.gui.order_detail import OrderDetailView
+from app.gui.order_labels import labels_html
 from app.gui.orders_delegate import OrderCellDelegate
 from app.gui.orders_model import (
     BUYER,
@@ -389,7 +390,10 @@ class OrdersTab(QWidget):
         writes = fetch_order_writes(db, order_id)
         self._detail_key = _detail_key(order_id, order, writes)
         self.detail.show_order(
-            order, missing=f"Order {order_id} is no longer stored.", writes=writes
+            order,
+            missing=f"Order {order_id} is no longer stored.",
+            writes=writes,
+            shipping=labels_html(db, order_id),
         )
 
     def refresh_detail(self) -> None:

@@ -301,7 +301,10 @@ def import_profiles(*, db: sqlite_utils.Database, text: str) -> ProfileImport:
     if reader.fieldnames is None or "seller_sku" not in reader.fieldnames:
         return ProfileImport(0, ("the file needs a seller_sku column",))
     by_code: dict[str, list[str]] = {}
-    for sku_id, seller_sku in db.execute("SELECT id, seller_sku FROM skus WHERE removed = 0"):
+    for sku_id, seller_sku in db.execute(
+        "SELECT id, seller_sku FROM skus WHERE removed = 0 UNION"
+        " SELECT DISTINCT sku_id, seller_sku FROM line_items WHERE sku_id != ''"
+    ):
         by_code.setdefault(str(seller_sku), []).append(str(sku_id))
     old = fetch_profiles(db, [s for ids in by_code.values() for s in ids])
     profiles, problems = [], []

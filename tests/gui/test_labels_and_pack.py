@@ -101,3 +101,8 @@ def test_pack_an_order_from_the_keyboard(data_paths, memory_secrets, open_window
     assert cues[-1] == "order" and pack.station.order.order_id == order_id
     qtbot.keyClick(field, Qt.Key.Key_Escape)
     assert pack.station.order is None
+    window.open_tab("orders")
+    assert window.orders_tab.show_order(order_id)
+    window.orders_tab._show_detail(order_id)
+    shown = window.orders_tab.detail.toPlainText()
+    assert "Label bought" in shown and "Packed" in shown and "1 unit" in shown
