@@ -82,7 +82,10 @@ class LabelsDialog(QDialog):
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        for column in range(4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.size = QComboBox()
         self.size.addItems(["A6", "A5"])
         self.size.setToolTip("The label TikTok prints: A6 is 4x6 in thermal stock")
@@ -160,7 +163,9 @@ class LabelsDialog(QDialog):
                 note = label.stale or label.reason
                 if label.state == "bought":
                     counts["bought"] += 1
-                    note = note or f"{label.carrier} {label.service}".strip()
+                    service = label.service or label.carrier
+                    tracking = ", ".join(p.tracking_number for p in label.packages)
+                    note = note or " · ".join(x for x in (service, tracking) if x)
                 if label.stale:
                     counts["stale"] += 1
                     colour = STALE

@@ -145,7 +145,8 @@ def fetch_sku_ids_by_code(db: sqlite_utils.Database, code: str) -> list[str]:
 def fetch_products_lacking_detail(
     db: sqlite_utils.Database, product_ids: Sequence[str]
 ) -> list[str]:
-    """Products whose package data Shopdesk never read (no Get Product yet)."""
+    """Products whose stored copy has no package data: never read with Get Product, or a later
+    search result (which leaves it out) replaced the detail."""
     ids = list(dict.fromkeys(p for p in product_ids if p))
     have: set[str] = set()
     for start in range(0, len(ids), 500):
@@ -154,7 +155,10 @@ def fetch_products_lacking_detail(
         have |= {
             str(r[0])
             for r in db.execute(
-                f"SELECT id FROM products WHERE detail_at IS NOT NULL AND id IN ({marks})", chunk
+                "SELECT id FROM products WHERE detail_at IS NOT NULL"
+                " AND json_extract(raw, '$.package_weight') IS NOT NULL"
+                f" AND id IN ({marks})",
+                chunk,
             )
         }
     return [p for p in ids if p not in have]
