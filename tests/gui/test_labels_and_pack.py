@@ -12,6 +12,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from app.gui.label_printing import LABELS, prepared_printer, print_pdf, remember
 from app.queries.labels import fetch_packs
+from app.store.sku_profiles import fetch_profiles
 from app.store.db import open_db
 from tests.gui.conftest import sandbox_shop
 from tests.gui.test_shipping import place, sync, truth
@@ -106,3 +107,40 @@ def test_pack_an_order_from_the_keyboard(data_paths, memory_secrets, open_window
     window.orders_tab._show_detail(order_id)
     shown = window.orders_tab.detail.toPlainText()
     assert "Label bought" in shown and "Packed" in shown and "1 unit" in shown
+
+
+def test_a_skus_shipping_profile_is_set_in_inventory(
+    data_paths, memory_secrets, open_window, qtbot
+) -> None:
+    shop = sandbox_shop(data_paths, memory_secrets, **US_LOCAL)
+    window = open_window(shop.context())
+    window.open_tab("inventory")
+    inventory = window.inventory_tab
+    inventory.refresh(force=True)
+    qtbot.waitUntil(lambda: inventory.model.rowCount() > 0, timeout=10000)
+    row = inventory.model.rows[0]
+    assert inventory.show_sku(row.sku_id)
+    dialog = inventory.edit_profile()
+    assert dialog is not None and "TikTok's product data" in dialog.tiktok.text()
+    dialog.weight.setText("heavy")
+    dialog.accept_profile()
+    assert "not a number" in dialog.problem.text() and dialog.isVisible()
+    dialog.weight.setText("12")
+    dialog.weight_unit.setCurrentText("OUNCE")
+    dialog.dims.setText("9x6x3")
+    dialog.length_unit.setCurrentText("INCH")
+    dialog.bin.setText("A-07")
+    dialog.barcode.setText("0850000123")
+    dialog.accept_profile()
+
+    def saved() -> object:
+        db = open_db(shop.paths.database, readonly=True)
+        try:
+            return fetch_profiles(db, [row.sku_id]).get(row.sku_id)
+        finally:
+            db.close()
+
+    qtbot.waitUntil(lambda: saved() is not None, timeout=10000)
+    profile = saved()
+    assert profile.weight_unit == "OUNCE" and str(profile.weight) == "12"
+    assert profile.bin_location == "A-07" and profile.barcode == "0850000123"
