@@ -12,8 +12,8 @@ from PySide6.QtPrintSupport import QPrinter
 
 from app.gui.label_printing import LABELS, prepared_printer, print_pdf, remember
 from app.queries.labels import fetch_packs
-from app.store.sku_profiles import fetch_profiles
 from app.store.db import open_db
+from app.store.sku_profiles import fetch_profiles
 from tests.gui.conftest import sandbox_shop
 from tests.gui.test_shipping import place, sync, truth
 
