@@ -26,7 +26,7 @@ from app.documents import (
 from app.queries.labels import fetch_labels, fetch_pick_orders
 from app.store import labels as label_store
 from app.store.sku_profiles import SkuProfile, fetch_profiles, save_profiles
-from app.sync.labels_service import LabelBuyer, LabelOutcome, LabelRun
+from app.sync.labels_service import LabelBuyer, LabelRun
 from app.sync.parcels import Parcel, ParcelError, parse_dims, parse_weight
 from app.sync.session import ShopSession
 from app.tiktok.errors import ShopdeskError
@@ -135,12 +135,8 @@ def _from_run(run: LabelRun) -> LabelsResult:
         if outcome.in_progress:
             result.in_progress.append(outcome.order_id)
         else:
-            result.failed.append(LabelProblemRow(outcome.order_id, _plain(outcome)))
+            result.failed.append(LabelProblemRow(outcome.order_id, outcome.reason or "failed"))
     return result
-
-
-def _plain(outcome: LabelOutcome) -> str:
-    return outcome.reason or "failed"
 
 
 def default_pdf(folder: Path, now: float | None = None) -> Path:

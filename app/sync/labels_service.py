@@ -160,10 +160,11 @@ class LabelBuyer:
 
     async def _learn_products(self, raws: dict[str, dict[str, Any]]) -> None:
         """Products whose package weight and size were never read: Get Product, once."""
+        done = store.fetch_label_orders(self.session.db, list(raws))
         wanted = [
             str(i.get("product_id") or "")
-            for raw in raws.values()
-            if not store.fetch_label_orders(self.session.db, [str(raw.get("id"))])
+            for order_id, raw in raws.items()
+            if order_id not in done or done[order_id].state != store.BOUGHT
             for i in raw.get("line_items") or []
         ]
         lacking = fetch_products_lacking_detail(self.session.db, wanted)

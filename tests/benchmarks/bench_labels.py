@@ -13,14 +13,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from app.documents import Paper
 from app.ops.labels import merge_kept
 from app.sync.catalog import sync_catalog
 from app.sync.labels_service import LabelBuyer
 from app.sync.poller import poll_once
 from app.sync.session import open_session
+from tests.benchmarks.bench_fulfillment import place_seller_orders
 from tests.benchmarks.sandbox_process import connected
 
 ORDERS = 200
@@ -33,30 +32,6 @@ KINDS = {
 }
 
 
-def place_tiktok_orders(api_base: str) -> list[str]:
-    placed: list[str] = []
-    with httpx.Client(base_url=api_base, timeout=30) as admin:
-        stock = admin.get("/sandbox/inventory").json()["skus"]
-        units = [r["sku_id"] for r in stock for _ in range(max(0, r["quantity"]))]
-        for sku in units:
-            answer = admin.post(
-                "/sandbox/orders",
-                json={
-                    "line_items": [{"sku_id": sku, "quantity": 1}],
-                    "paid": True,
-                    "is_on_hold_order": False,
-                    "shipping_type": "TIKTOK",
-                },
-            )
-            if answer.status_code == 200:
-                placed.append(answer.json()["order"]["id"])
-            if len(placed) == ORDERS:
-                break
-        admin.post("/sandbox/clock", json={"advance_seconds": 2})
-    assert len(placed) == ORDERS, f"only {len(placed)} orders could be placed"
-    return placed
-
-
 def _kind(api: str) -> str:
     return next((k for suffix, k in KINDS.items() if api.endswith(suffix)), "other")
 
@@ -64,7 +39,7 @@ def _kind(api: str) -> str:
 def run() -> list[dict[str, Any]]:
     flags = ("--orders", "0", "--products", "60", "--qps", str(QPS), "--seed", "45")
     with connected(*flags, "--seller-type", "LOCAL") as shop:
-        order_ids = place_tiktok_orders(shop.info["api_base"])
+        order_ids = place_seller_orders(shop.info["api_base"], ORDERS, "TIKTOK")
 
         async def label_all() -> dict[str, Any]:
             session = open_session(shop.paths, shop.settings, shop.secrets)

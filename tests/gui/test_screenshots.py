@@ -34,6 +34,18 @@ def distinct_colours(image: QImage, step: int = 11) -> int:
     )
 
 
+def photograph(module: str, out: Path) -> subprocess.CompletedProcess[str]:
+    """Run a screenshot script in a real X window (Xvfb)."""
+    return subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", sys.executable, "-m", module, str(out)],
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "xcb"},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
 @pytest.mark.service
 def test_every_tab_is_photographed_in_a_real_x_window(tmp_path: Path) -> None:
     need_service(
@@ -41,24 +53,7 @@ def test_every_tab_is_photographed_in_a_real_x_window(tmp_path: Path) -> None:
         "Xvfb is not installed (Debian: apt install xvfb xauth)",
     )
     out = Path(os.environ.get("SHOPDESK_SCREENSHOTS") or tmp_path / "shots")
-    env = {**os.environ, "QT_QPA_PLATFORM": "xcb"}
-    result = subprocess.run(
-        [
-            "xvfb-run",
-            "-a",
-            "-s",
-            "-screen 0 1400x900x24",
-            sys.executable,
-            "-m",
-            "tests.gui.screenshots",
-            str(out),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    result = photograph("tests.gui.screenshots", out)
     assert result.returncode == 0, result.stdout + result.stderr
     names = [*TABS, *(f"{tab}-dark" for tab in DARK_TABS)]
     for name in names:

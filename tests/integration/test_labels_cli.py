@@ -8,37 +8,20 @@ import json
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from pypdf import PdfReader
 
 from app.sandbox import SandboxConfig, running_sandbox
 from tests.integration.cli_support import Cli, admin
 from tests.integration.test_killed_writes import LATE, QUIET, SLOW, calls, kill_when, set_faults
+from tests.integration.test_ship_cli import seller_orders
 
 CREATE = "/fulfillment/202309/packages"
 
 
 def tiktok_orders(info: Any, count: int) -> list[str]:
-    """Paid TikTok Shipping orders, one unit of a different SKU each."""
-    placed: list[str] = []
-    with httpx.Client(base_url=info.api_base) as client:
-        rows = client.get("/sandbox/inventory").json()["skus"]
-        for row in {r["sku_id"]: r for r in rows if r["quantity"] > 3}.values():
-            answer = client.post(
-                "/sandbox/orders",
-                json={
-                    "line_items": [{"sku_id": row["sku_id"], "quantity": 1}],
-                    "paid": True,
-                    "is_on_hold_order": False,
-                    "shipping_type": "TIKTOK",
-                },
-            )
-            if answer.status_code == 200:
-                placed.append(answer.json()["order"]["id"])
-            if len(placed) == count:
-                break
-        client.post("/sandbox/clock", json={"advance_seconds": 2})
+    """Paid TikTok Shipping orders, one unit each."""
+    placed = seller_orders(info, count, "TIKTOK")
     assert len(placed) == count
     return placed
 
