@@ -15,7 +15,6 @@ from app.documents import Paper
 from app.ops.labels import buy_labels, reprint_labels, set_sku_profile
 from app.store.activity import fetch_open_errors
 from app.store.labels import fetch_label_counts, fetch_label_orders
-from app.sync.catalog import sync_catalog
 from app.sync.inbox import InboxProcessor
 from app.sync.poller import poll_once
 from tests.fulfillment.conftest import ShipShop
@@ -161,8 +160,9 @@ async def test_no_weight_anywhere_is_asked_for_and_a_shop_default_serves(
 ) -> None:
     ship = await ship_shop(**US_LOCAL)
     order = await ship.place(shipping_type="TIKTOK")
-    await sync_catalog(ship.session, product_ids=[order["line_items"][0]["product_id"]])
-    ship.session.db.execute("UPDATE products SET raw = '{}'")  # no package data from TikTok
+    for shop in ship.shop.sandbox.state.shops.values():  # the seller never entered a weight
+        for product in shop.products.values():
+            product.package_weight = ("0", "KILOGRAM")
     refused = await buy(ship, [order["id"]])
     assert "no weight is known" in refused.failed[0].reason
     assert (await calls(ship))["create"] == 0
