@@ -49,6 +49,11 @@ class Paths:
         """Dated copies of the database (`shopdesk backup`, daily, before each migration)."""
         return self.root / "backups"
 
+    @property
+    def labels(self) -> Path:
+        """Downloaded shipping labels and the merged PDFs to print (`shopdesk labels`)."""
+        return self.root / "labels"
+
     def ensure(self) -> Paths:
         """Create the folders private to the user, tighten an older, looser one; return self."""
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -102,6 +107,8 @@ class Settings(BaseModel):
     max_concurrency: int = Field(default=16, ge=1, le=256)
     refresh_margin_seconds: int = Field(default=6 * 3600, ge=0)
     demo: bool = False
+    # Labels: the parcel for items without a weight ("500 GRAM" or "500 GRAM 20x15x5 CM").
+    default_parcel: str = ""
 
     # Polling: fast while webhooks are not known to work, slow while deliveries are healthy.
     poll_interval_seconds: float = Field(default=15.0, ge=1)

@@ -16,6 +16,7 @@ from app.queries.activity import fetch_last_run, fetch_last_success, fetch_open_
 from app.queries.db import open_readonly
 from app.queries.health import DEEP_WINDOW_SECONDS, DeepPassInfo, fetch_deep_pass
 from app.queries.inbox import InboxItem, fetch_inbox, fetch_inbox_counts, fetch_last_received
+from app.queries.labels import fetch_label_counts
 from app.queries.orders import fetch_counts_by_status
 from app.queries.shop import ShopRecord, describe_skew, fetch_clock_skew, fetch_current_shop
 from app.queries.stock import StockDefaults, fetch_stock_counts, stock_defaults
@@ -78,6 +79,7 @@ class _Reads:
     recent: list[InboxItem]
     last_received: int | None
     skew: int | None
+    labels: dict[str, int]
 
 
 def _read(db: sqlite_utils.Database, p: Paths) -> _Reads:
@@ -98,6 +100,7 @@ def _read(db: sqlite_utils.Database, p: Paths) -> _Reads:
         recent=fetch_inbox(db, limit=10) if has_inbox else [],
         last_received=fetch_last_received(db) if has_inbox else None,
         skew=fetch_clock_skew(db),
+        labels=fetch_label_counts(db) if "label_orders" in db.table_names() else {},
     )
 
 
@@ -161,6 +164,7 @@ def _store_part(r: _Reads) -> dict[str, Any]:
             "failed": r.queue.get("failed", 0),
         },
         "inbox": _inbox_part(r),
+        "labels": {k: r.labels.get(k, 0) for k in ("to_print", "stale", "refused")},
         "settings_error": r.settings_error,
         "clock_skew_seconds": r.skew,
         "clock_warning": describe_skew(r.skew),

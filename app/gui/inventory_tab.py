@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import sqlite_utils
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -28,6 +30,7 @@ from app.gui.files import open_csv, save_csv
 from app.gui.formatting import count
 from app.gui.notice import INVENTORY, Notice
 from app.gui.orders_model import ID_ROLE
+from app.gui.profile_dialog import ProfileDialog
 from app.gui.reader import Reader
 from app.gui.sort_proxy import SortProxy
 from app.gui.stock_delegate import StockCellDelegate
@@ -148,6 +151,9 @@ class InventoryTab(QWidget):
         self.export_button = QPushButton("Export CSV…")
         self.export_button.setToolTip("Write every SKU to a spreadsheet file (Ctrl+E)")
         self.export_button.clicked.connect(self.export_csv)
+        self.profile_button = QPushButton("Shipping profile…")
+        self.profile_button.setToolTip("The selected SKU's weight, size, bin and barcode")
+        self.profile_button.clicked.connect(lambda: self.edit_profile())
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
         bar.addWidget(self.only_warnings)
@@ -156,6 +162,7 @@ class InventoryTab(QWidget):
         bar.addWidget(self.push_button)
         bar.addWidget(self.import_button)
         bar.addWidget(self.export_button)
+        bar.addWidget(self.profile_button)
 
         self.table = make_table(self.proxy, "stockTable")
         self.table.setEditTriggers(
@@ -301,6 +308,32 @@ class InventoryTab(QWidget):
         return True
 
     # --- writing, through the engine ----------------------------------------------------------
+
+    def edit_profile(self) -> ProfileDialog | None:
+        """The selected SKU's shipping profile (labels, pick list, pack station)."""
+        db, sku_id = self.reader.db, self._selected_sku()
+        if db is None or sku_id is None:
+            self.message.emit("Select a SKU first.")
+            return None
+        row = self.model.row_of(sku_id)
+        seller_sku = self.model.rows[row].seller_sku if row is not None else ""
+
+        def save(write: Callable[[sqlite_utils.Database], object]) -> None:
+            engine = self.host.engine
+            if engine is None:
+                self.message.emit("Not saved: the sync engine is not running.")
+                return
+            self.tasks.watch(
+                engine.run_write(write),
+                lambda _p: self.message.emit(f"Shipping profile of {seller_sku} saved."),
+                self._failed,
+                owner=self,
+            )
+
+        dialog = ProfileDialog(db, sku_id, seller_sku, save, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def save_edit(self, sku_id: str, field: str, value: int) -> None:
         """Record the edit (ledger row and queued push) on the engine thread."""

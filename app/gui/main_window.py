@@ -1,4 +1,4 @@
-"""The main window: seven tabs, menus and shortcuts, and memory; it wires the pieces together."""
+"""The main window: eight tabs, menus and shortcuts, and memory; it wires the pieces together."""
 
 from __future__ import annotations
 
@@ -32,10 +32,12 @@ from app.gui.errors_tab import ErrorsTab
 from app.gui.health_tab import HealthTab
 from app.gui.import_dialog import ImportDialog
 from app.gui.inventory_tab import InventoryTab
+from app.gui.labels_dialog import LabelsDialog
 from app.gui.notice import Notice
 from app.gui.notifications import Notifier
 from app.gui.order_actions import OrderActions
 from app.gui.orders_tab import OrdersTab
+from app.gui.pack_tab import PackTab
 from app.gui.queue_tab import QueueTab
 from app.gui.reader import Reader
 from app.gui.refresh import Refresher
@@ -129,6 +131,7 @@ class MainWindow(QMainWindow):
         self.errors_tab = ErrorsTab(self.reader, self.host, self.tasks)
         self.health_tab = HealthTab(self.reader, ctx.settings)
         self.settings_tab = SettingsTab(ctx.settings, self.theme)
+        self.pack_tab = PackTab(self.reader, self.host, self.tasks, self.prefs)
         self.tab_widgets: dict[str, QWidget] = {
             tabs.ORDERS: self.orders_tab,
             tabs.CANCELLATIONS: self.cancellations_tab,
@@ -136,6 +139,7 @@ class MainWindow(QMainWindow):
             tabs.QUEUE: self.queue_tab,
             tabs.ERRORS: self.errors_tab,
             tabs.HEALTH: self.health_tab,
+            tabs.PACK: self.pack_tab,
             tabs.SETTINGS: self.settings_tab,
         }
         self.tabs = QTabWidget()
@@ -190,6 +194,8 @@ class MainWindow(QMainWindow):
 
         self.orders_tab.importRequested.connect(self.open_import_dialog)
         self.orders_tab.shipRequested.connect(self.ship_orders)
+        self.orders_tab.labelsRequested.connect(self.open_labels)
+        self.pack_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
         self.orders_tab.cancelRequested.connect(
             lambda order_id, reason: self.order_actions.seller_cancel(order_id, reason)
         )
@@ -339,6 +345,23 @@ class MainWindow(QMainWindow):
         if self.current_tab() != tabs.ORDERS:
             self.open_tab(tabs.ORDERS)
         self.orders_tab.ship_selected()
+
+    def open_labels(self, order_ids: list[str]) -> LabelsDialog:
+        """Labels and pick list for these orders (none chosen: every TikTok order to ship)."""
+        dialog = LabelsDialog(
+            self.reader,
+            self.host,
+            self.tasks,
+            self.prefs,
+            self.context.paths,
+            list(order_ids),
+            default_parcel=self.context.settings.default_parcel,
+            parent=self,
+        )
+        dialog.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def ship_orders(self, order_ids: list[str]) -> ShipDialog | None:
         """The ship dialog for these orders (one or many)."""

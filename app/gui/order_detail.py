@@ -284,8 +284,11 @@ class OrderDetailView(QTextBrowser):
         order: Order | None,
         missing: str = "",
         writes: Sequence[dict[str, Any]] = (),
+        shipping: str = "",
     ) -> None:
-        """Render an order and what was sent about it; `missing` explains an unreadable one."""
+        """Render an order and what was sent about it; `missing` explains an unreadable one.
+
+        `shipping` is the label and packing section's HTML (`order_labels.labels_html`)."""
         same = order is not None and self.order is not None and order.id == self.order.id
         self.order = order
         if order is None:
@@ -293,5 +296,5 @@ class OrderDetailView(QTextBrowser):
             self.setHtml(f"<p style='margin:24px'>{_muted(text) if not missing else text}</p>")
         else:
             scroll = self.verticalScrollBar().value() if same else 0
-            self.setHtml(order_html(order, writes))
+            self.setHtml(order_html(order, writes) + shipping)
             self.verticalScrollBar().setValue(scroll)

@@ -35,6 +35,7 @@ from app.changes import Kind
 from app.gui import formatting as fmt
 from app.gui.empty_state import EmptyableView
 from app.gui.order_detail import OrderDetailView
+from app.gui.order_labels import labels_html
 from app.gui.orders_delegate import OrderCellDelegate
 from app.gui.orders_model import (
     BUYER,
@@ -102,6 +103,8 @@ class OrdersTab(QWidget):
     settingsRequested = Signal()
     #: list[str]: ship these orders (the ship dialog opens).
     shipRequested = Signal(object)
+    #: Labels and pick list for these order ids.
+    labelsRequested = Signal(object)
     #: (order id, reason): the seller cancels an order with one of the documented reasons.
     cancelRequested = Signal(str, str)
     #: The number of orders shown changed (for the window's tab title and self-test).
@@ -409,7 +412,10 @@ class OrdersTab(QWidget):
         writes = fetch_order_writes(db, order_id)
         self._detail_key = _detail_key(order_id, order, writes)
         self.detail.show_order(
-            order, missing=f"Order {order_id} is no longer stored.", writes=writes
+            order,
+            missing=f"Order {order_id} is no longer stored.",
+            writes=writes,
+            shipping=labels_html(db, order_id),
         )
 
     def refresh_detail(self) -> None:
@@ -468,6 +474,10 @@ class OrdersTab(QWidget):
         )
         ship.setShortcut(QKeySequence(KEYS["ship"]))
         ship.setEnabled(count > 0)
+        labels = menu.addAction(
+            "Labels and pick list…", lambda: self.labelsRequested.emit(self.selected_order_ids())
+        )
+        labels.setShortcut(QKeySequence(KEYS["labels"]))
         cancel = menu.addMenu("Cancel order")
         self.fill_cancel_menu(cancel)
         menu.addSeparator()

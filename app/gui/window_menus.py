@@ -21,6 +21,7 @@ TAB_ORDER = (
     tabs.QUEUE,
     tabs.ERRORS,
     tabs.HEALTH,
+    tabs.PACK,
     tabs.SETTINGS,
 )
 TAB_TITLES = {
@@ -30,6 +31,7 @@ TAB_TITLES = {
     tabs.QUEUE: "Sync queue",
     tabs.ERRORS: "Errors",
     tabs.HEALTH: "Health",
+    tabs.PACK: "Pack",
     tabs.SETTINGS: "Settings",
 }
 
@@ -78,6 +80,13 @@ def build_menus(w: MainWindow) -> None:
 
     orders_menu = menus.addMenu("&Orders")
     _action(w, "ship", "Ship selected orders…", w.ship_selected, orders_menu)
+    _action(
+        w,
+        "labels",
+        "Labels and pick list…",
+        lambda: w.open_labels(w.orders_tab.selected_order_ids()),
+        orders_menu,
+    )
     cancel_menu = orders_menu.addMenu("Cancel order")
     cancel_menu.aboutToShow.connect(lambda: w.orders_tab.fill_cancel_menu(cancel_menu))
     orders_menu.addSeparator()

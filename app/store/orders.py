@@ -119,12 +119,15 @@ class UpsertResult:
         return Changes.of(orders_created=created, orders_updated=self.updated, skus=skus)
 
     def add(self, other: UpsertResult) -> None:
-        """Accumulate a page into a run total."""
+        """Accumulate a page into a run total: ids and counts only.
+
+        The parsed orders stay with their page (its movements and `Changes` are published
+        when the page is saved); a total that kept them would hold a whole import in memory.
+        """
         self.created.extend(other.created)
         self.updated.extend(other.updated)
         self.unchanged += other.unchanged
         self.stale += other.stale
-        self.saved.extend(other.saved)
 
 
 def raw_text(raw: Mapping[str, Any]) -> str:

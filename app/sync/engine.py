@@ -255,6 +255,17 @@ class SyncEngine:
 
         return self.submit(run)
 
+    def run_session(
+        self, work: Callable[[ShopSession], Coroutine[Any, Any, T]]
+    ) -> concurrent.futures.Future[T]:
+        """Run network work that needs the shop session (labels, documents) on the engine
+        loop; its writes stay on the engine thread."""
+
+        async def run() -> T:
+            return await work(self._require_session())
+
+        return self.submit(run)
+
     def _backup(self) -> BackupResult | None:
         s = self.settings
         copy_to = Path(s.backup_copy_dir).expanduser() if s.backup_copy_dir else None

@@ -20,8 +20,10 @@ from app.changes import Changes
 from app.store import fulfillment as store
 from app.store.activity import save_error, save_error_resolved
 from app.store.cursors import fetch_cursor, save_cursor
+from app.store.labels import fetch_label_package_ids
 from app.store.outbox import save_released
 from app.store.stored_orders import fetch_order
+from app.sync.labels_service import ship_by_label
 from app.sync.order_saves import save_order_page
 from app.sync.outlet import SILENT, Outlet
 from app.sync.recovery import recover_writes
@@ -232,7 +234,9 @@ class Fulfiller:
     async def _ship(self, order_id: str, p: dict[str, Any]) -> dict[str, Any]:
         chosen = [str(i) for i in p.get("line_item_ids") or []]
         if p.get("handover_method"):
-            package_id = str(p.get("package_id") or await self._package_of(order_id))
+            package_id = str(p.get("package_id") or await self._known_package(order_id))
+            if not package_id:  # US/UK local TikTok Shipping: buying the label ships it
+                return await ship_by_label(self.session, order_id)
             await self.api.ship_package(
                 package_id,
                 handover_method=p["handover_method"],
@@ -293,14 +297,20 @@ class Fulfiller:
         return False
 
     async def _package_of(self, order_id: str) -> str:
+        package = await self._known_package(order_id)
+        if not package:
+            raise ShopdeskError(f"order {order_id} has no package to ship yet")
+        return package
+
+    async def _known_package(self, order_id: str) -> str:
+        """The order's package: stored, from a label Shopdesk bought, else TikTok's; or ''."""
         stored = fetch_order(self.session.db, order_id)
         packages = list(stored.package_ids) if stored is not None else []
+        packages = packages or fetch_label_package_ids(self.session.db, order_id)
         if not packages:
             fresh = await self.session.api.order_details([order_id])
             packages = [p.id for o in fresh for p in o.packages if p.id]
-        if not packages:
-            raise ShopdeskError(f"order {order_id} has no package to ship yet")
-        return packages[0]
+        return packages[0] if packages else ""
 
     async def _cancelled_already(self, order_id: str) -> bool:
         orders = await self.session.api.order_details([order_id])

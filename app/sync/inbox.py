@@ -12,6 +12,7 @@ from app.backoff import ROW_RETRY
 from app.changes import ANY, NO_CHANGES, Changes
 from app.store import inbox
 from app.store.activity import save_error
+from app.store.labels import STALE_REASONS, save_stale
 from app.sync.order_saves import save_order_page
 from app.sync.outlet import SILENT, Notice, Outlet
 from app.sync.session import ShopSession
@@ -77,6 +78,7 @@ class InboxProcessor:
             return result
         orders: dict[int, list[str]] = {}
         products: dict[int, list[str]] = {}
+        stale: dict[str, str] = {}  # printed labels that no longer match the order
         for item in items:
             try:
                 event = parse_event(item.body.encode("utf-8"))
@@ -93,6 +95,7 @@ class InboxProcessor:
                 ids = event.order_ids()
                 if ids:
                     orders[item.id] = ids
+                    stale.update(dict.fromkeys(ids, STALE_REASONS.get(event.type, "")))
                 else:
                     self._done([item.id], inbox.IGNORED, "names no order")
                     result.ignored += 1
@@ -111,6 +114,9 @@ class InboxProcessor:
                 result.ignored += 1
         if orders:
             await self._orders(orders, result)
+        for reason in set(stale.values()) - {""}:
+            ids = [o for o, why in stale.items() if why == reason]
+            save_stale(self.session.db, ids, reason, now=self._now())
         if products:
             await self._products(products, result)
         self._tell(Changes.of(inbox=[i.id for i in items]))

@@ -21,7 +21,7 @@ from app.config import Paths, Settings, save_settings
 from app.connect import ConnectFlow
 from app.gui.context import GuiContext
 from app.gui.main_window import MainWindow
-from app.sandbox import PACKAGE_FIRST_SELLER_TYPE, Sandbox, SandboxConfig, create_app
+from app.sandbox import Sandbox, SandboxConfig, create_app
 from app.secrets import SecretStore
 
 BASE = "http://sandbox.test"
@@ -58,7 +58,7 @@ def sandbox_shop(
     paths: Paths, secrets: SecretStore, *, connect: bool = True, **config: Any
 ) -> GuiShop:
     """A sandbox (seed 11, 200 orders unless told) and, unless told not to, a connected shop."""
-    defaults = {"seed": 11, "orders": 200, "seller_type": PACKAGE_FIRST_SELLER_TYPE}
+    defaults = {"seed": 11, "orders": 200, "seller_type": "LOCAL"}  # a US local shop
     sandbox = Sandbox(SandboxConfig(**{**defaults, **config}))
     transport = httpx.ASGITransport(app=create_app(sandbox))
     settings = Settings(

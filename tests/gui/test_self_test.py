@@ -37,6 +37,7 @@ def test_self_test_opens_every_tab_and_reports_its_figures(tmp_path: Path) -> No
         "Sync queue",
         "Errors",
         "Health",
+        "Pack",
         "Settings",
     ]
     assert 0 < figures["seconds_to_first_orders"] < 60
