@@ -276,7 +276,8 @@ def save_item_outcome(
             [current + 1, now, item.sku_id],
         )
         db.execute(
-            "UPDATE return_items SET movement_id = ? WHERE return_id = ? AND return_line_item_id = ?",
+            "UPDATE return_items SET movement_id = ?"
+            " WHERE return_id = ? AND return_line_item_id = ?",
             [moved.lastrowid, return_id, item.return_line_item_id],
         )
         return outbox.save_push_request(db, item.sku_id, product_id, reason=RETURNED, now=now)
