@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from app import __version__, environment
-from app.commands import backup, connect, orders, ship, status, stock
+from app.commands import backup, connect, orders, returns, ship, status, stock
 from app.commands.common import (
     EXIT_INTERRUPTED,
     EXIT_OTHER,
@@ -40,6 +40,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Paths], int]] = {
     "export": orders.run_export,
     "stock": stock.run,
     "ship": ship.run,
+    "returns": returns.run,
     "backup": backup.run_backup,
     "restore": backup.run_restore,
     "sandbox": _sandbox,
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, help="the CSV file to write")
     stock.add_arguments(sub.add_parser("stock", help="set, import and push stock counts"))
     ship.add_arguments(sub.add_parser("ship", help="mark orders shipped (one, or a CSV file)"))
+    returns.add_arguments(sub.add_parser("returns", help="answer return and refund requests"))
     backup.add_backup_arguments(sub.add_parser("backup", help="back up the database now"))
     backup.add_restore_arguments(
         sub.add_parser("restore", help="replace the database with a backup (kept aside)")
