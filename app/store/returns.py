@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,7 @@ from app.store.stock import RETURNED, _level
 from app.tiktok.models.returns import Return, ReturnRecord
 
 RESTOCKED, WRITTEN_OFF = "restocked", "written_off"
+DECIDING_WORDS = re.compile(r"approv|reject|refund|declin", re.IGNORECASE)
 #: Statuses in which the buyer's parcel is on its way back or already arrived.
 ITEM_TRAVELS = frozenset(
     {
@@ -152,7 +154,11 @@ def save_records(
     """What the records add: the buyer's evidence text and who took the last decision."""
     buyer = [r for r in records if r.by == "BUYER" and (r.note or r.reason_text)]
     evidence = "; ".join(dict.fromkeys(t for r in buyer for t in (r.reason_text, r.note) if t))
-    deciding = [r for r in records if r.by != "BUYER"]
+    # Records carry no outcome field (their `event` is always ORDER_RETURN): a decision is a
+    # seller's, system's or agent's step that says it approved, rejected or refunded.
+    deciding = [
+        r for r in records if r.by != "BUYER" and DECIDING_WORDS.search(r.description or "")
+    ]
     last = max(deciding, key=lambda r: r.create_time, default=None)
     db.execute(
         "UPDATE returns SET evidence = ?, decided_by = ?, decision = ?, records_status = ?"
