@@ -38,9 +38,16 @@ KIND_WORDS = {"REFUND": "Refund only", "RETURN_AND_REFUND": "Return", "REPLACEME
 DECIDERS = {"SELLER": "you", "SYSTEM": "TikTok Shop (deadline)", "OPERATOR": "TikTok Shop agent"}
 
 
+ARBITRATION_WORDS = {
+    "IN_PROGRESS": "a TikTok Shop agent is reviewing it",
+    "SUPPORT_BUYER": "TikTok Shop sided with the buyer",
+    "SUPPORT_SELLER": "TikTok Shop sided with you",
+}
+
+
 def decided_words(r: StoredReturn) -> str:
     """`approved; the buyer is being refunded · decided by TikTok Shop (deadline)`."""
-    words = status_words(r.return_status)
+    words = ARBITRATION_WORDS.get(r.arbitration_status) or status_words(r.return_status)
     who = DECIDERS.get(r.decided_by, r.decided_by.lower())
     return f"{words} · decided by {who}" if who and not r.pending else words
 
@@ -114,7 +121,9 @@ class ReturnsTableModel(RowsTableModel):
         if column == RESPOND:
             if r.return_id in self.sending:
                 return "sending"
-            return answer_within(r.deadline, self.clock())[0] if r.pending else "answered"
+            if r.pending:
+                return answer_within(r.deadline, self.clock())[0]
+            return f"updated {fmt.when(r.update_time)}"
         if column == KIND:
             return KIND_WORDS.get(r.return_type, r.return_type)
         if column == ORDER:

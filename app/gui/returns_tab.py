@@ -29,7 +29,17 @@ from app.gui.empty_state import EmptyableView
 from app.gui.engine_host import EngineHost
 from app.gui.reader import Reader
 from app.gui.reject_dialog import RejectDialog
-from app.gui.returns_model import EVIDENCE, ITEMS, REASON, RESPOND, ReturnsTableModel
+from app.gui.returns_model import (
+    EVIDENCE,
+    ITEMS,
+    KIND,
+    ORDER,
+    REASON,
+    REFUND,
+    RESPOND,
+    STATUS,
+    ReturnsTableModel,
+)
 from app.gui.shortcuts import KEYS
 from app.gui.table_view import make_table
 from app.gui.tasks import TaskManager
@@ -79,15 +89,18 @@ class ReturnsTab(QWidget):
         self.table = make_table(self.model, "returnsTable")
         self.table.setSortingEnabled(False)  # soonest deadline first is the point
         metrics = self.table.fontMetrics()
-        self.table.setColumnWidth(
-            RESPOND, metrics.horizontalAdvance("answer within 23 h 59 min") + 34
-        )
-        self.table.setColumnWidth(
-            REASON, metrics.horizontalAdvance("Missing part or accessory") + 26
-        )
+        for column, sample in (
+            (RESPOND, "answer within 23 h 59 min"),
+            (KIND, "Replacement"),
+            (ORDER, "9999999999999999999"),
+            (REFUND, "$9,999.99"),
+            (REASON, "Damaged item or pack"),
+            (EVIDENCE, "The box arrived crushed and"),
+            (STATUS, "waiting for your answer"),
+        ):
+            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(ITEMS, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(EVIDENCE, QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.table.doubleClicked.connect(lambda _index: self.open_order())

@@ -152,8 +152,15 @@ def save_records(
     db: sqlite_utils.Database, return_id: str, status: str, records: Sequence[ReturnRecord]
 ) -> None:
     """What the records add: the buyer's evidence text and who took the last decision."""
-    buyer = [r for r in records if r.by == "BUYER" and (r.note or r.reason_text)]
-    evidence = "; ".join(dict.fromkeys(t for r in buyer for t in (r.reason_text, r.note) if t))
+    # The buyer's own words on the steps that give evidence (a reason, pictures, a video); the
+    # reason's text itself is already `reason_text`, a ship-back step's note is its tracking.
+    evidence = "; ".join(
+        dict.fromkeys(
+            r.note
+            for r in records
+            if r.by == "BUYER" and r.note and (r.reason_text or r.images or r.videos)
+        )
+    )
     # Records carry no outcome field (their `event` is always ORDER_RETURN): a decision is a
     # seller's, system's or agent's step that says it approved, rejected or refunded.
     deciding = [
