@@ -190,12 +190,14 @@ def save_reject_reasons(
     )
 
 
-def fetch_unrecorded(db: sqlite_utils.Database, ids: Sequence[str] | None = None) -> list[str]:
-    """Requests whose records were not read since their status last moved."""
-    sql = "SELECT return_id, return_status FROM returns WHERE records_status != return_status"
-    rows = db.execute(sql + " ORDER BY update_time").fetchall()
-    wanted = None if ids is None else set(ids)
-    return [str(r[0]) for r in rows if wanted is None or r[0] in wanted]
+def fetch_unrecorded(db: sqlite_utils.Database) -> list[str]:
+    """Requests whose records were not read since their status last moved (waiting ones
+    first, then the newest)."""
+    rows = db.execute(
+        "SELECT return_id FROM returns WHERE records_status != return_status"
+        " ORDER BY next_action = '', deadline, update_time DESC"
+    ).fetchall()
+    return [str(r[0]) for r in rows]
 
 
 def fetch_reasonless(db: sqlite_utils.Database) -> list[tuple[str, str]]:

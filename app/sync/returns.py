@@ -39,6 +39,9 @@ OVERLAP = 300
 FIRST_LOOKBACK = 60 * 86400
 #: Search Returns takes up to 50 ids in `return_ids` (one call for a batch of webhooks).
 IDS_PER_CALL = 50
+#: Records and reasons read in one pass at most (waiting requests first); the rest follow in
+#: the next passes, so a shop's first sync of months of returns keeps inside its budget.
+DETAILS_PER_PASS = 40
 
 
 @dataclass
@@ -89,21 +92,23 @@ class ReturnsDesk:
                 newest = max((r.update_time for r in found), default=None)
                 if newest is not None:
                     save_cursor(db, shop_id, CURSOR, newest, now=self._now())
-        await self._details(changed)
+        await self._details()
         if changed:
             self.outlet.changed(Changes.of(returns=changed))
         return changed
 
-    async def _details(self, changed: Sequence[str]) -> None:
+    async def _details(self) -> None:
         """Records (evidence, who decided) of moved requests; reject reasons of waiting ones."""
         db = self.session.db
-        for return_id in store.fetch_unrecorded(db, changed):
+        reasonless = store.fetch_reasonless(db)[:DETAILS_PER_PASS]
+        unrecorded = store.fetch_unrecorded(db)[: max(0, DETAILS_PER_PASS - len(reasonless))]
+        for return_id in unrecorded:
             stored = store.fetch_return(db, return_id)
             if stored is not None:
                 records = await self.api.return_records(return_id)
                 store.save_records(db, return_id, stored.return_status, records)
         region = shop_region(db)
-        for return_id, action in store.fetch_reasonless(db):
+        for return_id, action in reasonless:
             stored = store.fetch_return(db, return_id)
             if stored is None:
                 continue

@@ -7,6 +7,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from app.store.fulfillment import fetch_next_due_of
+from app.sync.budget_plan import RETURNS_SHARE, planned_interval
 from app.sync.loops import Loops
 from app.sync.outlet import SILENT, Outlet
 from app.sync.returns import ANSWER_KINDS, AnswersResult, ReturnsDesk
@@ -52,8 +53,13 @@ class ReturnsService:
             wake=self._wake,
             wait_first=True,
         )
-        self.loops.every("returns", lambda: self.returns_every, self._sync)
+        self.loops.every("returns", self.returns_interval, self._sync)
         self._wake.set()
+
+    def returns_interval(self) -> float:
+        """The pass's period, stretched to fit its share of the shop's hourly budget."""
+        budget = self.session.settings.max_requests_per_hour
+        return planned_interval(self.returns_every, budget, RETURNS_SHARE)
 
     async def stop(self) -> None:
         """End the loops."""

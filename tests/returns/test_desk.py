@@ -19,6 +19,7 @@ from app.store.outbox import fetch_outbox
 from app.store.stock_levels import StockDefaults, fetch_stock_rows
 from app.sync.catalog import sync_catalog
 from app.sync.returns import ReturnsDesk
+from app.sync.returns_service import ReturnsService
 from tests.returns.conftest import ReturnsShop
 
 DAY = 86400
@@ -196,3 +197,28 @@ async def test_a_scanned_returned_item_is_recorded_or_written_off(
     assert stored is not None and stored.items[0].outcome == "written_off"
     with pytest.raises(ProblemsError, match="No return on its way back"):
         receive_returned_item(db, code=sku, now=d._now())
+
+
+async def test_a_first_sync_of_many_requests_reads_their_details_over_several_passes(
+    returns_shop: ReturnsShop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("app.sync.returns.DETAILS_PER_PASS", 5)
+    d = desk(returns_shop)
+    before = await returns_shop.calls("/records") + await returns_shop.calls("/reject_reasons")
+    await d.sync()
+    after = await returns_shop.calls("/records") + await returns_shop.calls("/reject_reasons")
+    assert after - before == 5  # the rest wait for the next passes
+    db = returns_shop.session.db
+    assert [r for r in fetch_returns(db, pending=True) if r.reject_reasons]  # waiting ones first
+    for _ in range(20):
+        await d.sync()
+    assert all(r.reject_reasons for r in fetch_returns(db, pending=True))
+    unread = db.execute("SELECT count(*) FROM returns WHERE records_status != return_status")
+    assert unread.fetchone()[0] == 0
+
+
+def test_the_returns_pass_stretches_to_fit_the_hourly_budget(returns_shop: ReturnsShop) -> None:
+    session = returns_shop.session
+    assert ReturnsService(session).returns_interval() == 300  # no budget: every 5 minutes
+    session.settings = session.settings.model_copy(update={"max_requests_per_hour": 100})
+    assert ReturnsService(session).returns_interval() == 3600 / (100 * 0.05)  # 12 minutes
