@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from html import escape
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,7 +41,7 @@ from app.gui.returns_model import (
     ReturnsTableModel,
 )
 from app.gui.shortcuts import KEYS
-from app.gui.table_view import make_table
+from app.gui.table_view import make_table, select_row
 from app.gui.tasks import TaskManager
 from app.ops.returns import answer_return, restock_return
 from app.queries.returns import StoredReturn, fetch_returns
@@ -201,15 +201,7 @@ class ReturnsTab(QWidget):
         row = self.model.row_of(return_id)
         if row is None:
             return False
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        if focus:
-            self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
-            self.table.setFocus()
+        select_row(self.table, row, focus=focus)
         return True
 
     def _selected(self, _current: QModelIndex, _previous: QModelIndex) -> None:

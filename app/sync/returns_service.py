@@ -8,13 +8,13 @@ from collections.abc import Awaitable, Callable
 
 from app.store.fulfillment import fetch_next_due_of
 from app.sync.budget_plan import RETURNS_SHARE, planned_interval
+from app.sync.fulfillment_service import guarded
 from app.sync.loops import Loops
 from app.sync.outlet import SILENT, Outlet
 from app.sync.returns import ANSWER_KINDS, AnswersResult, ReturnsDesk
 from app.sync.session import ShopSession
 from app.tiktok.budget import Priority
 from app.tiktok.budget import priority as budget_priority
-from app.tiktok.errors import ReconnectNeeded, ShopdeskError
 
 ANSWERS_EVERY = 30.0  # retries of failed answers
 RETURNS_EVERY = 300.0  # Search Returns since the cursor, besides webhook 12
@@ -97,9 +97,4 @@ class ReturnsService:
             await self._guard("return_answers", self.send_now())
 
     async def _guard(self, kind: str, work: Awaitable[object]) -> None:
-        try:
-            await work
-        except ReconnectNeeded:
-            pass  # the engine already shows "reconnect needed"
-        except ShopdeskError as exc:
-            self.outlet.failed(kind, str(exc))
+        await guarded(self.outlet, kind, work)
