@@ -104,3 +104,43 @@ def test_a_return_close_to_its_deadline_notifies_and_opens_at_its_row(
     assert window.current_tab() == "returns"
     assert tab.selected() is not None and tab.selected().return_id == notice.ref
     assert now < first.deadline
+
+
+def test_a_returned_item_goes_back_on_the_shelf_from_the_tab(gui_shop, open_window, qtbot) -> None:
+    window = open_window(gui_shop.context())
+    tab = window.returns_tab
+
+    def travelling():
+        tab.refresh()
+        return next((r for r in tab.model.rows if r.item_travels and not r.items[0].outcome), None)
+
+    qtbot.waitUntil(lambda: travelling() is not None, timeout=15000)
+    ret = travelling()
+    sku = ret.items[0].sku_id
+    inventory = window.inventory_tab
+    qtbot.waitUntil(
+        lambda: (inventory.refresh(force=True), inventory.model.row_of(sku) is not None)[1],
+        timeout=15000,
+    )
+    before = inventory.model.rows[inventory.model.row_of(sku)].on_hand
+    assert tab.show_return(ret.return_id)
+    assert tab.restock_button.isEnabled() and tab.write_off_button.isEnabled()
+    tab.restock_button.click()
+
+    def on_hand() -> int:
+        inventory.refresh(force=True)
+        return inventory.model.rows[inventory.model.row_of(sku)].on_hand
+
+    qtbot.waitUntil(lambda: on_hand() == before + len(ret.items), timeout=10000)
+    db = window.reader.db
+    moved = db.execute(
+        "SELECT reason, ref FROM stock_movements WHERE sku_id = ? ORDER BY id DESC LIMIT 1", [sku]
+    ).fetchone()
+    assert moved[0] == "returned" and moved[1].startswith(ret.return_id)
+    pushed = db.execute(
+        "SELECT count(*) FROM outbox WHERE kind = 'stock' AND ref = ? AND reason = 'returned'",
+        [sku],
+    ).fetchone()[0]
+    assert pushed == 1  # queued (the engine sends it)
+    tab.refresh()
+    assert not tab.restock_button.isEnabled()  # each unit is recorded once
