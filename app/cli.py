@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from app import __version__, environment
-from app.commands import backup, connect, labels, orders, ship, status, stock
+from app.commands import backup, connect, labels, orders, returns, ship, status, stock
 from app.commands.common import (
     EXIT_INTERRUPTED,
     EXIT_OTHER,
@@ -42,6 +42,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Paths], int]] = {
     "ship": ship.run,
     "labels": labels.run_labels,
     "picklist": labels.run_picklist,
+    "returns": returns.run,
     "backup": backup.run_backup,
     "restore": backup.run_restore,
     "sandbox": _sandbox,
@@ -90,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     labels.add_picklist_arguments(
         sub.add_parser("picklist", help="a pick list and packing slips as one PDF")
     )
+    returns.add_arguments(sub.add_parser("returns", help="answer return and refund requests"))
     backup.add_backup_arguments(sub.add_parser("backup", help="back up the database now"))
     backup.add_restore_arguments(
         sub.add_parser("restore", help="replace the database with a backup (kept aside)")

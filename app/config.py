@@ -145,6 +145,7 @@ class Settings(BaseModel):
     notify_sync_failures: bool = True
     notify_authorization: bool = True
     notify_cancellations: bool = True
+    notify_returns: bool = True
 
 
 def load_settings(p: Paths) -> Settings:

@@ -11,6 +11,7 @@ from typing import Any
 import sqlite_utils
 
 from app.commands.common import EXIT_NOT_CONNECTED, EXIT_OK, iso
+from app.commands.returns import returns_status
 from app.config import Paths, SettingsError, load_settings
 from app.queries.activity import fetch_last_run, fetch_last_success, fetch_open_errors
 from app.queries.db import open_readonly
@@ -55,6 +56,7 @@ def _empty_status(p: Paths) -> dict[str, Any]:
         "last_poll": None,
         "deep_poll": {"last_at": None, "changed": 0, "window_seconds": DEEP_WINDOW_SECONDS},
         "last_run": None,
+        "returns": {"pending": 0, "next_deadline": None, "overdue": 0},
         "clock_skew_seconds": None,
         "clock_warning": None,
         "data_dir": str(p.root),
@@ -207,6 +209,7 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
     db = open_readonly(p.database)
     try:
         reads = _read(db, p)
+        status["returns"] = returns_status(db, now)
     finally:
         db.close()
     status.update(_store_part(reads))

@@ -6,7 +6,7 @@ import time
 from html import escape
 
 import sqlite_utils
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,7 +38,7 @@ from app.gui.engine_host import EngineHost
 from app.gui.order_actions import queue_and_send
 from app.gui.reader import Reader
 from app.gui.reject_dialog import RejectDialog
-from app.gui.table_view import make_table
+from app.gui.table_view import make_table, select_row
 from app.gui.tasks import TaskManager
 from app.gui.write_text import REASON_LABELS
 from app.ops.cancellations import answer_request
@@ -213,15 +213,7 @@ class CancellationsTab(QWidget):
         row = self.model.row_of(cancel_id)
         if row is None:
             return False
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        if focus:
-            self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
-            self.table.setFocus()
+        select_row(self.table, row, focus=focus)
         return True
 
     def show_order_request(self, order_id: str) -> bool:

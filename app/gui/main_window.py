@@ -41,6 +41,8 @@ from app.gui.pack_tab import PackTab
 from app.gui.queue_tab import QueueTab
 from app.gui.reader import Reader
 from app.gui.refresh import Refresher
+from app.gui.return_alerts import ReturnAlerts
+from app.gui.returns_tab import ReturnsTab
 from app.gui.settings_tab import SettingsTab
 from app.gui.ship_dialog import ShipDialog
 from app.gui.shortcuts import ShortcutsDialog
@@ -111,6 +113,7 @@ class MainWindow(QMainWindow):
             self.banner, app_icon(), context.settings, use_tray=use_tray, parent=self
         )
         self.alerts = Alerts(self.bridge, self.reader, self.notifier, self)
+        self.return_alerts = ReturnAlerts(self.reader, self.notifier, self)
         self.badges = TabBadges(self.tabs, self.tab_widgets, self.cancellations_tab)
         self.settings_flow = SettingsFlow(self)
         self.actions_by_key: dict[str, QAction] = {}
@@ -126,6 +129,7 @@ class MainWindow(QMainWindow):
         ctx = self.context
         self.orders_tab = OrdersTab(self.reader)
         self.cancellations_tab = CancellationsTab(self.reader, self.host, self.tasks)
+        self.returns_tab = ReturnsTab(self.reader, self.host, self.tasks)
         self.inventory_tab = InventoryTab(self.reader, self.host, self.tasks, ctx.settings)
         self.queue_tab = QueueTab(self.reader, self.host, self.tasks)
         self.errors_tab = ErrorsTab(self.reader, self.host, self.tasks)
@@ -135,6 +139,7 @@ class MainWindow(QMainWindow):
         self.tab_widgets: dict[str, QWidget] = {
             tabs.ORDERS: self.orders_tab,
             tabs.CANCELLATIONS: self.cancellations_tab,
+            tabs.RETURNS: self.returns_tab,
             tabs.INVENTORY: self.inventory_tab,
             tabs.QUEUE: self.queue_tab,
             tabs.ERRORS: self.errors_tab,
@@ -171,6 +176,7 @@ class MainWindow(QMainWindow):
             inventory.REFRESH_ON,
             lambda c: inventory.refresh(force=_stock_moved(c)),
         )
+        r.add("returns", ReturnsTab.REFRESH_ON, lambda _c: self.returns_tab.refresh())
         r.add("queue", QueueTab.REFRESH_ON, lambda _c: self.queue_tab.refresh())
         r.add("errors", ErrorsTab.REFRESH_ON, lambda _c: self.errors_tab.refresh())
         r.add("health", HealthTab.REFRESH_ON, lambda _c: self.health_tab.refresh())
@@ -210,6 +216,9 @@ class MainWindow(QMainWindow):
         self.cancellations_tab.orderRequested.connect(self.show_order)
         self.cancellations_tab.answered.connect(self._writes_changed)
         self.cancellations_tab.shipRequested.connect(self.ship_orders)
+        self.returns_tab.countChanged.connect(lambda n: self.badges.count(tabs.RETURNS, n))
+        self.returns_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
+        self.returns_tab.orderRequested.connect(self.show_order)
         self.orders_tab.settingsRequested.connect(lambda: self.open_tab(tabs.SETTINGS))
         self.errors_tab.countChanged.connect(lambda n: self.badges.count(tabs.ERRORS, n))
         self.errors_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
@@ -318,6 +327,9 @@ class MainWindow(QMainWindow):
         elif notice.tab == tabs.CANCELLATIONS and notice.ref:
             self.cancellations_tab.refresh()
             self.cancellations_tab.show_request(notice.ref)
+        elif notice.tab == tabs.RETURNS and notice.ref:
+            self.returns_tab.refresh()
+            self.returns_tab.show_return(notice.ref)
 
     # --- commands -------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ ORDERS, CANCELLATIONS, INVENTORY, QUEUE, ERRORS, HEALTH, SETTINGS = (
     "settings",
 )
 PACK = "pack"
+RETURNS = "returns"
 
 #: Notification categories, each switched on or off by a `notify_*` setting.
 CATEGORY_SETTINGS = {
@@ -22,6 +23,7 @@ CATEGORY_SETTINGS = {
     "sync": "notify_sync_failures",
     "authorization": "notify_authorization",
     "cancellations": "notify_cancellations",
+    "returns": "notify_returns",
 }
 
 

@@ -13,6 +13,7 @@ from app.gui import formatting as fmt
 from app.gui.theme import colors
 from app.gui.write_text import ERROR, OK, WARNING, describe_write
 from app.payment import payment_lines
+from app.queries.returns import AfterSale
 from app.tiktok.models import LineItem, Order
 
 _HISTORY = (
@@ -204,10 +205,36 @@ def _latest_write(writes: Sequence[dict[str, Any]]) -> str:
     )
 
 
-def order_html(order: Order, writes: Sequence[dict[str, Any]] = ()) -> str:
+_AFTER_SALE_WORDS = {
+    "cancellation": "Cancellation",
+    "return": "Return",
+    "refund": "Refund",
+    "replacement": "Replacement",
+}
+_DECIDERS = {"SELLER": "you", "SYSTEM": "TikTok Shop at the deadline", "OPERATOR": "TikTok Shop"}
+
+
+def _after_sales(after: Sequence[AfterSale]) -> str:
+    """Cancellation requests, returns and refunds, oldest first, each with its amount."""
+    rows = []
+    for a in after:
+        who = _DECIDERS.get(a.decided_by, a.decided_by.lower())
+        status = fmt.status_label(a.status) if a.kind == "cancellation" else a.status
+        words = f"{_AFTER_SALE_WORDS.get(a.kind, a.kind)}: {status}" + (
+            f" (decided by {who})" if who else ""
+        )
+        amount = fmt.money(a.amount, a.currency)
+        rows.append((_muted(fmt.when(a.at)), escape(words + (f" · {amount}" if amount else ""))))
+    return _table(rows)
+
+
+def order_html(
+    order: Order, writes: Sequence[dict[str, Any]] = (), after: Sequence[AfterSale] = ()
+) -> str:
     """The whole pane as HTML (QTextBrowser's subset); every TikTok text escaped.
 
-    `writes` (`fetch_order_writes`) are the shipments and answers Shopdesk sent about it.
+    `writes` (`fetch_order_writes`) are the shipments and answers Shopdesk sent about it;
+    `after` (`fetch_after_sales`) its cancellation requests, returns and refunds.
     """
     c = colors()
     flags = fmt.shown_flags(order.flags, order.order_type)
@@ -259,7 +286,9 @@ def order_html(order: Order, writes: Sequence[dict[str, Any]] = ()) -> str:
         + _packages(order)
         + sent
         + notes,
-        _section("History") + _history(order),
+        _section("History")
+        + _history(order)
+        + (_section("After-sales") + _after_sales(after) if after else ""),
     )
     cells = "".join(
         f"<td width='{width}%' valign='top' style='padding-right:18px'>{html}</td>"
@@ -285,6 +314,7 @@ class OrderDetailView(QTextBrowser):
         missing: str = "",
         writes: Sequence[dict[str, Any]] = (),
         shipping: str = "",
+        after: Sequence[AfterSale] = (),
     ) -> None:
         """Render an order and what was sent about it; `missing` explains an unreadable one.
 
@@ -296,5 +326,5 @@ class OrderDetailView(QTextBrowser):
             self.setHtml(f"<p style='margin:24px'>{_muted(text) if not missing else text}</p>")
         else:
             scroll = self.verticalScrollBar().value() if same else 0
-            self.setHtml(order_html(order, writes) + shipping)
+            self.setHtml(order_html(order, writes, after) + shipping)
             self.verticalScrollBar().setValue(scroll)

@@ -65,6 +65,7 @@ from app.queries.orders import (
     OrderFilter,
     fetch_order_detail,
 )
+from app.queries.returns import fetch_after_sales
 from app.queries.shop import shop_region
 from app.queries.writes import fetch_order_writes
 from app.tiktok.reasons import seller_cancel_reasons
@@ -410,12 +411,14 @@ class OrdersTab(QWidget):
             return
         order = fetch_order_detail(db, order_id)
         writes = fetch_order_writes(db, order_id)
-        self._detail_key = _detail_key(order_id, order, writes)
+        after = fetch_after_sales(db, order_id)
+        self._detail_key = (*_detail_key(order_id, order, writes), tuple(after))
         self.detail.show_order(
             order,
             missing=f"Order {order_id} is no longer stored.",
             writes=writes,
             shipping=labels_html(db, order_id),
+            after=after,
         )
 
     def refresh_detail(self) -> None:
@@ -425,7 +428,8 @@ class OrdersTab(QWidget):
             return
         writes = fetch_order_writes(db, order_id)
         order = fetch_order_detail(db, order_id)
-        if _detail_key(order_id, order, writes) != self._detail_key:
+        key = (*_detail_key(order_id, order, writes), tuple(fetch_after_sales(db, order_id)))
+        if key != self._detail_key:
             self._show_detail(order_id)
 
     # --- shipping and cancelling --------------------------------------------------------------

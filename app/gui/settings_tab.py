@@ -42,6 +42,7 @@ NOTIFY_CHOICES = (
     ("notify_sync_failures", "Sync failures"),
     ("notify_authorization", "Authorization expiring or lost"),
     ("notify_cancellations", "Cancellation requests near their deadline"),
+    ("notify_returns", "Return and refund requests near their deadline"),
 )
 THEMES = ((SYSTEM, "Same as the system"), (LIGHT, "Light"), (DARK, "Dark"))
 

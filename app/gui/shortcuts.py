@@ -8,6 +8,11 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("tab_orders", "Ctrl+1", "Orders"),
     ("tab_cancellations", "Ctrl+2", "Cancellations"),
+    ("tab_returns", "Ctrl+8", "Returns"),
+    ("return_approve", "Ctrl+Return", "Returns: approve the selected request"),
+    ("return_reject", "Ctrl+J", "Returns: reject the selected request…"),
+    ("return_restock", "Ctrl+K", "Returns: the returned item goes back on the shelf"),
+    ("return_write_off", "Ctrl+Shift+K", "Returns: write the returned item off"),
     ("tab_inventory", "Ctrl+3", "Inventory"),
     ("tab_queue", "Ctrl+4", "Sync queue"),
     ("tab_errors", "Ctrl+5", "Errors"),
@@ -30,6 +35,10 @@ SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("quit", "Ctrl+Q", "Quit"),
 )
 KEYS = {key: keys for key, keys, _ in SHORTCUTS}
+#: Keys that work only inside one tab or box (bound there, not in the window's menus).
+LOCAL_KEYS = frozenset(
+    {"escape", "return_approve", "return_reject", "return_restock", "return_write_off"}
+)
 
 
 def shortcuts_html() -> str:

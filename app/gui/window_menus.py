@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 TAB_ORDER = (
     tabs.ORDERS,
     tabs.CANCELLATIONS,
+    tabs.RETURNS,
     tabs.INVENTORY,
     tabs.QUEUE,
     tabs.ERRORS,
@@ -27,6 +28,7 @@ TAB_ORDER = (
 TAB_TITLES = {
     tabs.ORDERS: "Orders",
     tabs.CANCELLATIONS: "Cancellations",
+    tabs.RETURNS: "Returns",
     tabs.INVENTORY: "Inventory",
     tabs.QUEUE: "Sync queue",
     tabs.ERRORS: "Errors",

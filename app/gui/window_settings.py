@@ -24,6 +24,7 @@ GUI_ONLY = frozenset(
         "notify_sync_failures",
         "notify_authorization",
         "notify_cancellations",
+        "notify_returns",
     }
 )
 

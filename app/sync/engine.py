@@ -36,6 +36,7 @@ from app.sync.importer import ImportProgress, ImportResult, OrderImporter
 from app.sync.outlet import Notice, Outlet
 from app.sync.poller import DEFAULT_OVERLAP, PollResult, poll_once
 from app.sync.pusher import PushResult
+from app.sync.returns_service import ReturnsService
 from app.sync.session import ShopSession, open_session
 from app.sync.stock_service import StockService
 from app.sync.webhooks import WebhookHealth, WebhookService
@@ -145,6 +146,7 @@ class SyncEngine:
         self._webhooks: WebhookService | None = None
         self._stock: StockService | None = None
         self._fulfillment: FulfillmentService | None = None
+        self._returns: ReturnsService | None = None
         self._background: set[asyncio.Future[Any]] = set()
         self.settings = settings
         self.secrets = secrets
@@ -299,6 +301,8 @@ class SyncEngine:
                 self._stock.request_push()  # an edit may have queued a push: send it soon
             if self._fulfillment is not None:
                 self._fulfillment.request_send()  # or a shipment, or an answer to a request
+            if self._returns is not None:
+                self._returns.request_send()  # or an answer to a return request
             return result
 
         return self.submit(run)
@@ -398,6 +402,8 @@ class SyncEngine:
         await self._stock.start()
         self._fulfillment = FulfillmentService(session, clock=self._clock, outlet=self.outlet)
         await self._fulfillment.start()
+        self._returns = ReturnsService(session, clock=self._clock, outlet=self.outlet)
+        await self._returns.start()
         await self._start_webhooks(session)
         self._publish(Changes.of(shop=True, connection=True))
 
@@ -421,6 +427,7 @@ class SyncEngine:
                 outlet=self.outlet,
                 products=self._stock,
                 watcher=self,
+                returns_named=self._returns.returns_named if self._returns else None,
             )
             await service.start()
         except (ReceiverError, ValueError) as exc:
@@ -456,6 +463,9 @@ class SyncEngine:
         if self._fulfillment is not None:
             fulfillment, self._fulfillment = self._fulfillment, None
             await fulfillment.stop()
+        if self._returns is not None:
+            returns, self._returns = self._returns, None
+            await returns.stop()
         if self._session is not None:
             session, self._session = self._session, None
             await session.aclose()

@@ -103,9 +103,15 @@ class FulfillmentService:
         await self._guard("cancellations", self.fulfiller.sync_cancellations())
 
     async def _guard(self, kind: str, work: Awaitable[object]) -> None:
-        try:
-            await work
-        except ReconnectNeeded:
-            pass  # the engine already shows "reconnect needed"
-        except ShopdeskError as exc:
-            self.outlet.failed(kind, str(exc))
+        await guarded(self.outlet, kind, work)
+
+
+async def guarded(outlet: Outlet, kind: str, work: Awaitable[object]) -> None:
+    """Run a loop's work; a failure becomes an error row of `kind` (a lost authorization is
+    shown by the engine already)."""
+    try:
+        await work
+    except ReconnectNeeded:
+        pass
+    except ShopdeskError as exc:
+        outlet.failed(kind, str(exc))

@@ -60,8 +60,10 @@ class InboxProcessor:
         clock: Callable[[], float] = time.time,
         outlet: Outlet = SILENT,
         refresh_products: Callable[[list[str]], Awaitable[None]] | None = None,
+        returns_named: Callable[[list[str]], None] | None = None,
     ) -> None:
         self.session = session
+        self._returns_named = returns_named
         self._clock = clock
         self.outlet = outlet
         self._refresh_products = refresh_products
@@ -92,6 +94,8 @@ class InboxProcessor:
                 self._done([item.id], inbox.IGNORED, f"for another shop ({event.shop_id})")
                 result.ignored += 1
             elif event.type in ORDER_TYPES:
+                if event.type == EventType.RETURN_STATUS_CHANGE and self._returns_named:
+                    self._returns_named([str(event.data.get("return_id") or "")])
                 ids = event.order_ids()
                 if ids:
                     orders[item.id] = ids

@@ -108,6 +108,7 @@ class WebhookService:
         products: Products | None = None,
         watcher: WebhookWatcher | None = None,
         probe_every: float = PROBE_EVERY,
+        returns_named: Callable[[list[str]], None] | None = None,
     ) -> None:
         self.session = session
         self.watcher = watcher
@@ -120,6 +121,7 @@ class WebhookService:
             clock=clock,
             outlet=outlet,
             refresh_products=products.refresh_products if products is not None else None,
+            returns_named=returns_named,
         )
         self.receiver = WebhookReceiver(session.shop.app_key, session.app_secret, self._accept)
         self.server = ReceiverServer(self.receiver, host=host, port=port)

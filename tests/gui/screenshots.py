@@ -30,7 +30,7 @@ from app.store.orders import fetch_order_raw
 SANDBOX = SandboxConfig(
     seed=2026, orders=400, products=24, order_rate=30.0, seller_type=PACKAGE_FIRST_SELLER_TYPE
 )
-TABS = ("orders", "cancellations", "inventory", "queue", "errors", "health", "settings")
+TABS = ("orders", "cancellations", "returns", "inventory", "queue", "errors", "health", "settings")
 DARK_TABS = ("orders", "cancellations", "inventory", "health")
 DIALOGS = ("ship-dialog",)
 #: Buyers ask to cancel this many more to-ship orders (those whose own deadline is soonest).
@@ -62,6 +62,10 @@ def prepare(window: object) -> None:
     if warned is not None:
         inventory.show_sku(warned, focus=False)
     w.queue_tab.refresh()  # type: ignore[attr-defined]
+    returns = w.returns_tab  # type: ignore[attr-defined]
+    wait_until(lambda: (returns.refresh(), bool(returns.model.to_answer()))[1], 20)
+    if returns.model.rowCount() > 1:
+        returns.table.selectRow(1)  # the soonest stays unselected, so its colour shows
 
 
 def _admin(window: Any) -> httpx.Client:
