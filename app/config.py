@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from app.tiktok.auth import DEFAULT_AUTH_BASE
 from app.tiktok.client import DEFAULT_API_BASE
 from app.tiktok.errors import ShopdeskError
+from app.working_hours import WorkingHours
 
 ENV_HOME = "SHOPDESK_HOME"
 DEFAULT_REDIRECT_URL = "http://127.0.0.1:8765/callback"
@@ -138,6 +139,9 @@ class Settings(BaseModel):
     notify_sync_failures: bool = True
     notify_authorization: bool = True
     notify_cancellations: bool = True
+
+    # When the creator packs (ship-by clocks: app/working_hours.py).
+    working_hours: WorkingHours = Field(default_factory=WorkingHours)
 
 
 def load_settings(p: Paths) -> Settings:

@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlite_utils
 
+from app.commands import deadlines
 from app.commands.common import EXIT_NOT_CONNECTED, EXIT_OK, iso
 from app.config import Paths, SettingsError, load_settings
 from app.queries.activity import fetch_last_run, fetch_last_success, fetch_open_errors
@@ -57,6 +58,7 @@ def _empty_status(p: Paths) -> dict[str, Any]:
         "clock_skew_seconds": None,
         "clock_warning": None,
         "data_dir": str(p.root),
+        **deadlines.status_parts(None),
     }
 
 
@@ -206,6 +208,7 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
     finally:
         db.close()
     status.update(_store_part(reads))
+    status.update(deadlines.status_parts(deadlines.read_report(p, int(now))))
     if reads.shop is not None:
         status.update(_shop_part(reads.shop, now))
     return status

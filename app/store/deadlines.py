@@ -1,0 +1,122 @@
+"""The clocks of open orders (FACTS.md 9.5), read with range counts on indexed columns.
+
+An order still to ship is ON_HOLD, AWAITING_SHIPMENT or PARTIALLY_SHIPPING without `rts_time`;
+its clock is `rts_sla_time` (ship by) and TikTok cancels it at `shipping_due_time`. An order
+awaiting collection runs on `tts_sla_time` (collected by) and `collection_due_time`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+TO_SHIP = ("ON_HOLD", "AWAITING_SHIPMENT", "PARTIALLY_SHIPPING")
+TO_COLLECT = ("AWAITING_COLLECTION",)
+_TO_SHIP_SQL = (
+    "status IN ('ON_HOLD', 'AWAITING_SHIPMENT', 'PARTIALLY_SHIPPING') AND rts_time IS NULL"
+)
+_TO_COLLECT_SQL = "status = 'AWAITING_COLLECTION' AND collection_time IS NULL"
+
+
+@dataclass(frozen=True, slots=True)
+class ClockCounts:
+    """Open orders by time left to ship; each bound is exclusive of the ones before it."""
+
+    to_ship: int
+    late: int
+    #: Not late, ship-by before the next hand-over: nobody packs in time unless they act now.
+    at_risk: int
+    #: Not late, ship-by before the hand-over after next: must go with the next one.
+    due_next: int
+    due_4h: int
+    due_24h: int
+    no_clock: int
+    next_due: int | None
+    to_collect: int
+    collect_late: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderClock:
+    """One open order's clocks (UTC seconds, None: TikTok has not set it)."""
+
+    order_id: str
+    status: str
+    buyer_name: str
+    create_time: int
+    ship_by: int | None
+    collect_by: int | None
+    cancel_at: int | None
+    on_hold: bool
+
+
+def fetch_clock_counts(
+    db: sqlite_utils.Database, now: int, handovers: tuple[int, int] | None
+) -> ClockCounts:
+    """Late, at risk, due-next and due-within counts of orders still to ship or collect."""
+    first, second = handovers if handovers is not None else (now, now)
+    row = db.execute(
+        f"""
+        SELECT count(*),
+               count(*) FILTER (WHERE rts_sla_time <= :now),
+               count(*) FILTER (WHERE rts_sla_time > :now AND rts_sla_time < :first),
+               count(*) FILTER (WHERE rts_sla_time >= :first AND rts_sla_time > :now
+                                AND rts_sla_time < :second),
+               count(*) FILTER (WHERE rts_sla_time > :now AND rts_sla_time <= :now + 14400),
+               count(*) FILTER (WHERE rts_sla_time > :now AND rts_sla_time <= :now + 86400),
+               count(*) FILTER (WHERE rts_sla_time IS NULL),
+               min(rts_sla_time) FILTER (WHERE rts_sla_time > :now)
+        FROM orders WHERE {_TO_SHIP_SQL}
+        """,
+        {"now": now, "first": first, "second": second},
+    ).fetchone()
+    collect = db.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE tts_sla_time <= ?) FROM orders"
+        f" WHERE {_TO_COLLECT_SQL}",
+        [now],
+    ).fetchone()
+    to_ship, late, at_risk, due_next, due_4h, due_24h, no_clock, next_due = row
+    return ClockCounts(
+        to_ship, late, at_risk, due_next, due_4h, due_24h, no_clock, next_due, *collect
+    )
+
+
+def fetch_open_clocks(
+    db: sqlite_utils.Database, *, until: int | None = None, limit: int = 500
+) -> list[OrderClock]:
+    """Orders still to ship or collect, soonest deadline first (`until`: due by then only)."""
+    where = f"(({_TO_SHIP_SQL}) OR ({_TO_COLLECT_SQL}))"
+    params: list[object] = []
+    if until is not None:
+        where += " AND coalesce(rts_sla_time, tts_sla_time) <= ?"
+        params.append(until)
+    rows = db.execute(
+        f"""
+        SELECT id, status, buyer_name, create_time,
+               CASE WHEN status = 'AWAITING_COLLECTION' THEN NULL ELSE rts_sla_time END,
+               tts_sla_time,
+               CASE WHEN status = 'AWAITING_COLLECTION' THEN collection_due_time
+                    ELSE shipping_due_time END,
+               status = 'ON_HOLD' OR is_on_hold_order
+        FROM orders WHERE {where}
+        ORDER BY CASE WHEN status = 'AWAITING_COLLECTION' THEN tts_sla_time ELSE rts_sla_time
+                 END IS NULL, coalesce(
+                   CASE WHEN status = 'AWAITING_COLLECTION' THEN tts_sla_time
+                        ELSE rts_sla_time END, 0), id
+        LIMIT ?
+        """,
+        [*params, limit],
+    ).fetchall()
+    return [OrderClock(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7])) for r in rows]
+
+
+def fetch_ship_by(db: sqlite_utils.Database, order_ids: list[str]) -> dict[str, int | None]:
+    """Each named order's ship-by time, for the orders list's "Ship by" column."""
+    if not order_ids:
+        return {}
+    marks = ",".join("?" * len(order_ids))
+    rows = db.execute(
+        f"SELECT id, rts_sla_time FROM orders WHERE id IN ({marks})", order_ids
+    ).fetchall()
+    return {r[0]: r[1] for r in rows}

@@ -1,0 +1,34 @@
+"""Migration 0009: indexes for the ship-by clocks and shop health, and each order's tracking."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from app.store.migrations.registry import MIGRATIONS, run_statements
+
+
+@MIGRATIONS(name="0009_deadlines_tracking")
+def m0009_deadlines_tracking(db: sqlite_utils.Database) -> None:
+    """Range counts on the clocks stay indexed over 100,000 orders (DESIGN.md section 6);
+    `order_tracking` keeps what Get Tracking last said of a shipped order (valid tracking)."""
+    run_statements(
+        db,
+        """
+        CREATE INDEX orders_rts_sla_time ON orders (rts_sla_time);
+        CREATE INDEX orders_rts_time ON orders (rts_time);
+        CREATE TABLE order_tracking (
+            order_id TEXT PRIMARY KEY NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+            scans INTEGER NOT NULL DEFAULT 0,
+            first_scan_at INTEGER,
+            last_scan_at INTEGER,
+            checked_at INTEGER NOT NULL
+        );
+        CREATE TABLE deadline_notices (
+            order_id TEXT NOT NULL,
+            rts_sla_time INTEGER NOT NULL,
+            lead_seconds INTEGER NOT NULL,
+            sent_at INTEGER NOT NULL,
+            PRIMARY KEY (order_id, rts_sla_time, lead_seconds)
+        )
+        """,
+    )
