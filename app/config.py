@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from app.tiktok.auth import DEFAULT_AUTH_BASE
 from app.tiktok.client import DEFAULT_API_BASE
 from app.tiktok.errors import ShopdeskError
-from app.working_hours import WorkingHours
+from app.working_hours import DeadlineAlerts, WorkingHours
 
 ENV_HOME = "SHOPDESK_HOME"
 DEFAULT_REDIRECT_URL = "http://127.0.0.1:8765/callback"
@@ -142,6 +142,7 @@ class Settings(BaseModel):
 
     # When the creator packs (ship-by clocks: app/working_hours.py).
     working_hours: WorkingHours = Field(default_factory=WorkingHours)
+    deadline_alerts: DeadlineAlerts = Field(default_factory=DeadlineAlerts)
 
 
 def load_settings(p: Paths) -> Settings:

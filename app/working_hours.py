@@ -79,3 +79,35 @@ class WorkingHours(BaseModel):
 def _at(day: dt.date, hhmm: str, zone: dt.tzinfo) -> int:
     hour, minute = (int(p) for p in hhmm.split(":"))
     return int(dt.datetime.combine(day, dt.time(hour, minute), zone).timestamp())
+
+
+class DeadlineAlerts(BaseModel):
+    """Notifications before a ship-by time, when a rate nears TikTok's threshold, and each
+    morning; none during quiet hours (they wait for the quiet hours to end)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    enabled: bool = True
+    #: Hours before `rts_sla_time` at which unshipped orders are announced, grouped.
+    leads_hours: list[float] = Field(default_factory=lambda: [24.0, 4.0, 1.0])
+    #: Warn when a rate passes these (below TikTok's 4%, 2.5%; above its 95%).
+    late_dispatch_warning: float = Field(default=0.03, ge=0, le=1)
+    seller_fault_warning: float = Field(default=0.02, ge=0, le=1)
+    valid_tracking_warning: float = Field(default=0.97, ge=0, le=1)
+    morning_summary: bool = True
+    #: Local `HH:MM`; equal times: no quiet hours.
+    quiet_start: str = Field(default="22:00", pattern=_HHMM)
+    quiet_end: str = Field(default="07:00", pattern=_HHMM)
+
+    def quiet(self, now: int, zone: dt.tzinfo) -> bool:
+        """Whether `now` falls inside the quiet hours (which may span midnight)."""
+        if self.quiet_start == self.quiet_end:
+            return False
+        local = dt.datetime.fromtimestamp(now, zone).strftime("%H:%M")
+        if self.quiet_start < self.quiet_end:
+            return self.quiet_start <= local < self.quiet_end
+        return local >= self.quiet_start or local < self.quiet_end
+
+    def lead_seconds(self) -> list[int]:
+        """The leads, tightest first."""
+        return sorted({int(h * 3600) for h in self.leads_hours if h > 0})

@@ -61,8 +61,8 @@ class Rate:
         """The fraction 0..1 of DESIGN.md section 5 (valid tracking counts the good ones)."""
         if not self.judged:
             return None
-        share = self.bad / self.judged
-        return share if self.ceiling else 1 - share
+        counted = self.bad if self.ceiling else self.judged - self.bad
+        return counted / self.judged
 
     @property
     def breached(self) -> bool:

@@ -10,19 +10,20 @@ from app.store.shop_health import DAY, TRACKING_GRACE, WINDOW_DAYS
 RECHECK_SECONDS = 6 * 3600
 
 
-def fetch_tracking_due(db: sqlite_utils.Database, now: int, limit: int) -> list[str]:
+def fetch_tracking_due(db: sqlite_utils.Database, now: int, limit: int) -> list[tuple[str, int]]:
     """Orders shipped inside the health window whose tracking was never read, or read with
-    fewer than two scans a while ago: the ones valid tracking still needs, oldest first."""
+    fewer than two scans a while ago: the ones valid tracking still needs, oldest first, with
+    the time each was marked shipped."""
     rows = db.execute(
         """
-        SELECT o.id FROM orders o LEFT JOIN order_tracking t ON t.order_id = o.id
+        SELECT o.id, o.rts_time FROM orders o LEFT JOIN order_tracking t ON t.order_id = o.id
         WHERE o.rts_time > ? AND o.rts_time <= ? AND o.status != 'CANCELLED'
           AND (t.order_id IS NULL OR (t.scans < 2 AND t.checked_at <= ?))
         ORDER BY t.checked_at IS NOT NULL, o.rts_time, o.id LIMIT ?
         """,
         [now - WINDOW_DAYS * DAY - TRACKING_GRACE, now, now - RECHECK_SECONDS, limit],
     ).fetchall()
-    return [r[0] for r in rows]
+    return [(r[0], r[1]) for r in rows]
 
 
 def save_tracking(

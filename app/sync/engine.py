@@ -29,6 +29,7 @@ from app.store.activity import save_interrupted_runs
 from app.store.backup import BackupResult, save_backup_if_due
 from app.store.stock_levels import StockWarning
 from app.sync.budget_plan import DEEP_SHARE, POLL_SHARE, BudgetUse, planned_interval
+from app.sync.deadline_service import DeadlineService
 from app.sync.deep_poll import deep_pass
 from app.sync.fulfillment import WritesResult
 from app.sync.fulfillment_service import FulfillmentService
@@ -145,6 +146,7 @@ class SyncEngine:
         self._webhooks: WebhookService | None = None
         self._stock: StockService | None = None
         self._fulfillment: FulfillmentService | None = None
+        self._deadlines: DeadlineService | None = None
         self._background: set[asyncio.Future[Any]] = set()
         self.settings = settings
         self.secrets = secrets
@@ -387,6 +389,8 @@ class SyncEngine:
         await self._stock.start()
         self._fulfillment = FulfillmentService(session, clock=self._clock, outlet=self.outlet)
         await self._fulfillment.start()
+        self._deadlines = DeadlineService(session, clock=self._clock, outlet=self.outlet)
+        await self._deadlines.start()
         await self._start_webhooks(session)
         self._publish(Changes.of(shop=True, connection=True))
 
@@ -445,6 +449,9 @@ class SyncEngine:
         if self._fulfillment is not None:
             fulfillment, self._fulfillment = self._fulfillment, None
             await fulfillment.stop()
+        if self._deadlines is not None:
+            deadlines, self._deadlines = self._deadlines, None
+            await deadlines.stop()
         if self._session is not None:
             session, self._session = self._session, None
             await session.aclose()

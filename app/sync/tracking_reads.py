@@ -12,7 +12,7 @@ from app.changes import Changes
 from app.store.tracking import fetch_tracking_due, save_tracking
 from app.sync.session import ShopSession
 from app.tiktok.budget import Priority, priority
-from app.tiktok.errors import TikTokError
+from app.tiktok.errors import InvalidToken, TikTokError, TokenExpired
 from app.tiktok.fulfillment import FulfillmentApi
 
 #: Orders read per pass without an hourly budget, and with one.
@@ -27,11 +27,15 @@ async def read_tracking(session: ShopSession, now: int | None = None) -> Changes
     api = FulfillmentApi(session.client)
     read: list[str] = []
     with priority(Priority.CATALOG):
-        for order_id in fetch_tracking_due(session.db, now, limit):
+        for order_id, shipped_at in fetch_tracking_due(session.db, now, limit):
             try:
                 events = await api.tracking(order_id)
+            except (TokenExpired, InvalidToken):
+                raise
             except TikTokError:
-                continue
-            save_tracking(session.db, order_id, [e.update_time_millis // 1000 for e in events], now)
+                continue  # read again on a later pass
+            # The seller's own "shipment arranged" or "label created" step is not a scan.
+            scans = [t for e in events if (t := e.update_time_millis // 1000) > shipped_at]
+            save_tracking(session.db, order_id, scans, now)
             read.append(order_id)
     return Changes.of(deadlines=read) if read else Changes()
