@@ -120,3 +120,11 @@ def fetch_ship_by(db: sqlite_utils.Database, order_ids: list[str]) -> dict[str, 
         f"SELECT id, rts_sla_time FROM orders WHERE id IN ({marks})", order_ids
     ).fetchall()
     return {r[0]: r[1] for r in rows}
+
+
+def fetch_request_deadline(db: sqlite_utils.Database, cancel_id: str) -> int | None:
+    """When TikTok decides a buyer's cancellation request by itself (None: no deadline)."""
+    row = db.execute(
+        "SELECT deadline FROM cancellations WHERE cancel_id = ?", [cancel_id]
+    ).fetchone()
+    return None if row is None else row[0]
