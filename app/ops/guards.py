@@ -47,7 +47,8 @@ def seller_fault_problem(db: sqlite_utils.Database, order_id: str, now: int) -> 
         SELLER_FAULT,
         f"Cancelling order {order_id} yourself counts against your shop as seller fault: "
         f"the seller-fault cancellation rate (estimate) goes from {before} to "
-        f"{after * 100:.1f}% this week; TikTok asks for at most {SFCR_LIMIT * 100:g}%.{over} This cannot be undone.",
+        f"{after * 100:.1f}% this week; TikTok asks for at most {SFCR_LIMIT * 100:g}%."
+        f"{over} This cannot be undone.",
         order_id,
         field="order",
     )
