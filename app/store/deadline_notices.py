@@ -16,7 +16,7 @@ def fetch_unannounced(
     if not leads:
         return {}
     rows = db.execute(
-        "SELECT id, rts_sla_time FROM orders WHERE status IN ('ON_HOLD', 'AWAITING_SHIPMENT',"
+        "SELECT id, rts_sla_time FROM orders INDEXED BY orders_to_ship WHERE status IN ('ON_HOLD', 'AWAITING_SHIPMENT',"
         " 'PARTIALLY_SHIPPING') AND rts_time IS NULL AND rts_sla_time > ?"
         " AND rts_sla_time <= ? ORDER BY rts_sla_time, id",
         [now, now + max(leads)],

@@ -67,12 +67,13 @@ def fetch_clock_counts(
                count(*) FILTER (WHERE rts_sla_time > :now AND rts_sla_time <= :now + 86400),
                count(*) FILTER (WHERE rts_sla_time IS NULL),
                min(rts_sla_time) FILTER (WHERE rts_sla_time > :now)
-        FROM orders WHERE {_TO_SHIP_SQL}
+        FROM orders INDEXED BY orders_to_ship WHERE {_TO_SHIP_SQL}
         """,
         {"now": now, "first": first, "second": second},
     ).fetchone()
     collect = db.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE tts_sla_time <= ?) FROM orders"
+        "SELECT count(*), count(*) FILTER (WHERE tts_sla_time <= ?)"
+        " FROM orders INDEXED BY orders_to_collect"
         f" WHERE {_TO_COLLECT_SQL}",
         [now],
     ).fetchone()
@@ -82,33 +83,46 @@ def fetch_clock_counts(
     )
 
 
+_CLOCK_COLUMNS = (
+    "id, status, buyer_name, create_time, {ship_by}, tts_sla_time, {cancel_at},"
+    " status = 'ON_HOLD' OR is_on_hold_order"
+)
+
+
+def _clocks(db: sqlite_utils.Database, sql: str, params: list[object]) -> list[OrderClock]:
+    rows = db.execute(sql, params).fetchall()
+    return [OrderClock(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7])) for r in rows]
+
+
 def fetch_open_clocks(
     db: sqlite_utils.Database, *, until: int | None = None, limit: int = 500
 ) -> list[OrderClock]:
-    """Orders still to ship or collect, soonest deadline first (`until`: due by then only)."""
-    where = f"(({_TO_SHIP_SQL}) OR ({_TO_COLLECT_SQL}))"
-    params: list[object] = []
-    if until is not None:
-        where += " AND coalesce(rts_sla_time, tts_sla_time) <= ?"
-        params.append(until)
-    rows = db.execute(
-        f"""
-        SELECT id, status, buyer_name, create_time,
-               CASE WHEN status = 'AWAITING_COLLECTION' THEN NULL ELSE rts_sla_time END,
-               tts_sla_time,
-               CASE WHEN status = 'AWAITING_COLLECTION' THEN collection_due_time
-                    ELSE shipping_due_time END,
-               status = 'ON_HOLD' OR is_on_hold_order
-        FROM orders WHERE {where}
-        ORDER BY CASE WHEN status = 'AWAITING_COLLECTION' THEN tts_sla_time ELSE rts_sla_time
-                 END IS NULL, coalesce(
-                   CASE WHEN status = 'AWAITING_COLLECTION' THEN tts_sla_time
-                        ELSE rts_sla_time END, 0), id
-        LIMIT ?
-        """,
-        [*params, limit],
-    ).fetchall()
-    return [OrderClock(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7])) for r in rows]
+    """Orders still to ship (by ship-by) and to collect (by collect-by), soonest deadline
+    first, orders without a clock last (`until`: due by then only)."""
+    bound = "" if until is None else " AND {key} <= ?"
+    extra: list[object] = [] if until is None else [until]
+    ship = _clocks(
+        db,
+        f"SELECT {_CLOCK_COLUMNS.format(ship_by='rts_sla_time', cancel_at='shipping_due_time')}"
+        f" FROM orders INDEXED BY orders_to_ship"
+        f" WHERE {_TO_SHIP_SQL}{bound.format(key='rts_sla_time')}"
+        " ORDER BY rts_sla_time IS NULL, rts_sla_time, id LIMIT ?",
+        [*extra, limit],
+    )
+    collect = _clocks(
+        db,
+        f"SELECT {_CLOCK_COLUMNS.format(ship_by='NULL', cancel_at='collection_due_time')}"
+        f" FROM orders INDEXED BY orders_to_collect"
+        f" WHERE {_TO_COLLECT_SQL}{bound.format(key='tts_sla_time')}"
+        " ORDER BY tts_sla_time IS NULL, tts_sla_time, id LIMIT ?",
+        [*extra, limit],
+    )
+
+    def key(o: OrderClock) -> tuple[bool, int, str]:
+        clock = o.ship_by if o.ship_by is not None else o.collect_by
+        return (clock is None, clock or 0, o.order_id)
+
+    return sorted(ship + collect, key=key)[:limit]
 
 
 def fetch_ship_by(db: sqlite_utils.Database, order_ids: list[str]) -> dict[str, int | None]:

@@ -128,39 +128,45 @@ def fetch_rates(db: sqlite_utils.Database, now: int, days: int = WINDOW_DAYS) ->
     ]
 
 
+_DAILY = (
+    ("late_dispatch_rate", "orders o", _LDR_JUDGED, _LDR_LATE),
+    ("seller_fault_cancellation_rate", "orders o", _SFCR_JUDGED, _SFCR_FAULT),
+    (
+        "valid_tracking_rate",
+        "orders o LEFT JOIN order_tracking t ON t.order_id = o.id",
+        _VTR_JUDGED,
+        f"NOT ({_VTR_VALID})",
+    ),
+)
+
+
 def fetch_daily_rates(
     db: sqlite_utils.Database, now: int, days: int = 30, utc_offset: int = 0
 ) -> dict[str, list[tuple[int, int, int]]]:
     """Per local day (its start in UTC seconds), judged and bad orders of each rate, the last
-    `days` days: the Health chart's points."""
-    start = (now + utc_offset) // DAY * DAY - utc_offset - (days - 1) * DAY
-    params = {"start": start, "now": now, "grace": TRACKING_GRACE, "off": utc_offset}
+    `days` days: the Health chart's points (days with nothing judged are left out).
+
+    One range count per day reads the covering index in order (a GROUP BY on the day would
+    sort every row first)."""
+    today = (now + utc_offset) // DAY * DAY - utc_offset
     out: dict[str, list[tuple[int, int, int]]] = {}
-    for name, table, key, judged, bad in (
-        ("late_dispatch_rate", "orders o", "rts_sla_time", _LDR_JUDGED, _LDR_LATE),
-        ("seller_fault_cancellation_rate", "orders o", "create_time", _SFCR_JUDGED, _SFCR_FAULT),
-        (
-            "valid_tracking_rate",
-            "orders o LEFT JOIN order_tracking t ON t.order_id = o.id",
-            "o.rts_time",
-            _VTR_JUDGED,
-            f"NOT ({_VTR_VALID})",
-        ),
-    ):
-        rows = db.execute(
-            f"SELECT ({key} + :off) / {DAY} * {DAY} - :off AS day, count(*),"
-            f" count(*) FILTER (WHERE {bad}) FROM {table} WHERE {judged}"
-            " GROUP BY day ORDER BY day",
-            params,
-        ).fetchall()
-        out[name] = [(r[0], r[1], r[2]) for r in rows]
+    for name, table, judged, bad in _DAILY:
+        sql = f"SELECT count(*), count(*) FILTER (WHERE {bad}) FROM {table} WHERE {judged}"
+        points = []
+        for back in range(days - 1, -1, -1):
+            start = today - back * DAY
+            params = {"start": start, "now": min(now, start + DAY), "grace": TRACKING_GRACE}
+            judged_n, bad_n = db.execute(sql, params).fetchone()
+            if judged_n:
+                points.append((start, judged_n, bad_n))
+        out[name] = points
     return out
 
 
 def fetch_window_due(db: sqlite_utils.Database, now: int, until: int) -> list[str]:
     """Orders still to ship whose ship-by falls after `now` and by `until`, soonest first."""
     rows = db.execute(
-        "SELECT id FROM orders WHERE status IN ('ON_HOLD', 'AWAITING_SHIPMENT',"
+        "SELECT id FROM orders INDEXED BY orders_to_ship WHERE status IN ('ON_HOLD', 'AWAITING_SHIPMENT',"
         " 'PARTIALLY_SHIPPING') AND rts_time IS NULL AND rts_sla_time > ? AND rts_sla_time <= ?"
         " ORDER BY rts_sla_time, id",
         [now, until],
