@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from app.store.deadlines import TO_SHIP_WHERE
+
 #: `lead_seconds` of the rows that are not about one order's ship-by time.
 MORNING, RATE = -1, -2
 
@@ -16,9 +18,8 @@ def fetch_unannounced(
     if not leads:
         return {}
     rows = db.execute(
-        "SELECT id, rts_sla_time FROM orders INDEXED BY orders_to_ship WHERE status IN ('ON_HOLD', 'AWAITING_SHIPMENT',"
-        " 'PARTIALLY_SHIPPING') AND rts_time IS NULL AND rts_sla_time > ?"
-        " AND rts_sla_time <= ? ORDER BY rts_sla_time, id",
+        f"SELECT id, rts_sla_time FROM orders INDEXED BY orders_to_ship WHERE {TO_SHIP_WHERE}"
+        " AND rts_sla_time > ? AND rts_sla_time <= ? ORDER BY rts_sla_time, id",
         [now, now + max(leads)],
     ).fetchall()
     told = {

@@ -13,7 +13,7 @@ import sqlite_utils
 
 TO_SHIP = ("ON_HOLD", "AWAITING_SHIPMENT", "PARTIALLY_SHIPPING")
 TO_COLLECT = ("AWAITING_COLLECTION",)
-_TO_SHIP_SQL = (
+TO_SHIP_WHERE = (
     "status IN ('ON_HOLD', 'AWAITING_SHIPMENT', 'PARTIALLY_SHIPPING') AND rts_time IS NULL"
 )
 _TO_COLLECT_SQL = "status = 'AWAITING_COLLECTION' AND collection_time IS NULL"
@@ -67,7 +67,7 @@ def fetch_clock_counts(
                count(*) FILTER (WHERE rts_sla_time > :now AND rts_sla_time <= :now + 86400),
                count(*) FILTER (WHERE rts_sla_time IS NULL),
                min(rts_sla_time) FILTER (WHERE rts_sla_time > :now)
-        FROM orders INDEXED BY orders_to_ship WHERE {_TO_SHIP_SQL}
+        FROM orders INDEXED BY orders_to_ship WHERE {TO_SHIP_WHERE}
         """,
         {"now": now, "first": first, "second": second},
     ).fetchone()
@@ -105,7 +105,7 @@ def fetch_open_clocks(
         db,
         f"SELECT {_CLOCK_COLUMNS.format(ship_by='rts_sla_time', cancel_at='shipping_due_time')}"
         f" FROM orders INDEXED BY orders_to_ship"
-        f" WHERE {_TO_SHIP_SQL}{bound.format(key='rts_sla_time')}"
+        f" WHERE {TO_SHIP_WHERE}{bound.format(key='rts_sla_time')}"
         " ORDER BY rts_sla_time IS NULL, rts_sla_time, id LIMIT ?",
         [*extra, limit],
     )

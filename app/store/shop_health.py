@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from app.store.deadlines import TO_SHIP_WHERE
+
 DAY = 86400
 #: TikTok's late-dispatch window (DESIGN.md section 5); the other rates use the same.
 WINDOW_DAYS = 7
@@ -166,9 +168,8 @@ def fetch_daily_rates(
 def fetch_window_due(db: sqlite_utils.Database, now: int, until: int) -> list[str]:
     """Orders still to ship whose ship-by falls after `now` and by `until`, soonest first."""
     rows = db.execute(
-        "SELECT id FROM orders INDEXED BY orders_to_ship WHERE status IN ('ON_HOLD', 'AWAITING_SHIPMENT',"
-        " 'PARTIALLY_SHIPPING') AND rts_time IS NULL AND rts_sla_time > ? AND rts_sla_time <= ?"
-        " ORDER BY rts_sla_time, id",
+        f"SELECT id FROM orders INDEXED BY orders_to_ship WHERE {TO_SHIP_WHERE}"
+        " AND rts_sla_time > ? AND rts_sla_time <= ? ORDER BY rts_sla_time, id",
         [now, until],
     ).fetchall()
     return [r[0] for r in rows]
