@@ -36,6 +36,7 @@ __all__ = [
     "deadline_fields",
     "deadline_report",
     "fetch_daily_rates",
+    "fetch_due_counts",
     "fetch_open_clocks",
     "fetch_ship_by",
     "health_fields",
@@ -118,6 +119,11 @@ def deadline_report(
     forecast = _forecast(db, now, rates[0], handovers[0] if handovers else None)
     orders = tuple(fetch_open_clocks(db, limit=limit))
     return DeadlineReport(now, counts, handovers, rates, forecast, orders)
+
+
+def fetch_due_counts(db: sqlite_utils.Database, now: int) -> ClockCounts:
+    """Late and due counts alone (the queue list's), without packing hours."""
+    return fetch_clock_counts(db, now, None)
 
 
 def deadline_fields(counts: ClockCounts) -> dict[str, int | None]:
