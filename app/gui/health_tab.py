@@ -24,6 +24,7 @@ from app.connect import is_loopback
 from app.gui import formatting as fmt
 from app.gui.charts import ApiCallsChart, OrdersPerDayChart
 from app.gui.reader import Reader
+from app.gui.shop_health_panel import ShopHealthPanel
 from app.gui.theme import colors
 from app.ops.engine import EngineStatus
 from app.queries.health import (
@@ -187,7 +188,15 @@ class HealthTab(QWidget):
 
     #: The kinds of change this tab re-reads on (see app/gui/refresh.py).
     REFRESH_ON = frozenset(
-        {Kind.SHOP, Kind.CONNECTION, Kind.ERRORS, Kind.RUNS, Kind.OUTBOX, Kind.INBOX}
+        {
+            Kind.SHOP,
+            Kind.CONNECTION,
+            Kind.ERRORS,
+            Kind.RUNS,
+            Kind.OUTBOX,
+            Kind.INBOX,
+            Kind.DEADLINES,
+        }
     )
 
     reconnectRequested = Signal()
@@ -248,9 +257,11 @@ class HealthTab(QWidget):
         charts = QGridLayout()
         charts.addWidget(self.calls_chart, 0, 0)
         charts.addWidget(self.orders_chart, 0, 1)
+        self.shop_health = ShopHealthPanel(reader, settings)
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addLayout(charts, 1)
+        layout.addWidget(self.shop_health, 1)
 
         self._clock = QTimer(self, interval=1000)
         self._clock.timeout.connect(self._tick)
@@ -387,3 +398,4 @@ class HealthTab(QWidget):
         day_starts = [today - (DAYS - 1 - n) * 86400 for n in range(DAYS)]
         counts = dict(fetch_orders_per_day(db, since=day_starts[0], utc_offset=offset))
         self.orders_chart.set_days(day_starts, counts)
+        self.shop_health.refresh(now)

@@ -66,10 +66,10 @@ class Forecast:
         if not self.order_ids:
             return "No orders are due before the next hand-over."
         n = len(self.order_ids)
-        noun = "order" if n == 1 else "orders"
+        these = "this order" if n == 1 else f"these {n} orders"
         if self.may_miss >= n:
-            return f"{n} {noun} due by {when}; the late dispatch rate stays under 4% either way."
-        return f"Ship these {n} {noun} by {when} to stay under 4% this week."
+            return f"{these.capitalize()} due by {when}: the late dispatch rate stays under 4%."
+        return f"Ship {these} by {when} to stay under 4% this week."
 
 
 @dataclass(frozen=True, slots=True)
