@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from app.commands import deadlines as command
+from app.commands.status import collect_status
 from app.queries.deadlines import deadline_report
 from app.sync.poller import poll_once
 from app.working_hours import WorkingHours
@@ -90,3 +91,8 @@ async def test_seeded_orders_give_the_hand_computed_counts_and_rates(
     assert out["health"]["late_dispatch_rate"] == 2 / 3
     assert out["health"]["seller_fault_cancellation_rate"] == 1 / 7
     assert out["orders"][0]["state"] == "late"
+    status = collect_status(s.shop.paths, now)
+    assert status["deadlines"]["late"] == 1 and status["deadlines"]["due_24h"] == 2
+    assert status["health"]["window_days"] == 7
+    assert status["health"]["late_dispatch_rate"] == 2 / 3
+    assert status["health"]["valid_tracking_rate"] is None
