@@ -195,7 +195,7 @@ class RateChart(_Chart):
         for series in (self.rate, self.limit):
             series.attachAxis(self.x_axis)
             series.attachAxis(self.y_axis)
-        self.setMinimumHeight(200)
+        self.setMinimumHeight(120)
         self.restyle()
 
     def set_points(self, first_day: int, last_day: int, points: list[tuple[int, float]]) -> None:

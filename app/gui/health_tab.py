@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -258,10 +259,19 @@ class HealthTab(QWidget):
         charts.addWidget(self.calls_chart, 0, 0)
         charts.addWidget(self.orders_chart, 0, 1)
         self.shop_health = ShopHealthPanel(reader, settings)
+        sync_charts = QWidget()
+        sync_charts.setLayout(charts)
+        charts.setContentsMargins(0, 4, 0, 0)
+        for chart in (self.calls_chart, self.orders_chart):
+            chart.setMinimumHeight(180)  # the tab bar takes the rest of their old room
+        # Two pages share the charts' room, so the window keeps its size.
+        self.chart_pages = QTabWidget()
+        self.chart_pages.setObjectName("healthPages")
+        self.chart_pages.addTab(self.shop_health, "Shop health (estimates)")
+        self.chart_pages.addTab(sync_charts, "API calls and orders")
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
-        layout.addLayout(charts, 1)
-        layout.addWidget(self.shop_health, 1)
+        layout.addWidget(self.chart_pages, 1)
 
         self._clock = QTimer(self, interval=1000)
         self._clock.timeout.connect(self._tick)

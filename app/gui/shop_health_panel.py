@@ -10,7 +10,6 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
-    QGroupBox,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -50,31 +49,30 @@ def _utc_offset() -> int:
     return 0 if delta is None else int(delta.total_seconds())
 
 
-class ShopHealthPanel(QGroupBox):
+class ShopHealthPanel(QWidget):
     """Shop health (estimates): three rate charts, the forecast and the orders that matter."""
 
     def __init__(self, reader: Reader, settings: Settings, parent: QWidget | None = None) -> None:
-        super().__init__("Shop health (estimates from this shop's orders)", parent)
+        super().__init__(parent)
         self.reader, self.settings = reader, settings
         self.report: DeadlineReport | None = None
         self.charts = {name: RateChart(title, _LIMITS[name]) for name, title in _TITLES.items()}
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.note = QLabel(ESTIMATE_NOTE)
-        self.note.setWordWrap(True)
         self.orders = QListWidget()
         self.orders.setObjectName("lateOrders")
-        self.orders.setMaximumHeight(160)
+        self.orders.setToolTip("Late or due within 4 h, soonest first")
         grid = QGridLayout()
         for n, chart in enumerate(self.charts.values()):
             grid.addWidget(chart, 0, n)
+            grid.setColumnStretch(n, 2)
+        grid.addWidget(self.orders, 0, len(self.charts))
+        grid.setColumnStretch(len(self.charts), 1)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.summary)
         layout.addLayout(grid, 1)
-        layout.addWidget(QLabel("Late or due soon (soonest first):"))
-        layout.addWidget(self.orders)
-        layout.addWidget(self.note)
 
     def refresh(self, now: float | None = None) -> None:
         """Re-read the estimates, the per-day points and the open orders."""
@@ -111,7 +109,9 @@ class ShopHealthPanel(QGroupBox):
         self.summary.setText(
             " · ".join(parts) + f"<br><b>{escape(f.sentence(when))}</b>"
             f" {report.counts.late} late, {report.counts.at_risk} at risk now."
+            " <i>Estimates from this shop's own orders.</i>"
         )
+        self.summary.setToolTip(ESTIMATE_NOTE)
 
     def _show_orders(self, report: DeadlineReport) -> None:
         self.orders.clear()
@@ -124,7 +124,7 @@ class ShopHealthPanel(QGroupBox):
             what = "ship by" if o.ship_by is not None else "collected by"
             left = (clock or 0) - report.now
             words = f"late {fmt.countdown(-left)}" if left <= 0 else f"{fmt.countdown(left)} left"
-            item = QListWidgetItem(f"{o.order_id}  {what} {fmt.when(clock)} · {words}")
+            item = QListWidgetItem(f"{o.order_id}\n{what} {fmt.when(clock)} · {words}")
             item.setData(Qt.ItemDataRole.UserRole, o.order_id)
             item.setToolTip(fmt.when_utc(clock))
             item.setForeground(c.danger_text if state == "late" else c.warning_text)

@@ -21,7 +21,7 @@ import httpx
 
 from app.gui.self_test import demo_window, wait_until
 from app.gui.theme import LIGHT
-from tests.gui.screenshots import SANDBOX, capture
+from tests.gui.screenshots import SANDBOX, capture, demo_ready
 
 #: Moves the demo's clock so its newest to-ship orders are due within hours.
 LATER = 2 * 86400 - 3 * 3600
@@ -55,10 +55,8 @@ def main(out: Path) -> int:
         tempfile.TemporaryDirectory(prefix="shopdesk-shots-") as tmp,
         demo_window(Path(tmp), SANDBOX) as window,
     ):
-        if not wait_until(lambda: window.orders_tab.queues.counts.get("all", 0) >= 400, 60):
-            print("the demo orders did not arrive", file=sys.stderr)
+        if not demo_ready(window):
             return 1
-        wait_until(lambda: not window.status.importing, 30)
         age_the_shop(window)
         window.sync_now()
         first = time.time()
