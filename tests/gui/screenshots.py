@@ -119,8 +119,9 @@ def ship_three(window: Any) -> Any:
     orders.select_queue("to_ship")
     wait_until(lambda: all(orders.model.row_of(o) is not None for o in placed), 10)
     used = db.execute(
-        "SELECT json_extract(raw, '$.line_items[0].tracking_number') FROM orders"
-        " WHERE status = 'IN_TRANSIT' AND shipping_type = 'SELLER' LIMIT 1"
+        "SELECT tracking_number FROM orders"
+        " WHERE status = 'IN_TRANSIT' AND shipping_type = 'SELLER' AND tracking_number != ''"
+        " LIMIT 1"
     ).fetchone()
     orders.show_order(placed[0])
     selection = QItemSelection()
