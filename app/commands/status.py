@@ -260,6 +260,10 @@ def render(status: dict[str, Any]) -> str:
         f"Webhooks:      {inbox['pending']} pending, {inbox['failed']} failed, last received "
         f"{inbox['last_received'] or 'never'}"
     )
+    d = status["deadlines"]
+    lines.append(
+        f"Ship by:       {d['late']} late, {d['due_4h']} due in 4 h, {d['due_24h']} in 24 h"
+    )
     lines.append(f"Last sync:     {status['last_sync'] or 'never'}")
     deep = status.get("deep_poll") or {}
     hours = int(deep.get("window_seconds", DEEP_WINDOW_SECONDS)) // 3600
