@@ -10,7 +10,17 @@ import sys
 from collections.abc import Callable, Sequence
 
 from app import __version__, environment
-from app.commands import backup, connect, labels, orders, returns, ship, status, stock
+from app.commands import (
+    backup,
+    connect,
+    deadlines,
+    labels,
+    orders,
+    returns,
+    ship,
+    status,
+    stock,
+)
 from app.commands.common import (
     EXIT_INTERRUPTED,
     EXIT_OTHER,
@@ -35,6 +45,7 @@ def _sandbox(args: argparse.Namespace, p: Paths) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace, Paths], int]] = {
     "connect": connect.run,
     "status": status.run,
+    "deadlines": deadlines.run,
     "import": orders.run_import,
     "sync": orders.run_sync,
     "export": orders.run_export,
@@ -78,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     connect.add_arguments(sub.add_parser("connect", help="authorize Shopdesk for your shop"))
     status_parser = sub.add_parser("status", help="connection, orders, sync and errors")
     status_parser.add_argument("--json", action="store_true", help="one JSON object")
+    deadlines.add_arguments(sub.add_parser("deadlines", help="ship-by clocks and shop health"))
     orders.add_import_arguments(sub.add_parser("import", help="import orders of a date range"))
     orders.add_sync_arguments(sub.add_parser("sync", help="keep orders in sync"))
     export = sub.add_parser("export", help="write orders or stock to a CSV file")

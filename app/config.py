@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from app.tiktok.auth import DEFAULT_AUTH_BASE
 from app.tiktok.client import DEFAULT_API_BASE
 from app.tiktok.errors import ShopdeskError
+from app.working_hours import DeadlineAlerts, WorkingHours
 
 ENV_HOME = "SHOPDESK_HOME"
 DEFAULT_REDIRECT_URL = "http://127.0.0.1:8765/callback"
@@ -146,6 +147,10 @@ class Settings(BaseModel):
     notify_authorization: bool = True
     notify_cancellations: bool = True
     notify_returns: bool = True
+
+    # When the creator packs (ship-by clocks: app/working_hours.py).
+    working_hours: WorkingHours = Field(default_factory=WorkingHours)
+    deadline_alerts: DeadlineAlerts = Field(default_factory=DeadlineAlerts)
 
 
 def load_settings(p: Paths) -> Settings:

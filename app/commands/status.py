@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlite_utils
 
+from app.commands import deadlines
 from app.commands.common import EXIT_NOT_CONNECTED, EXIT_OK, iso
 from app.commands.returns import returns_status
 from app.config import Paths, SettingsError, load_settings
@@ -60,6 +61,7 @@ def _empty_status(p: Paths) -> dict[str, Any]:
         "clock_skew_seconds": None,
         "clock_warning": None,
         "data_dir": str(p.root),
+        **deadlines.status_parts(None),
     }
 
 
@@ -213,6 +215,7 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
     finally:
         db.close()
     status.update(_store_part(reads))
+    status.update(deadlines.status_parts(deadlines.read_report(p, int(now))))
     if reads.shop is not None:
         status.update(_shop_part(reads.shop, now))
     return status
@@ -263,6 +266,10 @@ def render(status: dict[str, Any]) -> str:
     lines.append(
         f"Webhooks:      {inbox['pending']} pending, {inbox['failed']} failed, last received "
         f"{inbox['last_received'] or 'never'}"
+    )
+    d = status["deadlines"]
+    lines.append(
+        f"Ship by:       {d['late']} late, {d['due_4h']} due in 4 h, {d['due_24h']} in 24 h"
     )
     lines.append(f"Last sync:     {status['last_sync'] or 'never'}")
     deep = status.get("deep_poll") or {}

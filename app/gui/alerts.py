@@ -11,6 +11,7 @@ from app.gui import formatting as fmt
 from app.gui import notice as tabs
 from app.gui.bridge import EngineBridge
 from app.gui.cancellations_model import URGENT_SECONDS, short_span
+from app.gui.deadline_alerts import deadline_notice
 from app.gui.inventory_tab import warnings_notice
 from app.gui.notice import Notice
 from app.gui.notifications import REPEAT_SECONDS, Notifier
@@ -104,6 +105,10 @@ class Alerts(QObject):
     def engine_notice(self, item: EngineNotice) -> None:
         """Deauthorized, TikTok's own warning that the authorization ends soon, or a shipment
         TikTok took with a warning about its tracking number."""
+        deadline = deadline_notice(item)
+        if deadline is not None:
+            self.notifier.notify(deadline)
+            return
         if item.kind == TRACKING_WARNING:
             self.notifier.notify(
                 Notice(

@@ -165,3 +165,51 @@ class OrdersPerDayChart(_Chart):
                 QDateTime.fromMSecsSinceEpoch(int(first)), QDateTime.fromMSecsSinceEpoch(int(last))
             )
         self.y_axis.setRange(0, nice_axis(max(counts.values(), default=0)))
+
+
+class RateChart(_Chart):
+    """One shop-health rate per day (percent) with TikTok's threshold as a dashed line."""
+
+    def __init__(self, title: str, threshold: float, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self.threshold = threshold
+        self.rate = QLineSeries()
+        self.rate.setName("estimate")
+        self.rate.setPen(QPen(colors().chart_primary, 2))
+        self.rate.setPointsVisible(True)
+        self.limit = QLineSeries()
+        self.limit.setName(f"TikTok's threshold {threshold * 100:g}%")
+        pen = QPen(colors().danger_text, 1.5)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        self.limit.setPen(pen)
+        self.x_axis = QDateTimeAxis()
+        self.x_axis.setFormat("MMM d")
+        self.x_axis.setTickCount(4)
+        self.y_axis = QValueAxis()
+        self.y_axis.setLabelFormat("%.1f%%")
+        self.y_axis.setTickCount(STEPS + 1)
+        for series in (self.rate, self.limit):
+            self.chart_.addSeries(series)
+        self.chart_.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
+        self.chart_.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
+        for series in (self.rate, self.limit):
+            series.attachAxis(self.x_axis)
+            series.attachAxis(self.y_axis)
+        self.setMinimumHeight(120)
+        self.restyle()
+
+    def set_points(self, first_day: int, last_day: int, points: list[tuple[int, float]]) -> None:
+        """(day start, rate 0..1) per day that had orders to judge; days in UTC seconds."""
+        first, last = first_day * 1000.0, (last_day + 86400) * 1000.0
+        self.rate.replace([QPointF((day + 43200) * 1000.0, value * 100) for day, value in points])
+        self.limit.replace(
+            [QPointF(first, self.threshold * 100), QPointF(last, self.threshold * 100)]
+        )
+        self.x_axis.setRange(
+            QDateTime.fromMSecsSinceEpoch(int(first)), QDateTime.fromMSecsSinceEpoch(int(last))
+        )
+        values = [v * 100 for _, v in points] + [self.threshold * 100]
+        if self.threshold > 0.5:  # valid tracking: the interesting part is near the top
+            self.y_axis.setRange(max(0.0, min(values) - 5), 100.0)
+        else:
+            self.y_axis.setRange(0.0, max(5.0, max(values) * 1.2))

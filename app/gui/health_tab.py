@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +25,7 @@ from app.connect import is_loopback
 from app.gui import formatting as fmt
 from app.gui.charts import ApiCallsChart, OrdersPerDayChart
 from app.gui.reader import Reader
+from app.gui.shop_health_panel import ShopHealthPanel
 from app.gui.theme import colors
 from app.ops.engine import EngineStatus
 from app.queries.health import (
@@ -187,7 +189,15 @@ class HealthTab(QWidget):
 
     #: The kinds of change this tab re-reads on (see app/gui/refresh.py).
     REFRESH_ON = frozenset(
-        {Kind.SHOP, Kind.CONNECTION, Kind.ERRORS, Kind.RUNS, Kind.OUTBOX, Kind.INBOX}
+        {
+            Kind.SHOP,
+            Kind.CONNECTION,
+            Kind.ERRORS,
+            Kind.RUNS,
+            Kind.OUTBOX,
+            Kind.INBOX,
+            Kind.DEADLINES,
+        }
     )
 
     reconnectRequested = Signal()
@@ -248,9 +258,20 @@ class HealthTab(QWidget):
         charts = QGridLayout()
         charts.addWidget(self.calls_chart, 0, 0)
         charts.addWidget(self.orders_chart, 0, 1)
+        self.shop_health = ShopHealthPanel(reader, settings)
+        sync_charts = QWidget()
+        sync_charts.setLayout(charts)
+        charts.setContentsMargins(0, 4, 0, 0)
+        for chart in (self.calls_chart, self.orders_chart):
+            chart.setMinimumHeight(180)  # the tab bar takes the rest of their old room
+        # Two pages share the charts' room, so the window keeps its size.
+        self.chart_pages = QTabWidget()
+        self.chart_pages.setObjectName("healthPages")
+        self.chart_pages.addTab(self.shop_health, "Shop health (estimates)")
+        self.chart_pages.addTab(sync_charts, "API calls and orders")
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
-        layout.addLayout(charts, 1)
+        layout.addWidget(self.chart_pages, 1)
 
         self._clock = QTimer(self, interval=1000)
         self._clock.timeout.connect(self._tick)
@@ -387,3 +408,4 @@ class HealthTab(QWidget):
         day_starts = [today - (DAYS - 1 - n) * 86400 for n in range(DAYS)]
         counts = dict(fetch_orders_per_day(db, since=day_starts[0], utc_offset=offset))
         self.orders_chart.set_days(day_starts, counts)
+        self.shop_health.refresh(now)

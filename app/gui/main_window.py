@@ -27,6 +27,7 @@ from app.gui.bridge import EngineBridge
 from app.gui.cancellations_tab import CancellationsTab
 from app.gui.connect_wizard import ConnectWizard
 from app.gui.context import GuiContext
+from app.gui.deadline_alerts import QUEUE_REF
 from app.gui.engine_host import EngineHost
 from app.gui.errors_tab import ErrorsTab
 from app.gui.health_tab import HealthTab
@@ -318,7 +319,9 @@ class MainWindow(QMainWindow):
         """A notification was clicked: its tab, and its row when it names one."""
         self.bring_to_front()
         self.open_tab(notice.tab)
-        if notice.tab == tabs.ORDERS and notice.ref:
+        if notice.tab == tabs.ORDERS and notice.ref.startswith(QUEUE_REF):
+            self.orders_tab.select_queue(notice.ref.removeprefix(QUEUE_REF))
+        elif notice.tab == tabs.ORDERS and notice.ref:
             self.orders_tab.show_order(notice.ref)
         elif notice.tab == tabs.ERRORS and notice.ref:
             self.errors_tab.show_kind(notice.ref)

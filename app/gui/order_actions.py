@@ -34,7 +34,7 @@ from app.gui.reader import Reader
 from app.gui.ship_dialog import MAX_ROWS, ShipDialog
 from app.gui.tasks import TaskManager
 from app.gui.write_text import REASON_LABELS, describe_write
-from app.ops.cancellations import cancel_order
+from app.ops.cancellations import cancel_order, seller_fault_problem
 from app.ops.engine import SyncEngine
 from app.ops.export import export_orders
 from app.ops.problems import ProblemsError
@@ -326,9 +326,7 @@ class OrderActions(QObject):
             QMessageBox.Icon.Warning,
             f"Cancel order {order_id}?",
             f"TikTok Shop cancels order {order_id} and refunds the buyer.\n\n"
-            f"Reason: {label}\n\n"
-            "A cancellation by you counts against your shop: TikTok judges shops by their "
-            "seller-fault cancellation rate (keep it at or under 2.5%). This cannot be undone.",
+            f"Reason: {label}\n\n{self._fault_words(order_id)}",
             QMessageBox.StandardButton.NoButton,
             self.window,
         )
@@ -341,13 +339,25 @@ class OrderActions(QObject):
         box.open()
         self.confirm_box = box
 
+    def _fault_words(self, order_id: str) -> str:
+        """What this cancellation does to the seller-fault rate (an estimate, from SQLite)."""
+        db = self.reader.db
+        if db is None:
+            return (
+                "A cancellation by you counts against your shop: TikTok judges shops by their "
+                "seller-fault cancellation rate (keep it at or under 2.5%). This cannot be undone."
+            )
+        return seller_fault_problem(db, order_id, int(time.time())).message
+
     def _cancel(self, order_id: str, reason: str) -> None:
         now = int(time.time())
         self.message.emit(f"Cancelling order {order_id}…")
         queue_and_send(
             self.host,
             self.tasks,
-            lambda db: cancel_order(db, order_id=order_id, reason=reason, now=now),
+            lambda db: cancel_order(
+                db, order_id=order_id, reason=reason, now=now, fault_accepted=True
+            ),
             owner=self,
             done=lambda error: self._cancelled(order_id, error),
         )

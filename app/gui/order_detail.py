@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from html import escape
@@ -33,6 +34,16 @@ _DUE = (
     ("cancel_order_sla_time", "Cancels itself after"),
     ("delivery_due_time", "Deliver by"),
 )
+
+
+def _left(moment: int) -> str:
+    """The countdown beside a deadline: `(in 3 h 20 min)` or `(passed 2 h ago)`."""
+    left = moment - time.time()
+    if left <= 0:
+        return f" <b>(passed {escape(fmt.countdown(-left))} ago)</b>"
+    return f" ({'<b>' if left <= 4 * 3600 else ''}in {escape(fmt.countdown(left))}" + (
+        "</b>)" if left <= 4 * 3600 else ")"
+    )
 
 
 def _muted(text: str) -> str:
@@ -244,7 +255,7 @@ def order_html(
         for f in flags
     )
     due = " · ".join(
-        f"{label} {escape(fmt.when(getattr(order, attr)))}"
+        f"{label} {escape(fmt.when(getattr(order, attr)))}{_left(getattr(order, attr))}"
         for attr, label in _DUE
         if getattr(order, attr, None) and order.is_open
     )

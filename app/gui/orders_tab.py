@@ -46,6 +46,7 @@ from app.gui.orders_model import (
     ID,
     ID_ROLE,
     ITEMS,
+    SHIP_BY,
     SKUS,
     STATUS,
     TOTAL,
@@ -84,6 +85,7 @@ _COLUMN_SAMPLES = {
     TOTAL: "$9,999.99",
     FLAGS: "Replacement",
     UPDATED: "Nov 29 08:46",
+    SHIP_BY: "Nov 29 08:46 · 23 h 59 min left",
 }
 #: A multi-selection up to this size survives the list re-reading (each row is one query).
 KEEP_SELECTED = 200
@@ -96,7 +98,7 @@ class OrdersTab(QWidget):
     """Everything about orders; reads only through the GUI's read-only connection."""
 
     #: The kinds of change this tab re-reads on (see app/gui/refresh.py).
-    REFRESH_ON = frozenset({Kind.ORDERS})
+    REFRESH_ON = frozenset({Kind.ORDERS, Kind.DEADLINES})
     #: What the order detail shows besides the order: what was sent about it, its request.
     DETAIL_ON = frozenset({Kind.OUTBOX, Kind.CANCELLATIONS, Kind.LABELS, Kind.RETURNS})
 
@@ -306,7 +308,9 @@ class OrdersTab(QWidget):
             action.blockSignals(False)
         self.apply_filter()
 
-    def _queue_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+    def _queue_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self.queues.key_at(current.row()) == "to_ship":  # the work, soonest deadline first
+            self.table.sortByColumn(SHIP_BY, Qt.SortOrder.AscendingOrder)
         self.apply_filter()
 
     def select_queue(self, key: str) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 import sqlite_utils
 
 from app.changes import Changes
+from app.ops.guards import hold_problem
 from app.ops.problems import Problem, ProblemsError
 from app.sync.fulfillment import PROVIDERS_FRESH, Fulfiller, WritesResult
 from app.sync.settle import settle
@@ -150,6 +151,9 @@ class Queued:
 def check_shipment(db: sqlite_utils.Database, *, shipment: Shipment) -> Checked:
     """Everything wrong with one shipment, checked against the stored order."""
     s = shipment
+    held = hold_problem(db, s.order_id)
+    if held is not None:
+        return Checked(None, [held])
     request, found = check_request(
         db,
         s.order_id,

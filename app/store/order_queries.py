@@ -69,6 +69,7 @@ SORT_KEYS = (
     "sku_summary",
     "total_value",
     "flags",
+    "rts_sla_time",
 )
 
 
@@ -125,11 +126,13 @@ class OrderListRow:
     line_item_count: int
     sku_summary: str
     flags: tuple[str, ...]
+    #: Ship by (TikTok's `rts_sla_time`), None before TikTok sets it.
+    rts_sla_time: int | None = None
 
 
 _LIST_COLUMNS = (
     "id, status, order_type, create_time, update_time, buyer_name, currency, total_amount, "
-    "line_item_count, sku_summary, flags"
+    "line_item_count, sku_summary, flags, rts_sla_time"
 )
 
 
@@ -146,6 +149,7 @@ def _list_row(row: Sequence[Any]) -> OrderListRow:
         line_item_count=row[8],
         sku_summary=row[9],
         flags=tuple(f for f in str(row[10]).split(";") if f),
+        rts_sla_time=row[11],
     )
 
 
@@ -334,7 +338,8 @@ def fetch_api_calls_over_time(
 _FLAG_COLUMNS = ", ".join(ORDER_FLAGS)
 _INDEX_COLUMNS = (
     f"id, status, order_type, create_time, update_time, buyer_name, currency, total_amount, "
-    f"total_value, line_item_count, sku_summary, flags, {_FLAG_COLUMNS}, haystack, source_rowid"
+    f"total_value, line_item_count, sku_summary, flags, {_FLAG_COLUMNS}, haystack, source_rowid,"
+    " rts_sla_time"
 )
 _INDEX_SELECT = (
     "SELECT o.id, o.status, o.order_type, o.create_time, o.update_time, o.buyer_name,"
@@ -343,7 +348,7 @@ _INDEX_SELECT = (
     + ", ".join(f"o.{c}" for c in ORDER_FLAGS)
     + ", lower(o.id || ' ' || o.buyer_name || ' ' || o.buyer_email || ' ' || o.sku_summary"
     " || ' ' || coalesce((SELECT group_concat(product_name || ' ' || sku_name, ' ')"
-    " FROM line_items WHERE order_id = o.id), '')), o.rowid"
+    " FROM line_items WHERE order_id = o.id), '')), o.rowid, o.rts_sla_time"
     " FROM main.orders o"
 )
 _INDEX_SCHEMA = (
@@ -353,13 +358,15 @@ _INDEX_SCHEMA = (
     " currency TEXT NOT NULL, total_amount TEXT, total_value REAL NOT NULL,"
     " line_item_count INTEGER NOT NULL, sku_summary TEXT NOT NULL, flags TEXT NOT NULL, "
     + ", ".join(f"{c} INTEGER NOT NULL" for c in ORDER_FLAGS)
-    + ", haystack TEXT NOT NULL, source_rowid INTEGER NOT NULL)",
+    + ", haystack TEXT NOT NULL, source_rowid INTEGER NOT NULL, rts_sla_time INTEGER)",
     # Indexes for the default sort (newest first, in a queue or not) and for money; sorting
     # by another column sorts the matching rows, still without the raw JSON.
     "CREATE INDEX IF NOT EXISTS temp.order_index_status_created"
     " ON order_index (status, create_time)",
     "CREATE INDEX IF NOT EXISTS temp.order_index_create ON order_index (create_time)",
     "CREATE INDEX IF NOT EXISTS temp.order_index_total ON order_index (total_value)",
+    # The To ship queue sorts by ship-by time.
+    "CREATE INDEX IF NOT EXISTS temp.order_index_ship_by ON order_index (status, rts_sla_time)",
 )
 
 

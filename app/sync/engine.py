@@ -29,6 +29,7 @@ from app.store.activity import save_interrupted_runs
 from app.store.backup import BackupResult, save_backup_if_due
 from app.store.stock_levels import StockWarning
 from app.sync.budget_plan import DEEP_SHARE, POLL_SHARE, BudgetUse, planned_interval
+from app.sync.deadline_service import DeadlineService
 from app.sync.deep_poll import deep_pass
 from app.sync.fulfillment import WritesResult
 from app.sync.fulfillment_service import FulfillmentService
@@ -147,6 +148,7 @@ class SyncEngine:
         self._stock: StockService | None = None
         self._fulfillment: FulfillmentService | None = None
         self._returns: ReturnsService | None = None
+        self._deadlines: DeadlineService | None = None
         self._background: set[asyncio.Future[Any]] = set()
         self.settings = settings
         self.secrets = secrets
@@ -404,6 +406,8 @@ class SyncEngine:
         await self._fulfillment.start()
         self._returns = ReturnsService(session, clock=self._clock, outlet=self.outlet)
         await self._returns.start()
+        self._deadlines = DeadlineService(session, clock=self._clock, outlet=self.outlet)
+        await self._deadlines.start()
         await self._start_webhooks(session)
         self._publish(Changes.of(shop=True, connection=True))
 
@@ -466,6 +470,9 @@ class SyncEngine:
         if self._returns is not None:
             returns, self._returns = self._returns, None
             await returns.stop()
+        if self._deadlines is not None:
+            deadlines, self._deadlines = self._deadlines, None
+            await deadlines.stop()
         if self._session is not None:
             session, self._session = self._session, None
             await session.aclose()

@@ -23,6 +23,7 @@ from app.gui.context import GuiContext
 from app.gui.main_window import MainWindow
 from app.sandbox import Sandbox, SandboxConfig, create_app
 from app.secrets import SecretStore
+from app.working_hours import DeadlineAlerts
 
 BASE = "http://sandbox.test"
 
@@ -66,6 +67,8 @@ def sandbox_shop(
         api_base=BASE,
         auth_base=BASE,
         poll_interval_seconds=3600,  # tests ask for syncs; the first poll still runs at start
+        # Deadline notices are tested on their own (tests/deadlines); these tests count notices.
+        deadline_alerts=DeadlineAlerts(enabled=False),
     )
     if connect:
         save_settings(paths, settings)

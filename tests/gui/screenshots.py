@@ -124,7 +124,8 @@ def ship_three(window: Any) -> Any:
     wait_until(lambda: all(orders.model.row_of(o) is not None for o in placed), 10)
     used = db.execute(
         "SELECT tracking_number FROM orders"
-        " WHERE status = 'IN_TRANSIT' AND shipping_type = 'SELLER' LIMIT 1"
+        " WHERE status = 'IN_TRANSIT' AND shipping_type = 'SELLER' AND tracking_number != ''"
+        " LIMIT 1"
     ).fetchone()
     orders.show_order(placed[0])
     selection = QItemSelection()
@@ -146,6 +147,15 @@ def ship_three(window: Any) -> Any:
     return dialog
 
 
+def demo_ready(window: Any) -> bool:
+    """The demo's orders arrived and the first import finished (else say so)."""
+    if not wait_until(lambda: window.orders_tab.queues.counts.get("all", 0) >= 400, 60):
+        print("the demo orders did not arrive", file=sys.stderr)
+        return False
+    wait_until(lambda: not window.status.importing, 30)
+    return True
+
+
 def capture_dialog(dialog: Any) -> QImage:
     """A dialog as the X server shows it."""
     QApplication.processEvents()
@@ -160,10 +170,8 @@ def main(out: Path) -> int:
         tempfile.TemporaryDirectory(prefix="shopdesk-shots-") as tmp,
         demo_window(Path(tmp), SANDBOX) as window,
     ):
-        if not wait_until(lambda: window.orders_tab.queues.counts.get("all", 0) >= 400, 60):
-            print("the demo orders did not arrive", file=sys.stderr)
+        if not demo_ready(window):
             return 1
-        wait_until(lambda: not window.status.importing, 30)
         first = time.time()
         wait_until(lambda: time.time() - first > 3, 5)  # a live order or two, the charts fill
         window.notifier.banner.dismiss()

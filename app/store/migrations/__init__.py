@@ -12,6 +12,7 @@ from app.store.migrations import (  # noqa: F401  (registration, in this order)
     m0006_claims_clock,
     m0007_order_raw_deadlines,
     m0008_labels_packing,
+    m0009_deadlines_tracking,
     m0010_returns,
 )
 from app.store.migrations.registry import MIGRATIONS
