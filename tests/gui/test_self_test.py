@@ -33,6 +33,7 @@ def test_self_test_opens_every_tab_and_reports_its_figures(tmp_path: Path) -> No
     assert [t.split(" (")[0] for t in figures["tabs"]] == [
         "Orders",
         "Cancellations",
+        "Returns",
         "Inventory",
         "Sync queue",
         "Errors",
