@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from app import __version__, environment
-from app.commands import backup, connect, orders, ship, status, stock
+from app.commands import backup, connect, money, orders, ship, status, stock
 from app.commands.common import (
     EXIT_INTERRUPTED,
     EXIT_OTHER,
@@ -40,6 +40,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Paths], int]] = {
     "export": orders.run_export,
     "stock": stock.run,
     "ship": ship.run,
+    "costs": money.run_costs,
     "backup": backup.run_backup,
     "restore": backup.run_restore,
     "sandbox": _sandbox,
@@ -77,11 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     status_parser.add_argument("--json", action="store_true", help="one JSON object")
     orders.add_import_arguments(sub.add_parser("import", help="import orders of a date range"))
     orders.add_sync_arguments(sub.add_parser("sync", help="keep orders in sync"))
-    export = sub.add_parser("export", help="write orders or stock to a CSV file")
-    export.add_argument("what", choices=["orders", "stock"], help="what to export")
+    export = sub.add_parser("export", help="write orders, stock or profit to a CSV file")
+    export.add_argument("what", choices=["orders", "stock", "profit"], help="what to export")
     export.add_argument("--out", required=True, help="the CSV file to write")
     stock.add_arguments(sub.add_parser("stock", help="set, import and push stock counts"))
     ship.add_arguments(sub.add_parser("ship", help="mark orders shipped (one, or a CSV file)"))
+    money.add_cost_arguments(sub.add_parser("costs", help="cost of goods per SKU"))
     backup.add_backup_arguments(sub.add_parser("backup", help="back up the database now"))
     backup.add_restore_arguments(
         sub.add_parser("restore", help="replace the database with a backup (kept aside)")

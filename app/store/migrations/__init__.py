@@ -11,6 +11,7 @@ from app.store.migrations import (  # noqa: F401  (registration, in this order)
     m0005_fulfillment,
     m0006_claims_clock,
     m0007_order_raw_deadlines,
+    m0011_money,
 )
 from app.store.migrations.registry import MIGRATIONS
 
