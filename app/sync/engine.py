@@ -33,6 +33,7 @@ from app.sync.deep_poll import deep_pass
 from app.sync.fulfillment import WritesResult
 from app.sync.fulfillment_service import FulfillmentService
 from app.sync.importer import ImportProgress, ImportResult, OrderImporter
+from app.sync.money_service import MoneyService
 from app.sync.outlet import Notice, Outlet
 from app.sync.poller import DEFAULT_OVERLAP, PollResult, poll_once
 from app.sync.pusher import PushResult
@@ -145,6 +146,7 @@ class SyncEngine:
         self._webhooks: WebhookService | None = None
         self._stock: StockService | None = None
         self._fulfillment: FulfillmentService | None = None
+        self._money: MoneyService | None = None
         self._background: set[asyncio.Future[Any]] = set()
         self.settings = settings
         self.secrets = secrets
@@ -387,6 +389,8 @@ class SyncEngine:
         await self._stock.start()
         self._fulfillment = FulfillmentService(session, clock=self._clock, outlet=self.outlet)
         await self._fulfillment.start()
+        self._money = MoneyService(session, clock=self._clock, outlet=self.outlet)
+        await self._money.start()
         await self._start_webhooks(session)
         self._publish(Changes.of(shop=True, connection=True))
 
@@ -445,6 +449,9 @@ class SyncEngine:
         if self._fulfillment is not None:
             fulfillment, self._fulfillment = self._fulfillment, None
             await fulfillment.stop()
+        if self._money is not None:
+            money, self._money = self._money, None
+            await money.stop()
         if self._session is not None:
             session, self._session = self._session, None
             await session.aclose()
