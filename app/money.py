@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from app.tiktok.models.amounts import plain
 
@@ -98,3 +98,19 @@ def total(items: Iterable[Money], currency: str) -> Money:
     for item in items:
         result = result + item
     return result
+
+
+#: Stored sums count whole 1/10,000ths of a currency (integers: exact, and SQL can add them).
+UNIT_SCALE = Decimal(10000)
+
+
+def to_units(value: Decimal) -> int:
+    """An amount as whole 1/10,000ths (TikTok's amounts have at most 2 decimals)."""
+    return int((value * UNIT_SCALE).to_integral_value(ROUND_HALF_EVEN))
+
+
+def from_units(units: int | None, currency: str) -> Money:
+    """Stored units back as Money, with the currency's usual two decimals when exact."""
+    value = Decimal(units or 0) / UNIT_SCALE
+    cents = value.quantize(Decimal("0.01"))
+    return Money(cents if cents == value else value.normalize(), currency)

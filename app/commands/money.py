@@ -32,6 +32,7 @@ def run_costs(args: argparse.Namespace, p: Paths) -> int:
     """Save the costs typed or in the file: all lines or none."""
     if not p.database.exists():
         raise NotConnected("connect and import orders first: costs belong to known SKUs")
+    packaging = load_settings(p).packaging_cost_per_order
     db = open_writable(p.database)
     try:
         if args.costs_command == "set":
@@ -41,6 +42,7 @@ def run_costs(args: argparse.Namespace, p: Paths) -> int:
                 amount=args.amount,
                 from_day=args.from_day,
                 now=int(time.time()),
+                packaging=packaging,
             )
             print(f"Cost of {args.seller_sku} set to {args.amount} from {args.from_day}.")
             return EXIT_OK
@@ -54,7 +56,7 @@ def run_costs(args: argparse.Namespace, p: Paths) -> int:
                 print(f"shopdesk: {path}: {problem.for_cli()}", file=sys.stderr)
             print("shopdesk: nothing was saved", file=sys.stderr)
             return EXIT_USAGE
-        done = apply_cost_file(db, costs=costs, now=int(time.time()))
+        done = apply_cost_file(db, costs=costs, now=int(time.time()), packaging=packaging)
     finally:
         db.close()
     print(f"Saved {done.value} costs from {path}.")

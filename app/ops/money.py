@@ -17,6 +17,7 @@ from app.ops.problems import Problem, ProblemsError, UsageError
 from app.ops.results import Done
 from app.store.money import SkuCost, fetch_sku_currencies, save_sku_costs
 from app.store.profit import OrderProfit, fetch_order_profits
+from app.store.profit_cache import orders_with_skus, refresh_profits
 
 #: DESIGN.md section 5's columns first, then each fee kind's total and the detail.
 PROFIT_COLUMNS = (
@@ -73,15 +74,29 @@ def _cost(db: sqlite_utils.Database, sku: str, amount: str, day: str) -> SkuCost
 
 
 def set_cost(
-    db: sqlite_utils.Database, *, seller_sku: str, amount: str, from_day: str, now: int
+    db: sqlite_utils.Database,
+    *,
+    seller_sku: str,
+    amount: str,
+    from_day: str,
+    now: int,
+    packaging: str = "0",
 ) -> Done:
     """One SKU's unit cost from a date on (orders placed before it keep the earlier cost)."""
     try:
         cost = _cost(db, seller_sku.strip(), amount, from_day)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    save_sku_costs(db, [cost], now=now)
-    return Done(Changes.of(statements=[ANY]), value=1)
+    return _saved(db, [cost], now=now, packaging=packaging)
+
+
+def _saved(
+    db: sqlite_utils.Database, costs: Sequence[SkuCost], *, now: int, packaging: str
+) -> Done:
+    """Save costs, then recompute the profit of every order holding those SKUs."""
+    save_sku_costs(db, costs, now=now)
+    refresh_profits(db, orders_with_skus(db, [c.seller_sku for c in costs]), packaging=packaging)
+    return Done(Changes.of(statements=[ANY]), value=len(costs))
 
 
 def plan_cost_file(db: sqlite_utils.Database, path: Path) -> list[SkuCost]:
@@ -109,10 +124,11 @@ def plan_cost_file(db: sqlite_utils.Database, path: Path) -> list[SkuCost]:
     return costs
 
 
-def apply_cost_file(db: sqlite_utils.Database, *, costs: Sequence[SkuCost], now: int) -> Done:
+def apply_cost_file(
+    db: sqlite_utils.Database, *, costs: Sequence[SkuCost], now: int, packaging: str = "0"
+) -> Done:
     """A checked file of costs, saved in one transaction."""
-    save_sku_costs(db, costs, now=now)
-    return Done(Changes.of(statements=[ANY]), value=len(costs))
+    return _saved(db, costs, now=now, packaging=packaging)
 
 
 def profit_cells(row: OrderProfit) -> list[str]:

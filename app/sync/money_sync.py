@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from app.changes import ANY, Changes
 from app.store import money as store
 from app.store.activity import save_error, save_error_resolved
+from app.store.profit_cache import packaging_changed, refresh_profits
 from app.sync.session import ShopSession
 from app.tiktok.budget import Priority
 from app.tiktok.budget import priority as budget_priority
@@ -41,6 +42,7 @@ class MoneyResult:
     sku_details: int = 0
     read_statements: list[str] = field(default_factory=list)
     error: str = ""
+    profits: int = 0
     changes: Changes = field(default_factory=Changes)
 
 
@@ -110,6 +112,15 @@ async def read_sku_detail(
             result.sku_details += 1
 
 
+def update_profits(session: ShopSession, order_ids: set[str]) -> int:
+    """Recompute the profit of the orders whose money moved (every order when the packaging
+    cost setting changed since the last computation)."""
+    packaging = session.settings.packaging_cost_per_order
+    if packaging_changed(session.db, packaging):
+        return refresh_profits(session.db, None, packaging=packaging)
+    return refresh_profits(session.db, order_ids, packaging=packaging) if order_ids else 0
+
+
 async def read_money(
     session: ShopSession,
     *,
@@ -146,6 +157,7 @@ async def read_money(
         )
     else:
         save_error_resolved(session.db, ERROR_KIND, now=now)
+    result.profits = update_profits(session, settled | estimated)
     touched = statements | set(result.read_statements) | ({ANY} if estimated else set())
     result.changes = Changes.of(statements=touched, errors=[ERROR_KIND])
     return result

@@ -8,9 +8,10 @@ from decimal import Decimal
 import pytest
 
 from app.changes import Kind
-from app.money import CurrencyMismatch, Money, Totals
+from app.money import CurrencyMismatch, Money, Totals, total
 from app.ops.money import set_cost
 from app.store.profit import ESTIMATED, SETTLED, fetch_order_profit, fetch_order_profits
+from app.store.profit_totals import fetch_profit_by_day, fetch_profit_by_sku
 from app.sync.money_sync import read_money
 from tests.money.conftest import LONG_TOKEN, import_all
 from tests.sync.conftest import ConnectedShop
@@ -182,3 +183,28 @@ def test_currencies_never_mix_in_a_sum() -> None:
     for text, currency in (("1.10", "USD"), ("2.20", "GBP"), ("0.90", "USD")):
         totals.add(Money.of(text, currency))
     assert [m.text + " " + m.currency for m in totals] == ["2.20 GBP", "2.00 USD"]
+
+
+async def test_day_and_sku_sums_equal_the_orders_and_follow_cost_changes(connect_shop) -> None:
+    shop = await money_shop(connect_shop, orders=120)
+    session = shop.session()
+    try:
+        await read_money(session)
+        rows = fetch_order_profits(session.db)
+        days = fetch_profit_by_day(session.db)
+        assert sum(d.orders for d in days) == len(rows)
+        for currency in {r.currency for r in rows}:
+            mine = [r for r in rows if r.currency == currency]
+            want = total((r.payout for r in mine), currency)
+            assert total((d.payout for d in days if d.currency == currency), currency) == want
+            skus = [s for s in fetch_profit_by_sku(session.db) if s.currency == currency]
+            assert total((s.revenue for s in skus), currency).amount == pytest.approx(
+                total((r.revenue for r in mine), currency).amount, abs=Decimal("0.01") * len(mine)
+            )
+        sku = next(s.key for s in fetch_profit_by_sku(session.db) if s.units)
+        set_cost(session.db, seller_sku=sku, amount="2", from_day="2000-01-01", now=0)
+        costed = next(s for s in fetch_profit_by_sku(session.db) if s.key == sku)
+        assert costed.cost_of_goods.amount == 2 * costed.units
+        assert costed.profit == costed.payout - costed.cost_of_goods
+    finally:
+        await session.aclose()

@@ -12,6 +12,10 @@ from app.store.migrations.registry import MIGRATIONS, run_statements
 def m0011_money(db: sqlite_utils.Database) -> None:
     """Tables for the Money tab and `export profit`.
 
+    `money_orders`, `money_order_fees` and `money_order_lines` are each order's computed
+    profit in exact integer units of 1/10,000 of the currency (never a float), so the Money
+    tab's per-day and per-SKU sums are plain SQL SUMs grouped by currency.
+
     `money_transactions` holds every line of every statement read (ORDER, adjustments,
     RESERVE); an order's payout is the sum of its ORDER lines. `money_estimates` keeps TikTok's
     last estimate even after the order settles, so the difference can be shown.
@@ -82,6 +86,40 @@ def m0011_money(db: sqlite_utils.Database) -> None:
             saved_at INTEGER NOT NULL,
             PRIMARY KEY (seller_sku, from_time)
         );
+        CREATE TABLE money_orders (
+            order_id TEXT PRIMARY KEY NOT NULL,
+            currency TEXT NOT NULL,
+            state TEXT NOT NULL,
+            create_time INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            revenue INTEGER NOT NULL,
+            platform_fees INTEGER NOT NULL,
+            shipping_cost INTEGER NOT NULL,
+            payout INTEGER NOT NULL,
+            cost_of_goods INTEGER NOT NULL,
+            profit INTEGER NOT NULL,
+            estimated_payout INTEGER,
+            units_without_cost INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX money_orders_day ON money_orders (day, currency);
+        CREATE TABLE money_order_fees (
+            order_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            amount INTEGER NOT NULL,
+            PRIMARY KEY (order_id, kind)
+        );
+        CREATE TABLE money_order_lines (
+            order_id TEXT NOT NULL,
+            seller_sku TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            units INTEGER NOT NULL,
+            revenue INTEGER NOT NULL,
+            platform_fees INTEGER NOT NULL,
+            payout INTEGER NOT NULL,
+            cost_of_goods INTEGER NOT NULL,
+            PRIMARY KEY (order_id, seller_sku)
+        );
+        CREATE INDEX money_order_lines_sku ON money_order_lines (seller_sku, currency);
         CREATE TABLE api_usage (
             day TEXT NOT NULL,
             api TEXT NOT NULL,

@@ -1,0 +1,161 @@
+"""Each order's profit kept computed, in exact integer units of 1/10,000 of its currency.
+
+Working out 100,000 orders' profit from their statement lines takes seconds; the Money tab
+must paint in under one. So the engine (the only writer) stores each order's result when its
+money or its costs change, and the tab's per-day and per-SKU figures are SQL SUMs of integers
+grouped by currency: exact, and never a float. A multi-SKU order is split by TikTok's own
+per-SKU settlement when it was read, else by units; each SKU carries its own units' cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+import sqlite_utils
+
+from app.money import to_units
+from app.store.cursors import fetch_cursor
+from app.store.profit import OrderProfit, fetch_order_profit, fetch_order_profits
+from app.store.profit_totals import day_of
+
+PACKAGING_CURSOR = "money.packaging_units"
+_BULK = 2000
+_SHOP = ""  # the cache is per database (one shop), its cursor too
+
+
+def _shares(
+    db: sqlite_utils.Database, row: OrderProfit, units: dict[str, int]
+) -> dict[str, Decimal]:
+    """Each SKU's share of the order: TikTok's per-SKU revenue when read, else its units."""
+    found: dict[str, Decimal] = {}
+    for sku, revenue in db.execute(
+        "SELECT COALESCE(NULLIF(l.seller_sku, ''), m.sku_id), m.revenue_amount"
+        " FROM money_order_skus m LEFT JOIN (SELECT DISTINCT order_id, sku_id, seller_sku"
+        " FROM line_items) l ON l.order_id = m.order_id AND l.sku_id = m.sku_id"
+        " WHERE m.order_id = ?",
+        [row.order_id],
+    ):
+        found[sku] = found.get(sku, Decimal(0)) + Decimal(revenue)
+    whole = sum(found.values(), Decimal(0))
+    if whole and set(found) >= set(units):
+        return {sku: found.get(sku, Decimal(0)) / whole for sku in units}
+    count = sum(units.values())
+    return {sku: Decimal(n) / count for sku, n in units.items()}
+
+
+def _line_rows(db: sqlite_utils.Database, row: OrderProfit) -> list[tuple[object, ...]]:
+    units: dict[str, int] = {}
+    for sku in row.skus:
+        units[sku] = units.get(sku, 0) + 1
+    if not units:
+        return []
+    shares = _shares(db, row, units) if len(units) > 1 else {next(iter(units)): Decimal(1)}
+    goods = {sku: Decimal(0) for sku in units}
+    for sku, cost in zip(row.skus, row.unit_costs, strict=True):
+        if cost is not None:
+            goods[sku] += cost.amount
+    packaging = row.cost_of_goods.amount - sum(goods.values(), Decimal(0))
+    count = sum(units.values())
+    return [
+        (
+            row.order_id,
+            sku,
+            row.currency,
+            n,
+            to_units(row.revenue.amount * shares[sku]),
+            to_units(row.platform_fees.amount * shares[sku]),
+            to_units(row.payout.amount * shares[sku]),
+            to_units(goods[sku] + packaging * n / count),
+        )
+        for sku, n in units.items()
+    ]
+
+
+def _save(db: sqlite_utils.Database, rows: Sequence[OrderProfit]) -> None:
+    ids = [(r.order_id,) for r in rows]
+    for table in ("money_orders", "money_order_fees", "money_order_lines"):
+        db.conn.executemany(f"DELETE FROM {table} WHERE order_id = ?", ids)
+    db.conn.executemany(
+        "INSERT INTO money_orders (order_id, currency, state, create_time, day, revenue,"
+        " platform_fees, shipping_cost, payout, cost_of_goods, profit, estimated_payout,"
+        " units_without_cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                r.order_id,
+                r.currency,
+                r.state,
+                r.create_time,
+                day_of(r.create_time),
+                to_units(r.revenue.amount),
+                to_units(r.platform_fees.amount),
+                to_units(r.shipping_cost.amount),
+                to_units(r.payout.amount),
+                to_units(r.cost_of_goods.amount),
+                to_units(r.profit.amount),
+                None if r.estimate is None else to_units(r.estimate.payout.amount),
+                r.units_without_cost,
+            )
+            for r in rows
+        ],
+    )
+    db.conn.executemany(
+        "INSERT INTO money_order_fees (order_id, kind, amount) VALUES (?, ?, ?)",
+        [(r.order_id, k, to_units(v.amount)) for r in rows for k, v in r.fee_lines.items()],
+    )
+    db.conn.executemany(
+        "INSERT INTO money_order_lines (order_id, seller_sku, currency, units, revenue,"
+        " platform_fees, payout, cost_of_goods) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [line for r in rows for line in _line_rows(db, r)],
+    )
+
+
+def refresh_profits(
+    db: sqlite_utils.Database, order_ids: Iterable[str] | None = None, *, packaging: str = "0"
+) -> int:
+    """Recompute the given orders (None: every order, as after a packaging change)."""
+    wanted = None if order_ids is None else list(dict.fromkeys(order_ids))
+    if wanted is None or len(wanted) > _BULK:
+        rows = fetch_order_profits(db, packaging)
+        if wanted is not None:
+            keep = set(wanted)
+            rows = [r for r in rows if r.order_id in keep]
+    else:
+        found = (fetch_order_profit(db, order_id, packaging) for order_id in wanted)
+        rows = [r for r in found if r is not None]
+    with db.atomic():
+        if wanted is None:
+            for table in ("money_orders", "money_order_fees", "money_order_lines"):
+                db.execute(f"DELETE FROM {table}")
+        _save(db, rows)
+        save_cursor_exact(db, to_units(Decimal(packaging or "0")))
+    return len(rows)
+
+
+def save_cursor_exact(db: sqlite_utils.Database, value: int) -> None:
+    """The packaging cost the cache was computed with (it may go down as well as up)."""
+    db.execute(
+        "INSERT INTO sync_cursors (shop_id, name, value, updated_at) VALUES (?, ?, ?, 0)"
+        " ON CONFLICT (shop_id, name) DO UPDATE SET value = excluded.value",
+        [_SHOP, PACKAGING_CURSOR, value],
+    )
+
+
+def packaging_changed(db: sqlite_utils.Database, packaging: str) -> bool:
+    """Whether the cache was computed with another packaging cost than `packaging`."""
+    stored = fetch_cursor(db, _SHOP, PACKAGING_CURSOR)
+    return stored != to_units(Decimal(packaging or "0"))
+
+
+def orders_with_skus(db: sqlite_utils.Database, skus: Iterable[str]) -> list[str]:
+    """Orders holding any of these seller SKUs (their cost changed)."""
+    wanted = list(dict.fromkeys(skus))
+    marks = ",".join("?" * len(wanted))
+    if not wanted:
+        return []
+    return [
+        str(r[0])
+        for r in db.execute(
+            f"SELECT DISTINCT order_id FROM line_items WHERE seller_sku IN ({marks})", wanted
+        )
+    ]
