@@ -13,6 +13,7 @@ ORDERS, CANCELLATIONS, INVENTORY, QUEUE, ERRORS, HEALTH, SETTINGS = (
     "health",
     "settings",
 )
+MONEY = "money"
 
 #: Notification categories, each switched on or off by a `notify_*` setting.
 CATEGORY_SETTINGS = {

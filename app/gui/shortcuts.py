@@ -12,6 +12,7 @@ SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("tab_queue", "Ctrl+4", "Sync queue"),
     ("tab_errors", "Ctrl+5", "Errors"),
     ("tab_health", "Ctrl+6", "Health"),
+    ("tab_money", "Ctrl+7", "Money"),
     ("tab_settings", "Ctrl+,", "Settings"),
     ("find", "Ctrl+F", "Search orders"),
     ("escape", "Esc", "Clear the search (in the search box)"),

@@ -5,8 +5,10 @@ from __future__ import annotations
 import sqlite_utils
 
 from app.money import Money, from_units
+from app.store.cursors import fetch_cursor
 from app.store.money import SkuCost, fetch_sku_costs
 from app.store.profit import ESTIMATED, SETTLED, OrderProfit, fetch_order_profit
+from app.store.profit_cache import PACKAGING_CURSOR
 from app.store.profit_totals import (
     ProfitSum,
     fetch_money_totals,
@@ -24,6 +26,7 @@ __all__ = [
     "StatementRow",
     "fetch_api_usage_by_day",
     "fetch_money_totals",
+    "fetch_order_money",
     "fetch_order_profit",
     "fetch_profit_by_day",
     "fetch_profit_by_sku",
@@ -63,3 +66,9 @@ def fetch_api_usage_by_day(db: sqlite_utils.Database, days: int = 14) -> list[tu
         "SELECT day, SUM(calls) FROM api_usage GROUP BY day ORDER BY day DESC LIMIT ?", [days]
     ).fetchall()
     return [(str(d), int(n)) for d, n in reversed(rows)]
+
+
+def fetch_order_money(db: sqlite_utils.Database, order_id: str) -> OrderProfit | None:
+    """One order's money for its detail, with the packaging cost the engine last used."""
+    units = fetch_cursor(db, "", PACKAGING_CURSOR) or 0
+    return fetch_order_profit(db, order_id, from_units(units, "").text)

@@ -130,14 +130,15 @@ def save_statement_lines(
                 _other(t),
                 _lines(t),
                 statement_time,
+                t.order_create_time,
             )
         )
     with db.atomic():
         db.conn.executemany(
             "INSERT OR REPLACE INTO money_transactions (id, statement_id, type, order_id,"
             " currency, settlement_amount, revenue_amount, fee_tax_amount,"
-            " shipping_cost_amount, other_amount, fee_lines, statement_time)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " shipping_cost_amount, other_amount, fee_lines, statement_time, order_create_time)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         if last_page:
@@ -159,6 +160,7 @@ def save_estimates(
             e.est_shipping_cost_amount,
             _lines(e),
             e.estimated_settlement_time,
+            e.order_create_time,
             now,
         )
         for e in estimates
@@ -168,7 +170,7 @@ def save_estimates(
         db.conn.executemany(
             "INSERT OR REPLACE INTO money_estimates (order_id, currency, settlement_amount,"
             " revenue_amount, fee_tax_amount, shipping_cost_amount, fee_lines, expected_time,"
-            " read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " order_create_time, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
     return [r[0] for r in rows]

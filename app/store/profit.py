@@ -151,6 +151,20 @@ def _order_heads(db: sqlite_utils.Database) -> dict[str, tuple[int, list[str]]]:
     return heads
 
 
+_MONEY_TIMES = (
+    "SELECT order_id, MAX(order_create_time) FROM (SELECT order_id, order_create_time"
+    " FROM money_transactions WHERE type = 'ORDER' UNION ALL SELECT order_id,"
+    " order_create_time FROM money_estimates) WHERE order_create_time IS NOT NULL {where}"
+    " GROUP BY order_id"
+)
+
+
+def _money_times(db: sqlite_utils.Database, order_id: str | None = None) -> dict[str, int]:
+    """When TikTok says each order was placed (for orders not stored here yet)."""
+    where, args = ("AND order_id = ?", [order_id]) if order_id else ("", [])
+    return {str(r[0]): int(r[1]) for r in db.execute(_MONEY_TIMES.format(where=where), args)}
+
+
 def _cost(
     skus: list[str], when: int, currency: str, costs: CostBook
 ) -> tuple[Money, list[Money | None]]:
@@ -203,13 +217,14 @@ def fetch_order_profits(db: sqlite_utils.Database, packaging: str = "0") -> list
     estimates = fetch_estimates(db)
     costs = fetch_cost_book(db, packaging)
     heads = _order_heads(db)
+    times = _money_times(db)
     rows: list[OrderProfit] = []
     for order_id, money in settled.items():
-        head = heads.get(order_id, (0, []))
+        head = heads.get(order_id) or (times.get(order_id, 0), [])
         rows.append(order_profit(order_id, money, SETTLED, head, costs, estimates.get(order_id)))
     for order_id, money in estimates.items():
         if order_id not in settled:
-            head = heads.get(order_id, (0, []))
+            head = heads.get(order_id) or (times.get(order_id, 0), [])
             rows.append(order_profit(order_id, money, ESTIMATED, head, costs))
     rows.sort(key=lambda r: (-r.create_time, r.order_id))
     return rows
@@ -240,7 +255,8 @@ def fetch_order_profit(
             "SELECT seller_sku, sku_id FROM line_items WHERE order_id = ? ORDER BY id", [order_id]
         )
     ]
-    head = (int(head_row[0]) if head_row else 0, skus)
+    when = int(head_row[0]) if head_row else _money_times(db, order_id).get(order_id, 0)
+    head = (when, skus)
     costs = fetch_cost_book(db, packaging)
     if settled is not None:
         return order_profit(order_id, settled, SETTLED, head, costs, estimate)

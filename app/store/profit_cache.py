@@ -159,3 +159,21 @@ def orders_with_skus(db: sqlite_utils.Database, skus: Iterable[str]) -> list[str
             f"SELECT DISTINCT order_id FROM line_items WHERE seller_sku IN ({marks})", wanted
         )
     ]
+
+
+def orders_with_money(db: sqlite_utils.Database, order_ids: Iterable[str]) -> list[str]:
+    """Of these orders, those TikTok has settled or estimated."""
+    wanted = list(dict.fromkeys(order_ids))
+    found: list[str] = []
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found += [
+            str(r[0])
+            for r in db.execute(
+                f"SELECT order_id FROM money_transactions WHERE order_id IN ({marks})"
+                f" UNION SELECT order_id FROM money_estimates WHERE order_id IN ({marks})",
+                chunk + chunk,
+            )
+        ]
+    return found

@@ -467,6 +467,8 @@ class SyncEngine:
                 self._stock.orders_changed()
             if self._fulfillment is not None:
                 self._fulfillment.orders_changed()
+            if self._money is not None:
+                self._money.orders_changed(changes.orders)
 
     async def _pull_orders(self) -> PollResult:
         """The pull right before a stock push: a poll that raises when it fails."""

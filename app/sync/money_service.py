@@ -8,11 +8,12 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from app.changes import Changes
+from app.changes import ANY, Changes
 from app.store.money import record_api_usage
+from app.store.profit_cache import orders_with_money
 from app.sync.budget_plan import MONEY_SHARE, planned_interval
 from app.sync.loops import Loops
-from app.sync.money_sync import DAY, MoneyResult, read_money
+from app.sync.money_sync import DAY, MoneyResult, read_money, update_profits
 from app.sync.outlet import SILENT, Outlet
 from app.sync.session import ShopSession
 
@@ -20,6 +21,7 @@ CHECK_EVERY = 3600.0  # is a new statement due (a 00:00 UTC passed), or estimate
 STATUS_EVERY = 6 * 3600  # payment status of recent statements moves during the day
 ESTIMATES_EVERY = 6 * 3600
 USAGE_EVERY = 60.0
+ORDERS_DEBOUNCE = 2.0
 
 
 def day_text(when: float) -> str:
@@ -46,6 +48,8 @@ class MoneyService:
         self._last_estimates = 0.0
         self._counted = session.stats.calls
         self.last: MoneyResult | None = None
+        self._pending: set[str] = set()
+        self._refreshing = False
 
     async def start(self) -> None:
         budget = self.session.settings.max_requests_per_hour
@@ -77,6 +81,20 @@ class MoneyService:
         self.outlet.changed(result.changes)
         self.last = result
         return result
+
+    def orders_changed(self, order_ids: frozenset[str]) -> None:
+        """Orders were saved: those TikTok has money for get their profit again (items and
+        dates may have arrived after the statement), after a short pause that gathers more."""
+        self._pending |= order_ids
+        if not self._refreshing:
+            self._refreshing = True
+            self.loops.after(ORDERS_DEBOUNCE, self._refresh_pending)
+
+    async def _refresh_pending(self) -> None:
+        ids, self._pending, self._refreshing = self._pending, set(), False
+        found = orders_with_money(self.session.db, ids)
+        if found and update_profits(self.session, set(found)):
+            self.outlet.changed(Changes.of(statements=[ANY]))
 
     async def count_usage(self) -> None:
         """Add the calls made since the last count to today's per-API counters."""

@@ -51,7 +51,8 @@ def m0011_money(db: sqlite_utils.Database) -> None:
             shipping_cost_amount TEXT NOT NULL,
             other_amount TEXT NOT NULL DEFAULT '0',
             fee_lines TEXT NOT NULL DEFAULT '{}',
-            statement_time INTEGER NOT NULL
+            statement_time INTEGER NOT NULL,
+            order_create_time INTEGER
         );
         CREATE INDEX money_transactions_order ON money_transactions (order_id);
         CREATE INDEX money_transactions_statement ON money_transactions (statement_id);
@@ -64,6 +65,7 @@ def m0011_money(db: sqlite_utils.Database) -> None:
             shipping_cost_amount TEXT NOT NULL,
             fee_lines TEXT NOT NULL DEFAULT '{}',
             expected_time INTEGER,
+            order_create_time INTEGER,
             read_at INTEGER NOT NULL
         );
         CREATE TABLE money_order_skus (
