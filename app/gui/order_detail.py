@@ -204,7 +204,7 @@ def _latest_write(writes: Sequence[dict[str, Any]]) -> str:
     )
 
 
-def order_html(order: Order, writes: Sequence[dict[str, Any]] = ()) -> str:
+def order_html(order: Order, writes: Sequence[dict[str, Any]] = (), money: str = "") -> str:
     """The whole pane as HTML (QTextBrowser's subset); every TikTok text escaped.
 
     `writes` (`fetch_order_writes`) are the shipments and answers Shopdesk sent about it.
@@ -252,7 +252,8 @@ def order_html(order: Order, writes: Sequence[dict[str, Any]] = ()) -> str:
         _section(fmt.count(len(order.line_items), "item"))
         + _items(order.line_items, order.currency)
         + _section("Payment")
-        + _payment(order),
+        + _payment(order)
+        + (_section("Money") + money if money else ""),
         _section("Ship to")
         + _address(order)
         + _section("Packages")
@@ -284,6 +285,7 @@ class OrderDetailView(QTextBrowser):
         order: Order | None,
         missing: str = "",
         writes: Sequence[dict[str, Any]] = (),
+        money: str = "",
     ) -> None:
         """Render an order and what was sent about it; `missing` explains an unreadable one."""
         same = order is not None and self.order is not None and order.id == self.order.id
@@ -293,5 +295,5 @@ class OrderDetailView(QTextBrowser):
             self.setHtml(f"<p style='margin:24px'>{_muted(text) if not missing else text}</p>")
         else:
             scroll = self.verticalScrollBar().value() if same else 0
-            self.setHtml(order_html(order, writes))
+            self.setHtml(order_html(order, writes, money))
             self.verticalScrollBar().setValue(scroll)
