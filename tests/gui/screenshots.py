@@ -30,7 +30,7 @@ from app.store.orders import fetch_order_raw
 SANDBOX = SandboxConfig(
     seed=2026, orders=400, products=24, order_rate=30.0, seller_type=PACKAGE_FIRST_SELLER_TYPE
 )
-TABS = ("orders", "cancellations", "inventory", "queue", "errors", "health", "settings")
+TABS = ("orders", "cancellations", "inventory", "money", "queue", "errors", "health", "settings")
 DARK_TABS = ("orders", "cancellations", "inventory", "health")
 DIALOGS = ("ship-dialog",)
 #: Buyers ask to cancel this many more to-ship orders (those whose own deadline is soonest).
@@ -62,6 +62,9 @@ def prepare(window: object) -> None:
     if warned is not None:
         inventory.show_sku(warned, focus=False)
     w.queue_tab.refresh()  # type: ignore[attr-defined]
+    money = w.money_tab  # type: ignore[attr-defined]
+    wait_until(lambda: money.days.model.rowCount() > 0, 30)
+    money.skus.table.selectRow(0)
 
 
 def _admin(window: Any) -> httpx.Client:
@@ -119,8 +122,9 @@ def ship_three(window: Any) -> Any:
     orders.select_queue("to_ship")
     wait_until(lambda: all(orders.model.row_of(o) is not None for o in placed), 10)
     used = db.execute(
-        "SELECT json_extract(raw, '$.line_items[0].tracking_number') FROM orders"
-        " WHERE status = 'IN_TRANSIT' AND shipping_type = 'SELLER' LIMIT 1"
+        "SELECT json_extract(r.raw, '$.line_items[0].tracking_number') FROM orders o"
+        " JOIN order_raw r ON r.order_id = o.id"
+        " WHERE o.status = 'IN_TRANSIT' AND o.shipping_type = 'SELLER' LIMIT 1"
     ).fetchone()
     orders.show_order(placed[0])
     selection = QItemSelection()

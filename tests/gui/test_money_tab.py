@@ -91,3 +91,34 @@ def test_money_tab_without_data_says_what_will_come(data_paths, qtbot) -> None:
     qtbot.addWidget(tab)
     tab.show()
     assert tab.area.is_empty and tab.area.empty.title.text() == EMPTY_TITLE
+
+
+def test_a_cost_entered_in_inventory_reaches_the_money_tab(
+    gui_shop, open_window, qtbot, tmp_path
+) -> None:
+    window = open_window(gui_shop.context())
+    window.open_tab("money")
+    tab = window.money_tab
+    qtbot.waitUntil(lambda: tab.skus.model.rowCount() > 0, timeout=20000)
+    row = next(r for r in tab.skus.model.rows if r.units)
+    assert row.cost_of_goods.amount == 0
+    window.open_tab("inventory")
+    window.inventory_tab.costs.set_cost(row.key, "1.5", "2000-01-01")
+
+    def costed() -> bool:
+        window.open_tab("money")
+        found = next(r for r in tab.skus.model.rows if r.key == row.key)
+        return found.cost_of_goods.amount == Decimal("1.5") * found.units
+
+    qtbot.waitUntil(costed, timeout=10000)
+    sheet = tmp_path / "costs.csv"
+    sheet.write_text(f"seller_sku,amount,from\n{row.key},2.25,2000-01-01\n", encoding="utf-8")
+    window.open_tab("inventory")
+    window.inventory_tab.costs.import_costs(str(sheet))
+
+    def imported() -> bool:
+        window.open_tab("money")
+        found = next(r for r in tab.skus.model.rows if r.key == row.key)
+        return found.cost_of_goods.amount == Decimal("2.25") * found.units
+
+    qtbot.waitUntil(imported, timeout=10000)
