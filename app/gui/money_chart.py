@@ -81,4 +81,8 @@ class MoneyPerDayChart(_Chart):
             self.x_axis.setRange(
                 QDateTime.fromMSecsSinceEpoch(int(first)), QDateTime.fromMSecsSinceEpoch(int(last))
             )
-        self.y_axis.setRange(-nice_axis(-bottom) if bottom < 0 else 0, nice_axis(top))
+        step = max(1, nice_axis(top - bottom) // STEPS)  # round gridlines through zero
+        lower = (bottom // step) * step  # floor: a loss day stays in view
+        upper = max(-(-top // step) * step, lower + step)  # ceiling
+        self.y_axis.setRange(lower, upper)
+        self.y_axis.setTickCount((upper - lower) // step + 1)

@@ -63,8 +63,28 @@ def prepare(window: object) -> None:
         inventory.show_sku(warned, focus=False)
     w.queue_tab.refresh()  # type: ignore[attr-defined]
     money = w.money_tab  # type: ignore[attr-defined]
-    wait_until(lambda: money.days.model.rowCount() > 0, 30)
-    money.skus.table.selectRow(0)
+    w.open_tab("money")  # type: ignore[attr-defined]
+    wait_until(lambda: (money.refresh(), money.skus.model.rowCount() > 0)[1], 30)
+    add_costs(w)
+    money.refresh()
+    w.open_tab("orders")  # type: ignore[attr-defined]
+
+
+def add_costs(window: Any) -> None:
+    """Each SKU costs about a third of what it sells for, so the Money tab shows profit."""
+    from decimal import Decimal
+
+    from app.ops.money import set_cost
+
+    for row in window.money_tab.skus.model.rows:
+        if not row.units or not row.revenue.amount:
+            continue
+        unit = (row.revenue.amount / row.units / 3).quantize(Decimal("0.01"))
+        window.host.engine.run_write(
+            lambda db, sku=row.key, amount=str(unit): set_cost(
+                db, seller_sku=sku, amount=amount, from_day="2000-01-01", now=0
+            )
+        ).result(10)
 
 
 def _admin(window: Any) -> httpx.Client:
