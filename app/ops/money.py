@@ -103,8 +103,9 @@ def plan_cost_file(db: sqlite_utils.Database, path: Path) -> list[SkuCost]:
     """Every line of a costs file checked; ProblemsError names each bad line, nothing saved."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-            header = [h.strip().lower() for h in ((rows and list(rows[0])) or [])]
+            reader = csv.DictReader(handle)
+            rows = list(reader)
+            header = [h.strip().lower() for h in reader.fieldnames or []]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise UsageError(f"{path}: cannot read it as a UTF-8 CSV file ({exc})") from None
     missing = [c for c in COST_COLUMNS if c not in header]

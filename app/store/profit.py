@@ -88,7 +88,7 @@ def fetch_settlements(db: sqlite_utils.Database) -> dict[str, Settlement]:
         " shipping_cost_amount, fee_lines FROM money_transactions"
         " WHERE type = 'ORDER' AND order_id != ''"
     ):
-        grouped[(order_id, currency)].append(tuple(amounts))  # type: ignore[arg-type]
+        grouped[(order_id, currency)].append(tuple(amounts))
     found: dict[str, Settlement] = {}
     for (order_id, currency), rows in grouped.items():
         if order_id in found:  # an order is settled in one currency; two is a broken book
@@ -100,7 +100,7 @@ def fetch_settlements(db: sqlite_utils.Database) -> dict[str, Settlement]:
 def fetch_estimates(db: sqlite_utils.Database) -> dict[str, Settlement]:
     """TikTok's last estimate per order."""
     return {
-        order_id: _settlement(currency, [tuple(amounts)])  # type: ignore[list-item]
+        order_id: _settlement(currency, [tuple(amounts)])
         for order_id, currency, *amounts in db.execute(
             "SELECT order_id, currency, settlement_amount, revenue_amount, fee_tax_amount,"
             " shipping_cost_amount, fee_lines FROM money_estimates"
