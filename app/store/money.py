@@ -176,25 +176,31 @@ def save_estimates(
     return [r[0] for r in rows]
 
 
-def fetch_orders_needing_sku_detail(
-    db: sqlite_utils.Database, order_ids: Iterable[str]
+def chunked_ids(
+    db: sqlite_utils.Database, sql: str, ids: Iterable[str], *, repeat: int = 1
 ) -> list[str]:
-    """Of these settled orders, those with more than one SKU and no per-SKU settlement yet."""
-    wanted = list(dict.fromkeys(order_ids))
+    """`sql` run over `ids` 500 at a time: each `{marks}` in it is the chunk's placeholders
+    (given `repeat` times); the first column of every row."""
+    wanted = list(dict.fromkeys(ids))
     found: list[str] = []
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        found += [
-            str(r[0])
-            for r in db.execute(
-                f"SELECT order_id FROM line_items WHERE order_id IN ({marks})"
-                " AND order_id NOT IN (SELECT order_id FROM money_order_skus)"
-                " GROUP BY order_id HAVING COUNT(DISTINCT sku_id) > 1",
-                chunk,
-            ).fetchall()
-        ]
+        found += [str(r[0]) for r in db.execute(sql.format(marks=marks), chunk * repeat)]
     return found
+
+
+def fetch_orders_needing_sku_detail(
+    db: sqlite_utils.Database, order_ids: Iterable[str]
+) -> list[str]:
+    """Of these settled orders, those with more than one SKU and no per-SKU settlement yet."""
+    return chunked_ids(
+        db,
+        "SELECT order_id FROM line_items WHERE order_id IN ({marks})"
+        " AND order_id NOT IN (SELECT order_id FROM money_order_skus)"
+        " GROUP BY order_id HAVING COUNT(DISTINCT sku_id) > 1",
+        order_ids,
+    )
 
 
 def save_order_skus(

@@ -16,6 +16,7 @@ import sqlite_utils
 
 from app.money import to_units
 from app.store.cursors import fetch_cursor
+from app.store.money import chunked_ids
 from app.store.profit import OrderProfit, fetch_order_profit, fetch_order_profits
 from app.store.profit_totals import day_of
 
@@ -163,17 +164,10 @@ def orders_with_skus(db: sqlite_utils.Database, skus: Iterable[str]) -> list[str
 
 def orders_with_money(db: sqlite_utils.Database, order_ids: Iterable[str]) -> list[str]:
     """Of these orders, those TikTok has settled or estimated."""
-    wanted = list(dict.fromkeys(order_ids))
-    found: list[str] = []
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        found += [
-            str(r[0])
-            for r in db.execute(
-                f"SELECT order_id FROM money_transactions WHERE order_id IN ({marks})"
-                f" UNION SELECT order_id FROM money_estimates WHERE order_id IN ({marks})",
-                chunk + chunk,
-            )
-        ]
-    return found
+    return chunked_ids(
+        db,
+        "SELECT order_id FROM money_transactions WHERE order_id IN ({marks})"
+        " UNION SELECT order_id FROM money_estimates WHERE order_id IN ({marks})",
+        order_ids,
+        repeat=2,
+    )

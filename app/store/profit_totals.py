@@ -3,9 +3,11 @@ SUMs of exact integer units, one row per (day or SKU, currency), never mixed."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
 
 import sqlite_utils
 
@@ -63,27 +65,37 @@ def fetch_profit_by_day(
     ):
         fees.setdefault((day, currency), {})[kind] = _money(amount, currency)
     return [
-        ProfitSum(
-            day,
-            currency,
-            orders,
-            settled,
-            0,
-            _money(revenue, currency),
-            _money(platform, currency),
-            _money(shipping, currency),
-            _money(payout, currency),
-            _money(cost, currency),
-            fees.get((day, currency), {}),
-        )
-        for day, currency, orders, settled, revenue, platform, shipping, payout, cost in db.execute(
-            "SELECT day, currency, COUNT(*), SUM(state = 'settled'), SUM(revenue),"
-            " SUM(platform_fees), SUM(shipping_cost), SUM(payout), SUM(cost_of_goods)"
-            " FROM money_orders WHERE day >= ? AND day <= ? GROUP BY day, currency"
-            " ORDER BY day, currency",
+        _order_sums(row, fees.get((row[0], row[1]), {}))
+        for row in db.execute(
+            "SELECT day, currency" + _ORDER_SUMS + " FROM money_orders WHERE day >= ? AND day <= ?"
+            " GROUP BY day, currency ORDER BY day, currency",
             [since_day, until_day],
         )
     ]
+
+
+#: The summed columns of `money_orders`, in the order `_order_sums` reads them.
+_ORDER_SUMS = (
+    ", COUNT(*), SUM(state = 'settled'), SUM(revenue), SUM(platform_fees), SUM(shipping_cost),"
+    " SUM(payout), SUM(cost_of_goods)"
+)
+
+
+def _order_sums(row: Sequence[Any], fees: dict[str, Money]) -> ProfitSum:
+    key, currency, orders, settled, revenue, platform, shipping, payout, cost = row
+    return ProfitSum(
+        key,
+        currency,
+        orders,
+        settled,
+        0,
+        _money(revenue, currency),
+        _money(platform, currency),
+        _money(shipping, currency),
+        _money(payout, currency),
+        _money(cost, currency),
+        fees,
+    )
 
 
 def fetch_profit_by_sku(db: sqlite_utils.Database) -> list[ProfitSum]:
@@ -114,21 +126,9 @@ def fetch_profit_by_sku(db: sqlite_utils.Database) -> list[ProfitSum]:
 def fetch_money_totals(db: sqlite_utils.Database) -> list[ProfitSum]:
     """Everything, one row per currency (the tab's headline)."""
     return [
-        ProfitSum(
-            currency,
-            currency,
-            orders,
-            settled,
-            0,
-            _money(revenue, currency),
-            _money(platform, currency),
-            _money(shipping, currency),
-            _money(payout, currency),
-            _money(cost, currency),
-        )
-        for currency, orders, settled, revenue, platform, shipping, payout, cost in db.execute(
-            "SELECT currency, COUNT(*), SUM(state = 'settled'), SUM(revenue),"
-            " SUM(platform_fees), SUM(shipping_cost), SUM(payout), SUM(cost_of_goods)"
-            " FROM money_orders GROUP BY currency ORDER BY currency"
+        _order_sums(row, {})
+        for row in db.execute(
+            "SELECT currency, currency" + _ORDER_SUMS + " FROM money_orders"
+            " GROUP BY currency ORDER BY currency"
         )
     ]
