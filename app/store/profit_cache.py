@@ -28,19 +28,27 @@ _SHOP = ""  # the cache is per database (one shop), its cursor too
 def _shares(
     db: sqlite_utils.Database, row: OrderProfit, units: dict[str, int]
 ) -> dict[str, Decimal]:
-    """Each SKU's share of the order: TikTok's per-SKU revenue when read, else its units."""
-    found: dict[str, Decimal] = {}
-    for sku, revenue in db.execute(
-        "SELECT COALESCE(NULLIF(l.seller_sku, ''), m.sku_id), m.revenue_amount"
-        " FROM money_order_skus m LEFT JOIN (SELECT DISTINCT order_id, sku_id, seller_sku"
-        " FROM line_items) l ON l.order_id = m.order_id AND l.sku_id = m.sku_id"
-        " WHERE m.order_id = ?",
+    """Each SKU's share of a multi-SKU order: TikTok's per-SKU revenue when it was read, else
+    the SKUs' own sale prices on the order, else their units."""
+    items = db.execute(
+        "SELECT sku_id, COALESCE(NULLIF(seller_sku, ''), sku_id), sale_price FROM line_items"
+        " WHERE order_id = ?",
         [row.order_id],
+    ).fetchall()
+    code = {sku_id: sku for sku_id, sku, _ in items}
+    tiktok: dict[str, Decimal] = {}
+    for sku_id, revenue in db.execute(
+        "SELECT sku_id, revenue_amount FROM money_order_skus WHERE order_id = ?", [row.order_id]
     ):
-        found[sku] = found.get(sku, Decimal(0)) + Decimal(revenue)
-    whole = sum(found.values(), Decimal(0))
-    if whole and set(found) >= set(units):
-        return {sku: found.get(sku, Decimal(0)) / whole for sku in units}
+        sku = code.get(sku_id, sku_id)
+        tiktok[sku] = tiktok.get(sku, Decimal(0)) + Decimal(revenue)
+    prices: dict[str, Decimal] = {}
+    for _, sku, price in items:
+        prices[sku] = prices.get(sku, Decimal(0)) + Decimal(price or "0")
+    for found in (tiktok, prices):
+        whole = sum(found.values(), Decimal(0))
+        if whole and set(found) >= set(units):
+            return {sku: found.get(sku, Decimal(0)) / whole for sku in units}
     count = sum(units.values())
     return {sku: Decimal(n) / count for sku, n in units.items()}
 

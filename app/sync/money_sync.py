@@ -1,8 +1,9 @@
 """Reading the money in: statements daily, each statement's lines once, TikTok's estimates for
-orders not settled yet, and per-SKU settlement only for orders with more than one SKU.
+orders not settled yet, and (when asked) per-SKU settlement of orders with more than one SKU.
 
 A month of 30,000 orders costs one statements call (30 statements fit a page of 100), one call
-per 100 lines of each new statement, the unsettled pages, and one call per multi-SKU order.
+per 100 lines of each new statement and the unsettled pages; TikTok's per-SKU split of an order
+(one call per order) is read only when asked for.
 Everything runs at catalogue priority, so within an hourly budget the creator's writes and the
 order poll always go first (app/tiktok/budget.py).
 """
@@ -125,9 +126,12 @@ async def read_money(
     session: ShopSession,
     *,
     estimates: bool = True,
+    sku_detail: bool = False,
     clock: Callable[[], float] = time.time,
 ) -> MoneyResult:
-    """One read of everything new; `estimates=False` skips the unsettled pages. A refusal
+    """One read of everything new; `estimates=False` skips the unsettled pages. TikTok's
+    per-SKU split costs a call per multi-SKU order (thousands a month), so only
+    `sku_detail=True` reads it; without it an order is split by its SKUs' sale prices. A refusal
     becomes a row of the errors tab (what was saved before it stays); losing the
     authorization is raised."""
     api = FinanceApi(session.client)
@@ -142,7 +146,8 @@ async def read_money(
             settled = await read_statement_lines(session, api, result)
             if estimates:
                 estimated = await read_estimates(session, api, result, now=now)
-            await read_sku_detail(session, api, result, settled)
+            if sku_detail:
+                await read_sku_detail(session, api, result, settled)
     except ReconnectNeeded:
         raise
     except ShopdeskError as exc:

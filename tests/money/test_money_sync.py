@@ -208,3 +208,32 @@ async def test_day_and_sku_sums_equal_the_orders_and_follow_cost_changes(connect
         assert costed.profit == costed.payout - costed.cost_of_goods
     finally:
         await session.aclose()
+
+
+async def test_tiktoks_per_sku_split_is_used_when_read(connect_shop) -> None:
+    shop = await money_shop(connect_shop, orders=150)
+    session = shop.session()
+    try:
+        result = await read_money(session, sku_detail=True)
+        assert result.sku_details > 0
+        db = session.db
+        order_id = db.execute("SELECT order_id FROM money_order_skus LIMIT 1").fetchone()[0]
+        want: dict[str, Decimal] = {}
+        for sku_id, revenue in db.execute(
+            "SELECT sku_id, revenue_amount FROM money_order_skus WHERE order_id = ?", [order_id]
+        ):
+            seller = db.execute(
+                "SELECT COALESCE(NULLIF(seller_sku, ''), sku_id) FROM line_items"
+                " WHERE order_id = ? AND sku_id = ?",
+                [order_id, sku_id],
+            ).fetchone()[0]
+            want[seller] = want.get(seller, Decimal(0)) + Decimal(revenue)
+        got = {
+            sku: Decimal(units) / 10000
+            for sku, units in db.execute(
+                "SELECT seller_sku, revenue FROM money_order_lines WHERE order_id = ?", [order_id]
+            )
+        }
+        assert got == want
+    finally:
+        await session.aclose()
