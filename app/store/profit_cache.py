@@ -22,6 +22,15 @@ from app.store.profit_totals import day_of
 
 PACKAGING_CURSOR = "money.packaging_units"
 _BULK = 2000
+#: Per-order tables first, then the sums made from them.
+_COMPUTED = (
+    "money_orders",
+    "money_order_fees",
+    "money_order_lines",
+    "money_day_sums",
+    "money_day_fees",
+    "money_sku_sums",
+)
 _SHOP = ""  # the cache is per database (one shop), its cursor too
 
 
@@ -83,7 +92,21 @@ def _line_rows(db: sqlite_utils.Database, row: OrderProfit) -> list[tuple[object
 
 def _save(db: sqlite_utils.Database, rows: Sequence[OrderProfit]) -> None:
     ids = [(r.order_id,) for r in rows]
-    for table in ("money_orders", "money_order_fees", "money_order_lines"):
+    days = set(
+        chunked_ids(
+            db,
+            "SELECT day FROM money_orders WHERE order_id IN ({marks})",
+            [r.order_id for r in rows],
+        )
+    )
+    skus = set(
+        chunked_ids(
+            db,
+            "SELECT seller_sku FROM money_order_lines WHERE order_id IN ({marks})",
+            [r.order_id for r in rows],
+        )
+    )
+    for table in _COMPUTED[:3]:
         db.conn.executemany(f"DELETE FROM {table} WHERE order_id = ?", ids)
     db.conn.executemany(
         "INSERT INTO money_orders (order_id, currency, state, create_time, day, revenue,"
@@ -117,6 +140,44 @@ def _save(db: sqlite_utils.Database, rows: Sequence[OrderProfit]) -> None:
         " platform_fees, payout, cost_of_goods) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [line for r in rows for line in _line_rows(db, r)],
     )
+    days |= {day_of(r.create_time) for r in rows}
+    skus |= {sku for r in rows for sku in r.skus}
+    resum(db, days, skus)
+
+
+_DAY_SUMS = (
+    "INSERT INTO money_day_sums SELECT day, currency, COUNT(*), SUM(state = 'settled'),"
+    " SUM(revenue), SUM(platform_fees), SUM(shipping_cost), SUM(payout), SUM(cost_of_goods)"
+    " FROM money_orders WHERE day IN ({marks}) GROUP BY day, currency"
+)
+_DAY_FEES = (
+    "INSERT INTO money_day_fees SELECT o.day, o.currency, f.kind, SUM(f.amount)"
+    " FROM money_orders o JOIN money_order_fees f ON f.order_id = o.order_id"
+    " WHERE o.day IN ({marks}) GROUP BY o.day, o.currency, f.kind"
+)
+_SKU_SUMS = (
+    "INSERT INTO money_sku_sums SELECT l.seller_sku, l.currency, COUNT(*),"
+    " SUM(o.state = 'settled'), SUM(l.units), SUM(l.revenue), SUM(l.platform_fees),"
+    " SUM(l.payout), SUM(l.cost_of_goods) FROM money_order_lines l"
+    " JOIN money_orders o ON o.order_id = l.order_id WHERE l.seller_sku IN ({marks})"
+    " GROUP BY l.seller_sku, l.currency"
+)
+
+
+def resum(db: sqlite_utils.Database, days: set[str], skus: set[str]) -> None:
+    """The stored day and SKU sums of these days and SKUs, again from their orders."""
+    for values, table, column, inserts in (
+        (sorted(days), "money_day_sums", "day", (_DAY_SUMS, _DAY_FEES)),
+        (sorted(skus), "money_sku_sums", "seller_sku", (_SKU_SUMS,)),
+    ):
+        for start in range(0, len(values), 500):
+            chunk = values[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
+            if table == "money_day_sums":
+                db.execute(f"DELETE FROM money_day_fees WHERE day IN ({marks})", chunk)
+            for sql in inserts:
+                db.execute(sql.format(marks=marks), chunk)
 
 
 def refresh_profits(
@@ -134,7 +195,7 @@ def refresh_profits(
         rows = [r for r in found if r is not None]
     with db.atomic():
         if wanted is None:
-            for table in ("money_orders", "money_order_fees", "money_order_lines"):
+            for table in _COMPUTED:
                 db.execute(f"DELETE FROM {table}")
         _save(db, rows)
         save_cursor_exact(db, to_units(Decimal(packaging or "0")))

@@ -58,27 +58,19 @@ def fetch_profit_by_day(
     """One row per UTC day the orders were placed and currency, oldest first."""
     fees: dict[tuple[str, str], dict[str, Money]] = {}
     for day, currency, kind, amount in db.execute(
-        "SELECT o.day, o.currency, f.kind, SUM(f.amount) FROM money_order_fees f"
-        " JOIN money_orders o ON o.order_id = f.order_id WHERE o.day >= ? AND o.day <= ?"
-        " GROUP BY o.day, o.currency, f.kind",
+        "SELECT day, currency, kind, amount FROM money_day_fees WHERE day >= ? AND day <= ?",
         [since_day, until_day],
     ):
         fees.setdefault((day, currency), {})[kind] = _money(amount, currency)
     return [
         _order_sums(row, fees.get((row[0], row[1]), {}))
         for row in db.execute(
-            "SELECT day, currency" + _ORDER_SUMS + " FROM money_orders WHERE day >= ? AND day <= ?"
-            " GROUP BY day, currency ORDER BY day, currency",
+            "SELECT day, currency, orders, settled, revenue, platform_fees, shipping_cost,"
+            " payout, cost_of_goods FROM money_day_sums WHERE day >= ? AND day <= ?"
+            " ORDER BY day, currency",
             [since_day, until_day],
         )
     ]
-
-
-#: The summed columns of `money_orders`, in the order `_order_sums` reads them.
-_ORDER_SUMS = (
-    ", COUNT(*), SUM(state = 'settled'), SUM(revenue), SUM(platform_fees), SUM(shipping_cost),"
-    " SUM(payout), SUM(cost_of_goods)"
-)
 
 
 def _order_sums(row: Sequence[Any], fees: dict[str, Money]) -> ProfitSum:
@@ -100,7 +92,6 @@ def _order_sums(row: Sequence[Any], fees: dict[str, Money]) -> ProfitSum:
 
 def fetch_profit_by_sku(db: sqlite_utils.Database) -> list[ProfitSum]:
     """One row per seller SKU and currency (a multi-SKU order split over its SKUs)."""
-    zero_shipping = Money.zero
     return [
         ProfitSum(
             sku,
@@ -110,15 +101,13 @@ def fetch_profit_by_sku(db: sqlite_utils.Database) -> list[ProfitSum]:
             units,
             _money(revenue, currency),
             _money(platform, currency),
-            zero_shipping(currency),
+            Money.zero(currency),
             _money(payout, currency),
             _money(cost, currency),
         )
         for sku, currency, orders, settled, units, revenue, platform, payout, cost in db.execute(
-            "SELECT l.seller_sku, l.currency, COUNT(*), SUM(o.state = 'settled'), SUM(l.units),"
-            " SUM(l.revenue), SUM(l.platform_fees), SUM(l.payout), SUM(l.cost_of_goods)"
-            " FROM money_order_lines l JOIN money_orders o ON o.order_id = l.order_id"
-            " GROUP BY l.seller_sku, l.currency ORDER BY l.seller_sku, l.currency"
+            "SELECT seller_sku, currency, orders, settled, units, revenue, platform_fees, payout,"
+            " cost_of_goods FROM money_sku_sums ORDER BY seller_sku, currency"
         )
     ]
 
@@ -128,7 +117,8 @@ def fetch_money_totals(db: sqlite_utils.Database) -> list[ProfitSum]:
     return [
         _order_sums(row, {})
         for row in db.execute(
-            "SELECT currency, currency" + _ORDER_SUMS + " FROM money_orders"
-            " GROUP BY currency ORDER BY currency"
+            "SELECT currency, currency, SUM(orders), SUM(settled), SUM(revenue),"
+            " SUM(platform_fees), SUM(shipping_cost), SUM(payout), SUM(cost_of_goods)"
+            " FROM money_day_sums GROUP BY currency ORDER BY currency"
         )
     ]

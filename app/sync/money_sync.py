@@ -44,6 +44,7 @@ class MoneyResult:
     read_statements: list[str] = field(default_factory=list)
     error: str = ""
     profits: int = 0
+    profit_seconds: float = 0.0
     changes: Changes = field(default_factory=Changes)
 
 
@@ -162,7 +163,9 @@ async def read_money(
         )
     else:
         save_error_resolved(session.db, ERROR_KIND, now=now)
+    began = time.perf_counter()
     result.profits = update_profits(session, settled | estimated)
+    result.profit_seconds = time.perf_counter() - began
     touched = statements | set(result.read_statements) | ({ANY} if estimated else set())
     result.changes = Changes.of(statements=touched, errors=[ERROR_KIND])
     return result

@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 
 from app.store.db import open_db
+from app.store.profit_cache import resum
 from app.sync.importer import OrderImporter, default_range
 from app.sync.money_sync import read_money
 from app.sync.session import open_session
@@ -78,6 +79,7 @@ async def read_month(shop: BenchShop) -> dict[str, Any]:
             "estimates": result.estimates,
             "orders": orders,
             "error": result.error,
+            "profit_s": result.profit_seconds,
         }
     finally:
         await session.aclose()
@@ -113,6 +115,9 @@ def fill_money(database: Path, total: int = TAB_ORDERS) -> int:
                     " l.cost_of_goods FROM money_order_lines l WHERE l.order_id NOT LIKE '%-c%'"
                     " AND l.order_id || " + tail + " IN (SELECT order_id FROM money_orders)"
                 )
+            days = {r[0] for r in db.execute("SELECT DISTINCT day FROM money_orders")}
+            skus = {r[0] for r in db.execute("SELECT DISTINCT seller_sku FROM money_order_lines")}
+            resum(db, days, skus)
         return int(db.execute("SELECT count(*) FROM money_orders").fetchone()[0])
     finally:
         db.close()
@@ -147,8 +152,7 @@ def run() -> list[dict[str, Any]]:
             "name": "money_read_calls",
             "value": f["calls"],
             "unit": "calls",
-            "budget": "1 statements page + 1 per 100 statement lines + unsettled pages"
-            " + 1 per multi-SKU order",
+            "budget": "1 statements page + 1 per 100 statement lines + the unsettled pages",
             "detail": f"{kinds}; {f['statements']} statements, {f['lines']:,} lines, "
             f"{f['settled']:,} orders settled, {f['estimates']:,} estimated, "
             f"{f['orders']:,} orders stored{'; error: ' + f['error'] if f['error'] else ''}",
@@ -158,11 +162,12 @@ def run() -> list[dict[str, Any]]:
             "value": round(f["wall"], 2),
             "unit": "s",
             "budget": f"floor {floor:.2f} s ({f['calls']} calls at {QPS} QPS); ratio "
-            f"{f['wall'] / floor:.2f}"
+            f"{(f['wall'] - f['profit_s']) / floor:.2f} for the reads"
             if floor
             else "",
-            "detail": "statements, their lines, estimates and per-SKU detail, saved and "
-            "profits computed",
+            "detail": f"statements, their lines and estimates read and saved, then "
+            f"{f['settled'] + f['estimates']:,} orders' profit computed in {f['profit_s']:.1f} s "
+            "(once; later reads recompute only the orders they touch)",
         },
         {
             "name": "money_tab_first_paint",

@@ -14,7 +14,9 @@ def m0011_money(db: sqlite_utils.Database) -> None:
 
     `money_orders`, `money_order_fees` and `money_order_lines` are each order's computed
     profit in exact integer units of 1/10,000 of the currency (never a float), so the Money
-    tab's per-day and per-SKU sums are plain SQL SUMs grouped by currency.
+    tab's per-day and per-SKU sums are plain SQL SUMs grouped by currency, kept in
+    `money_day_sums`, `money_day_fees` and `money_sku_sums` for the days and SKUs each
+    recomputation touched (the tab reads a few hundred rows, whatever the number of orders).
 
     `money_transactions` holds every line of every statement read (ORDER, adjustments,
     RESERVE); an order's payout is the sum of its ORDER lines. `money_estimates` keeps TikTok's
@@ -122,6 +124,37 @@ def m0011_money(db: sqlite_utils.Database) -> None:
             PRIMARY KEY (order_id, seller_sku)
         );
         CREATE INDEX money_order_lines_sku ON money_order_lines (seller_sku, currency);
+        CREATE TABLE money_day_sums (
+            day TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            orders INTEGER NOT NULL,
+            settled INTEGER NOT NULL,
+            revenue INTEGER NOT NULL,
+            platform_fees INTEGER NOT NULL,
+            shipping_cost INTEGER NOT NULL,
+            payout INTEGER NOT NULL,
+            cost_of_goods INTEGER NOT NULL,
+            PRIMARY KEY (day, currency)
+        );
+        CREATE TABLE money_day_fees (
+            day TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            amount INTEGER NOT NULL,
+            PRIMARY KEY (day, currency, kind)
+        );
+        CREATE TABLE money_sku_sums (
+            seller_sku TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            orders INTEGER NOT NULL,
+            settled INTEGER NOT NULL,
+            units INTEGER NOT NULL,
+            revenue INTEGER NOT NULL,
+            platform_fees INTEGER NOT NULL,
+            payout INTEGER NOT NULL,
+            cost_of_goods INTEGER NOT NULL,
+            PRIMARY KEY (seller_sku, currency)
+        );
         CREATE TABLE api_usage (
             day TEXT NOT NULL,
             api TEXT NOT NULL,
