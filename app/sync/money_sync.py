@@ -10,9 +10,11 @@ order poll always go first (app/tiktok/budget.py).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from app.changes import ANY, Changes
 from app.store import money as store
@@ -29,6 +31,10 @@ DAY = 86400
 #: Statements of the last two weeks are read again: their payment status moves (PROCESSING
 #: to PAID or FAILED) after they are made.
 REFRESH_DAYS = 14
+#: Statements (and windows of estimates) read side by side: the client's rate limit paces them.
+PARALLEL = 8
+#: Orders placed in the last this many days are where the unsettled ones are.
+ESTIMATE_DAYS = 120
 
 
 @dataclass
@@ -70,24 +76,40 @@ async def read_statement_lines(
     """Every line of each statement not read yet; returns the order ids they settled."""
     db = session.db
     settled: set[str] = set()
-    for statement_id, statement_time in store.fetch_unread_statements(db):
-        result.read_statements.append(statement_id)
-        pages = api.iter_statement_transactions(statement_id)
-        async for page in pages:
-            result.api_calls += 1
-            result.lines += len(page.transactions)
-            last = not page.next_page_token or not page.transactions
-            settled |= set(
-                store.save_statement_lines(
-                    db,
-                    statement_id,
-                    statement_time,
-                    page.currency,
-                    page.transactions,
-                    last_page=last,
+    gate = asyncio.Semaphore(PARALLEL)
+
+    async def one(statement_id: str, statement_time: int) -> None:
+        async with gate:
+            result.read_statements.append(statement_id)
+            async for page in api.iter_statement_transactions(statement_id):
+                result.api_calls += 1
+                result.lines += len(page.transactions)
+                last = not page.next_page_token or not page.transactions
+                settled.update(
+                    store.save_statement_lines(
+                        db,
+                        statement_id,
+                        statement_time,
+                        page.currency,
+                        page.transactions,
+                        last_page=last,
+                    )
                 )
-            )
+
+    await asyncio.gather(*(one(s, t) for s, t in store.fetch_unread_statements(db)))
     return settled
+
+
+def estimate_windows(now: int) -> list[tuple[int | None, int | None]]:
+    """Order-time windows walked side by side: older orders in one, the last weeks (where
+    unsettled orders are) in equal parts, the newest open-ended (TikTok's clock ends it)."""
+    start = now - ESTIMATE_DAYS * DAY
+    step = ESTIMATE_DAYS * DAY // PARALLEL
+    edges = [start + n * step for n in range(PARALLEL)]
+    windows: list[tuple[int | None, int | None]] = [(None, start)]
+    windows += list(pairwise(edges))
+    windows.append((edges[-1], None))
+    return windows
 
 
 async def read_estimates(
@@ -95,9 +117,13 @@ async def read_estimates(
 ) -> set[str]:
     """TikTok's own estimate for every order not settled yet."""
     found: set[str] = set()
-    async for page in api.iter_unsettled():
-        result.api_calls += 1
-        found |= set(store.save_estimates(session.db, page.transactions, now=now))
+
+    async def window(ge: int | None, lt: int | None) -> None:
+        async for page in api.iter_unsettled(search_time_ge=ge, search_time_lt=lt):
+            result.api_calls += 1
+            found.update(store.save_estimates(session.db, page.transactions, now=now))
+
+    await asyncio.gather(*(window(ge, lt) for ge, lt in estimate_windows(now)))
     result.estimates += len(found)
     return found
 
