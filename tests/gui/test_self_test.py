@@ -34,6 +34,7 @@ def test_self_test_opens_every_tab_and_reports_its_figures(tmp_path: Path) -> No
         "Orders",
         "Cancellations",
         "Inventory",
+        "Money",
         "Sync queue",
         "Errors",
         "Health",
