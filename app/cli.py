@@ -15,6 +15,7 @@ from app.commands import (
     connect,
     deadlines,
     labels,
+    money,
     orders,
     returns,
     ship,
@@ -54,6 +55,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Paths], int]] = {
     "labels": labels.run_labels,
     "picklist": labels.run_picklist,
     "returns": returns.run,
+    "costs": money.run_costs,
     "backup": backup.run_backup,
     "restore": backup.run_restore,
     "sandbox": _sandbox,
@@ -92,8 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     deadlines.add_arguments(sub.add_parser("deadlines", help="ship-by clocks and shop health"))
     orders.add_import_arguments(sub.add_parser("import", help="import orders of a date range"))
     orders.add_sync_arguments(sub.add_parser("sync", help="keep orders in sync"))
-    export = sub.add_parser("export", help="write orders or stock to a CSV file")
-    export.add_argument("what", choices=["orders", "stock"], help="what to export")
+    export = sub.add_parser("export", help="write orders, stock or profit to a CSV file")
+    export.add_argument("what", choices=["orders", "stock", "profit"], help="what to export")
     export.add_argument("--out", required=True, help="the CSV file to write")
     stock.add_arguments(sub.add_parser("stock", help="set, import and push stock counts"))
     ship.add_arguments(sub.add_parser("ship", help="mark orders shipped (one, or a CSV file)"))
@@ -104,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_parser("picklist", help="a pick list and packing slips as one PDF")
     )
     returns.add_arguments(sub.add_parser("returns", help="answer return and refund requests"))
+    money.add_cost_arguments(sub.add_parser("costs", help="cost of goods per SKU"))
     backup.add_backup_arguments(sub.add_parser("backup", help="back up the database now"))
     backup.add_restore_arguments(
         sub.add_parser("restore", help="replace the database with a backup (kept aside)")

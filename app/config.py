@@ -132,6 +132,8 @@ class Settings(BaseModel):
     default_buffer: int = Field(default=0, ge=0)
     default_low_stock: int = Field(default=5, ge=0)
     auto_push_at_risk: bool = False
+    # Money: a packaging cost added to every order's cost of goods (decimal text, shop currency).
+    packaging_cost_per_order: str = Field(default="0", pattern=r"^\d+(\.\d+)?$")
 
     # Backups: dated copies in <data folder>/backups (daily and before each migration), the
     # last `backup_keep` kept, each also copied to `backup_copy_dir` (another disk) when set.

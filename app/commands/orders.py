@@ -38,7 +38,7 @@ from app.ops.imports import (
 )
 from app.ops.shipping import Fulfiller
 from app.ops.stock import push_pending
-from app.ops.sync import open_session, poll_once, sync_catalog
+from app.ops.sync import open_session, poll_once, read_money, sync_catalog
 from app.queries.db import open_readonly
 from app.relay.receiver import WEBHOOK_PATH
 from app.secrets import SecretStore
@@ -203,6 +203,7 @@ def _sync_once(args: argparse.Namespace, p: Paths, settings: Settings, secrets: 
             catalog = await sync_catalog(session)
             pushed = await push_pending(session)
             writes = await Fulfiller(session).push_writes()
+            money = await read_money(session)
         finally:
             await session.aclose()
         return {
@@ -219,6 +220,8 @@ def _sync_once(args: argparse.Namespace, p: Paths, settings: Settings, secrets: 
             "stock_failed": [f.seller_sku or f.sku_id for f in pushed.failed],
             "writes_sent": sum(1 for o in writes.outcomes if o.ok),
             "writes_failed": [f"{o.kind} {o.ref}: {o.message}" for o in writes.failed],
+            "statements": money.statements,
+            "money_calls": money.api_calls,
         }
 
     summary = asyncio.run(once())
@@ -316,6 +319,10 @@ def run_export(args: argparse.Namespace, p: Paths) -> int:
         from app.commands.stock import run_export_stock
 
         return run_export_stock(out, p)
+    if args.what == "profit":
+        from app.commands.money import run_export_profit
+
+        return run_export_profit(out, p)
     if not p.database.exists():
         raise NotConnected("nothing to export yet: connect and import first")
     check_out_file(out)

@@ -36,6 +36,7 @@ from app.queries.health import (
     fetch_deep_pass,
     service_health,
 )
+from app.queries.money import fetch_api_usage_by_day
 from app.queries.orders import fetch_api_calls_over_time, fetch_orders_per_day
 from app.queries.shop import ShopRecord, describe_skew, fetch_clock_skew, fetch_current_shop
 from app.tiktok.models.auth import NO_EXPIRY, authorization_unlimited
@@ -107,6 +108,13 @@ def deep_pass_text(status: EngineStatus, reader: Reader, now: float) -> str:
     caught = f", {fmt.count(changed, 'change')} caught" if last is not None else ""
     hours = DEEP_WINDOW_SECONDS // 3600
     return f"{fmt.ago(last, now) if last else 'not yet'}{caught}{cadence}, last {hours} h re-read"
+
+
+def usage_text(days: list[tuple[str, int]]) -> str:
+    """`Nov 29: 1,204 · Nov 30: 318` (UTC days), or a dash before the first count."""
+    if not days:
+        return "—"
+    return " · ".join(f"{datetime.fromisoformat(d).strftime('%b %d')}: {n:,}" for d, n in days)
 
 
 def topics_text(refused: tuple[tuple[str, str], ...]) -> str:
@@ -242,6 +250,9 @@ class HealthTab(QWidget):
         self.boxes["webhooks"].add_fixed("Topics", self.webhook_topics)
         self.clock = _value()
         self.boxes["polling"].add_fixed("Clock", self.clock)
+        self.usage = _value()
+        self.usage.setObjectName("apiUsagePerDay")
+        self.boxes["polling"].add_fixed("API calls per day", self.usage)
 
         self.calls_chart = ApiCallsChart()
         self.orders_chart = OrdersPerDayChart(DAYS)
@@ -409,3 +420,4 @@ class HealthTab(QWidget):
         counts = dict(fetch_orders_per_day(db, since=day_starts[0], utc_offset=offset))
         self.orders_chart.set_days(day_starts, counts)
         self.shop_health.refresh(now)
+        self.usage.setText(usage_text(fetch_api_usage_by_day(db, 7)))

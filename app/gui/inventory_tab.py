@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.changes import Kind
 from app.config import Paths, Settings
+from app.gui.cost_actions import CostActions
 from app.gui.empty_state import EmptyableView
 from app.gui.engine_host import EngineHost
 from app.gui.files import open_csv, save_csv
@@ -154,6 +155,20 @@ class InventoryTab(QWidget):
         self.profile_button = QPushButton("Shipping profile…")
         self.profile_button.setToolTip("The selected SKU's weight, size, bin and barcode")
         self.profile_button.clicked.connect(lambda: self.edit_profile())
+        self.costs = CostActions(
+            self,
+            reader,
+            host,
+            tasks,
+            lambda: self.settings.packaging_cost_per_order,
+            self.message.emit,
+        )
+        self.cost_button = QPushButton("Cost…")
+        self.cost_button.setToolTip("What one unit of the selected SKU costs you, from a date")
+        self.cost_button.clicked.connect(lambda: self.costs.set_cost(self._selected_seller_sku()))
+        self.costs_button = QPushButton("Import costs…")
+        self.costs_button.setToolTip("Costs from a file: seller_sku,amount,from (YYYY-MM-DD)")
+        self.costs_button.clicked.connect(lambda: self.costs.import_costs())
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
         bar.addWidget(self.only_warnings)
@@ -163,6 +178,8 @@ class InventoryTab(QWidget):
         bar.addWidget(self.import_button)
         bar.addWidget(self.export_button)
         bar.addWidget(self.profile_button)
+        bar.addWidget(self.cost_button)
+        bar.addWidget(self.costs_button)
 
         self.table = make_table(self.proxy, "stockTable")
         self.table.setEditTriggers(
@@ -286,6 +303,10 @@ class InventoryTab(QWidget):
     def _selected_sku(self) -> str | None:
         index = self.table.currentIndex()
         return index.data(ID_ROLE) if index.isValid() else None
+
+    def _selected_seller_sku(self) -> str | None:
+        sku_id = self._selected_sku()
+        return next((r.seller_sku for r in self.model.rows if r.sku_id == sku_id), None)
 
     def show_sku(self, sku_id: str, *, focus: bool = True) -> bool:
         """Select a SKU's row (a notification opens it)."""

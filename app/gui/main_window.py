@@ -34,6 +34,7 @@ from app.gui.health_tab import HealthTab
 from app.gui.import_dialog import ImportDialog
 from app.gui.inventory_tab import InventoryTab
 from app.gui.labels_dialog import LabelsDialog
+from app.gui.money_tab import MoneyTab
 from app.gui.notice import Notice
 from app.gui.notifications import Notifier
 from app.gui.order_actions import OrderActions
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
         self.queue_tab = QueueTab(self.reader, self.host, self.tasks)
         self.errors_tab = ErrorsTab(self.reader, self.host, self.tasks)
         self.health_tab = HealthTab(self.reader, ctx.settings)
+        self.money_tab = MoneyTab(self.reader)
         self.settings_tab = SettingsTab(ctx.settings, self.theme)
         self.pack_tab = PackTab(self.reader, self.host, self.tasks, self.prefs)
         self.tab_widgets: dict[str, QWidget] = {
@@ -142,6 +144,7 @@ class MainWindow(QMainWindow):
             tabs.CANCELLATIONS: self.cancellations_tab,
             tabs.RETURNS: self.returns_tab,
             tabs.INVENTORY: self.inventory_tab,
+            tabs.MONEY: self.money_tab,
             tabs.QUEUE: self.queue_tab,
             tabs.ERRORS: self.errors_tab,
             tabs.HEALTH: self.health_tab,
@@ -181,6 +184,7 @@ class MainWindow(QMainWindow):
         r.add("queue", QueueTab.REFRESH_ON, lambda _c: self.queue_tab.refresh())
         r.add("errors", ErrorsTab.REFRESH_ON, lambda _c: self.errors_tab.refresh())
         r.add("health", HealthTab.REFRESH_ON, lambda _c: self.health_tab.refresh())
+        r.add("money", MoneyTab.REFRESH_ON, lambda _c: self.money_tab.refresh())
         r.add("status bar", {Kind.SHOP, Kind.CONNECTION}, lambda _c: self._show_sync_state())
         r.add("settings", {Kind.SHOP}, lambda _c: self._show_shop_in_settings())
         return r

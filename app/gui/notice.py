@@ -15,6 +15,7 @@ ORDERS, CANCELLATIONS, INVENTORY, QUEUE, ERRORS, HEALTH, SETTINGS = (
 )
 PACK = "pack"
 RETURNS = "returns"
+MONEY = "money"
 
 #: Notification categories, each switched on or off by a `notify_*` setting.
 CATEGORY_SETTINGS = {

@@ -240,7 +240,10 @@ def _after_sales(after: Sequence[AfterSale]) -> str:
 
 
 def order_html(
-    order: Order, writes: Sequence[dict[str, Any]] = (), after: Sequence[AfterSale] = ()
+    order: Order,
+    writes: Sequence[dict[str, Any]] = (),
+    after: Sequence[AfterSale] = (),
+    money: str = "",
 ) -> str:
     """The whole pane as HTML (QTextBrowser's subset); every TikTok text escaped.
 
@@ -290,7 +293,8 @@ def order_html(
         _section(fmt.count(len(order.line_items), "item"))
         + _items(order.line_items, order.currency)
         + _section("Payment")
-        + _payment(order),
+        + _payment(order)
+        + (_section("Money") + money if money else ""),
         _section("Ship to")
         + _address(order)
         + _section("Packages")
@@ -326,6 +330,7 @@ class OrderDetailView(QTextBrowser):
         writes: Sequence[dict[str, Any]] = (),
         shipping: str = "",
         after: Sequence[AfterSale] = (),
+        money: str = "",
     ) -> None:
         """Render an order and what was sent about it; `missing` explains an unreadable one.
 
@@ -337,5 +342,5 @@ class OrderDetailView(QTextBrowser):
             self.setHtml(f"<p style='margin:24px'>{_muted(text) if not missing else text}</p>")
         else:
             scroll = self.verticalScrollBar().value() if same else 0
-            self.setHtml(order_html(order, writes, after) + shipping)
+            self.setHtml(order_html(order, writes, after, money) + shipping)
             self.verticalScrollBar().setValue(scroll)

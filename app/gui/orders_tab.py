@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from app.changes import Kind
 from app.gui import formatting as fmt
 from app.gui.empty_state import EmptyableView
+from app.gui.money_detail import money_html
 from app.gui.order_detail import OrderDetailView
 from app.gui.order_labels import labels_html
 from app.gui.orders_delegate import OrderCellDelegate
@@ -58,6 +59,7 @@ from app.gui.queue_delegate import QueueDelegate
 from app.gui.reader import Reader
 from app.gui.shortcuts import KEYS
 from app.gui.table_view import make_table
+from app.queries.money import fetch_order_money
 from app.queries.orders import (
     ALL,
     FLAG_FILTERS,
@@ -100,7 +102,9 @@ class OrdersTab(QWidget):
     #: The kinds of change this tab re-reads on (see app/gui/refresh.py).
     REFRESH_ON = frozenset({Kind.ORDERS, Kind.DEADLINES})
     #: What the order detail shows besides the order: what was sent about it, its request.
-    DETAIL_ON = frozenset({Kind.OUTBOX, Kind.CANCELLATIONS, Kind.LABELS, Kind.RETURNS})
+    DETAIL_ON = frozenset(
+        {Kind.OUTBOX, Kind.CANCELLATIONS, Kind.LABELS, Kind.RETURNS, Kind.STATEMENTS}
+    )
 
     importRequested = Signal()
     settingsRequested = Signal()
@@ -416,13 +420,15 @@ class OrdersTab(QWidget):
         order = fetch_order_detail(db, order_id)
         writes = fetch_order_writes(db, order_id)
         after = fetch_after_sales(db, order_id)
-        self._detail_key = (*_detail_key(order_id, order, writes), tuple(after))
+        money = money_html(fetch_order_money(db, order_id))
+        self._detail_key = (*_detail_key(order_id, order, writes, money), tuple(after))
         self.detail.show_order(
             order,
             missing=f"Order {order_id} is no longer stored.",
             writes=writes,
             shipping=labels_html(db, order_id),
             after=after,
+            money=money,
         )
 
     def refresh_detail(self) -> None:
@@ -432,7 +438,8 @@ class OrdersTab(QWidget):
             return
         writes = fetch_order_writes(db, order_id)
         order = fetch_order_detail(db, order_id)
-        key = (*_detail_key(order_id, order, writes), tuple(fetch_after_sales(db, order_id)))
+        money = money_html(fetch_order_money(db, order_id))
+        key = (*_detail_key(order_id, order, writes, money), tuple(fetch_after_sales(db, order_id)))
         if key != self._detail_key:
             self._show_detail(order_id)
 
@@ -578,8 +585,9 @@ class OrdersTab(QWidget):
 
 
 def _detail_key(
-    order_id: str, order: object, writes: list[dict[str, object]]
+    order_id: str, order: object, writes: list[dict[str, object]], money: str = ""
 ) -> tuple[object, ...]:
     """What the detail pane shows, in brief: re-render only when it changed."""
     stamp = getattr(order, "update_time", None)
-    return (order_id, stamp, tuple((w["id"], w["state"], w["updated_at"]) for w in writes))
+    sent = tuple((w["id"], w["state"], w["updated_at"]) for w in writes)
+    return (order_id, stamp, sent, money)

@@ -18,6 +18,7 @@ SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("tab_errors", "Ctrl+5", "Errors"),
     ("tab_health", "Ctrl+6", "Health"),
     ("tab_pack", "Ctrl+7", "Pack station"),
+    ("tab_money", "Ctrl+9", "Money"),
     ("tab_settings", "Ctrl+,", "Settings"),
     ("find", "Ctrl+F", "Search orders"),
     ("escape", "Esc", "Clear the search (in the search box)"),

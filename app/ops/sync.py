@@ -8,10 +8,19 @@ import sqlite_utils
 
 from app.store.db import open_db
 from app.sync.catalog import sync_catalog
+from app.sync.money_sync import MoneyResult, read_money
 from app.sync.poller import poll_once
 from app.sync.session import ShopSession, open_session
 
-__all__ = ["ShopSession", "open_session", "open_writable", "poll_once", "sync_catalog"]
+__all__ = [
+    "MoneyResult",
+    "ShopSession",
+    "open_session",
+    "open_writable",
+    "poll_once",
+    "read_money",
+    "sync_catalog",
+]
 
 
 def open_writable(path: Path) -> sqlite_utils.Database:

@@ -35,3 +35,7 @@ class BudgetUse:
     def text(self) -> str:
         """`312 of 1,000 requests this hour`."""
         return f"{self.used:,} of {self.limit:,} requests this hour"
+
+
+#: The share of the hourly budget reading statements and estimates may plan for.
+MONEY_SHARE = 0.05

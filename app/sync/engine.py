@@ -34,6 +34,7 @@ from app.sync.deep_poll import deep_pass
 from app.sync.fulfillment import WritesResult
 from app.sync.fulfillment_service import FulfillmentService
 from app.sync.importer import ImportProgress, ImportResult, OrderImporter
+from app.sync.money_service import MoneyService
 from app.sync.outlet import Notice, Outlet
 from app.sync.poller import DEFAULT_OVERLAP, PollResult, poll_once
 from app.sync.pusher import PushResult
@@ -149,6 +150,7 @@ class SyncEngine:
         self._fulfillment: FulfillmentService | None = None
         self._returns: ReturnsService | None = None
         self._deadlines: DeadlineService | None = None
+        self._money: MoneyService | None = None
         self._background: set[asyncio.Future[Any]] = set()
         self.settings = settings
         self.secrets = secrets
@@ -408,6 +410,8 @@ class SyncEngine:
         await self._returns.start()
         self._deadlines = DeadlineService(session, clock=self._clock, outlet=self.outlet)
         await self._deadlines.start()
+        self._money = MoneyService(session, clock=self._clock, outlet=self.outlet)
+        await self._money.start()
         await self._start_webhooks(session)
         self._publish(Changes.of(shop=True, connection=True))
 
@@ -473,6 +477,9 @@ class SyncEngine:
         if self._deadlines is not None:
             deadlines, self._deadlines = self._deadlines, None
             await deadlines.stop()
+        if self._money is not None:
+            money, self._money = self._money, None
+            await money.stop()
         if self._session is not None:
             session, self._session = self._session, None
             await session.aclose()
@@ -488,6 +495,8 @@ class SyncEngine:
                 self._stock.orders_changed()
             if self._fulfillment is not None:
                 self._fulfillment.orders_changed()
+            if self._money is not None:
+                self._money.orders_changed(changes.orders)
 
     async def _pull_orders(self) -> PollResult:
         """The pull right before a stock push: a poll that raises when it fails."""

@@ -30,7 +30,17 @@ from app.store.orders import fetch_order_raw
 SANDBOX = SandboxConfig(
     seed=2026, orders=400, products=24, order_rate=30.0, seller_type=PACKAGE_FIRST_SELLER_TYPE
 )
-TABS = ("orders", "cancellations", "returns", "inventory", "queue", "errors", "health", "settings")
+TABS = (
+    "orders",
+    "cancellations",
+    "returns",
+    "inventory",
+    "money",
+    "queue",
+    "errors",
+    "health",
+    "settings",
+)
 DARK_TABS = ("orders", "cancellations", "inventory", "health")
 DIALOGS = ("ship-dialog",)
 #: Buyers ask to cancel this many more to-ship orders (those whose own deadline is soonest).
@@ -66,6 +76,29 @@ def prepare(window: object) -> None:
     wait_until(lambda: (returns.refresh(), bool(returns.model.to_answer()))[1], 20)
     if returns.model.rowCount() > 1:
         returns.table.selectRow(1)  # the soonest stays unselected, so its colour shows
+    money = w.money_tab  # type: ignore[attr-defined]
+    w.open_tab("money")  # type: ignore[attr-defined]
+    wait_until(lambda: (money.refresh(), money.skus.model.rowCount() > 0)[1], 30)
+    add_costs(w)
+    money.refresh()
+    w.open_tab("orders")  # type: ignore[attr-defined]
+
+
+def add_costs(window: Any) -> None:
+    """Each SKU costs about a third of what it sells for, so the Money tab shows profit."""
+    from decimal import Decimal
+
+    from app.ops.money import set_cost
+
+    for row in window.money_tab.skus.model.rows:
+        if not row.units or not row.revenue.amount:
+            continue
+        unit = (row.revenue.amount / row.units / 3).quantize(Decimal("0.01"))
+        window.host.engine.run_write(
+            lambda db, sku=row.key, amount=str(unit): set_cost(
+                db, seller_sku=sku, amount=amount, from_day="2000-01-01", now=0
+            )
+        ).result(10)
 
 
 def _admin(window: Any) -> httpx.Client:

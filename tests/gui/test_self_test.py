@@ -35,6 +35,7 @@ def test_self_test_opens_every_tab_and_reports_its_figures(tmp_path: Path) -> No
         "Cancellations",
         "Returns",
         "Inventory",
+        "Money",
         "Sync queue",
         "Errors",
         "Health",

@@ -14,6 +14,7 @@ from app.store.migrations import (  # noqa: F401  (registration, in this order)
     m0008_labels_packing,
     m0009_deadlines_tracking,
     m0010_returns,
+    m0011_money,
 )
 from app.store.migrations.registry import MIGRATIONS
 
