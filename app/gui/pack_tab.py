@@ -31,6 +31,7 @@ from app.gui.engine_host import EngineHost
 from app.gui.reader import Reader
 from app.gui.tasks import TaskManager
 from app.ops.pack import Cue, PackRecord, PackStation, queue_ship, save_pack
+from app.ops.returns import receive_returned_item
 from app.queries.labels import fetch_packs
 
 COLUMNS = ("Seller SKU", "Item", "Bin", "Needed", "Scanned")
@@ -40,6 +41,7 @@ CUE_COLOURS = {
     Cue.PACKED: "#86efac",
     Cue.TRACKING: "#fef08a",
     Cue.SHIPPED: "#86efac",
+    Cue.RETURNED: "#e9d5ff",
     Cue.WRONG: "#fca5a5",
 }
 DONE_ROW = QColor("#bbf7d0")
@@ -153,6 +155,8 @@ class PackTab(QWidget):
             self._record(result.pack)
         if result.ship is not None:
             self._ship(*result.ship)
+        if result.returned:
+            self._restock(result.returned)
         return result.cue
 
     def put_down(self) -> None:
@@ -226,6 +230,19 @@ class PackTab(QWidget):
             engine.run_write(lambda db: queue_ship(db, order_id, tracking, carrier, now=now)),
             lambda problems: self._shipped(order_id, problems),
             lambda error: self._cue(Cue.WRONG, f"Not shipped: {error}"),
+            owner=self,
+        )
+
+    def _restock(self, code: str) -> None:
+        engine = self.host.engine
+        if engine is None:
+            self._cue(Cue.WRONG, "Not recorded: the sync engine is not running.")
+            return
+        now = int(time.time())
+        self.tasks.watch(
+            engine.run_write(lambda db: receive_returned_item(db, code=code, now=now)),
+            lambda _done: None,
+            lambda error: self._cue(Cue.WRONG, f"The returned item was not recorded: {error}"),
             owner=self,
         )
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from app.queries.labels import PackItem, PackOrder, fetch_order_by_tracking, fetch_pack_order
+from app.queries.returns import find_return_for_item
 from app.store.sku_profiles import fetch_sku_ids_by_code
 from app.sync.ship_requests import ShipPlan, check_request, save_plan
 
@@ -33,6 +34,7 @@ class Cue(enum.Enum):
     PACKED = "packed"  # the last unit: packed
     TRACKING = "tracking"  # seller shipping: scan the tracking number now
     SHIPPED = "shipped"  # queued to ship
+    RETURNED = "returned"  # a returned item: back on the shelf
     WRONG = "wrong"  # refused: loud
 
 
@@ -44,6 +46,7 @@ class ScanResult:
     message: str
     pack: PackRecord | None = None
     ship: tuple[str, str] | None = None  # (order id, tracking number) to queue
+    returned: str = ""  # a returned item's code, to record back on the shelf
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,14 @@ class PackStation:
         order_id = code if fetch_pack_order(db, code) else fetch_order_by_tracking(db, code)
         order = fetch_pack_order(db, order_id) if order_id else None
         if order is None:
+            back = find_return_for_item(db, code)
+            if back is not None:
+                return ScanResult(
+                    Cue.RETURNED,
+                    f"Returned item {code} (return {back[0]}): back on the shelf. A damaged "
+                    "one is written off in the Returns tab, not scanned here.",
+                    returned=code,
+                )
             return ScanResult(Cue.WRONG, f"{code} is no order or tracking number in Shopdesk.")
         if order.status not in PACKABLE:
             state = order.status.replace("_", " ").lower()

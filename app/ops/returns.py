@@ -7,6 +7,7 @@ import sqlite_utils
 from app.changes import Changes
 from app.ops.problems import Problem, ProblemsError
 from app.ops.results import Done
+from app.queries.returns import find_return_for_item
 from app.store import returns as store
 from app.store.fulfillment import save_write
 from app.sync.returns import ANSWER_KINDS, APPROVE, REJECT, AnswersResult, ReturnsDesk
@@ -118,15 +119,10 @@ def receive_returned_item(
 ) -> Done:
     """A scanned returned item (its SKU id or seller SKU): the oldest request waiting for
     that unit records it. `value` is the number of units recorded (1)."""
-    code = code.strip()
-    for found in sorted(store.fetch_returns(db), key=lambda r: r.update_time):
-        if not found.item_travels:
-            continue
-        for item in found.items:
-            if not item.outcome and code in (item.sku_id, item.seller_sku):
-                return restock_return(
-                    db, return_id=found.return_id, write_off=write_off, sku_id=item.sku_id, now=now
-                )
+    found = find_return_for_item(db, code)
+    if found is not None:
+        return_id, sku_id = found
+        return restock_return(db, return_id=return_id, write_off=write_off, sku_id=sku_id, now=now)
     raise ProblemsError(
         [
             Problem(

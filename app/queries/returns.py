@@ -23,8 +23,22 @@ __all__ = [
     "fetch_pending_summary",
     "fetch_return",
     "fetch_returns",
+    "find_return_for_item",
     "status_words",
 ]
+
+
+def find_return_for_item(db: sqlite_utils.Database, code: str) -> tuple[str, str] | None:
+    """(return id, sku id) of the oldest return on its way back that waits for this item
+    (scanned as its SKU id or seller SKU), or None."""
+    code = code.strip()
+    for found in sorted(fetch_returns(db), key=lambda r: r.update_time):
+        if not found.item_travels:
+            continue
+        for item in found.items:
+            if not item.outcome and code in (item.sku_id, item.seller_sku):
+                return found.return_id, item.sku_id
+    return None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from app.ops.problems import ProblemsError
+from app.ops.pack import Cue, PackStation
 from app.ops.returns import answer_return, receive_returned_item, restock_return
 from app.queries.returns import (
     fetch_after_sales,
@@ -222,3 +223,19 @@ def test_the_returns_pass_stretches_to_fit_the_hourly_budget(returns_shop: Retur
     assert ReturnsService(session).returns_interval() == 300  # no budget: every 5 minutes
     session.settings = session.settings.model_copy(update={"max_requests_per_hour": 100})
     assert ReturnsService(session).returns_interval() == 3600 / (100 * 0.05)  # 12 minutes
+
+
+async def test_the_pack_station_takes_a_returned_item_back_on_the_shelf(
+    returns_shop: ReturnsShop,
+) -> None:
+    d, rid, sku = await _returned_parcel(returns_shop)
+    db = returns_shop.session.db
+    before = _on_hand(db, sku)
+    station = PackStation()
+    result = station.scan(db, sku)  # no order on the station: the scan names a returned item
+    assert result.cue is Cue.RETURNED and rid in result.message and result.returned == sku
+    assert station.order is None and _on_hand(db, sku) == before  # the scan itself only reads
+    receive_returned_item(db, code=result.returned, now=d._now())  # what the Pack tab runs
+    assert _on_hand(db, sku) == before + 1
+    again = station.scan(db, sku)  # recorded once: a second scan of it is refused loudly
+    assert again.cue is Cue.WRONG and not again.returned
