@@ -89,14 +89,16 @@ class PackStation:
         if self.awaiting_tracking and self.order is not None:
             return self._tracking(code)
         if self.order is None or self.complete:
-            return self._open(db, code)
+            # Returned items are taken only on an empty station (Esc clears it), so a second
+            # scan of a unit just packed never puts a returned one on the shelf by mistake.
+            return self._open(db, code, returns=self.order is None)
         return self._item(db, code, int(time.time()) if now is None else now)
 
-    def _open(self, db: sqlite_utils.Database, code: str) -> ScanResult:
+    def _open(self, db: sqlite_utils.Database, code: str, *, returns: bool) -> ScanResult:
         order_id = code if fetch_pack_order(db, code) else fetch_order_by_tracking(db, code)
         order = fetch_pack_order(db, order_id) if order_id else None
         if order is None:
-            back = find_return_for_item(db, code)
+            back = find_return_for_item(db, code) if returns else None
             if back is not None:
                 return ScanResult(
                     Cue.RETURNED,

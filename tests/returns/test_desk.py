@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from app.ops.problems import ProblemsError
 from app.ops.pack import Cue, PackStation
+from app.ops.problems import ProblemsError
 from app.ops.returns import answer_return, receive_returned_item, restock_return
 from app.queries.returns import (
     fetch_after_sales,
