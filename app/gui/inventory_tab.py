@@ -175,11 +175,17 @@ class InventoryTab(QWidget):
         bar.addStretch(0)
         bar.addWidget(self.pending_label)
         bar.addWidget(self.push_button)
-        bar.addWidget(self.import_button)
-        bar.addWidget(self.export_button)
-        bar.addWidget(self.profile_button)
-        bar.addWidget(self.cost_button)
-        bar.addWidget(self.costs_button)
+        # Files and per-SKU details on a second row, so the tab fits a 1366-pixel laptop.
+        files = QHBoxLayout()
+        files.addStretch(1)
+        for button in (
+            self.import_button,
+            self.export_button,
+            self.profile_button,
+            self.cost_button,
+            self.costs_button,
+        ):
+            files.addWidget(button)
 
         self.table = make_table(self.proxy, "stockTable")
         self.table.setEditTriggers(
@@ -209,6 +215,7 @@ class InventoryTab(QWidget):
         self.hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addLayout(files)
         layout.addWidget(self.area, 1)
         layout.addWidget(self.hint)
         self._update()

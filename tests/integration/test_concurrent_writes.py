@@ -1,7 +1,7 @@
 """Many `shopdesk stock set` from the command line while `shopdesk sync` writes all the time:
 every edit lands in the ledger, none fails with "database is locked".
 
-Each write is a whole CLI process (about a second of CPU), so the everyday run sends 60 with
+Each write is a whole CLI process (about a second of CPU), so the everyday run sends 40 with
 20 at once; `SHOPDESK_STRESS_WRITES=200` repeats the measurement the attack run reported."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from app.sandbox import SandboxConfig, running_sandbox
 from tests.integration.cli_support import ROOT, Cli, admin
 from tests.integration.test_chaos import query
 
-WRITES = int(os.environ.get("SHOPDESK_STRESS_WRITES", "60"))
+WRITES = int(os.environ.get("SHOPDESK_STRESS_WRITES", "40"))
 AT_ONCE = 20
 
 

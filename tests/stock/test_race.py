@@ -80,8 +80,10 @@ async def test_tiktok_never_ends_up_listing_more_than_there_is(stock_shop) -> No
     finally:
         stop.set()
         await buyers
-    await push_pending(stock.session)  # what was requeued in the last round goes out
+    # Settle: read every order placed before the buyers stopped, then send what that and the
+    # last round requeued (pushing before the poll left a late order's units unsent).
     await poll_once(stock.session)
+    await push_pending(stock.session)
 
     inventory = await stock.inventory()
     assert len(placed) > 60
