@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from app.changes import Changes
+from app.ops.guards import late_answer_problem
 from app.ops.problems import Problem, ProblemsError
 from app.ops.results import Done
 from app.queries.returns import find_return_for_item
@@ -53,6 +54,9 @@ def answer_return(
             f"({found.return_status.replace('_', ' ').lower()}).",
             return_id,
         )
+    late = late_answer_problem(found.deadline, now, order_id=found.order_id, what="return request")
+    if late is not None:
+        raise ProblemsError([late])
     if not approve:
         offered = {name for name, _ in found.reject_reasons}
         if reason not in offered:

@@ -239,3 +239,17 @@ async def test_the_pack_station_takes_a_returned_item_back_on_the_shelf(
     assert _on_hand(db, sku) == before + 1
     again = station.scan(db, sku)  # recorded once: a second scan of it is refused loudly
     assert again.cue is Cue.WRONG and not again.returned
+
+
+async def test_an_answer_after_the_deadline_is_refused_and_nothing_is_queued(
+    returns_shop: ReturnsShop,
+) -> None:
+    rid = (await returns_shop.open())["return_id"]
+    d = desk(returns_shop)
+    await d.sync([rid])
+    db = returns_shop.session.db
+    stored = fetch_return(db, rid)
+    assert stored is not None and stored.pending and stored.deadline is not None
+    with pytest.raises(ProblemsError, match="passed its deadline"):
+        answer_return(db, return_id=rid, approve=True, now=stored.deadline + 1)
+    assert not [r for r in fetch_outbox(db) if r["ref"] == rid]
