@@ -105,8 +105,12 @@ def open_window(qtbot: Any) -> Iterator[Callable[..., MainWindow]]:
             engine = window.host.engine
             assert engine is not None
             qtbot.waitUntil(lambda: engine.status.last_poll_at is not None, timeout=15000)
-            window.reader.catch_up_now()
-            assert window.orders_tab.model.rowCount() > 0
+
+            def listed() -> bool:
+                window.reader.catch_up_now()  # the list's refresh itself is a queued signal
+                return window.orders_tab.model.rowCount() > 0
+
+            qtbot.waitUntil(listed, timeout=15000)
         return window
 
     yield make
