@@ -319,6 +319,13 @@ class SyncEngine:
         try:
             loop.run_until_complete(self._main())
         finally:
+            # As asyncio.run does: a task still running (a money read mid-page, say) is
+            # cancelled and finished before the loop closes, not destroyed with it.
+            pending = asyncio.all_tasks(loop)
+            for task in pending:
+                task.cancel()
+            if pending:
+                loop.run_until_complete(_settle(pending))
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
 
@@ -665,3 +672,8 @@ class SyncEngine:
         log.warning("%s failed: %s", kind, message)
         if self.callbacks.on_error is not None:
             self.callbacks.on_error(kind, message)
+
+
+async def _settle(tasks: set[asyncio.Task[Any]]) -> None:
+    """Wait for cancelled tasks to finish (their errors are theirs: they were cancelled)."""
+    await asyncio.gather(*tasks, return_exceptions=True)
