@@ -1,4 +1,4 @@
-"""SyncEngine: one thread, one asyncio loop, the scheduler; the only writer to SQLite."""
+"""SyncEngine: one thread, one asyncio loop, its loop runner; the only writer to SQLite."""
 
 from __future__ import annotations
 
@@ -11,13 +11,11 @@ import threading
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 import sqlite_utils
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from app.backoff import Backoff
 from app.changes import Changes
@@ -34,6 +32,7 @@ from app.sync.deep_poll import deep_pass
 from app.sync.fulfillment import WritesResult
 from app.sync.fulfillment_service import FulfillmentService
 from app.sync.importer import ImportProgress, ImportResult, OrderImporter
+from app.sync.loops import Loops
 from app.sync.money_service import MoneyService
 from app.sync.outlet import Notice, Outlet
 from app.sync.poller import DEFAULT_OVERLAP, PollResult, poll_once
@@ -49,8 +48,11 @@ T = TypeVar("T")
 
 #: A wall-clock jump this much larger than the monotonic one means the machine slept.
 SLEEP_JUMP_SECONDS = 30.0
+SLEEP_CHECK_SECONDS = 5.0
 MAX_BACKOFF_SECONDS = 300.0
 BACKUP_CHECK_SECONDS = 3600.0
+#: The first backup check waits this long after start (the catch-up poll goes first).
+BACKUP_FIRST_SECONDS = 30.0
 #: How often the engine looks for commits by another process (a CLI command): they arrive
 #: as `Changes.all()`, since nobody told us what they were.
 OTHER_WRITERS_SECONDS = 2.0
@@ -123,7 +125,10 @@ class EngineCallbacks:
 @dataclass
 class _PollState:
     failures: int = 0
-    retry_at: float = 0.0
+    #: The backoff after the last failure (0: none): the poll loop waits at least this long.
+    delay: float = 0.0
+    #: `PRAGMA data_version` of the session last looked at, for other processes' commits.
+    seen: tuple[int, int] | None = None
     last_wall: float = field(default_factory=time.time)
     last_mono: float = field(default_factory=time.monotonic)
 
@@ -151,7 +156,7 @@ class SyncEngine:
         self._returns: ReturnsService | None = None
         self._deadlines: DeadlineService | None = None
         self._money: MoneyService | None = None
-        self._background: set[asyncio.Future[Any]] = set()
+        self.loops = Loops()
         self.settings = settings
         self.secrets = secrets
         self.callbacks = callbacks or EngineCallbacks()
@@ -169,7 +174,7 @@ class SyncEngine:
         self._ready = threading.Event()
         self._stopping: asyncio.Event | None = None
         self._session: ShopSession | None = None
-        self._scheduler: AsyncIOScheduler | None = None
+        self._poll_wake: asyncio.Event | None = None
         self._importer: OrderImporter | None = None
         self._poll = _PollState()
         self._poll_lock: asyncio.Lock | None = None
@@ -332,56 +337,34 @@ class SyncEngine:
     async def _main(self) -> None:
         self._stopping = asyncio.Event()
         self._poll_lock = asyncio.Lock()
+        self._poll_wake = asyncio.Event()
         await self._reload()
-        scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop())
-        scheduler.add_job(
-            self._poll_job,
-            "interval",
-            seconds=self._planned(self.settings.poll_interval_seconds),
-            next_run_time=datetime.now().astimezone(),  # catch up at once on start
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=None,
-            id="poll",
-        )
-        scheduler.add_job(
-            self._deep_job,
-            "interval",
-            seconds=self._planned(self.settings.deep_poll_interval_seconds, DEEP_SHARE),
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=None,
-            id="deep_poll",
-        )
-        scheduler.add_job(
-            self._backup_job,
-            "interval",
-            seconds=BACKUP_CHECK_SECONDS,
-            next_run_time=datetime.now().astimezone() + timedelta(seconds=30),
-            coalesce=True,
-            max_instances=1,
-            id="backup",
-        )
-        self._set_status(
-            deep_poll_interval=self._planned(self.settings.deep_poll_interval_seconds, DEEP_SHARE)
-        )
-        scheduler.start()
-        self._scheduler = scheduler
-        watcher = asyncio.create_task(self._watch_for_sleep())
-        others = asyncio.create_task(self._watch_other_writers())
+        self._start_loops()
         self._set_status(running=True)
         self._ready.set()
         try:
             await self._stopping.wait()
         finally:
-            watcher.cancel()
-            others.cancel()
-            scheduler.shutdown(wait=False)
+            await self.loops.stop()
             if self._importer is not None:
                 self._importer.cancel()
             await asyncio.sleep(0)
             await self._close_session()
             self._set_status(running=False)
+
+    def _start_loops(self) -> None:
+        """The engine's periodic work, on its one runner: the poll at once (catching up)."""
+        deep = self._planned(self.settings.deep_poll_interval_seconds, DEEP_SHARE)
+        self._set_status(deep_poll_interval=deep)
+        self.loops.every("poll", self._poll_wait, self._poll_job, wake=self._poll_wake)
+        self.loops.every("deep_poll", deep, self._deep_job, wait_first=True)
+        self.loops.every(
+            "backup", BACKUP_CHECK_SECONDS, self._backup_job, wait_first=BACKUP_FIRST_SECONDS
+        )
+        self.loops.every("sleep", SLEEP_CHECK_SECONDS, self._check_for_sleep, wait_first=True)
+        self.loops.every(
+            "other_writers", OTHER_WRITERS_SECONDS, self._check_other_writers, wait_first=True
+        )
 
     async def _reload(self) -> None:
         await self._close_session()
@@ -405,7 +388,9 @@ class SyncEngine:
         if closed:
             log.info("closed %d runs an earlier crash left open", closed)
         self._session = session
-        self._poll.failures, self._poll.retry_at = 0, 0.0
+        if self._poll.failures and self._poll_wake is not None:
+            self._poll_wake.set()  # the poll was backing off from the old session: not now
+        self._poll.failures, self._poll.delay = 0, 0.0
         self._set_status(connected=True, reconnect_reason="", last_error="")
         self._stock = StockService(
             session, self.settings, pull=self._pull_orders, clock=self._clock, outlet=self.outlet
@@ -458,9 +443,7 @@ class SyncEngine:
     def tunnel_moved(self, url: str | None) -> None:
         """A tunnel (re)start may have missed pushes: catch up by polling at once."""
         if url is not None and self._loop is not None:
-            task = asyncio.ensure_future(self._poll_job(force=True))
-            self._background.add(task)
-            task.add_done_callback(self._background.discard)
+            self.loops.later(self._poll_job(force=True))
 
     def _notice(self, notice: Notice) -> None:
         if notice.kind == "deauthorized":
@@ -543,10 +526,10 @@ class SyncEngine:
         return self._session
 
     async def _poll_job(self, force: bool = False) -> PollResult | None:
-        """One scheduled poll, skipped while backing off after failures or disconnected."""
+        """One poll (the loop's, or forced), skipped while disconnected; failures back off."""
         session = self._session
         now = self._clock()
-        if session is None or (not force and now < self._poll.retry_at):
+        if session is None:
             return None
         assert self._poll_lock is not None
         if self._poll_lock.locked() and not force:
@@ -567,19 +550,17 @@ class SyncEngine:
                 return None
             except ShopdeskError as exc:
                 self._poll.failures += 1
-                planned = self._planned(self.settings.poll_interval_seconds)
-                backoff = Backoff(base=planned * 2, cap=MAX_BACKOFF_SECONDS, jitter=0.2)
-                self._poll.retry_at = now + backoff.delay(self._poll.failures)
+                self._poll.delay = self._poll_backoff().delay(self._poll.failures)
                 self._set_status(
                     last_poll_at=now,
                     last_poll_ok=False,
                     last_error=str(exc),
                     consecutive_failures=self._poll.failures,
-                    next_poll_at=self._poll.retry_at,
+                    next_poll_at=now + self._poll_wait(),
                 )
                 self._report_error("poll", str(exc))
                 return None
-        self._poll.failures, self._poll.retry_at = 0, 0.0
+        self._poll.failures, self._poll.delay = 0, 0.0
         interval = self._adapt_interval()
         self._set_status(
             last_poll_at=now,
@@ -590,6 +571,16 @@ class SyncEngine:
             poll_interval=interval,
         )
         return result
+
+    def _poll_backoff(self) -> Backoff:
+        """After failed polls: twice the planned interval, doubling to 5 min, 20% jitter."""
+        planned = self._planned(self.settings.poll_interval_seconds)
+        return Backoff(base=planned * 2, cap=MAX_BACKOFF_SECONDS, jitter=0.2)
+
+    def _poll_wait(self) -> float:
+        """The poll loop's next wait: the interval, or longer while failures back off."""
+        interval = self.status.poll_interval or self._planned(self.settings.poll_interval_seconds)
+        return max(interval, self._poll.delay)
 
     def _planned(self, interval: float, share: float = POLL_SHARE) -> float:
         """An interval stretched to fit the shop's hourly budget, when one is set."""
@@ -621,36 +612,29 @@ class SyncEngine:
             interval = self._planned(self.settings.slow_poll_interval_seconds)
         else:
             interval = self._planned(self.settings.poll_interval_seconds)
-        if self._scheduler is not None and interval != self.status.poll_interval:
-            self._scheduler.reschedule_job("poll", trigger="interval", seconds=interval)
         if health is not None:
             self._set_status(webhooks=health)
         return interval
 
-    async def _watch_for_sleep(self) -> None:
+    async def _check_for_sleep(self) -> None:
         """After the laptop sleeps, wall time jumps ahead of monotonic time: catch up at once."""
-        while True:
-            await asyncio.sleep(5)
-            wall, mono = time.time(), time.monotonic()
-            jump = (wall - self._poll.last_wall) - (mono - self._poll.last_mono)
-            self._poll.last_wall, self._poll.last_mono = wall, mono
-            if jump > SLEEP_JUMP_SECONDS:
-                log.info("woke after about %.0f s asleep: syncing now", jump)
-                await self._poll_job(force=True)
+        wall, mono = time.time(), time.monotonic()
+        jump = (wall - self._poll.last_wall) - (mono - self._poll.last_mono)
+        self._poll.last_wall, self._poll.last_mono = wall, mono
+        if jump > SLEEP_JUMP_SECONDS:
+            log.info("woke after about %.0f s asleep: syncing now", jump)
+            await self._poll_job(force=True)
 
-    async def _watch_other_writers(self) -> None:
+    async def _check_other_writers(self) -> None:
         """Another process committed (SQLite's `data_version` moved): every view re-reads."""
-        seen: tuple[int, int] | None = None
-        while True:
-            await asyncio.sleep(OTHER_WRITERS_SECONDS)
-            session = self._session
-            if session is None:
-                continue
-            version = int(session.db.execute("PRAGMA data_version").fetchone()[0])
-            mark = (id(session), version)
-            if seen is not None and mark != seen and seen[0] == mark[0]:
-                self._publish(Changes.all())
-            seen = mark
+        session = self._session
+        if session is None:
+            return
+        version = int(session.db.execute("PRAGMA data_version").fetchone()[0])
+        mark, seen = (id(session), version), self._poll.seen
+        if seen is not None and mark != seen and seen[0] == mark[0]:
+            self._publish(Changes.all())
+        self._poll.seen = mark
 
     # --- status and errors ----------------------------------------------------------------
 

@@ -1,8 +1,10 @@
 """One way to run background work: named loops, follow-ups and retries, all stopped together.
 
 A service owns one `Loops`. `every` runs work on a period (and at once when its wake event is
-set); `retry` runs work until it succeeds, waiting by a `Backoff` between failures; `later`
-and `after` run one follow-up; `replace` starts a named task in place of the previous one.
+set); `retry` runs work until it succeeds, waiting by a `Backoff` between failures; `keep_up`
+runs work again each time it ends (a supervised program that died), by the same backoff;
+`later` and `after` run one follow-up; `replace` starts a named task in place of the previous
+one.
 Work that raises something unexpected is logged and retried after the backoff, so one bad
 pass never ends a loop. `sleep` is injectable, so tests run a loop without waiting.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
@@ -21,12 +24,18 @@ log = logging.getLogger(__name__)
 
 Work = Callable[[], Awaitable[object]]
 Period = float | Callable[[], float]
+#: A policy, or a function giving it (read before each wait, so a setting may change it).
+Policy = Backoff | Callable[[], Backoff]
 #: A loop whose work keeps raising waits this way (and at least its period).
 FAILING_LOOP = Backoff(base=5.0, cap=300.0, jitter=0.2)
 
 
 def _seconds(period: Period) -> float:
     return period() if callable(period) else period
+
+
+def _policy(backoff: Policy) -> Backoff:
+    return backoff if isinstance(backoff, Backoff) else backoff()
 
 
 class Loops:
@@ -49,11 +58,12 @@ class Loops:
         work: Work,
         *,
         wake: asyncio.Event | None = None,
-        wait_first: bool = False,
+        wait_first: bool | float = False,
         backoff: Backoff = FAILING_LOOP,
     ) -> None:
         """Run `work` now (or after the first wait) and then every `period` seconds; a set
-        `wake` event runs it early. `period` may be a function (read before each wait)."""
+        `wake` event runs it early. `period` may be a function (read before each wait);
+        `wait_first` is True (one period) or the seconds of a shorter first wait."""
         self.replace(name, self._every(name, period, work, wake, wait_first, backoff))
 
     def retry(
@@ -64,6 +74,11 @@ class Loops:
     ) -> None:
         """Run `work` until it returns True, waiting `backoff` after each False or error."""
         self.replace(name, self._retry(name, work, backoff))
+
+    def keep_up(self, name: str, work: Work, backoff: Policy, *, steady: float) -> None:
+        """Run `work` again each time it ends or fails, waiting `backoff` before each start;
+        a run that lasted `steady` seconds was no crash loop: the count starts afresh."""
+        self.replace(name, self._keep_up(name, work, backoff, steady))
 
     def replace(self, name: str, coro: Coroutine[Any, Any, Any]) -> None:
         """Start `coro` as the task `name`, cancelling the one that had that name."""
@@ -100,12 +115,14 @@ class Loops:
         period: Period,
         work: Work,
         wake: asyncio.Event | None,
-        wait_first: bool,
+        wait_first: bool | float,
         backoff: Backoff,
     ) -> None:
         failures = 0
-        if wait_first:
+        if wait_first is True:
             await self._wait(_seconds(period), wake)
+        elif wait_first:
+            await self._wait(float(wait_first), wake)
         while True:
             failures = 0 if await self._run(name, work) else failures + 1
             await self._wait(max(_seconds(period), backoff.delay(failures)), wake)
@@ -122,6 +139,16 @@ class Loops:
                 log.exception("%s failed; trying again later", name)
             failures += 1
             await self._sleep(backoff.delay(failures))
+
+    async def _keep_up(self, name: str, work: Work, backoff: Policy, steady: float) -> None:
+        failures = 0
+        while True:
+            started = time.monotonic()
+            await self._run(name, work)
+            failures = 1 if time.monotonic() - started >= steady else failures + 1
+            delay = _policy(backoff).delay(failures)
+            log.info("%s ended; starting it again in %.1f s", name, delay)
+            await self._sleep(delay)
 
     async def _after(self, seconds: float, work: Work) -> None:
         await self._sleep(seconds)
