@@ -21,7 +21,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from app import processes
+from app.backoff import Backoff
 from app.environment import child_env
+from app.sync.loops import Loops
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,8 @@ _URL = re.compile(r"https?://[^\s|\"'<>\[\]]+")
 #: Lines that announce the public address (cloudflared's box, ngrok/ssh-style "Forwarding").
 _ANNOUNCE = re.compile(r"\||forwarding|visit it at|your url is|tunnel.*ready", re.IGNORECASE)
 UP, DOWN, STARTING, NONE = "up", "down", "starting", "none"
+#: A tunnel program that ran this long before it ended was no crash loop: restart at once.
+STEADY_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -128,7 +132,8 @@ class CommandTunnel(TunnelProvider):
         self.min_backoff = min_backoff
         self.max_backoff = max_backoff
         self.url_timeout = url_timeout
-        self._task: asyncio.Task[None] | None = None
+        self.loops = Loops()
+        self._started = False
         self._process: asyncio.subprocess.Process | None = None
         self._restarts = 0
 
@@ -140,7 +145,10 @@ class CommandTunnel(TunnelProvider):
     async def start(self, origin: str) -> None:
         self._status = TunnelStatus(self.kind, STARTING, None)
         await self._reap_orphan()
-        self._task = asyncio.create_task(self._supervise(origin), name="tunnel")
+        self._started = False
+        self.loops.keep_up(
+            "tunnel", lambda: self._supervised(origin), self._restart_backoff, steady=STEADY_SECONDS
+        )
 
     async def _reap_orphan(self) -> None:
         """A tunnel left running by a Shopdesk that was killed would hold a stale URL: stop it.
@@ -169,11 +177,7 @@ class CommandTunnel(TunnelProvider):
             self.pidfile.unlink()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self.loops.stop()
         await self._kill()
         self._status = TunnelStatus(self.kind, DOWN, None, self._restarts)
 
@@ -181,20 +185,22 @@ class CommandTunnel(TunnelProvider):
         port = urlparse(origin).port or 80
         return shlex.split(self.command.format(port=port, origin=origin))
 
-    async def _supervise(self, origin: str) -> None:
-        backoff = self.min_backoff
-        while True:
-            started = time.monotonic()
-            error = await self._run_once(origin)
-            self._status = TunnelStatus(self.kind, DOWN, None, self._restarts, error)
-            self.on_url(None)
-            if time.monotonic() - started > 60:
-                backoff = self.min_backoff  # it ran a good while: not a crash loop
-            log.warning("tunnel stopped (%s); restarting in %.0f s", error, backoff)
-            await asyncio.sleep(backoff)
-            backoff = min(self.max_backoff, backoff * 2)
+    def _restart_backoff(self) -> Backoff:
+        """`min_backoff` after a crash, doubled after each one in a row, up to `max_backoff`."""
+        return Backoff(base=self.min_backoff, cap=self.max_backoff)
+
+    async def _supervised(self, origin: str) -> None:
+        """One run of the program, kept up by the loop runner (which waits between runs)."""
+        if self._started:
             self._restarts += 1
-            self._status = TunnelStatus(self.kind, STARTING, None, self._restarts, error)
+            self._status = TunnelStatus(
+                self.kind, STARTING, None, self._restarts, self._status.last_error
+            )
+        self._started = True
+        error = await self._run_once(origin)
+        self._status = TunnelStatus(self.kind, DOWN, None, self._restarts, error)
+        self.on_url(None)
+        log.warning("tunnel stopped (%s); restarting it", error)
 
     async def _run_once(self, origin: str) -> str:
         try:
