@@ -33,6 +33,7 @@ from app.ops.imports import (
     ImportCancelled,
     ImportProgress,
     OrderImporter,
+    Outlet,
     default_range,
     resume_notice,
 )
@@ -143,7 +144,7 @@ def run_import(args: argparse.Namespace, p: Paths, secrets: SecretStore | None =
 
     async def go() -> dict[str, object]:
         session = open_session(p, settings, secrets or SecretStore())
-        importer = OrderImporter(session, on_progress=progress)
+        importer = OrderImporter(session, outlet=Outlet(progress=progress))
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGINT, importer.cancel)
         try:

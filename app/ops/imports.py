@@ -11,12 +11,14 @@ from app.sync.importer import (
     range_label,
     resume_notice,
 )
+from app.sync.outlet import Outlet
 
 __all__ = [
     "ImportCancelled",
     "ImportProgress",
     "ImportResult",
     "OrderImporter",
+    "Outlet",
     "default_range",
     "range_label",
     "resume_notice",

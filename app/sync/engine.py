@@ -165,6 +165,8 @@ class SyncEngine:
             error=self._report_error,
             notice=self._notice,
             warnings=self.callbacks.on_stock_warnings,
+            progress=self.callbacks.on_progress,
+            auth_lost=self._auth_lost,
         )
         self._transport = transport
         self._clock = clock
@@ -374,7 +376,7 @@ class SyncEngine:
                 self.settings,
                 self.secrets,
                 transport=self._transport,
-                on_auth_lost=self._auth_lost,
+                outlet=self.outlet,
                 clock=self._clock,
             )
         except ReconnectNeeded as exc:
@@ -498,8 +500,8 @@ class SyncEngine:
             )
 
     def _auth_lost(self, reason: str) -> None:
+        """The session's outlet heard TikTok refuse the shop (the outlet publishes the change)."""
         self._set_status(connected=False, reconnect_reason=reason)
-        self._publish(Changes.of(shop=True, connection=True))
         if self.callbacks.on_auth_lost is not None:
             self.callbacks.on_auth_lost(reason)
 
@@ -507,12 +509,7 @@ class SyncEngine:
         session = self._require_session()
         if self._importer is not None:
             raise ShopdeskError("an import is already running")
-        self._importer = OrderImporter(
-            session,
-            on_progress=self.callbacks.on_progress,
-            outlet=self.outlet,
-            clock=self._clock,
-        )
+        self._importer = OrderImporter(session, outlet=self.outlet, clock=self._clock)
         self._set_status(importing=True)
         try:
             return await self._importer.run(start, end)

@@ -169,13 +169,11 @@ class OrderImporter:
         self,
         session: ShopSession,
         *,
-        on_progress: Callable[[ImportProgress], None] | None = None,
         outlet: Outlet = SILENT,
         clock: Callable[[], float] = time.time,
         max_window_orders: int = MAX_WINDOW_ORDERS,
     ) -> None:
         self.session = session
-        self._on_progress = on_progress
         self.outlet = outlet
         self._clock = clock
         self.max_window_orders = max_window_orders
@@ -233,8 +231,8 @@ class OrderImporter:
         """Read one job to its end, every page committed with its place; returns its totals."""
         db, shop_id = self.session.db, self.session.shop.id
         calls0, throttled0 = self.session.stats.calls, self.session.stats.throttled
-        if resumed and self._on_progress is not None:
-            self._on_progress(_progress(job, resumed))  # said before it is read
+        if resumed:
+            self.outlet.progressed(_progress(job, resumed))  # said before it is read
         run_id = save_run_started(db, shop_id, "import", now=self._now())
         state, error = OK, ""
         try:
@@ -272,8 +270,7 @@ class OrderImporter:
             save_error_resolved(db, "import", str(job.id), now=self._now())
             if fetch_cursor(db, shop_id, ORDERS_UPDATE_TIME) is None:
                 save_cursor(db, shop_id, ORDERS_UPDATE_TIME, self._handover(job), now=self._now())
-        if self._on_progress is not None:
-            self._on_progress(_progress(job, resumed, done=True))
+        self.outlet.progressed(_progress(job, resumed, done=True))
         return job
 
     def _handover(self, job: imports.ImportJob) -> int:
@@ -324,8 +321,7 @@ class OrderImporter:
                         job.window_index += 1
                     imports.save_progress(db, job, now=self._now())
                 self.outlet.changed(result.changes)
-                if self._on_progress is not None:
-                    self._on_progress(_progress(job, resumed))
+                self.outlet.progressed(_progress(job, resumed))
                 if self.cancel_event.is_set() and not job.finished:
                     raise ImportCancelled("import cancelled")
 

@@ -18,6 +18,7 @@ from app.secrets import SecretStore
 from app.store.activity import save_error, save_error_resolved
 from app.store.db import open_db
 from app.store.shops import ShopRecord, fetch_current_shop, save_reconnect_needed, save_token_expiry
+from app.sync.outlet import SILENT, Outlet
 from app.tiktok.api import ShopApi
 from app.tiktok.auth import AuthClient, TokenManager
 from app.tiktok.budget import shared_budget
@@ -106,7 +107,7 @@ def open_session(
     secrets: SecretStore,
     *,
     transport: httpx.AsyncBaseTransport | None = None,
-    on_auth_lost: Callable[[str], None] | None = None,
+    outlet: Outlet = SILENT,
     clock: Callable[[], float] = time.time,
 ) -> ShopSession:
     """Open the current shop for syncing; raises ReconnectNeeded when it cannot call TikTok."""
@@ -146,8 +147,7 @@ def open_session(
 
     def lost(reason: str) -> None:
         save_reconnect_needed(db, shop.id, reason)
-        if on_auth_lost is not None:
-            on_auth_lost(reason)
+        outlet.lost(reason)
 
     http = httpx.AsyncClient(transport=transport, timeout=30.0)
     auth = AuthClient(shop.app_key, app_secret, auth_base=settings.auth_base, http=http)

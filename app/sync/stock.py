@@ -15,6 +15,7 @@ from app.store.catalog import fetch_skus_by_code
 from app.store.stock import MAX_ON_HAND, save_manual_stock
 from app.store.stock_levels import AT_RISK, StockDefaults, StockWarning, current_warnings
 from app.sync.catalog import observe_listed
+from app.sync.outlet import SILENT, Outlet
 from app.sync.session import ShopSession
 from app.tiktok.errors import ShopdeskError
 
@@ -28,17 +29,17 @@ class StockWatch:
     """Tells about each warning once when it appears, and again only after it went away.
 
     The engine awaits `check(session)` after anything that moves stock (a poll, an inbox
-    batch, a push, a catalogue sync); `on_warnings` gets the new ones (the GUI shows and
-    notifies them).
+    batch, a push, a catalogue sync); the outlet hears the new ones (`Outlet.warn`: the GUI
+    shows and notifies them).
     """
 
     def __init__(
         self,
         defaults: StockDefaults,
-        on_warnings: Callable[[list[StockWarning]], None] | None = None,
+        outlet: Outlet = SILENT,
     ) -> None:
         self.defaults = defaults
-        self.on_warnings = on_warnings
+        self.outlet = outlet
         self._raised: set[tuple[str, str]] = set()
 
     async def check(
@@ -54,11 +55,11 @@ class StockWatch:
         return self.raise_new(now)
 
     def raise_new(self, now: list[StockWarning]) -> list[StockWarning]:
-        """Keep what is current; hand the new ones to the callback."""
+        """Keep what is current; tell the outlet the new ones."""
         fresh = [w for w in now if (w.kind, w.sku_id) not in self._raised]
         self._raised = {(w.kind, w.sku_id) for w in now}
-        if fresh and self.on_warnings is not None:
-            self.on_warnings(fresh)
+        if fresh:
+            self.outlet.warn(fresh)
         return fresh
 
 

@@ -52,7 +52,7 @@ class StockService:
         self._pull = pull
         self._clock = clock
         self.outlet = outlet
-        self.watch = StockWatch(stock_defaults(settings), on_warnings=outlet.warn)
+        self.watch = StockWatch(stock_defaults(settings), outlet=outlet)
         self.catalog_every = catalog_every
         self.full_catalog_every = full_catalog_every
         self.push_every = push_every

@@ -7,6 +7,7 @@ import time
 from app.store import outbox
 from app.store.stock import save_manual_stock
 from app.store.stock_levels import current_warnings
+from app.sync.outlet import Outlet
 from app.sync.pusher import push_pending
 from app.sync.stock import StockWatch, stock_defaults
 from tests.stock.conftest import StockShop, active_skus
@@ -43,7 +44,7 @@ async def test_each_warning_says_why(stock_shop) -> None:
 async def test_the_callback_hears_each_warning_once(stock_shop) -> None:
     stock: StockShop = await stock_shop()
     heard: list[list] = []
-    watch = StockWatch(stock_defaults(stock.session.settings), heard.append)
+    watch = StockWatch(stock_defaults(stock.session.settings), Outlet(warnings=heard.append))
     await watch.check(stock.session)
     heard.clear()
     row = next(r for r in active_skus(stock) if r.available > 10)

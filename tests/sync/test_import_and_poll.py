@@ -40,7 +40,7 @@ async def test_import_matches_the_sandbox_exactly_and_twice_changes_nothing(conn
     shop: ConnectedShop = await connect_shop(orders=450)
     session = shop.session()
     progress = []
-    first = await OrderImporter(session, on_progress=progress.append).run(*everything())
+    first = await OrderImporter(session, outlet=Outlet(progress=progress.append)).run(*everything())
     truth = await shop.truth()
     assert first.fetched == first.created == len(truth) == 450
     assert stored(session) == expected(truth)
@@ -102,7 +102,7 @@ async def test_crowded_ranges_are_split_into_windows(connect_shop) -> None:
     shop = await connect_shop(orders=400)
     session = shop.session()
     progress = []
-    importer = OrderImporter(session, on_progress=progress.append, max_window_orders=60)
+    importer = OrderImporter(session, outlet=Outlet(progress=progress.append), max_window_orders=60)
     result = await importer.run(*everything())
     assert result.created == 400
     assert progress[-1].windows >= 8 and progress[0].estimate == 400
@@ -114,7 +114,7 @@ async def test_cancel_keeps_what_was_read_and_a_new_import_finishes(connect_shop
     shop = await connect_shop(orders=350)
     session = shop.session()
     importer = OrderImporter(session)
-    importer._on_progress = lambda p: importer.cancel() if p.pages == 2 else None
+    importer.outlet = Outlet(progress=lambda p: importer.cancel() if p.pages == 2 else None)
     with pytest.raises(ImportCancelled):
         await importer.run(*everything())
     assert len(stored(session)) == 200
@@ -136,7 +136,9 @@ async def test_a_crash_mid_import_resumes_at_the_saved_page(connect_shop) -> Non
             raise Crash
 
     with pytest.raises(Crash):
-        await OrderImporter(session, on_progress=crash_after_third_page).run(*everything())
+        await OrderImporter(session, outlet=Outlet(progress=crash_after_third_page)).run(
+            *everything()
+        )
     job = fetch_unfinished_job(session.db, session.shop.id)
     assert job is not None and job.pages == 3 and job.page_token
     await session.aclose()
@@ -243,7 +245,7 @@ async def test_an_import_after_a_failed_one_finishes_it_then_reads_the_range_ask
     await shop.admin.put("/sandbox/faults", json={"api_error_rate": 0.0})
 
     progress = []
-    result = await OrderImporter(session, on_progress=progress.append).run(
+    result = await OrderImporter(session, outlet=Outlet(progress=progress.append)).run(
         *default_range(now + 120, 45)
     )
     assert progress[0].resumed and (progress[0].range_start, progress[0].range_end) == one_day
