@@ -87,14 +87,12 @@ class WebhookReceiver:
         *,
         max_body: int = MAX_BODY,
         body_timeout: float = BODY_TIMEOUT,
-        on_delivery: Callable[[], None] | None = None,
     ) -> None:
         self.app_key = app_key
         self._app_secret = app_secret
         self._accept = accept
         self.max_body = max_body
         self.body_timeout = body_timeout
-        self._on_delivery = on_delivery
         self.stats = ReceiverStats()
         self._probes: OrderedDict[str, float | None] = OrderedDict()
 
@@ -171,8 +169,6 @@ class WebhookReceiver:
         else:
             self.stats.duplicates += 1
         self.stats.delivered(time.time())
-        if self._on_delivery is not None:
-            self._on_delivery()
         return Response(status_code=200)
 
     async def _read_body(self, receive: Receive) -> bytes:
