@@ -15,9 +15,9 @@ import re
 import shlex
 import signal
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlparse
 
 from app import processes
@@ -66,13 +66,24 @@ def public_address(line: str, origin: str) -> str | None:
     return None
 
 
+class TunnelListener(Protocol):
+    """Who hears the public address appear, move or go (None): the webhook service."""
+
+    def url_changed(self, url: str | None) -> None: ...
+
+
+class _Nobody:
+    def url_changed(self, url: str | None) -> None:
+        """Nobody listens (a tunnel started on its own)."""
+
+
 class TunnelProvider:
-    """Base: no tunnel. Subclasses report the public URL through `on_url`."""
+    """Base: no tunnel. Subclasses tell the listener `start` was given the public URL."""
 
     kind = NONE
 
     def __init__(self) -> None:
-        self.on_url: Callable[[str | None], None] = lambda _url: None
+        self.listener: TunnelListener = _Nobody()
         self._status = TunnelStatus(self.kind, NONE, None)
 
     @property
@@ -85,8 +96,9 @@ class TunnelProvider:
         """The public base URL, when there is one."""
         return self._status.url
 
-    async def start(self, origin: str) -> None:
-        """Begin exposing `origin` (the local receiver's URL)."""
+    async def start(self, origin: str, listener: TunnelListener | None = None) -> None:
+        """Begin exposing `origin` (the local receiver's URL); `listener` hears the URL."""
+        self.listener = listener or _Nobody()
 
     async def stop(self) -> None:
         """Stop exposing it."""
@@ -104,9 +116,10 @@ class PublicUrlTunnel(TunnelProvider):
             raise ValueError(f"not a URL: {url!r}")
         self._public = url.rstrip("/")
 
-    async def start(self, origin: str) -> None:
+    async def start(self, origin: str, listener: TunnelListener | None = None) -> None:
+        await super().start(origin, listener)
         self._status = TunnelStatus(self.kind, UP, self._public, since=time.time())
-        self.on_url(self._public)
+        self.listener.url_changed(self._public)
 
     async def stop(self) -> None:
         self._status = TunnelStatus(self.kind, DOWN, None)
@@ -142,7 +155,8 @@ class CommandTunnel(TunnelProvider):
         """The running tunnel program's process id (tests kill it)."""
         return self._process.pid if self._process is not None else None
 
-    async def start(self, origin: str) -> None:
+    async def start(self, origin: str, listener: TunnelListener | None = None) -> None:
+        await super().start(origin, listener)
         self._status = TunnelStatus(self.kind, STARTING, None)
         await self._reap_orphan()
         self._started = False
@@ -199,7 +213,7 @@ class CommandTunnel(TunnelProvider):
         self._started = True
         error = await self._run_once(origin)
         self._status = TunnelStatus(self.kind, DOWN, None, self._restarts, error)
-        self.on_url(None)
+        self.listener.url_changed(None)
         log.warning("tunnel stopped (%s); restarting it", error)
 
     async def _run_once(self, origin: str) -> str:
@@ -247,7 +261,7 @@ class CommandTunnel(TunnelProvider):
                     self._status = TunnelStatus(
                         self.kind, UP, url, self._restarts, self._status.last_error, time.time()
                     )
-                    self.on_url(url)
+                    self.listener.url_changed(url)
         finally:
             await _terminate(process)
             self._process = None

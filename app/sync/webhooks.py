@@ -139,8 +139,7 @@ class WebhookService:
     async def start(self) -> None:
         """Listen, start the tunnel, and begin draining the inbox (events from before too)."""
         await self.server.start()
-        self.tunnel.on_url = self._url_changed
-        await self.tunnel.start(self.server.url)
+        await self.tunnel.start(self.server.url, self)
         self.loops.every("inbox", RETRY_WAKE, self._drain_pass, wake=self._wake, wait_first=True)
         self.loops.every(
             "webhook-probe", lambda: self.probe_every, self._probe_current, wait_first=True
@@ -224,7 +223,8 @@ class WebhookService:
 
     # --- tunnel and subscription -------------------------------------------------------------
 
-    def _url_changed(self, url: str | None) -> None:
+    def url_changed(self, url: str | None) -> None:
+        """The tunnel's public address moved (None: it went): re-subscribe, catch up."""
         self._probe_ok = False
         if self.watcher is not None:
             self.watcher.tunnel_moved(url)

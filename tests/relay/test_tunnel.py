@@ -56,11 +56,20 @@ def test_providers_from_settings() -> None:
         make_tunnel("url", public_url="not a url")
 
 
+class Heard:
+    """A tunnel listener that keeps what it heard."""
+
+    def __init__(self, urls: list[str | None]) -> None:
+        self.urls = urls
+
+    def url_changed(self, url: str | None) -> None:
+        self.urls.append(url)
+
+
 async def test_a_public_url_is_up_at_once() -> None:
     seen: list[str | None] = []
     tunnel = PublicUrlTunnel("https://hooks.example.com/")
-    tunnel.on_url = seen.append
-    await tunnel.start(ORIGIN)
+    await tunnel.start(ORIGIN, Heard(seen))
     assert tunnel.url == "https://hooks.example.com" and seen == ["https://hooks.example.com"]
     await tunnel.stop()
 
@@ -91,9 +100,8 @@ async def test_a_command_tunnel_forwards_is_restarted_and_reports_the_new_url(mo
     origin = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
     urls: list[str | None] = []
     tunnel = CommandTunnel(FAKE, min_backoff=0.1)
-    tunnel.on_url = urls.append
     try:
-        await tunnel.start(origin)
+        await tunnel.start(origin, Heard(urls))
         await wait_for(lambda: tunnel.url is not None)
         first = tunnel.url
         async with httpx.AsyncClient() as http:
