@@ -6,7 +6,8 @@ runs work again each time it ends (a supervised program that died), by the same 
 `later` and `after` run one follow-up; `replace` starts a named task in place of the previous
 one.
 Work that raises something unexpected is logged and retried after the backoff, so one bad
-pass never ends a loop. `sleep` is injectable, so tests run a loop without waiting.
+pass never ends a loop. `sleep` (and the `monotonic` clock `keep_up` times runs by) is
+injectable, so tests run a loop without waiting.
 """
 
 from __future__ import annotations
@@ -41,8 +42,14 @@ def _policy(backoff: Policy) -> Backoff:
 class Loops:
     """Every background task of one service; `stop` cancels and awaits all of them."""
 
-    def __init__(self, *, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._sleep = sleep
+        self._monotonic = monotonic
         self._named: dict[str, asyncio.Task[Any]] = {}
         self._pending: set[asyncio.Future[Any]] = set()
 
@@ -143,9 +150,9 @@ class Loops:
     async def _keep_up(self, name: str, work: Work, backoff: Policy, steady: float) -> None:
         failures = 0
         while True:
-            started = time.monotonic()
+            started = self._monotonic()
             await self._run(name, work)
-            failures = 1 if time.monotonic() - started >= steady else failures + 1
+            failures = 1 if self._monotonic() - started >= steady else failures + 1
             delay = _policy(backoff).delay(failures)
             log.info("%s ended; starting it again in %.1f s", name, delay)
             await self._sleep(delay)
@@ -163,9 +170,19 @@ class Loops:
         return True
 
     async def _wait(self, seconds: float, wake: asyncio.Event | None) -> None:
+        """Sleep (the injected way, so tests need not wait), or less when `wake` is set."""
         if wake is None:
             await self._sleep(seconds)
             return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wake.wait(), seconds)
+        if not wake.is_set():
+            racers = [
+                asyncio.ensure_future(self._sleep(seconds)),
+                asyncio.ensure_future(wake.wait()),
+            ]
+            try:
+                await asyncio.wait(racers, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for racer in racers:
+                    racer.cancel()
+                await asyncio.gather(*racers, return_exceptions=True)
         wake.clear()

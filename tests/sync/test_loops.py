@@ -144,3 +144,79 @@ async def test_after_runs_once_later_and_stop_cancels_what_is_pending() -> None:
 @pytest.mark.parametrize("failures", [0, -1])
 def test_no_failure_means_no_wait(failures: int) -> None:
     assert Backoff(base=5.0, cap=10.0, jitter=0.5).delay(failures) == 0.0
+
+
+async def test_keep_up_restarts_what_ends_by_the_backoff_and_a_steady_run_starts_afresh() -> None:
+    """A supervised program (the tunnel) that keeps dying waits longer each time; one that ran
+    `steady` seconds before it ended is restarted after the first wait again."""
+    waits: list[float] = []
+    runs = 0
+    clock = [0.0]
+    lengths = iter([1.0, 1.0, 1.0, 120.0, 1.0])  # seconds each run lasts
+    done = asyncio.Event()
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        await asyncio.sleep(0)
+
+    async def run() -> None:
+        nonlocal runs
+        runs += 1
+        length = next(lengths, None)
+        if length is None:
+            done.set()
+            await asyncio.Event().wait()
+        clock[0] += length
+        if runs == 2:
+            raise OSError("it could not even start")  # a failure is an end like any other
+
+    loops = Loops(sleep=sleep, monotonic=lambda: clock[0])
+    loops.keep_up("tunnel", run, Backoff(base=1.0, cap=4.0), steady=60.0)
+    await asyncio.wait_for(done.wait(), 1)
+    await loops.stop()
+    assert runs == 6 and waits == [1.0, 2.0, 4.0, 1.0, 2.0]
+    assert loops.names == []
+
+
+async def test_keep_up_reads_a_policy_function_before_each_wait() -> None:
+    waits: list[float] = []
+    base = [1.0]
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        base[0] = 10.0  # a setting changed while it was down
+        await asyncio.sleep(0)
+
+    async def run() -> None:
+        if len(waits) >= 2:
+            await asyncio.Event().wait()
+
+    loops = Loops(sleep=sleep)
+    loops.keep_up("tunnel", run, lambda: Backoff(base=base[0], cap=60.0), steady=60.0)
+    for _ in range(20):
+        await asyncio.sleep(0)
+    await loops.stop()
+    assert waits == [1.0, 20.0]
+
+
+async def test_a_shorter_first_wait_and_an_injected_sleep_that_a_wake_cuts_short() -> None:
+    waits: list[float] = []
+    runs: list[int] = []
+    wake = asyncio.Event()
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        await asyncio.sleep(3600)  # only a wake (or stop) ends this wait
+
+    async def work() -> None:
+        runs.append(len(runs))
+
+    loops = Loops(sleep=sleep)
+    loops.every("backup", 3600.0, work, wake=wake, wait_first=30.0)
+    await asyncio.sleep(0.01)
+    assert waits == [30.0] and runs == []
+    wake.set()
+    await asyncio.sleep(0.01)
+    assert runs == [0] and waits == [30.0, 3600.0] and not wake.is_set()
+    await loops.stop()
+    assert loops.names == []
