@@ -84,7 +84,8 @@ class ProblemsDialog(QDialog):
         if anyway is not None:
             self.anyway_button = QPushButton("Ship anyway")
             self.anyway_button.setToolTip("Ship these tracking numbers as they are")
-            self.anyway_button.clicked.connect(lambda: (self.accept(), anyway()))
+            self.anyway_button.clicked.connect(self.accept)
+            self.anyway_button.clicked.connect(anyway)
             buttons.addWidget(self.anyway_button)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
