@@ -8,7 +8,7 @@ tracking number that does not fit its carrier is refused unless the creator ship
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import sqlite_utils
 
@@ -148,14 +148,14 @@ def plan_ship_csv(db: sqlite_utils.Database, *, text: str, anyway: bool = False)
     return plan_ship_file(db, text, judge=_judge(db, anyway))
 
 
-def _judge(db: sqlite_utils.Database, anyway: bool) -> Judge:
-    """The guards for a line that passed the checks: ON_HOLD, then the carrier's shapes."""
+def _judge(db: sqlite_utils.Database, anyway: bool) -> Judge | None:
+    """The carrier's shapes, for a line that passed the checks (none when shipped anyway).
+    An ON_HOLD order's line is already refused there: it is not awaiting shipment."""
+    if anyway:
+        return None
 
     def judge(request: ShipRequest, line: int) -> list[Problem]:
-        held = hold_problem(db, request.order_id)
-        if held is not None:
-            return [replace(held, line=line)]
-        mismatch = None if anyway else mismatch_problem(db, request, line=line)
+        mismatch = mismatch_problem(db, request, line=line)
         return [] if mismatch is None else [mismatch]
 
     return judge
