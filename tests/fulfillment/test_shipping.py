@@ -6,9 +6,9 @@ import time
 
 import pytest
 
+from app.ops.problems import ProblemsError
 from app.store import fulfillment as store
 from app.store.activity import fetch_open_errors
-from app.ops.problems import ProblemsError
 from app.sync.ship_requests import check_request, plan_ship_file, save_plan
 
 

@@ -26,7 +26,7 @@ USPS_NUMBER = "9400111899223344556677"
 
 
 async def carrier_id(ship, order_id: str, name: str) -> str:
-    providers = dict((n, pid) for pid, n in await ship.fulfiller.providers(order_id))
+    providers = {n: pid for pid, n in await ship.fulfiller.providers(order_id)}
     return providers[name]
 
 
