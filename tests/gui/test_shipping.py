@@ -93,19 +93,22 @@ def test_ship_one_order_then_a_refusal_shows_on_the_order(gui_shop, open_window,
     assert state == PROBLEM and message == "Enter the tracking number; Choose a carrier"
     assert ship_writes(gui_shop) == []
 
-    combo.setCurrentIndex(2)
-    combo.activated.emit(2)
+    usps = combo.findText("USPS")  # 26 digits fit USPS (and 27, corrected below)
+    combo.setCurrentIndex(usps)
+    combo.activated.emit(usps)
     carrier = combo.currentText()
-    qtbot.keyClicks(dialog.editor(0), "9400100000000012345678")
-    assert dialog.model.rows[0].tracking == "9400100000000012345678"
+    qtbot.keyClicks(dialog.editor(0), "94001000000000001234567890")
+    assert dialog.model.rows[0].tracking == "94001000000000001234567890"
     dialog.ship_button.click()
     qtbot.waitUntil(lambda: dialog.results()[first][0] == SHIPPED, timeout=15000)
-    assert dialog.results()[first][1].startswith("Shipped · 9400100000000012345678 · package ")
+    assert dialog.results()[first][1].startswith("Shipped · 94001000000000001234567890 · package ")
     assert dialog.status.text() == "1 order shipped."
     sandbox_order = truth(gui_shop, first)
     assert sandbox_order["status"] in SHIPPED_STATES
-    assert {i["tracking_number"] for i in sandbox_order["line_items"]} == {"9400100000000012345678"}
-    qtbot.waitUntil(lambda: "Shipped · 9400100000000012345678" in orders.detail.toPlainText())
+    assert {i["tracking_number"] for i in sandbox_order["line_items"]} == {
+        "94001000000000001234567890"
+    }
+    qtbot.waitUntil(lambda: "Shipped · 94001000000000001234567890" in orders.detail.toPlainText())
     assert window.prefs.value("ship/carrier") == carrier
     dialog.close()
 
@@ -115,7 +118,7 @@ def test_ship_one_order_then_a_refusal_shows_on_the_order(gui_shop, open_window,
     dialog = window.order_actions.ship_dialog
     qtbot.waitUntil(lambda: dialog.ship_button.isEnabled())
     assert dialog.editor(0, CARRIER).currentText() == carrier  # remembered
-    dialog.set_tracking(0, "9400100000000012345678")
+    dialog.set_tracking(0, "94001000000000001234567890")
     dialog.ship_button.click()
     qtbot.waitUntil(lambda: dialog.results()[second][0] == REFUSED, timeout=15000)
     refusal = "Not shipped: this tracking number was already used (code 21011025)"
@@ -136,7 +139,7 @@ def test_ship_one_order_then_a_refusal_shows_on_the_order(gui_shop, open_window,
 
     # Fixed in the dialog and sent again: it ships.
     edit = dialog.editor(0)
-    assert edit.text() == "9400100000000012345678"  # what was refused stays, to be corrected
+    assert edit.text() == "94001000000000001234567890"  # what was refused stays, to be corrected
     assert not edit.hasSelectedText()
     qtbot.keyClicks(edit, "2")
     dialog.ship_button.click()
