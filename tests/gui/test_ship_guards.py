@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox
 
+from app.gui.ship_dialog import ShipDialog
 from app.gui.ship_model import CARRIER, PROBLEM, READY, RESULT
 from tests.gui.test_shipping import SHIPPED_STATES, place, ship_writes, sync, truth
 
@@ -21,9 +22,8 @@ def press(box: QMessageBox, text: str) -> None:
     button.click()
 
 
-def test_an_odd_number_warns_on_its_row_and_ships_only_when_confirmed(
-    gui_shop, open_window, qtbot
-) -> None:
+def odd_row(gui_shop, open_window, qtbot) -> tuple[ShipDialog, str]:
+    """The ship dialog for one new order, a USPS number typed for UPS, Ship pressed."""
     window = open_window(gui_shop.context())
     [order] = place(gui_shop, 1)
     sync(window)
@@ -32,6 +32,13 @@ def test_an_odd_number_warns_on_its_row_and_ships_only_when_confirmed(
     dialog.model.setData(dialog.model.index(0, CARRIER), carrier(dialog, "UPS"))
     dialog.set_tracking(0, USPS_NUMBER)
     dialog.ship_button.click()
+    return dialog, order
+
+
+def test_an_odd_number_warns_on_its_row_and_ships_only_when_confirmed(
+    gui_shop, open_window, qtbot
+) -> None:
+    dialog, order = odd_row(gui_shop, open_window, qtbot)
     state, message = dialog.results()[order]
     assert state == PROBLEM
     assert message.startswith(f"{USPS_NUMBER} does not look like a UPS tracking number")
@@ -51,14 +58,7 @@ def test_an_odd_number_warns_on_its_row_and_ships_only_when_confirmed(
 
 
 def test_a_corrected_number_needs_no_confirmation(gui_shop, open_window, qtbot) -> None:
-    window = open_window(gui_shop.context())
-    [order] = place(gui_shop, 1)
-    sync(window)
-    dialog = window.ship_orders([order])
-    qtbot.waitUntil(lambda: dialog.ship_button.isEnabled())
-    dialog.model.setData(dialog.model.index(0, CARRIER), carrier(dialog, "UPS"))
-    dialog.set_tracking(0, USPS_NUMBER)
-    dialog.ship_button.click()
+    dialog, _order = odd_row(gui_shop, open_window, qtbot)
     press(dialog.confirm_box, "Fix them")
     dialog.confirm_box = None
     dialog.set_tracking(0, "1Z999AA10123456784")

@@ -4,6 +4,7 @@ sent) until `--anyway`; `--check-tracking` asks TikTok Shop about each number (U
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from app.sandbox import SandboxConfig, running_sandbox
 from tests.integration.cli_support import Cli, sandbox_orders
@@ -40,28 +41,31 @@ def test_an_odd_number_is_refused_until_anyway(tmp_path: Path) -> None:
         assert report["shipped"] == 1
 
 
-def test_check_tracking_asks_tiktok_first(tmp_path: Path) -> None:
-    with running_sandbox(SandboxConfig(seed=44, orders=10, seller_type="LOCAL")) as info:
+def check_tracking(tmp_path: Path, config: SandboxConfig) -> tuple[str, Any, Any]:
+    """One seller order shipped with `--check-tracking` (USPS): its id, the run, the truth."""
+    with running_sandbox(config) as info:
         cli = Cli(tmp_path / "home", info)
         cli.connect()
         [order] = seller_orders(info, 1)
         cli.run("sync", "--once")
         args = ("ship", order, "--tracking", USPS_NUMBER, "--provider", "USPS")
-        run = cli.run(*args, "--check-tracking")
-        assert (
-            f"{order}: TikTok Shop: {USPS_NUMBER} is not a TikTok Shipping or Collection by "
-            "TikTok number" in run.stderr
-        )
-        assert f"{order}: shipped" in run.stdout
+        run = cli.run(*args, "--check-tracking", check=False)
+        return order, run, sandbox_orders(info)[order]
+
+
+def test_check_tracking_asks_tiktok_first(tmp_path: Path) -> None:
+    config = SandboxConfig(seed=44, orders=10, seller_type="LOCAL")
+    order, run, truth = check_tracking(tmp_path, config)
+    assert run.returncode == 0, run.stderr
+    assert (
+        f"{order}: TikTok Shop: {USPS_NUMBER} is not a TikTok Shipping or Collection by "
+        "TikTok number" in run.stderr
+    )
+    assert f"{order}: shipped" in run.stdout
+    assert truth["status"] in ("AWAITING_COLLECTION", "IN_TRANSIT")
 
 
 def test_check_tracking_is_refused_outside_the_us(tmp_path: Path) -> None:
-    with running_sandbox(SandboxConfig(seed=45, orders=10, region="GB")) as info:
-        cli = Cli(tmp_path / "home", info)
-        cli.connect()
-        [order] = seller_orders(info, 1)
-        cli.run("sync", "--once")
-        args = ("ship", order, "--tracking", USPS_NUMBER, "--provider", "USPS")
-        refused = cli.run(*args, "--check-tracking", check=False)
-        assert refused.returncode == 2 and "US shops only" in refused.stderr
-        assert sandbox_orders(info)[order]["status"] == "AWAITING_SHIPMENT"
+    _order, run, truth = check_tracking(tmp_path, SandboxConfig(seed=45, orders=10, region="GB"))
+    assert run.returncode == 2 and "US shops only" in run.stderr
+    assert truth["status"] == "AWAITING_SHIPMENT"
