@@ -136,7 +136,11 @@ def _check_seller_shipped(db: Any, order_id: str) -> None:
 
 
 #: A missing value, in the words of the single-order command's flags.
-_FLAG_WORDS = {MISSING_TRACKING: "--tracking is missing", MISSING_CARRIER: "--provider is missing"}
+_FLAG_WORDS = {
+    MISSING_TRACKING: "--tracking is missing",
+    MISSING_CARRIER: "--provider is missing (an id or name from "
+    "`shopdesk ship --providers ORDER_ID`)",
+}
 
 
 def _plan(db: Any, args: argparse.Namespace, csv_text: str) -> ShipPlan:
@@ -159,12 +163,7 @@ def _plan(db: Any, args: argparse.Namespace, csv_text: str) -> ShipPlan:
     )
     checked = check_shipment(db, shipment=shipment)
     if checked.request is None:
-        problems = [
-            p.for_cli().replace(p.cli.split(" (")[0], _FLAG_WORDS[p.code])
-            if p.code in _FLAG_WORDS
-            else p.for_cli()
-            for p in checked.problems
-        ]
+        problems = [_FLAG_WORDS.get(p.code) or p.for_cli() for p in checked.problems]
         raise UsageError(_nothing_queued(problems))
     return ShipPlan([checked.request])
 
