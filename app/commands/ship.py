@@ -28,7 +28,8 @@ from app.ops.shipping import (
     settle,
     shipped_already,
 )
-from app.ops.sync import open_session
+from app.ops.sync import ShopSession, open_session
+from app.ops.tracking import check_with_tiktok, offers_tiktok_check
 from app.queries.orders import fetch_order
 from app.secrets import SecretStore
 
@@ -49,6 +50,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--csv", help="a CSV file with order_id, tracking_number, provider")
     parser.add_argument(
         "--providers", action="store_true", help="list the carriers for ORDER_ID and exit"
+    )
+    parser.add_argument(
+        "--anyway",
+        action="store_true",
+        help="ship tracking numbers that do not look like their carrier's, as they are",
+    )
+    parser.add_argument(
+        "--check-tracking",
+        action="store_true",
+        help="US shops: ask TikTok Shop about each tracking number first (one request each)",
     )
     parser.add_argument("--json", action="store_true", help="one JSON object at the end")
 
@@ -78,6 +89,8 @@ async def _run(
         early = await fulfiller.recover()  # a `ship` killed earlier: checked with TikTok
         await _cache_providers(fulfiller, args, csv_text)
         plan = _plan(session.db, args, csv_text)
+        if args.check_tracking:
+            await _check_tracking(session, plan)
         ids = queue_plan(session.db, plan=plan, now=int(time.time())) + plan.already
         sent = await fulfiller.push_writes()
         result = await settle(fulfiller, ids, [*early.outcomes, *sent.outcomes])
@@ -123,13 +136,17 @@ def _check_seller_shipped(db: Any, order_id: str) -> None:
 
 
 #: A missing value, in the words of the single-order command's flags.
-_FLAG_WORDS = {MISSING_TRACKING: "--tracking is missing", MISSING_CARRIER: "--provider is missing"}
+_FLAG_WORDS = {
+    MISSING_TRACKING: "--tracking is missing",
+    MISSING_CARRIER: "--provider is missing (an id or name from "
+    "`shopdesk ship --providers ORDER_ID`)",
+}
 
 
 def _plan(db: Any, args: argparse.Namespace, csv_text: str) -> ShipPlan:
     try:
         if args.csv:
-            return plan_ship_csv(db, text=csv_text)
+            return plan_ship_csv(db, text=csv_text, anyway=args.anyway)
     except ProblemsError as exc:
         raise UsageError(_nothing_queued([p.for_cli() for p in exc.problems])) from None
     done = shipped_already(db, args.order_id, args.tracking)
@@ -142,17 +159,25 @@ def _plan(db: Any, args: argparse.Namespace, csv_text: str) -> ShipPlan:
         provider=args.provider,
         handover=args.handover or "",
         line_item_ids=items,
+        anyway=args.anyway,
     )
     checked = check_shipment(db, shipment=shipment)
     if checked.request is None:
-        problems = [
-            p.for_cli().replace(p.cli.split(" (")[0], _FLAG_WORDS[p.code])
-            if p.code in _FLAG_WORDS
-            else p.for_cli()
-            for p in checked.problems
-        ]
+        problems = [_FLAG_WORDS.get(p.code) or p.for_cli() for p in checked.problems]
         raise UsageError(_nothing_queued(problems))
     return ShipPlan([checked.request])
+
+
+async def _check_tracking(session: ShopSession, plan: ShipPlan) -> None:
+    """What TikTok Shop says about each number, before anything is sent (US shops)."""
+    if not offers_tiktok_check(session.db):
+        raise UsageError("--check-tracking: TikTok Shop checks tracking numbers for US shops only")
+    numbers = [r.tracking_number for r in plan.requests if r.tracking_number]
+    checks = await check_with_tiktok(session, numbers=numbers)
+    for request in plan.requests:
+        check = checks.get(request.tracking_number)
+        if check is not None:
+            print(f"{request.order_id}: {check.words()}", file=sys.stderr)
 
 
 def _nothing_queued(problems: list[str]) -> str:

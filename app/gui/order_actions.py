@@ -38,7 +38,7 @@ from app.ops.cancellations import cancel_order, seller_fault_problem
 from app.ops.engine import SyncEngine
 from app.ops.export import export_orders
 from app.ops.problems import ProblemsError
-from app.ops.shipping import plan_ship_csv
+from app.ops.shipping import TRACKING_MISMATCH, plan_ship_csv
 from app.queries.orders import fetch_order, fetch_order_detail
 from app.queries.shop import shop_region
 from app.queries.writes import PROVIDERS_FRESH, fetch_order_writes, fetch_providers
@@ -52,7 +52,13 @@ class ProblemsDialog(QDialog):
     """Why a file was refused: every problem with its line, and that nothing was queued."""
 
     def __init__(
-        self, title: str, intro: str, problems: list[str], parent: QWidget | None = None
+        self,
+        title: str,
+        intro: str,
+        problems: list[str],
+        parent: QWidget | None = None,
+        *,
+        anyway: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("problemsDialog")
@@ -73,6 +79,14 @@ class ProblemsDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(copy)
         buttons.addStretch(1)
+        #: Only numbers that do not fit their carrier: the creator may ship them as they are.
+        self.anyway_button: QPushButton | None = None
+        if anyway is not None:
+            self.anyway_button = QPushButton("Ship anyway")
+            self.anyway_button.setToolTip("Ship these tracking numbers as they are")
+            self.anyway_button.clicked.connect(self.accept)
+            self.anyway_button.clicked.connect(anyway)
+            buttons.addWidget(self.anyway_button)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
@@ -246,25 +260,34 @@ class OrderActions(QObject):
             wanted[key] = order_id
         return list(wanted.values())
 
-    def _plan(self, text: str, name: str, notes: list[str]) -> None:
+    def _plan(self, text: str, name: str, notes: list[str], *, anyway: bool = False) -> None:
         db = self.reader.db
         if db is None:
             return
         try:
-            plan = plan_ship_csv(db, text=text)
+            plan = plan_ship_csv(db, text=text, anyway=anyway)
         except ProblemsError as exc:
             problems = [p.for_people() for p in exc.problems]
-            self._refuse(
-                f"Nothing was queued: {name} has {fmt.count(len(problems), 'problem')}",
-                [*problems, *notes],
-            )
+            title = f"Nothing was queued: {name} has {fmt.count(len(problems), 'problem')}"
+            odd = all(p.code == TRACKING_MISMATCH for p in exc.problems)
+            again = (lambda: self._plan(text, name, notes, anyway=True)) if odd else None
+            self._refuse(title, [*problems, *notes], anyway=again)
             return
         dialog = ShipDialog.for_plan(
-            self.reader, self.host, self.tasks, plan, text, source=name, parent=self.window
+            self.reader,
+            self.host,
+            self.tasks,
+            plan,
+            text,
+            anyway=anyway,
+            source=name,
+            parent=self.window,
         )
         self._show(dialog)
 
-    def _refuse(self, title: str, problems: list[str]) -> None:
+    def _refuse(
+        self, title: str, problems: list[str], *, anyway: Callable[[], None] | None = None
+    ) -> None:
         dialog = ProblemsDialog(
             title,
             "Shopdesk checks every line before anything goes to TikTok Shop, and one bad "
@@ -272,6 +295,7 @@ class OrderActions(QObject):
             "names order_id, tracking_number, provider) and ship the file again.",
             problems,
             self.window,
+            anyway=anyway,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()

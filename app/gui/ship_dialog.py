@@ -12,9 +12,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QWidget,
-)
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.changes import Changes, Kind
 from app.gui import formatting as fmt
@@ -46,10 +44,12 @@ from app.ops.shipping import (
     CANCEL_REQUESTED,
     DUPLICATE_TRACKING,
     NO_ITEMS,
+    TRACKING_MISMATCH,
     Queued,
     ShipPlan,
     queue_ship_csv,
 )
+from app.ops.tracking import TrackingCheck, check_with_tiktok, offers_tiktok_check
 from app.queries.orders import fetch_order_detail
 from app.queries.writes import PROVIDERS_FRESH, fetch_providers, fetch_writes_by_id
 from app.tiktok.models import Order
@@ -80,6 +80,7 @@ class ShipDialog(ShipDialogView):
         rows: Sequence[ShipRow],
         *,
         plan_text: str | None = None,
+        anyway: bool = False,
         source: str = "",
         prefer: str = "",
         items_of: Order | None = None,
@@ -93,6 +94,8 @@ class ShipDialog(ShipDialogView):
         model.setParent(self)
         self.reader, self.host, self.tasks = reader, host, tasks
         self.plan_text = plan_text
+        self.file_anyway = anyway  # the file's numbers that do not fit were confirmed
+        self.confirm_box: QMessageBox | None = None
         self.prefer = prefer
         self.busy = False
         self._follow_until = 0.0
@@ -118,6 +121,7 @@ class ShipDialog(ShipDialogView):
         self.retry_carriers.clicked.connect(self.load_carriers)
         self.answer_button.clicked.connect(self._answer_request)
         self.leave_out_button.clicked.connect(self.leave_out_problems)
+        self.check_button.clicked.connect(self.check_with_tiktok)
         self.ship_button.clicked.connect(self.ship)
         QShortcut(QKeySequence("Ctrl+Return"), self).activated.connect(self.ship)
         self.follow_deadline.timeout.connect(self._stop_following)
@@ -159,10 +163,12 @@ class ShipDialog(ShipDialogView):
         plan: ShipPlan,
         text: str,
         *,
+        anyway: bool = False,
         source: str = "",
         parent: QWidget | None = None,
     ) -> ShipDialog:
-        """The dialog for a CSV whose every line passed (`plan_ship_file`): ready to send."""
+        """The dialog for a CSV whose every line passed (`plan_ship_file`): ready to send
+        (`anyway`: the creator confirmed numbers that do not fit their carrier)."""
         db = reader.db
         rows = []
         for request in plan.requests:
@@ -180,7 +186,9 @@ class ShipDialog(ShipDialogView):
                     }
                 )
             )
-        return cls(reader, host, tasks, rows, plan_text=text, source=source, parent=parent)
+        return cls(
+            reader, host, tasks, rows, plan_text=text, anyway=anyway, source=source, parent=parent
+        )
 
     def _first_look(self) -> None:
         """Orders that cannot ship at all (shipped, cancelled, a buyer's request) say so at once."""
@@ -388,6 +396,8 @@ class ShipDialog(ShipDialogView):
             self._say("The sync engine is not running: nothing was sent.", error=True)
             return
         if self.plan_text is None and not self.check():
+            if self._ask_anyway(rows):
+                return
             bad = sum(1 for n in rows if self.model.rows[n].state == PROBLEM)
             self._say(
                 f"{fmt.count(bad, 'order')} of {len(rows)} "
@@ -409,8 +419,69 @@ class ShipDialog(ShipDialogView):
         if text is None:
             future = engine.run_write(lambda db: queue_rows(db, chosen, now=now))
         else:
-            future = engine.run_write(lambda db: queue_ship_csv(db, text=text, now=now))
+            anyway = self.file_anyway
+            future = engine.run_write(
+                lambda db: queue_ship_csv(db, text=text, now=now, anyway=anyway)
+            )
         self.tasks.watch(future, self._queued, self._queue_failed, owner=self)
+
+    def _ask_anyway(self, rows: Sequence[int]) -> bool:
+        """When the only problems are numbers that do not fit their carrier, ask whether to
+        ship them anyway (a "Ship anyway" confirmation); True when the box is open."""
+        found = [n for n in rows if self.model.rows[n].state == PROBLEM]
+        odd = [n for n in found if _only_mismatch(self.model.rows[n].problems)]
+        if not odd or len(odd) != len(found):
+            return False
+        listed = "\n".join(
+            f"• {self.model.rows[n].order_id}: {self.model.rows[n].tracking}" for n in odd
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Ship anyway?",
+            f"{fmt.count(len(odd), 'tracking number')} "
+            f"{'does' if len(odd) == 1 else 'do'} not look like the chosen carrier's (see "
+            f"{'its' if len(odd) == 1 else 'each'} row):\n\n{listed}\n\nTikTok counts "
+            "numbers it cannot track against your shop's valid tracking rate.",
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        yes = box.addButton("Ship anyway", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Fix them", QMessageBox.ButtonRole.RejectRole)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda b: self._ship_anyway(odd) if b is yes else None)
+        box.open()
+        self.confirm_box = box
+        self._say("Some tracking numbers do not fit their carrier: nothing was sent yet.")
+        return True
+
+    def _ship_anyway(self, rows: Sequence[int]) -> None:
+        """The creator confirmed these numbers: they are checked without the carrier's shapes."""
+        for n in rows:
+            self.model.update(n, anyway=True)
+        self.ship()
+
+    def check_with_tiktok(self) -> None:
+        """Ask TikTok Shop about each row's tracking number (US shops), off the GUI thread."""
+        engine = self.host.engine
+        numbers = [r.tracking.strip() for r in self.model.rows if r.seller_ships and r.tracking]
+        if engine is None or not numbers or self.busy:
+            return
+        self.check_button.setEnabled(False)
+        self._say(f"Asking TikTok Shop about {fmt.count(len(set(numbers)), 'tracking number')}…")
+        future = engine.run_session(lambda session: check_with_tiktok(session, numbers=numbers))
+        self.tasks.watch(future, self._tiktok_said, self._tiktok_failed, owner=self)
+
+    def _tiktok_said(self, checks: dict[str, TrackingCheck]) -> None:
+        for n, row in enumerate(self.model.rows):
+            check = checks.get(row.tracking.strip())
+            if check is not None:
+                self.model.update(n, tiktok_says=check.words())
+        self._say("TikTok Shop's answer is on each row.")
+        self._buttons()
+
+    def _tiktok_failed(self, error: BaseException) -> None:
+        self._say(f"TikTok Shop could not check the numbers: {error}", error=True)
+        self._buttons()
 
     def _queued(self, queued: Queued) -> None:
         ids = queued.outbox_ids
@@ -544,10 +615,18 @@ class ShipDialog(ShipDialogView):
         self.leave_out_button.setText(f"Leave out {problems} with problems")
         self.leave_out_button.setVisible(bool(problems) and not self.busy and len(rows) > 1)
         self.close_button.setText("Close" if not self.busy else "Close (sending goes on)")
+        self.check_button.setVisible(self._offers_check())
+        self.check_button.setEnabled(not self.busy)
         self.paste_button.setEnabled(not self.busy)
         self.all_carriers.setEnabled(not self.busy and self.all_carriers.count() > 1)
         if self.items is not None:
             self.items.setEnabled(bool(rows) and rows[0].editable and not self.busy)
+
+    def _offers_check(self) -> bool:
+        """US shops, with a seller-shipped row still to send."""
+        db = self.reader.db
+        todo = any(r.seller_ships and r.editable for r in self.model.rows)
+        return todo and db is not None and offers_tiktok_check(db)
 
     def results(self) -> dict[str, tuple[str, str]]:
         """Each order's state and message (tests and the self-test read them)."""
@@ -561,6 +640,11 @@ class ShipDialog(ShipDialogView):
 def _option(group: str) -> str | None:
     """The delivery option a group names (None for a warehouse or unknown group)."""
     return None if ":" in group else group
+
+
+def _only_mismatch(problems: Sequence[Problem]) -> bool:
+    """Every problem is a number that does not fit its carrier (the creator may confirm it)."""
+    return bool(problems) and all(p.code == TRACKING_MISMATCH for p in problems)
 
 
 def _words(problems: Sequence[Problem]) -> str:

@@ -68,6 +68,10 @@ class ShipRow:
     outbox_id: int | None = None
     #: The order cannot ship as it is (shipped, cancelled, a buyer's open request).
     blocked: bool = False
+    #: The creator confirmed its tracking number although it does not fit the carrier.
+    anyway: bool = False
+    #: What TikTok Shop said about its tracking number ("Check with TikTok", US shops).
+    tiktok_says: str = ""
 
     @property
     def editable(self) -> bool:
@@ -111,6 +115,7 @@ def shipment_of(row: ShipRow) -> Shipment:
         provider=row.provider if row.seller_ships else "",
         handover="" if row.seller_ships else row.handover,
         line_item_ids=row.line_item_ids,
+        anyway=row.anyway,
     )
 
 
@@ -278,15 +283,21 @@ class ShipRowsModel(RowsTableModel):
         if index.column() == TRACKING:
             if text == row.tracking:
                 return True
-            self.rows[index.row()] = replace(row, tracking=text, state=EDITING, message="")
+            self.rows[index.row()] = replace(
+                row, tracking=text, state=EDITING, message="", anyway=False, tiktok_says=""
+            )
         elif row.seller_ships:
             if text == row.provider:
                 return True
-            self.rows[index.row()] = replace(row, provider=text, state=EDITING, message="")
+            self.rows[index.row()] = replace(
+                row, provider=text, state=EDITING, message="", anyway=False
+            )
         else:
             if text not in HANDOVER_METHODS or text == row.handover:
                 return text == row.handover
-            self.rows[index.row()] = replace(row, handover=text, state=EDITING, message="")
+            self.rows[index.row()] = replace(
+                row, handover=text, state=EDITING, message="", anyway=False
+            )
         self.dataChanged.emit(
             self.index(index.row(), TRACKING), self.index(index.row(), len(HEADERS) - 1)
         )
@@ -307,9 +318,8 @@ class ShipRowsModel(RowsTableModel):
             if row.group in self.failed:
                 return "Carriers not loaded"
             return self.provider_name(row) or "Choose a carrier"
-        if row.message:
-            return row.message
-        return "Ready to ship" if row.state == READY else ""
+        said = row.message or ("Ready to ship" if row.state == READY else "")
+        return "\n".join(t for t in (said, row.tiktok_says) if t)
 
     def _colour(self, row: ShipRow, column: int) -> Any:
         c = colors()

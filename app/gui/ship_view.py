@@ -158,12 +158,17 @@ class ShipDialogView(QDialog):
         self.leave_out_button = QPushButton()
         self.leave_out_button.setToolTip("Take the orders that cannot ship out of this list")
         self.leave_out_button.hide()
+        self.check_button = QPushButton("Check with TikTok")
+        self.check_button.setToolTip(
+            "Ask TikTok Shop about each tracking number (US shops; one request per number)"
+        )
+        self.check_button.hide()
         self.ship_button = QPushButton()
         self.ship_button.setObjectName("shipButton")
         self.close_button = QPushButton("Close")
         self.close_button.clicked.connect(self.reject)
         row = QHBoxLayout()
-        for button in (self.answer_button, self.leave_out_button):
+        for button in (self.answer_button, self.leave_out_button, self.check_button):
             button.setAutoDefault(False)
             row.addWidget(button)
         row.addStretch(1)

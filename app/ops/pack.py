@@ -186,7 +186,7 @@ def queue_ship(
     in plain words when it cannot (nothing queued then)."""
     request, problems = check_request(db, order_id, tracking=tracking, provider=carrier)
     if request is None:
-        return problems
+        return [p.for_cli() for p in problems]
     with db.atomic():
         save_plan(db, ShipPlan([request]), now=now)
         db.execute(

@@ -214,6 +214,8 @@ def _schedule(
     low, high = now - max(max_age, total + 120), now - total - 60
     create = rng.randrange(low, high) if high > low else high
     times = [(step, create + off) for step, off in zip(steps, offsets, strict=True)]
+    if spec.target == "PARTIALLY_SHIPPING":
+        create, times = _before_shipping_due(spec, now, create, times)
     if spec.target == "COMPLETED":
         done = times[-1][1]
         midnight = -(-done // DAY) * DAY  # TikTok closes after-sales windows in a nightly batch
@@ -221,6 +223,18 @@ def _schedule(
         create -= shift
         times = [(s, at - shift) for s, at in times[:-1]] + [("COMPLETED", midnight - shift)]
     return create, times
+
+
+def _before_shipping_due(
+    spec: Spec, now: int, create: int, times: list[tuple[str, int]]
+) -> tuple[int, list[tuple[str, int]]]:
+    """A partly shipped order is still open only within its shipping due time (TikTok cancels
+    it then: auto_cancel): move it later when it would be past it (no random draw)."""
+    paid = next(at for step, at in times if step == "AWAITING_SHIPMENT")
+    late = now + HOUR - (paid + 3 * DAY + (spec.options.handling_days or 0) * DAY)
+    if late <= 0:
+        return create, times
+    return create + late, [(step, at + late) for step, at in times]
 
 
 def _orders(world: World, shop: Shop, rng: random.Random, config: SandboxConfig, now: int) -> None:

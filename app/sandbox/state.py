@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.sandbox import returns, transitions
+from app.sandbox.auto_cancel import DueCancels
 from app.sandbox.finance import Finance
 from app.sandbox.ids import IdFactory
 from app.sandbox.model import (
@@ -81,6 +82,7 @@ class World:
         self.shipping_providers: list[tuple[str, str]] = []
         self.pending_auto: dict[str, str] = {}  # order id -> shop id, while ON_HOLD
         self.pending_cancels: dict[str, str] = {}  # cancel id -> shop id, while PENDING
+        self.due_cancels = DueCancels()  # TikTok's own cancellations at due times (9.5)
         self.grants: dict[str, Grant] = {}
         self.access_tokens: dict[str, AccessToken] = {}
         self.refresh_tokens: dict[str, RefreshToken] = {}
@@ -112,6 +114,7 @@ class World:
     # --- orders ---------------------------------------------------------------------------------
     def order_changed(self, shop: Shop, order: dict[str, Any]) -> None:
         self.version += 1
+        self.due_cancels.note(shop, order)
 
     def stock_of(self, sku_id: str, warehouse_id: str) -> Stock:
         return self.sku_index[sku_id][2].stock[warehouse_id]
@@ -227,6 +230,7 @@ class World:
     # --- time -----------------------------------------------------------------------------------
     def tick(self, now: int) -> None:
         """Apply what TikTok does by itself by `now`: the end of remorse windows (FACTS.md 4.3),
+        orders not shipped or collected by their due times (auto_cancel, FACTS.md 9.5),
         buyers' cancellation requests left unanswered past their deadline, return requests
         (returns.tick), and daily notices of authorizations expiring within 30 days."""
         due: list[tuple[int, str, str]] = []
@@ -236,6 +240,7 @@ class World:
                 due.append((meta.auto_at, order_id, shop_id))
         for at, order_id, shop_id in sorted(due):
             self.transition(self.shops[shop_id], order_id, "AWAITING_SHIPMENT", at)
+        self.due_cancels.run(self, now)  # not shipped or collected by its due time
         answers: list[tuple[int, str, str]] = []
         for cancel_id, shop_id in self.pending_cancels.items():
             deadline = self.shops[shop_id].cancellations[cancel_id].deadline

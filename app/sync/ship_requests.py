@@ -1,7 +1,8 @@
 """Turning the creator's shipping and cancellation choices into checked outbox writes.
 
 Every row of a shipping CSV is checked before anything is queued; one bad row queues nothing
-and each problem is named with its line number.
+and each problem is named with its line number. Checks give typed problems (`Problem`: a
+code, the order, the field, and words for the command line, a file's line and a row).
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlite_utils
 
+from app.ops.problems import Problem, ProblemsError
 from app.store import fulfillment as store
 from app.store.shops import fetch_current_shop
 from app.store.stored_orders import StoredOrder, fetch_order
@@ -29,6 +32,19 @@ NO_TRACKING = "no tracking number given"
 NO_CARRIER = "no carrier given"
 PROVIDERS_HINT = "`shopdesk ship --providers ORDER_ID`"
 
+# Codes of the problems a shipment can have.
+ORDER_UNKNOWN = "order_unknown"
+NOT_SHIPPABLE = "not_shippable"
+NO_LINE_ITEM = "no_line_item"
+CANCEL_REQUESTED = "cancel_requested"
+BAD_HANDOVER = "bad_handover"
+NEEDS_HANDOVER = "needs_handover"
+MISSING_TRACKING = "no_tracking"
+BAD_TRACKING = "bad_tracking"
+MISSING_CARRIER = "no_carrier"
+UNKNOWN_CARRIER = "unknown_carrier"
+BAD_FILE = "bad_file"
+
 
 class ShipRequestError(ShopdeskError):
     """The request cannot be queued; every problem is listed, nothing was queued."""
@@ -36,6 +52,24 @@ class ShipRequestError(ShopdeskError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("; ".join(problems))
+
+
+@dataclass(frozen=True)
+class Found:
+    """One thing wrong, in the three ways it is said: the command line's words (with its
+    flags), the same without them (a line of a file), and a row's words (the GUI)."""
+
+    code: str
+    field: str
+    cli: str
+    plain: str = ""  # default: `cli`
+    row: str = ""  # default: `plain`, capitalised
+
+    def problem(self, order_id: str = "", *, line: int = 0) -> Problem:
+        """As a typed problem: a line of a file says it plainly, a row in its row's words."""
+        plain = self.plain or self.cli
+        message = plain if line else (self.row or plain[:1].upper() + plain[1:])
+        return Problem(self.code, message, order_id, field=self.field, line=line, cli=self.cli)
 
 
 @dataclass(frozen=True)
@@ -68,6 +102,11 @@ class ShipPlan:
 
     requests: list[ShipRequest] = field(default_factory=list)
     already: list[int] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)  # a file's line of each order
+
+
+#: A further check of a request that passed, on line N of a file (the ops layer's guards).
+Judge = Callable[[ShipRequest, int], list[Problem]]
 
 
 def shipped_already(db: sqlite_utils.Database, order_id: str, tracking: str) -> int | None:
@@ -101,49 +140,95 @@ def check_request(
     provider: str = "",
     handover: str = "",
     line_item_ids: tuple[str, ...] = (),
-) -> tuple[ShipRequest | None, list[str]]:
+) -> tuple[ShipRequest | None, list[Problem]]:
     """Check one shipment against the stored order; returns the request or the problems."""
-    problems: list[str] = []
+    request, found = _check(db, order_id, tracking, provider, handover, line_item_ids)
+    return request, [f.problem(order_id) for f in found]
+
+
+def _check(
+    db: sqlite_utils.Database,
+    order_id: str,
+    tracking: str,
+    provider: str,
+    handover: str = "",
+    line_item_ids: tuple[str, ...] = (),
+) -> tuple[ShipRequest | None, list[Found]]:
     order = fetch_order(db, order_id)
     if order is None:
-        return None, [f"order {order_id} is not in Shopdesk (import or sync first)"]
-    status = order.status
-    if status not in SHIPPABLE:
-        problems.append(f"order {order_id} is {status}, not awaiting shipment")
-    missing = [i for i in line_item_ids if i not in order.item_ids]
-    if missing:
-        problems.append(f"order {order_id} has no line item {', '.join(missing)}")
-    if _open_request(db, order_id) and not rejects_by_shipping(shop_region(db)):
-        problems.append(f"the buyer asked to cancel order {order_id}: answer that request first")
+        text = f"order {order_id} is not in Shopdesk (import or sync first)"
+        return None, [Found(ORDER_UNKNOWN, "order", text)]
+    problems = _order_problems(db, order, line_item_ids)
     seller_ships = order.seller_ships
     provider_id = ""
     if handover:
         if handover not in HANDOVER_METHODS:
-            problems.append(f"handover must be {' or '.join(HANDOVER_METHODS)}, not {handover!r}")
+            text = f"handover must be {' or '.join(HANDOVER_METHODS)}, not {handover!r}"
+            problems.append(Found(BAD_HANDOVER, "handover", text))
     elif not seller_ships:
+        said = f"TikTok ships order {order_id} with its own label: choose a handover method"
         problems.append(
-            f"TikTok ships order {order_id} with its own label: choose a handover method "
-            "(--handover DROP_OFF or PICKUP) instead of a tracking number"
+            Found(
+                NEEDS_HANDOVER,
+                "handover",
+                f"{said} (--handover DROP_OFF or PICKUP) instead of a tracking number",
+                f"{said} instead of a tracking number",
+            )
         )
     if seller_ships or tracking:
-        if not tracking.strip():
-            problems.append(NO_TRACKING)
-        elif not _TRACKING.match(tracking):
-            problems.append(f"{tracking!r} is not a tracking number (4-60 letters and digits)")
+        problems.extend(_tracking_problems(tracking))
         resolved = resolve_provider(db, order, provider) if provider else None
         if not provider.strip():
-            problems.append(f"{NO_CARRIER} (an id or name from {PROVIDERS_HINT})")
+            text = f"{NO_CARRIER} (an id or name from {PROVIDERS_HINT})"
+            problems.append(
+                Found(MISSING_CARRIER, "provider", text, NO_CARRIER, row="Choose a carrier")
+            )
         elif resolved is None:
             problems.append(
-                f"unknown shipping provider {provider!r} (use an id or name from {PROVIDERS_HINT})"
+                Found(
+                    UNKNOWN_CARRIER,
+                    "provider",
+                    f"unknown shipping provider {provider!r} "
+                    f"(use an id or name from {PROVIDERS_HINT})",
+                    f"not one of TikTok's carriers for this order: {provider!r}",
+                )
             )
         provider_id = resolved or ""
     if problems:
         return None, problems
-    return (
-        ShipRequest(order_id, tracking, provider_id, handover, tuple(line_item_ids)),
-        [],
-    )
+    return ShipRequest(order_id, tracking, provider_id, handover, tuple(line_item_ids)), []
+
+
+def _order_problems(
+    db: sqlite_utils.Database, order: StoredOrder, line_item_ids: tuple[str, ...]
+) -> list[Found]:
+    """What about the order itself stops it shipping (its status, items, a buyer's request)."""
+    found: list[Found] = []
+    if order.status not in SHIPPABLE:
+        text = f"order {order.id} is {order.status}, not awaiting shipment"
+        found.append(Found(NOT_SHIPPABLE, "order", text))
+    missing = [i for i in line_item_ids if i not in order.item_ids]
+    if missing:
+        text = f"order {order.id} has no line item {', '.join(missing)}"
+        found.append(Found(NO_LINE_ITEM, "line_items", text))
+    if _open_request(db, order.id) and not rejects_by_shipping(shop_region(db)):
+        text = f"the buyer asked to cancel order {order.id}: answer that request first"
+        found.append(Found(CANCEL_REQUESTED, "order", text))
+    return found
+
+
+def _tracking_problems(tracking: str) -> list[Found]:
+    if not tracking.strip():
+        return [Found(MISSING_TRACKING, "tracking", NO_TRACKING, row="Enter the tracking number")]
+    if not _TRACKING.match(tracking):
+        text = f"{tracking!r} is not a tracking number (4-60 letters and digits)"
+        return [Found(BAD_TRACKING, "tracking", text)]
+    return []
+
+
+def provider_name(db: sqlite_utils.Database, provider_id: str) -> str:
+    """The name TikTok gives a cached carrier id ("" when it is not cached)."""
+    return next((name for pid, name in store.fetch_providers(db) if pid == provider_id), "")
 
 
 def shop_region(db: sqlite_utils.Database) -> str:
@@ -166,16 +251,17 @@ def _open_request(db: sqlite_utils.Database, order_id: str) -> bool:
     return row is not None
 
 
-def plan_ship_file(db: sqlite_utils.Database, text: str) -> ShipPlan:
-    """Check a CSV of `order_id, tracking_number, provider`; any bad row queues nothing."""
+def plan_ship_file(db: sqlite_utils.Database, text: str, *, judge: Judge | None = None) -> ShipPlan:
+    """Check a CSV of `order_id, tracking_number, provider`; any bad row queues nothing
+    (raises `ProblemsError`). `judge` adds its own problems for a row that passed."""
     text = text.lstrip("\ufeff")
     if not text.strip():
-        raise ShipRequestError(["the file is empty: it needs a header line and a row per order"])
+        raise _file_error(0, "the file is empty: it needs a header line and a row per order")
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise ShipRequestError([f"line 1: missing column(s) {', '.join(missing)}"])
+        raise _file_error(1, f"missing column(s) {', '.join(missing)}")
     reader.fieldnames = header
     plan, problems = ShipPlan(), []
     seen_orders: dict[str, int] = {}
@@ -189,36 +275,42 @@ def plan_ship_file(db: sqlite_utils.Database, text: str) -> ShipPlan:
         order_id = values.get("order_id", "").removeprefix("'").strip()
         tracking = values.get("tracking_number", "")
         if not order_id:
-            problems.append(f"line {line}: order_id is empty")
+            problems.append(_file_problem(line, "order_id is empty"))
             continue
         if order_id in seen_orders:
-            problems.append(
-                f"line {line}: order {order_id} is already on line {seen_orders[order_id]}"
-            )
+            text = f"order {order_id} is already on line {seen_orders[order_id]}"
+            problems.append(_file_problem(line, text, order_id))
             continue
         seen_orders[order_id] = line
         if tracking and tracking in seen_tracking:
-            problems.append(
-                f"line {line}: tracking number {tracking} is already used on line "
-                f"{seen_tracking[tracking]}"
-            )
+            text = f"tracking number {tracking} is already used on line {seen_tracking[tracking]}"
+            problems.append(_file_problem(line, text, order_id))
             continue
         seen_tracking[tracking] = line
         done = shipped_already(db, order_id, tracking)
         if done is not None:
             plan.already.append(done)
             continue
-        request, found = check_request(
-            db, order_id, tracking=tracking, provider=values.get("provider", "")
-        )
-        problems.extend(f"line {line}: {p}" for p in found)
-        if request is not None:
+        request, found = _check(db, order_id, tracking, values.get("provider", ""))
+        problems.extend(f.problem(order_id, line=line) for f in found)
+        judged = [] if request is None or judge is None else judge(request, line)
+        problems.extend(judged)
+        if request is not None and not judged:
             plan.requests.append(request)
+            plan.lines[order_id] = line
     if problems:
-        raise ShipRequestError(problems)
+        raise ProblemsError(problems)
     if not plan.requests and not plan.already:
-        raise ShipRequestError(["the file has no rows to ship"])
+        raise _file_error(0, "the file has no rows to ship")
     return plan
+
+
+def _file_problem(line: int, text: str, order_id: str = "") -> Problem:
+    return Found(BAD_FILE, "file", text).problem(order_id, line=line)
+
+
+def _file_error(line: int, text: str) -> ProblemsError:
+    return ProblemsError([_file_problem(line, text)])
 
 
 def save_plan(db: sqlite_utils.Database, plan: ShipPlan, *, now: int) -> list[int]:

@@ -6,9 +6,10 @@ import time
 
 import pytest
 
+from app.ops.problems import ProblemsError
 from app.store import fulfillment as store
 from app.store.activity import fetch_open_errors
-from app.sync.ship_requests import ShipRequestError, check_request, plan_ship_file, save_plan
+from app.sync.ship_requests import check_request, plan_ship_file, save_plan
 
 
 async def provider_of(ship, order_id: str) -> tuple[str, str]:
@@ -125,7 +126,7 @@ async def test_an_after_sale_request_blocks_shipping_with_a_clear_message(ship_s
     request, problems = check_request(
         ship.session.db, order["id"], tracking="ASALE0002", provider=name
     )
-    assert request is None and "asked to cancel" in problems[0]
+    assert request is None and "asked to cancel" in problems[0].for_cli()
 
 
 async def test_tiktok_shipping_hands_the_package_over(ship_shop) -> None:
@@ -144,7 +145,7 @@ async def test_tiktok_shipping_hands_the_package_over(ship_shop) -> None:
     request, problems = check_request(
         ship.session.db, other["id"], tracking="X1234567", provider="USPS"
     )
-    assert request is None and "handover" in problems[0]
+    assert request is None and "handover" in problems[0].for_cli()
 
 
 async def test_a_bad_csv_queues_nothing_and_names_every_line(ship_shop) -> None:
@@ -164,9 +165,9 @@ async def test_a_bad_csv_queues_nothing_and_names_every_line(ship_shop) -> None:
         f"{good['id']},GOOD00004,{name}\n"
         f"{good['id']}X,bad tracking,{name}\n"
     )
-    with pytest.raises(ShipRequestError) as info:
+    with pytest.raises(ProblemsError) as info:
         plan_ship_file(ship.session.db, text)
-    problems = info.value.problems
+    problems = [p.for_cli() for p in info.value.problems]
     assert [p.split(":")[0] for p in problems] == ["line 3", "line 4", "line 5", "line 6"]
     assert "not in Shopdesk" in problems[0] and "CANCELLED" in problems[1]
     assert "already on line 2" in problems[2]

@@ -93,19 +93,22 @@ def test_ship_one_order_then_a_refusal_shows_on_the_order(gui_shop, open_window,
     assert state == PROBLEM and message == "Enter the tracking number; Choose a carrier"
     assert ship_writes(gui_shop) == []
 
-    combo.setCurrentIndex(2)
-    combo.activated.emit(2)
+    usps = combo.findText("USPS")  # 26 digits fit USPS (and 27, corrected below)
+    combo.setCurrentIndex(usps)
+    combo.activated.emit(usps)
     carrier = combo.currentText()
-    qtbot.keyClicks(dialog.editor(0), "JX12345678")
-    assert dialog.model.rows[0].tracking == "JX12345678"
+    qtbot.keyClicks(dialog.editor(0), "94001000000000001234567890")
+    assert dialog.model.rows[0].tracking == "94001000000000001234567890"
     dialog.ship_button.click()
     qtbot.waitUntil(lambda: dialog.results()[first][0] == SHIPPED, timeout=15000)
-    assert dialog.results()[first][1].startswith("Shipped · JX12345678 · package ")
+    assert dialog.results()[first][1].startswith("Shipped · 94001000000000001234567890 · package ")
     assert dialog.status.text() == "1 order shipped."
     sandbox_order = truth(gui_shop, first)
     assert sandbox_order["status"] in SHIPPED_STATES
-    assert {i["tracking_number"] for i in sandbox_order["line_items"]} == {"JX12345678"}
-    qtbot.waitUntil(lambda: "Shipped · JX12345678" in orders.detail.toPlainText())
+    assert {i["tracking_number"] for i in sandbox_order["line_items"]} == {
+        "94001000000000001234567890"
+    }
+    qtbot.waitUntil(lambda: "Shipped · 94001000000000001234567890" in orders.detail.toPlainText())
     assert window.prefs.value("ship/carrier") == carrier
     dialog.close()
 
@@ -115,7 +118,7 @@ def test_ship_one_order_then_a_refusal_shows_on_the_order(gui_shop, open_window,
     dialog = window.order_actions.ship_dialog
     qtbot.waitUntil(lambda: dialog.ship_button.isEnabled())
     assert dialog.editor(0, CARRIER).currentText() == carrier  # remembered
-    dialog.set_tracking(0, "JX12345678")
+    dialog.set_tracking(0, "94001000000000001234567890")
     dialog.ship_button.click()
     qtbot.waitUntil(lambda: dialog.results()[second][0] == REFUSED, timeout=15000)
     refusal = "Not shipped: this tracking number was already used (code 21011025)"
@@ -136,7 +139,7 @@ def test_ship_one_order_then_a_refusal_shows_on_the_order(gui_shop, open_window,
 
     # Fixed in the dialog and sent again: it ships.
     edit = dialog.editor(0)
-    assert edit.text() == "JX12345678"  # what was refused stays, to be corrected
+    assert edit.text() == "94001000000000001234567890"  # what was refused stays, to be corrected
     assert not edit.hasSelectedText()
     qtbot.keyClicks(edit, "2")
     dialog.ship_button.click()
@@ -166,7 +169,7 @@ def test_ship_two_orders_from_a_multi_selection(gui_shop, open_window, qtbot) ->
     dialog.all_carriers.activated.emit(1)
     assert len({dialog.model.provider_name(r) for r in dialog.model.rows}) == 1
 
-    dialog.set_tracking(0, "MULTI00001")
+    dialog.set_tracking(0, "9400300000000000000001")
     dialog.ship_button.click()
     rows = list(dialog.model.rows)
     assert [r.state for r in rows] == [READY, PROBLEM]
@@ -174,10 +177,10 @@ def test_ship_two_orders_from_a_multi_selection(gui_shop, open_window, qtbot) ->
     assert dialog.status.text() == "1 order of 2 needs fixing (see its row): nothing was sent."
     assert ship_writes(gui_shop) == []
 
-    assert dialog.paste_tracking("MULTI00001\nMULTI00001\n") == 2
+    assert dialog.paste_tracking("9400300000000000000001\n9400300000000000000001\n") == 2
     dialog.ship_button.click()  # the same number twice is caught before anything is sent
     assert "The same tracking number is on order" in dialog.model.rows[1].message
-    dialog.paste_tracking("MULTI00001\tignored\nMULTI00002\n")
+    dialog.paste_tracking("9400300000000000000001\tignored\n9400300000000000000002\n")
     dialog.ship_button.click()
     qtbot.waitUntil(lambda: dialog.shipped_ok(), timeout=15000)
     assert dialog.status.text() == "2 orders shipped."
@@ -196,11 +199,11 @@ def test_a_csv_with_mistakes_is_refused_line_by_line_and_a_good_one_ships(
     bad = tmp_path / "monday.csv"
     bad.write_text(
         "order_id,tracking_number,provider\n"
-        f"{good},CSV000001,{carrier}\n"
-        "999999999999999999,CSV000002,USPS\n"
-        f"{gone},CSV000003,{carrier}\n"
-        f"{good},CSV000004,{carrier}\n"
-        f"{other},CSV000005,Pigeon Post\n",
+        f"{good},9400200000000000000001,{carrier}\n"
+        "999999999999999999,9400200000000000000002,USPS\n"
+        f"{gone},9400200000000000000003,{carrier}\n"
+        f"{good},9400200000000000000004,{carrier}\n"
+        f"{other},9400200000000000000005,Pigeon Post\n",
         encoding="utf-8",
     )
     window.ship_from_csv(str(bad))
@@ -218,8 +221,8 @@ def test_a_csv_with_mistakes_is_refused_line_by_line_and_a_good_one_ships(
 
     fine = tmp_path / "tuesday.csv"
     fine.write_text(
-        f"Order_ID,Tracking_Number,Provider\n{good},CSV000001,{carrier}\n"
-        f"{other},CSV000005,{carrier.lower()}\n",
+        f"Order_ID,Tracking_Number,Provider\n{good},9400200000000000000001,{carrier}\n"
+        f"{other},9400200000000000000005,{carrier.lower()}\n",
         encoding="utf-8-sig",
     )
     window.ship_from_csv(str(fine))
@@ -261,7 +264,7 @@ def test_one_order_ships_only_the_chosen_items(gui_shop, open_window, qtbot) -> 
     qtbot.waitUntil(lambda: dialog.ship_button.isEnabled())
     provider = dialog.model.providers[dialog.model.rows[0].group][0][0]
     dialog.model.setData(dialog.model.index(0, CARRIER), provider)
-    dialog.set_tracking(0, "PART00001")
+    dialog.set_tracking(0, "9400400000000000000001")
     for n in range(2):
         dialog.items.item(n).setCheckState(Qt.CheckState.Unchecked)
     dialog.ship_button.click()
@@ -273,7 +276,7 @@ def test_one_order_ships_only_the_chosen_items(gui_shop, open_window, qtbot) -> 
     dialog.ship_button.click()
     qtbot.waitUntil(dialog.shipped_ok, timeout=15000)
     items = {i["id"]: i for i in truth(gui_shop, placed["id"])["line_items"]}
-    assert {items[i].get("tracking_number") for i in chosen} == {"PART00001"}
+    assert {items[i].get("tracking_number") for i in chosen} == {"9400400000000000000001"}
     assert all(not i.get("tracking_number") for k, i in items.items() if k not in chosen)
 
 

@@ -33,11 +33,20 @@ def test_ship_json_carries_tiktoks_tracking_warning(tmp_path: Path) -> None:
         cli.run("sync", "--once")
         provider_id = cli.run("ship", first, "--providers").stdout.split("\t")[0]
         report = cli.json(
-            "ship", first, "--tracking", "ZZ12345678", "--provider", provider_id, "--json"
+            "ship",
+            first,
+            "--tracking",
+            "ZZ12345678",
+            "--provider",
+            provider_id,
+            "--anyway",
+            "--json",
         )
         [shipped] = report["orders"]
         assert shipped["ok"] and shipped["warning"] == NO_PROVIDER_WARNING
-        words = cli.run("ship", second, "--tracking", "ZZ12345679", "--provider", provider_id)
+        words = cli.run(
+            "ship", second, "--tracking", "ZZ12345679", "--provider", provider_id, "--anyway"
+        )
         assert f"{second}: TikTok Shop warns: {NO_PROVIDER_WARNING}" in words.stdout
 
 

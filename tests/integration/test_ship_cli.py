@@ -40,13 +40,17 @@ def test_ship_one_order_then_a_csv_and_refuse_a_bad_csv(tmp_path: Path) -> None:
         cli.run("sync", "--once")
         providers = cli.run("ship", first, "--providers").stdout.strip().splitlines()
         provider_id, provider_name = providers[0].split("\t")
-        one = cli.run("ship", first, "--tracking", "ONE000001", "--provider", provider_name)
+        one = cli.run(
+            "ship", first, "--tracking", "9400600000000000000001", "--provider", provider_name
+        )
         assert f"{first}: shipped" in one.stdout
 
         good = tmp_path / "good.csv"
         good.write_text(
             "order_id,tracking_number,provider\n"
-            + "".join(f"{oid},CSV{n:06d},{provider_id}\n" for n, oid in enumerate(rest[:3]))
+            + "".join(
+                f"{oid},9400700000000000{n:06d},{provider_id}\n" for n, oid in enumerate(rest[:3])
+            )
         )
         report = cli.json("ship", "--csv", str(good), "--json")
         assert report["shipped"] == 3 and report["failed"] == 0
@@ -54,7 +58,7 @@ def test_ship_one_order_then_a_csv_and_refuse_a_bad_csv(tmp_path: Path) -> None:
         bad = tmp_path / "bad.csv"
         bad.write_text(
             "order_id,tracking_number,provider\n"
-            f"{rest[3]},OK0000001,{provider_name}\n"
+            f"{rest[3]},9400800000000000000001,{provider_name}\n"
             f"{first},AGAIN0001,{provider_name}\n"  # shipped already
             "123,NOPE00001,USPS\n"  # unknown order
             f"{rest[3]},DUP000001,nobody\n"  # duplicate order, unknown carrier

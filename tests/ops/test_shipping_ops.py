@@ -43,7 +43,7 @@ async def test_an_unknown_carrier_is_named_without_the_command_lines_hint(ship_s
     ship = await ship_shop()
     order = await ship.place()
     await provider_of(ship, order["id"])
-    shipment = Shipment(order["id"], tracking="JX12345678", provider="Pigeon Post")
+    shipment = Shipment(order["id"], tracking="9400100000000012345678", provider="Pigeon Post")
     [problem] = check_shipment(ship.session.db, shipment=shipment).problems
     assert problem.code == UNKNOWN_CARRIER and problem.order_id == order["id"]
     assert problem.message == "Not one of TikTok's carriers for this order: 'Pigeon Post'"
@@ -56,8 +56,8 @@ async def test_a_file_names_each_line_and_its_order(ship_shop) -> None:
     _pid, name = await provider_of(ship, order["id"])
     text = (
         "order_id,tracking_number,provider\n"
-        f"{order['id']},CSV000001,{name}\n"
-        "999999999999999999,CSV000002,USPS\n"
+        f"{order['id']},9400200000000000000001,{name}\n"
+        "999999999999999999,9400200000000000000002,USPS\n"
     )
     with pytest.raises(ProblemsError) as caught:
         plan_ship_csv(ship.session.db, text=text)
@@ -76,7 +76,7 @@ async def test_queuing_checks_again_and_reports_the_outbox_rows_as_changes(ship_
     order = await ship.place()
     provider_id, _name = await provider_of(ship, order["id"])
     db, now = ship.session.db, int(time.time())
-    good = Shipment(order["id"], tracking="JX12345678", provider=provider_id)
+    good = Shipment(order["id"], tracking="9400100000000012345678", provider=provider_id)
     queued = queue_shipments(db, shipments=[good], now=now)
     assert set(queued.outbox_ids) == {order["id"]}
     assert queued.changes.kinds() == {Kind.OUTBOX}

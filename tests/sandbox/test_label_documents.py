@@ -200,7 +200,9 @@ async def test_without_an_automatic_scan_only_the_admin_call_collects() -> None:
     sandbox = Sandbox(make_config(carrier_scan_delay=0))
     async with shop_client(sandbox) as (http, client):
         label = await labelled(client, http, sandbox)
-        await advance(http, 6 * 86400)  # well past the default 36 h (tokens live 7 days)
+        # Well past the default 36 h, and before collection_due_time (5 days: TikTok would
+        # cancel it then, auto_cancel).
+        await advance(http, 4 * 86400)
         assert (await order_detail(client, label["order_id"]))["status"] == "AWAITING_COLLECTION"
         await http.post(f"/sandbox/packages/{label['package_id']}/collect")
         assert (await order_detail(client, label["order_id"]))["status"] == "IN_TRANSIT"
