@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from app.changes import Changes
@@ -24,9 +24,7 @@ from app.store.stored_orders import fetch_order
 from app.sync.labels_service import ship_by_label
 from app.sync.order_saves import save_order_page
 from app.sync.outbox_sender import ALREADY_THERE, OutboxSender, WriteOutcome
-from app.sync.outlet import SILENT, Outlet
 from app.sync.recovery import recover_writes
-from app.sync.session import ShopSession
 from app.tiktok.errors import ReconnectNeeded, ShopdeskError, TikTokError
 from app.tiktok.fulfillment import REFUSALS, FulfillmentApi, FulfillmentRefused
 
@@ -75,15 +73,10 @@ class Fulfiller(OutboxSender):
     REFUSED_ACTION = "Fix it in Shopdesk or Seller Center, then retry or drop it."
     RETRY_ACTION = "Shopdesk retries by itself; nothing is sent twice."
 
-    def __init__(
-        self,
-        session: ShopSession,
-        *,
-        clock: Callable[[], float] = time.time,
-        outlet: Outlet = SILENT,
-    ) -> None:
-        super().__init__(session, clock=clock, outlet=outlet)
-        self.api = FulfillmentApi(session.client)
+    @cached_property
+    def api(self) -> FulfillmentApi:
+        """TikTok's fulfilment endpoints, through the session's client."""
+        return FulfillmentApi(self.session.client)
 
     async def recover(self) -> WritesResult:
         """Finish what a dead process left in flight, checked with TikTok first."""

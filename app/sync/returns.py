@@ -9,9 +9,9 @@ before anything is sent again, so no request is answered twice.
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from app.changes import Changes
@@ -20,9 +20,7 @@ from app.store import returns as store
 from app.store.cursors import fetch_cursor, save_cursor
 from app.store.outbox import save_released
 from app.sync.outbox_sender import OutboxSender
-from app.sync.outlet import SILENT, Outlet
 from app.sync.recovery import recover_writes
-from app.sync.session import ShopSession
 from app.sync.ship_requests import shop_region
 from app.tiktok.errors import ReconnectNeeded, TikTokError
 from app.tiktok.models.returns import Return
@@ -59,15 +57,10 @@ class ReturnsDesk(OutboxSender):
     REFUSED_ACTION = "Read the request in Shopdesk, then answer again."
     RETRY_ACTION = "Shopdesk checks and retries; nothing is sent twice."
 
-    def __init__(
-        self,
-        session: ShopSession,
-        *,
-        clock: Callable[[], float] = time.time,
-        outlet: Outlet = SILENT,
-    ) -> None:
-        super().__init__(session, clock=clock, outlet=outlet)
-        self.api = ReturnsApi(session.client)
+    @cached_property
+    def api(self) -> ReturnsApi:
+        """TikTok's return endpoints, through the session's client."""
+        return ReturnsApi(self.session.client)
 
     # --- reading -------------------------------------------------------------------------
 
