@@ -9,16 +9,13 @@ how to check and how to word a failure.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.backoff import retry_delay
 from app.store import fulfillment as store
 from app.store.activity import save_error, save_error_resolved
-from app.sync.outlet import SILENT, Outlet
-from app.sync.session import ShopSession
+from app.sync.session_service import SessionPart
 from app.tiktok.errors import ReconnectNeeded, ShopdeskError, TikTokError
 
 #: The message of a write TikTok showed was done already (ours, from an earlier attempt).
@@ -38,7 +35,7 @@ class WriteOutcome:
     in_progress: bool = False  # another Shopdesk is sending it right now
 
 
-class OutboxSender:
+class OutboxSender(SessionPart):
     """Sends claimed writes for one shop session; its outlet hears what changed."""
 
     #: The refusals TikTok documents for these writes (`reason`, `describe()` and `code`).
@@ -46,20 +43,6 @@ class OutboxSender:
     #: What the creator can do about a refusal, and about a failure Shopdesk retries.
     REFUSED_ACTION = ""
     RETRY_ACTION = ""
-
-    def __init__(
-        self,
-        session: ShopSession,
-        *,
-        clock: Callable[[], float] = time.time,
-        outlet: Outlet = SILENT,
-    ) -> None:
-        self.session = session
-        self._clock = clock
-        self.outlet = outlet
-
-    def _now(self) -> int:
-        return int(self._clock())
 
     async def send_once(self, write: store.Write) -> WriteOutcome:
         """Send one claimed write and record how it ended (the outbox row, the errors tab)."""
