@@ -9,8 +9,8 @@ from PySide6.QtCore import QObject, QTimer
 from app.changes import Changes, Kind
 from app.gui import formatting as fmt
 from app.gui import notice as tabs
+from app.gui.answer_queue import URGENT_SECONDS, short_span
 from app.gui.bridge import EngineBridge
-from app.gui.cancellations_model import URGENT_SECONDS, short_span
 from app.gui.deadline_alerts import deadline_notice
 from app.gui.inventory_tab import warnings_notice
 from app.gui.notice import Notice

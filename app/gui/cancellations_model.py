@@ -6,26 +6,18 @@ first column, red in the last two hours and "overdue" after.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import Qt
 
 from app.gui import formatting as fmt
-from app.gui.orders_model import ID_ROLE, SORT_ROLE
-from app.gui.table_base import RowsTableModel
+from app.gui.answer_queue import AnswerQueueModel, answer_within
+from app.gui.orders_model import SORT_ROLE
 from app.gui.theme import colors
 from app.gui.write_text import ERROR, OK, describe_write
 from app.queries.writes import closed_words
-
-Index = QModelIndex | QPersistentModelIndex
-
-#: Under this much time left a request is urgent: red, and worth a notification.
-URGENT_SECONDS = 2 * 3600
-OVERDUE, URGENT = "overdue", "urgent"
 
 RESPOND, ORDER, SKUS, REFUND, REASON, ASKED, ANSWER = range(7)
 HEADERS = ("Time to answer", "Order", "SKUs", "Refund", "Buyer's reason", "Asked", "Your answer")
@@ -33,31 +25,6 @@ ORDER_ID_ROLE = Qt.ItemDataRole.UserRole + 40
 #: True when the creator can still answer the row (Approve and Reject are enabled).
 ANSWERABLE_ROLE = Qt.ItemDataRole.UserRole + 41
 URGENCY_ROLE = Qt.ItemDataRole.UserRole + 42
-
-
-def short_span(seconds: float) -> str:
-    """`1 day 4 h`, `1 h 12 min`, `12 min`, `under a minute`: time left, as a person says it."""
-    left = int(seconds)
-    days, rest = divmod(left, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        return f"{days} day{'s' if days != 1 else ''} {hours} h"
-    if hours:
-        return f"{hours} h {minutes} min"
-    if minutes:
-        return f"{minutes} min"
-    return "under a minute"
-
-
-def answer_within(deadline: int | None, now: float) -> tuple[str, str]:
-    """The countdown's words and urgency: ("answer within 1 h 12 min", "urgent")."""
-    if not deadline:
-        return "no deadline", ""
-    left = deadline - now
-    if left <= 0:
-        return "overdue", OVERDUE
-    return f"answer within {short_span(left)}", URGENT if left < URGENT_SECONDS else ""
 
 
 @dataclass(frozen=True)
@@ -128,44 +95,31 @@ def request_rows(
     return rows
 
 
-class CancellationsTableModel(RowsTableModel):
+class CancellationsTableModel(AnswerQueueModel[RequestRow]):
     """The requests to answer; `tick()` moves the countdown on without re-reading."""
 
     HEADERS = HEADERS
-
-    def __init__(self, parent: Any = None, *, clock: Callable[[], float] = time.time) -> None:
-        super().__init__(parent)
-        self.rows: list[RequestRow] = []
-        self.clock = clock
+    REFUND = REFUND
 
     def set_rows(self, rows: list[RequestRow]) -> None:
         """New rows: a reset when the requests changed, else only changed cells."""
         if [r.cancel_id for r in rows] != [r.cancel_id for r in self.rows]:
-            self.beginResetModel()
-            self.rows = rows
-            self.endResetModel()
+            super().set_rows(rows)
         elif rows != self.rows:
             self.rows = rows
             self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(HEADERS) - 1))
 
-    def tick(self) -> None:
-        """Time passed: redraw the countdowns."""
-        if self.rows:
-            self.dataChanged.emit(self.index(0, RESPOND), self.index(len(self.rows) - 1, RESPOND))
+    def key(self, row: RequestRow) -> str:
+        """The request's id."""
+        return row.cancel_id
 
-    def row_of(self, cancel_id: str) -> int | None:
-        """The row of a request."""
-        return next((n for n, r in enumerate(self.rows) if r.cancel_id == cancel_id), None)
+    def deadline(self, row: RequestRow) -> int | None:
+        """When TikTok Shop accepts the request by itself."""
+        return row.deadline
 
-    def to_answer(self) -> list[RequestRow]:
-        """Requests still waiting for the creator."""
-        return [r for r in self.rows if r.answerable]
-
-    def urgency(self, row: RequestRow) -> str:
-        """overdue, urgent or "" (only for requests the creator still has to answer)."""
-        if not row.answerable:
-            return ""
-        return answer_within(row.deadline, self.clock())[1]
+    def answerable(self, row: RequestRow) -> bool:
+        """Still waiting, and no answer of ours on its way or through."""
+        return row.answerable
 
     # --- Qt model interface ---------------------------------------------------------------
 
@@ -179,14 +133,7 @@ class CancellationsTableModel(RowsTableModel):
                 return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row, column = self.rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, column)
-        if role == ID_ROLE:
-            return row.cancel_id
+    def _role(self, row: RequestRow, column: int, role: int) -> Any:
         if role == ORDER_ID_ROLE:
             return row.order_id
         if role == ANSWERABLE_ROLE:
@@ -206,12 +153,6 @@ class CancellationsTableModel(RowsTableModel):
             return self._text(row, column) or None
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._colour(row, column)
-        if role == Qt.ItemDataRole.FontRole and column == RESPOND and self.urgency(row):
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == REFUND:
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
 
     def _text(self, row: RequestRow, column: int) -> str:

@@ -5,7 +5,9 @@ list with packing slips. Buying runs on the engine; the window never waits on th
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QColor
@@ -202,16 +204,14 @@ class LabelsDialog(QDialog):
 
     def buy(self) -> None:
         """Buy what is missing for the ticked orders, download, merge (on the engine)."""
-        engine = self.host.engine
-        chosen = self.chosen()
-        if engine is None or not chosen:
-            self._say("Tick some orders first." if engine else "The sync engine is not running.")
+        chosen = self._chosen_to_run()
+        if not chosen:
             return
         size, paper = self.label_size.currentText(), Paper.parse(self.paper.currentText())
         remember(self.prefs, LABELS, page=self.paper.currentText())
         folder, parcel = self.paths.labels, self.default_parcel
-        self._busy(f"Buying labels for {len(chosen)} orders…")
-        future = engine.run_session(
+        self._run(
+            f"Buying labels for {len(chosen)} orders…",
             lambda session: buy_labels(
                 session=session,
                 folder=folder,
@@ -219,25 +219,40 @@ class LabelsDialog(QDialog):
                 size=size,
                 paper=paper,
                 default_parcel=parcel,
-            )
+            ),
         )
-        self.tasks.watch(future, self._done, self._failed, owner=self)
 
     def reprint(self) -> None:
         """The ticked orders' kept labels again (a missing or stale one fetched anew)."""
-        engine = self.host.engine
-        chosen = self.chosen()
-        if engine is None or not chosen:
-            self._say("Tick some orders first." if engine else "The sync engine is not running.")
+        chosen = self._chosen_to_run()
+        if not chosen:
             return
         paper, size = Paper.parse(self.paper.currentText()), self.label_size.currentText()
         out, folder = default_pdf(self.paths.labels), self.paths.labels
-        self._busy("Putting the labels together…")
-        future = engine.run_session(
+        self._run(
+            "Putting the labels together…",
             lambda session: reprint_labels(
                 session=session, folder=folder, order_ids=chosen, out=out, paper=paper, size=size
-            )
+            ),
         )
+
+    def _chosen_to_run(self) -> list[str]:
+        """The ticked orders, if the engine can take them (else says why and gives none)."""
+        chosen = self.chosen()
+        if self.host.engine is None or not chosen:
+            self._say(
+                "Tick some orders first." if self.host.engine else "The sync engine is not running."
+            )
+            return []
+        return chosen
+
+    def _run(self, busy: str, work: Callable[[Any], Coroutine[Any, Any, LabelsResult]]) -> None:
+        """Run `work` on the engine's shop session; the dialog is busy until it ends."""
+        engine = self.host.engine
+        if engine is None:
+            return
+        self._busy(busy)
+        future = engine.run_session(work)
         self.tasks.watch(future, self._done, self._failed, owner=self)
 
     def _done(self, result: LabelsResult) -> None:

@@ -211,24 +211,25 @@ class QueueTab(QWidget):
 
     def retry(self) -> None:
         """Process the selected failed item again at the next chance."""
-        selected = self._selected()
-        if selected is None:
-            return
-        which, item_id = selected
-        now = int(time.time())
-        if which == "outbox":
-            self._write(lambda db: retry_write(db, outbox_id=item_id, now=now), "Queued again.")
-        else:
-            self._write(lambda db: retry_webhook(db, item_id=item_id), "Queued again.")
+        self._act(retry_write, retry_webhook, "Queued again.")
 
     def drop(self) -> None:
         """Give up on the selected item (polling still catches a webhook's change)."""
+        self._act(drop_write, drop_webhook, "Dropped.")
+
+    def _act(
+        self,
+        on_write: Callable[..., object],
+        on_webhook: Callable[..., object],
+        done: str,
+    ) -> None:
+        """Do `on_write` to the selected outbox row, or `on_webhook` to the inbox one."""
         selected = self._selected()
         if selected is None:
             return
         which, item_id = selected
         now = int(time.time())
         if which == "outbox":
-            self._write(lambda db: drop_write(db, outbox_id=item_id, now=now), "Dropped.")
+            self._write(lambda db: on_write(db, outbox_id=item_id, now=now), done)
         else:
-            self._write(lambda db: drop_webhook(db, item_id=item_id), "Dropped.")
+            self._write(lambda db: on_webhook(db, item_id=item_id), done)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, QTimer
 from app.changes import Changes, Kind
 from app.gui import formatting as fmt
 from app.gui import notice as tabs
-from app.gui.cancellations_model import short_span
+from app.gui.answer_queue import short_span
 from app.gui.notice import Notice
 from app.gui.notifications import Notifier
 from app.gui.reader import Reader

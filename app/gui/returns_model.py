@@ -11,17 +11,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import Qt
 
 from app.gui import formatting as fmt
-from app.gui.cancellations_model import answer_within
-from app.gui.orders_model import ID_ROLE
-from app.gui.table_base import RowsTableModel
+from app.gui.answer_queue import AnswerQueueModel, answer_within
 from app.gui.theme import colors
 from app.queries.returns import StoredReturn, status_words
-
-Index = QModelIndex | QPersistentModelIndex
 
 RESPOND, KIND, ORDER, ITEMS, REFUND, REASON, EVIDENCE, STATUS = range(8)
 HEADERS = (
@@ -52,54 +47,35 @@ def decided_words(r: StoredReturn) -> str:
     return f"{words} · decided by {who}" if who and not r.pending else words
 
 
-class ReturnsTableModel(RowsTableModel):
+class ReturnsTableModel(AnswerQueueModel[StoredReturn]):
     """The requests; `tick()` moves the countdowns on without re-reading."""
 
     HEADERS = HEADERS
+    REFUND = REFUND
 
     def __init__(self, parent: Any = None, *, clock: Callable[[], float] = time.time) -> None:
-        super().__init__(parent)
-        self.rows: list[StoredReturn] = []
-        self.clock = clock
+        super().__init__(parent, clock=clock)
         #: Requests whose answer is on its way (queued from this window).
         self.sending: set[str] = set()
 
     def set_rows(self, rows: list[StoredReturn]) -> None:
         """New rows (a small table: a reset each time)."""
-        self.beginResetModel()
-        self.rows = rows
         self.sending &= {r.return_id for r in rows if r.pending}
-        self.endResetModel()
+        super().set_rows(rows)
 
-    def tick(self) -> None:
-        """Time passed: redraw the countdowns."""
-        if self.rows:
-            self.dataChanged.emit(self.index(0, RESPOND), self.index(len(self.rows) - 1, RESPOND))
+    def key(self, row: StoredReturn) -> str:
+        """The request's id."""
+        return row.return_id
 
-    def row_of(self, return_id: str) -> int | None:
-        """The row of a request."""
-        return next((n for n, r in enumerate(self.rows) if r.return_id == return_id), None)
+    def deadline(self, row: StoredReturn) -> int | None:
+        """When TikTok Shop approves the request by itself."""
+        return row.deadline
 
-    def answerable(self, r: StoredReturn) -> bool:
+    def answerable(self, row: StoredReturn) -> bool:
         """Waiting for the creator, and no answer of ours on its way."""
-        return r.pending and r.return_id not in self.sending
+        return row.pending and row.return_id not in self.sending
 
-    def to_answer(self) -> list[StoredReturn]:
-        """Requests still waiting for the creator."""
-        return [r for r in self.rows if self.answerable(r)]
-
-    def urgency(self, r: StoredReturn) -> str:
-        """overdue, urgent or "" (only for requests still to answer)."""
-        return answer_within(r.deadline, self.clock())[1] if self.answerable(r) else ""
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        r, column = self.rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(r, column)
-        if role == ID_ROLE:
-            return r.return_id
+    def _role(self, r: StoredReturn, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == RESPOND and r.deadline and r.pending:
                 return f"TikTok Shop approves the request by itself at {fmt.when_utc(r.deadline)}"
@@ -109,12 +85,6 @@ class ReturnsTableModel(RowsTableModel):
             if column == RESPOND and self.urgency(r):
                 return c.danger_text
             return None if r.pending else c.muted_text
-        if role == Qt.ItemDataRole.FontRole and column == RESPOND and self.urgency(r):
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == REFUND:
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
 
     def _text(self, r: StoredReturn, column: int) -> str:

@@ -2,40 +2,21 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 from app.sync.deadline_watch import check_deadlines
-from app.sync.loops import Loops
-from app.sync.outlet import SILENT, Outlet
-from app.sync.session import ShopSession
+from app.sync.session_service import SessionService
 from app.sync.tracking_reads import read_tracking
 
 CHECK_EVERY = 60.0
 TRACKING_EVERY = 900.0
 
 
-class DeadlineService:
+class DeadlineService(SessionService):
     """Owns the deadline loops of one shop session."""
-
-    def __init__(
-        self,
-        session: ShopSession,
-        *,
-        clock: Callable[[], float] = time.time,
-        outlet: Outlet = SILENT,
-    ) -> None:
-        self.loops = Loops()
-        self.session, self._clock, self.outlet = session, clock, outlet
 
     async def start(self) -> None:
         """Check deadlines every minute and read tracking every quarter hour."""
         self.loops.every("deadline_notices", CHECK_EVERY, self.check)
         self.loops.every("tracking_reads", TRACKING_EVERY, self.read_tracking, wait_first=True)
-
-    async def stop(self) -> None:
-        """End the loops."""
-        await self.loops.stop()
 
     async def check(self) -> None:
         """Send the notices due now."""

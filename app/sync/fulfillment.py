@@ -10,24 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from app.backoff import retry_delay
 from app.changes import Changes
 from app.store import fulfillment as store
-from app.store.activity import save_error, save_error_resolved
 from app.store.cursors import fetch_cursor, save_cursor
 from app.store.labels import fetch_label_package_ids
 from app.store.outbox import save_released
 from app.store.stored_orders import fetch_order
 from app.sync.labels_service import ship_by_label
 from app.sync.order_saves import save_order_page
-from app.sync.outlet import SILENT, Outlet
+from app.sync.outbox_sender import ALREADY_THERE, OutboxSender, WriteOutcome
 from app.sync.recovery import recover_writes
-from app.sync.session import ShopSession
 from app.tiktok.errors import ReconnectNeeded, ShopdeskError, TikTokError
 from app.tiktok.fulfillment import REFUSALS, FulfillmentApi, FulfillmentRefused
 
@@ -41,23 +38,9 @@ PROVIDERS_FRESH = 86400
 SHIPPED_PACKAGE_STATES = frozenset({"PROCESSING", "FULFILLING", "COMPLETED"})
 #: Refusals that mean "this was done already": success, when TikTok shows it was our write.
 ALREADY_DONE = frozenset(code for code, why in REFUSALS.items() if why == "already shipped")
-ALREADY_THERE = "TikTok Shop already had it"
 #: Writes TikTok would take twice (no idempotency key, not an absolute value): a resend of one
 #: is preceded by a look at TikTok's state.
 CHECK_BEFORE_RESEND = frozenset({store.SHIP, store.SELLER_CANCEL})
-
-
-@dataclass(frozen=True)
-class WriteOutcome:
-    """How one write ended, for the CLI report and the GUI."""
-
-    kind: str
-    ref: str
-    ok: bool
-    message: str = ""
-    code: int | None = None
-    result: dict[str, Any] = field(default_factory=dict)
-    in_progress: bool = False  # another Shopdesk is sending it right now
 
 
 @dataclass
@@ -83,23 +66,17 @@ class WritesResult:
         return [o for o in self.outcomes if o.ok and o.result.get("warning")]
 
 
-class Fulfiller:
+class Fulfiller(OutboxSender):
     """Sends due writes for one shop session; its outlet hears every outcome as `Changes`."""
 
-    def __init__(
-        self,
-        session: ShopSession,
-        *,
-        clock: Callable[[], float] = time.time,
-        outlet: Outlet = SILENT,
-    ) -> None:
-        self.session = session
-        self.api = FulfillmentApi(session.client)
-        self._clock = clock
-        self.outlet = outlet
+    REFUSED = FulfillmentRefused
+    REFUSED_ACTION = "Fix it in Shopdesk or Seller Center, then retry or drop it."
+    RETRY_ACTION = "Shopdesk retries by itself; nothing is sent twice."
 
-    def _now(self) -> int:
-        return int(self._clock())
+    @cached_property
+    def api(self) -> FulfillmentApi:
+        """TikTok's fulfilment endpoints, through the session's client."""
+        return FulfillmentApi(self.session.client)
 
     async def recover(self) -> WritesResult:
         """Finish what a dead process left in flight, checked with TikTok first."""
@@ -121,7 +98,9 @@ class Fulfiller:
         if not writes:
             return result
         self.outlet.changed(Changes.of(outbox=[w.item.id for w in writes]))  # now in flight
-        outcomes = await asyncio.gather(*(self._send(w) for w in writes), return_exceptions=True)
+        outcomes = await asyncio.gather(
+            *(self.send_once(w) for w in writes), return_exceptions=True
+        )
         lost = [w for w, o in zip(writes, outcomes, strict=True) if isinstance(o, ReconnectNeeded)]
         if lost:
             save_released(db, [w.item.id for w in lost], now=self._now())
@@ -149,56 +128,13 @@ class Fulfiller:
         self.outlet.changed(upsert.changes)
         return upsert.changed
 
-    async def _send(self, write: store.Write) -> WriteOutcome:
-        db = self.session.db
-        resend = write.item.attempts > 1 and write.kind in CHECK_BEFORE_RESEND
-        if resend and await self._landed_quietly(write):  # an earlier attempt may have landed
-            return self._done(write, {"already_done": True}, ALREADY_THERE)
-        try:
-            answer = await self._dispatch(write)
-        except FulfillmentRefused as exc:
-            if exc.code in ALREADY_DONE and await self._landed_quietly(write):
-                return self._done(write, {"already_done": True}, ALREADY_THERE)
-            store.save_write_failed(
-                db, write, code=exc.code, message=exc.describe(), retry_at=None, now=self._now()
-            )
-            save_error(
-                db,
-                write.kind,
-                f"{_what(write)}: {exc.describe()}",
-                ref=write.ref,
-                action="Fix it in Shopdesk or Seller Center, then retry or drop it.",
-                shop_id=self.session.shop.id,
-                now=self._now(),
-            )
-            return WriteOutcome(write.kind, write.ref, False, exc.reason, exc.code)
-        except ReconnectNeeded:
-            raise
-        except (ShopdeskError, OSError) as exc:
-            code = exc.code if isinstance(exc, TikTokError) else None
-            retry_at = self._now() + retry_delay(write.item.attempts)
-            store.save_write_failed(
-                db, write, code=code, message=str(exc), retry_at=retry_at, now=self._now()
-            )
-            save_error(
-                db,
-                write.kind,
-                f"{_what(write)} failed: {exc}",
-                ref=write.ref,
-                action="Shopdesk retries by itself; nothing is sent twice.",
-                shop_id=self.session.shop.id,
-                next_retry_at=retry_at,
-                now=self._now(),
-            )
-            return WriteOutcome(write.kind, write.ref, False, str(exc), code)
-        return self._done(write, answer)
+    def _check_first(self, write: store.Write) -> bool:
+        return write.kind in CHECK_BEFORE_RESEND
 
-    def _done(self, write: store.Write, answer: dict[str, Any], message: str = "") -> WriteOutcome:
-        store.save_write_done(self.session.db, write, answer, now=self._now())
-        save_error_resolved(self.session.db, write.kind, write.ref, now=self._now())
-        return WriteOutcome(write.kind, write.ref, True, message, result=answer)
+    def _maybe_done(self, refusal: TikTokError) -> bool:
+        return refusal.code in ALREADY_DONE
 
-    async def _landed_quietly(self, write: store.Write) -> bool:
+    async def _landed(self, write: store.Write) -> bool:
         """`already_applied`, with a failed check counting as "no" (the refusal then stands)."""
         try:
             return await self.already_applied(write)
@@ -230,6 +166,16 @@ class Fulfiller:
         if write.kind == store.SELLER_CANCEL:
             return await self._seller_cancel(write.ref, p)
         raise ValueError(f"unknown write {write.kind}")
+
+    def _what(self, write: store.Write) -> str:
+        if write.kind == store.SHIP:
+            return f"Shipping order {write.ref}"
+        if write.kind == store.SHIPPING_INFO:
+            return f"Fixing the tracking number of order {write.ref}"
+        if write.kind in (store.CANCEL_APPROVE, store.CANCEL_REJECT):
+            verb = "Approving" if write.kind == store.CANCEL_APPROVE else "Rejecting"
+            return f"{verb} cancellation request {write.ref}"
+        return f"Cancelling order {write.ref}"
 
     async def _ship(self, order_id: str, p: dict[str, Any]) -> dict[str, Any]:
         chosen = [str(i) for i in p.get("line_item_ids") or []]
@@ -387,14 +333,3 @@ def _written(writes: Sequence[store.Write]) -> Changes:
             str(w.payload.get("order_id") or w.ref) for w in writes if w.kind in answers
         ],
     )
-
-
-def _what(write: store.Write) -> str:
-    if write.kind == store.SHIP:
-        return f"Shipping order {write.ref}"
-    if write.kind == store.SHIPPING_INFO:
-        return f"Fixing the tracking number of order {write.ref}"
-    if write.kind in (store.CANCEL_APPROVE, store.CANCEL_REJECT):
-        verb = "Approving" if write.kind == store.CANCEL_APPROVE else "Rejecting"
-        return f"{verb} cancellation request {write.ref}"
-    return f"Cancelling order {write.ref}"

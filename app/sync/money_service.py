@@ -12,10 +12,10 @@ from app.changes import ANY, Changes
 from app.store.money import record_api_usage
 from app.store.profit_cache import orders_with_money
 from app.sync.budget_plan import MONEY_SHARE, planned_interval
-from app.sync.loops import Loops
 from app.sync.money_sync import DAY, MoneyResult, read_money, update_profits
 from app.sync.outlet import SILENT, Outlet
 from app.sync.session import ShopSession
+from app.sync.session_service import SessionService
 
 CHECK_EVERY = 3600.0  # is a new statement due (a 00:00 UTC passed), or estimates stale?
 STATUS_EVERY = 6 * 3600  # payment status of recent statements moves during the day
@@ -28,7 +28,7 @@ def day_text(when: float) -> str:
     return datetime.fromtimestamp(when, UTC).strftime("%Y-%m-%d")
 
 
-class MoneyService:
+class MoneyService(SessionService):
     """Owns the money reads of one shop session; the engine starts and stops it."""
 
     def __init__(
@@ -39,10 +39,7 @@ class MoneyService:
         outlet: Outlet = SILENT,
         check_every: float = CHECK_EVERY,
     ) -> None:
-        self.loops = Loops()
-        self.session = session
-        self._clock = clock
-        self.outlet = outlet
+        super().__init__(session, clock=clock, outlet=outlet)
         self.check_every = check_every
         self._last_read = 0.0
         self._last_estimates = 0.0
@@ -58,7 +55,8 @@ class MoneyService:
         self.loops.every("api-usage", USAGE_EVERY, self.count_usage, wait_first=True)
 
     async def stop(self) -> None:
-        await self.loops.stop()
+        """End the loops; count the calls they made last."""
+        await super().stop()
         await self.count_usage()
 
     def due(self, now: float) -> tuple[bool, bool]:

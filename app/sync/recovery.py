@@ -25,7 +25,7 @@ from app.sync.session import ShopSession
 from app.tiktok.errors import ReconnectNeeded, ShopdeskError
 
 if TYPE_CHECKING:
-    from app.sync.fulfillment import Fulfiller
+    from app.sync.outbox_sender import OutboxSender
 
 log = logging.getLogger(__name__)
 
@@ -63,14 +63,16 @@ def _disown(session: ShopSession, items: list[outbox.OutboxItem]) -> None:
     )
 
 
-async def recover_writes(fulfiller: Fulfiller, *, now: int) -> Recovered:
-    """Shipments, answers and cancellations a dead process left in flight."""
-    session = fulfiller.session
-    adopted = adopt_orphans(session, store.WRITE_KINDS, now)
+async def recover_writes(
+    sender: OutboxSender, *, kinds: tuple[str, ...] = store.WRITE_KINDS, now: int
+) -> Recovered:
+    """Shipments, answers and cancellations (or other `kinds`) a dead process left in flight."""
+    session = sender.session
+    adopted = adopt_orphans(session, kinds, now)
     result = Recovered()
     for write in store.fetch_payloads(session.db, [c.item for c in adopted]):
         try:
-            landed = await fulfiller.already_applied(write)
+            landed = await sender.already_applied(write)
         except ReconnectNeeded:
             _disown(session, [write.item])
             raise

@@ -9,22 +9,20 @@ before anything is sent again, so no request is answered twice.
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
-from app.backoff import retry_delay
 from app.changes import Changes
 from app.store import fulfillment as writes
 from app.store import returns as store
-from app.store.activity import save_error, save_error_resolved
 from app.store.cursors import fetch_cursor, save_cursor
-from app.store.outbox import save_released, save_requeued
-from app.sync.outlet import SILENT, Outlet
-from app.sync.recovery import adopt_orphans
-from app.sync.session import ShopSession
+from app.store.outbox import save_released
+from app.sync.outbox_sender import OutboxSender
+from app.sync.recovery import recover_writes
 from app.sync.ship_requests import shop_region
-from app.tiktok.errors import ReconnectNeeded, ShopdeskError, TikTokError
+from app.tiktok.errors import ReconnectNeeded, TikTokError
 from app.tiktok.models.returns import Return
 from app.tiktok.return_errors import ReturnRefused, ReturnStateChanged
 from app.tiktok.return_reasons import offerable
@@ -52,23 +50,17 @@ class AnswersResult:
     failed: dict[str, str] = field(default_factory=dict)
 
 
-class ReturnsDesk:
+class ReturnsDesk(OutboxSender):
     """Reads requests for one shop session and sends the creator's answers."""
 
-    def __init__(
-        self,
-        session: ShopSession,
-        *,
-        clock: Callable[[], float] = time.time,
-        outlet: Outlet = SILENT,
-    ) -> None:
-        self.session = session
-        self.api = ReturnsApi(session.client)
-        self._clock = clock
-        self.outlet = outlet
+    REFUSED = ReturnRefused
+    REFUSED_ACTION = "Read the request in Shopdesk, then answer again."
+    RETRY_ACTION = "Shopdesk checks and retries; nothing is sent twice."
 
-    def _now(self) -> int:
-        return int(self._clock())
+    @cached_property
+    def api(self) -> ReturnsApi:
+        """TikTok's return endpoints, through the session's client."""
+        return ReturnsApi(self.session.client)
 
     # --- reading -------------------------------------------------------------------------
 
@@ -120,15 +112,8 @@ class ReturnsDesk:
 
     async def recover(self) -> list[str]:
         """Answers a dead process left in flight: done if TikTok shows them, else sent again."""
-        db = self.session.db
-        done: list[str] = []
-        adopted = adopt_orphans(self.session, ANSWER_KINDS, self._now())
-        for write in writes.fetch_payloads(db, [c.item for c in adopted]):
-            if await self.api.decision_landed(write.ref, str(write.payload["decision"])):
-                writes.save_write_done(db, write, {"checked_after_crash": True}, now=self._now())
-                done.append(write.ref)
-            else:
-                save_requeued(db, [write.item.id], now=self._now())
+        recovered = await recover_writes(self, kinds=ANSWER_KINDS, now=self._now())
+        done = [item.ref for item in recovered.done]
         if done:
             await self.sync(done)
         return done
@@ -153,60 +138,36 @@ class ReturnsDesk:
         return result
 
     async def _send(self, write: writes.Write, result: AnswersResult) -> None:
-        db, p, now = self.session.db, write.payload, self._now()
-        decision = str(p["decision"])
-        try:
-            if write.item.attempts > 1 and await self.api.decision_landed(write.ref, decision):
-                pass  # an earlier attempt landed: never send it twice
-            elif write.kind == APPROVE:
-                await self.api.approve_return(write.ref, decision, _key(write))
-            else:
-                await self.api.reject_return(
-                    write.ref, decision, str(p["reason"]), _key(write), comment=str(p["comment"])
-                )
-        except ReturnRefused as exc:
-            if isinstance(exc, ReturnStateChanged) and await self.api.decision_landed(
-                write.ref, decision
-            ):
-                self._done(write, result)
-                return
-            writes.save_write_failed(
-                db, write, code=exc.code, message=exc.describe(), retry_at=None, now=now
-            )
-            self._error(write, exc.describe(), "Read the request in Shopdesk, then answer again.")
-            result.failed[write.ref] = exc.reason
-            return
-        except (ShopdeskError, OSError) as exc:
-            if isinstance(exc, ReconnectNeeded):
-                raise
-            code = exc.code if isinstance(exc, TikTokError) else None
-            retry_at = now + retry_delay(write.item.attempts)
-            writes.save_write_failed(
-                db, write, code=code, message=str(exc), retry_at=retry_at, now=now
-            )
-            self._error(
-                write, f"failed: {exc}", "Shopdesk checks and retries; nothing is sent twice."
-            )
-            result.failed[write.ref] = str(exc)
-            return
-        self._done(write, result)
+        outcome = await self.send_once(write)
+        if outcome.ok:
+            result.done.append(write.ref)
+        else:
+            result.failed[write.ref] = outcome.message
 
-    def _done(self, write: writes.Write, result: AnswersResult) -> None:
-        writes.save_write_done(self.session.db, write, {}, now=self._now())
-        save_error_resolved(self.session.db, write.kind, write.ref, now=self._now())
-        result.done.append(write.ref)
+    async def already_applied(self, write: writes.Write) -> bool:
+        """Does TikTok show the request decided as this answer decides it?"""
+        return await self.api.decision_landed(write.ref, str(write.payload["decision"]))
 
-    def _error(self, write: writes.Write, message: str, action: str) -> None:
+    def _maybe_done(self, refusal: TikTokError) -> bool:
+        return isinstance(refusal, ReturnStateChanged)
+
+    async def _dispatch(self, write: writes.Write) -> dict[str, Any]:
+        p = write.payload
+        if write.kind == APPROVE:
+            await self.api.approve_return(write.ref, str(p["decision"]), _key(write))
+        else:
+            await self.api.reject_return(
+                write.ref,
+                str(p["decision"]),
+                str(p["reason"]),
+                _key(write),
+                comment=str(p["comment"]),
+            )
+        return {}
+
+    def _what(self, write: writes.Write) -> str:
         verb = "Approving" if write.kind == APPROVE else "Rejecting"
-        save_error(
-            self.session.db,
-            write.kind,
-            f"{verb} return request {write.ref}: {message}",
-            ref=write.ref,
-            action=action,
-            shop_id=self.session.shop.id,
-            now=self._now(),
-        )
+        return f"{verb} return request {write.ref}"
 
 
 def _key(write: writes.Write) -> str:

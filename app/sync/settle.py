@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.store import fulfillment as store
-from app.sync.fulfillment import Fulfiller, WriteOutcome, WritesResult
+from app.sync.fulfillment import Fulfiller, WritesResult
+from app.sync.outbox_sender import WriteOutcome
 
 WAIT_FOR_OTHERS = 120.0
 STILL_SENDING = "still being sent by another Shopdesk; `shopdesk status` shows when it lands"

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from app.backoff import JITTER, ROW_RETRY, Backoff
-from app.sync import fulfillment, inbox, pusher
+from app.sync import inbox, outbox_sender, pusher
 from app.sync.loops import Loops
 from app.tiktok.retry import RetryPolicy
 
@@ -34,7 +34,7 @@ def test_stored_retries_follow_one_schedule() -> None:
     the inbox counts the failures before this one, the others count this one too."""
     schedule = [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]
     assert [ROW_RETRY.seconds(n) for n in range(1, 10)] == schedule
-    assert [fulfillment.retry_delay(n) for n in range(1, 10)] == schedule
+    assert [outbox_sender.retry_delay(n) for n in range(1, 10)] == schedule
     assert [pusher.retry_delay(n) for n in range(1, 10)] == schedule
     assert [inbox.retry_delay(n) for n in range(9)] == schedule
 
