@@ -1,0 +1,189 @@
+"""Shopdesk's import path (parse a page, save its orders), timed and profiled.
+
+cProfile runs in this process; py-spy, when it is installed (`.venv/bin/pip install py-spy`,
+never a project dependency), samples a child running the same path:
+
+    python -m tests.benchmarks.import_path PAGES_FILE   # the py-spy child: three passes
+"""
+
+from __future__ import annotations
+
+import cProfile
+import linecache
+import os
+import pstats
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from app.store.db import open_db
+from app.store.orders import save_orders
+from app.tiktok.client import parse_json
+
+ROOT = Path(__file__).resolve().parents[2]
+TOP = 3
+SHOWN = 8  # costs kept in report.json for the optimisation work
+
+
+def shopdesk_page(db: Any, page: bytes) -> float:
+    """Seconds from one page's bytes to its committed rows, as the importer handles a page."""
+    began = time.perf_counter()
+    data = parse_json(page)["data"]
+    with db.atomic():
+        save_orders(db, "shop", data["orders"], now=1)
+    return time.perf_counter() - began
+
+
+def shopdesk_pass(db: Any, pages: list[bytes]) -> float:
+    """Seconds for all the pages, one after another."""
+    return sum(shopdesk_page(db, page) for page in pages)
+
+
+def fresh_pass(pages: list[bytes], profiler: cProfile.Profile | None = None) -> float:
+    """One pass of new orders into a new database file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_db(Path(tmp) / "profiled.db")
+        try:
+            if profiler is not None:
+                profiler.enable()
+            return shopdesk_pass(db, pages)
+        finally:
+            if profiler is not None:
+                profiler.disable()
+            db.close()
+
+
+def _where(path: str, line: int) -> str:
+    try:
+        short = str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        short = Path(path).name
+    return f"{short}:{line}"
+
+
+def cprofile_costs(pages: list[bytes]) -> tuple[float, list[dict[str, Any]]]:
+    """Total profiled seconds and the functions with the most time of their own."""
+    profiler = cProfile.Profile()
+    fresh_pass(pages, profiler)
+    stats = pstats.Stats(profiler)
+    entries = stats.stats  # type: ignore[attr-defined]
+    total = sum(v[2] for v in entries.values())
+    ranked = sorted(entries.items(), key=lambda kv: kv[1][2], reverse=True)[:SHOWN]
+    costs = []
+    for (path, line, func), (_cc, calls, own, cumulative, _callers) in ranked:
+        name = func if path == "~" else f"{func} ({_where(path, line)})"
+        costs.append(
+            {
+                "what": name,
+                "own_s": round(own, 4),
+                "cumulative_s": round(cumulative, 4),
+                "share": round(own / total, 3),
+                "calls": calls,
+            }
+        )
+    return total, costs
+
+
+def py_spy() -> str | None:
+    """The py-spy program when it is installed here (next to this Python, or on PATH)."""
+    beside = Path(sys.executable).with_name("py-spy")
+    return str(beside) if beside.exists() else shutil.which("py-spy")
+
+
+def _statement(where: str) -> str:
+    path, _, line = where.rpartition(":")
+    text = linecache.getline(str(ROOT / path), int(line)) if line.isdigit() else ""
+    return text.strip()
+
+
+def spy_costs(pages: list[bytes]) -> tuple[int, list[dict[str, Any]]] | None:
+    """Samples in the import path and the source lines where most were taken (None: no py-spy)."""
+    spy = py_spy()
+    if spy is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        pages_file, out = Path(tmp) / "pages.jsonl", Path(tmp) / "stacks.txt"
+        pages_file.write_bytes(b"\n".join(pages))  # compact JSON: one page a line
+        command = [spy, "record", "--format", "raw", "--full-filenames", "--rate", "250"]
+        command += ["-o", str(out), "--", sys.executable, "-m", "tests.benchmarks.import_path"]
+        subprocess.run(
+            [*command, str(pages_file)],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            check=True,
+            timeout=600,
+        )
+        stacks = out.read_text().splitlines()
+    leaves: Counter[str] = Counter()
+    for line in stacks:
+        stack, _, count = line.rpartition(" ")
+        if "shopdesk_pass" not in stack or not count.isdigit():
+            continue
+        leaf = stack.split(";")[-1]
+        func, _, where = leaf.rpartition(" (")
+        path, _, number = where.rstrip(")").rpartition(":")
+        leaves[f"{func} ({_where(path, int(number) if number.isdigit() else 0)})"] += int(count)
+    total = sum(leaves.values())
+    costs = [
+        {
+            "what": name,
+            "statement": _statement(name.rpartition(" (")[2].rstrip(")")),
+            "samples": n,
+            "share": round(n / total, 3),
+        }
+        for name, n in leaves.most_common(SHOWN)
+    ]
+    return total, costs
+
+
+def _listed(costs: list[dict[str, Any]], measure: str) -> str:
+    parts = []
+    for n, cost in enumerate(costs[:TOP], 1):
+        said = f" `{cost['statement']}`" if cost.get("statement") else ""
+        parts.append(f"{n}. {cost['what']}{said} {cost['share']:.0%} ({measure.format(**cost)})")
+    return "; ".join(parts)
+
+
+def rows(pages: list[bytes]) -> list[dict[str, Any]]:
+    """The three biggest costs by cProfile, and by py-spy when it is there."""
+    total, costs = cprofile_costs(pages)
+    found = [
+        {
+            "name": "import_path_costs_cprofile",
+            "value": round(total, 3),
+            "unit": "s profiled",
+            "budget": "",
+            "detail": f"{len(pages)} pages of new orders; most time of their own: "
+            + _listed(costs, "{own_s:.3f} s, {calls:,} calls"),
+            "costs": costs,
+        }
+    ]
+    spied = spy_costs(pages)
+    if spied is None:
+        found[0]["detail"] += "; py-spy not installed (.venv/bin/pip install py-spy)"
+        return found
+    samples, lines = spied
+    found.append(
+        {
+            "name": "import_path_costs_py_spy",
+            "value": samples,
+            "unit": "samples",
+            "budget": "",
+            "detail": f"3 passes of {len(pages)} pages at 250 samples/s; lines sampled most: "
+            + _listed(lines, "{samples:,} samples"),
+            "costs": lines,
+        }
+    )
+    return found
+
+
+if __name__ == "__main__":
+    loaded = Path(sys.argv[1]).read_bytes().split(b"\n")
+    for _ in range(3):
+        fresh_pass(loaded)
