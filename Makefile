@@ -21,8 +21,11 @@ venv: $(STAMP)   ## create .venv and install Shopdesk with its pinned dependenci
 run: $(STAMP)    ## start Shopdesk on the built-in demo shop
 	$(BIN)/shopdesk --demo
 
-test: $(STAMP)   ## run every test (unit, sandbox, integration)
-	$(BIN)/python -m pytest
+# Tests run on every core (pytest-xdist; TEST_WORKERS=0 runs them in this one process). Most
+# slow tests wait on subprocesses, servers and timeouts, so workers overlap them well.
+TEST_WORKERS ?= auto
+test: $(STAMP)   ## run every test (unit, sandbox, integration) on all cores
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 lint: $(STAMP)   ## ruff (lint and format check) and mypy strict on the core
 	$(BIN)/ruff check app tests

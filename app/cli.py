@@ -10,7 +10,18 @@ import sys
 from collections.abc import Callable, Sequence
 
 from app import __version__, environment
-from app.commands import backup, connect, orders, ship, status, stock
+from app.commands import (
+    backup,
+    connect,
+    deadlines,
+    labels,
+    money,
+    orders,
+    returns,
+    ship,
+    status,
+    stock,
+)
 from app.commands.common import (
     EXIT_INTERRUPTED,
     EXIT_OTHER,
@@ -22,7 +33,7 @@ from app.commands.common import (
 )
 from app.config import Paths, paths
 from app.logs import setup_logging
-from app.store.db import explain_sqlite_error
+from app.queries.db import explain_sqlite_error
 from app.tiktok.errors import ShopdeskError
 
 
@@ -35,11 +46,16 @@ def _sandbox(args: argparse.Namespace, p: Paths) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace, Paths], int]] = {
     "connect": connect.run,
     "status": status.run,
+    "deadlines": deadlines.run,
     "import": orders.run_import,
     "sync": orders.run_sync,
     "export": orders.run_export,
     "stock": stock.run,
     "ship": ship.run,
+    "labels": labels.run_labels,
+    "picklist": labels.run_picklist,
+    "returns": returns.run,
+    "costs": money.run_costs,
     "backup": backup.run_backup,
     "restore": backup.run_restore,
     "sandbox": _sandbox,
@@ -75,13 +91,22 @@ def build_parser() -> argparse.ArgumentParser:
     connect.add_arguments(sub.add_parser("connect", help="authorize Shopdesk for your shop"))
     status_parser = sub.add_parser("status", help="connection, orders, sync and errors")
     status_parser.add_argument("--json", action="store_true", help="one JSON object")
+    deadlines.add_arguments(sub.add_parser("deadlines", help="ship-by clocks and shop health"))
     orders.add_import_arguments(sub.add_parser("import", help="import orders of a date range"))
     orders.add_sync_arguments(sub.add_parser("sync", help="keep orders in sync"))
-    export = sub.add_parser("export", help="write orders or stock to a CSV file")
-    export.add_argument("what", choices=["orders", "stock"], help="what to export")
+    export = sub.add_parser("export", help="write orders, stock or profit to a CSV file")
+    export.add_argument("what", choices=["orders", "stock", "profit"], help="what to export")
     export.add_argument("--out", required=True, help="the CSV file to write")
     stock.add_arguments(sub.add_parser("stock", help="set, import and push stock counts"))
     ship.add_arguments(sub.add_parser("ship", help="mark orders shipped (one, or a CSV file)"))
+    labels.add_label_arguments(
+        sub.add_parser("labels", help="buy and print TikTok Shipping labels")
+    )
+    labels.add_picklist_arguments(
+        sub.add_parser("picklist", help="a pick list and packing slips as one PDF")
+    )
+    returns.add_arguments(sub.add_parser("returns", help="answer return and refund requests"))
+    money.add_cost_arguments(sub.add_parser("costs", help="cost of goods per SKU"))
     backup.add_backup_arguments(sub.add_parser("backup", help="back up the database now"))
     backup.add_restore_arguments(
         sub.add_parser("restore", help="replace the database with a backup (kept aside)")

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from app.tiktok.auth import DEFAULT_AUTH_BASE
 from app.tiktok.client import DEFAULT_API_BASE
 from app.tiktok.errors import ShopdeskError
+from app.working_hours import DeadlineAlerts, WorkingHours
 
 ENV_HOME = "SHOPDESK_HOME"
 DEFAULT_REDIRECT_URL = "http://127.0.0.1:8765/callback"
@@ -48,6 +49,11 @@ class Paths:
     def backups(self) -> Path:
         """Dated copies of the database (`shopdesk backup`, daily, before each migration)."""
         return self.root / "backups"
+
+    @property
+    def labels(self) -> Path:
+        """Downloaded shipping labels and the merged PDFs to print (`shopdesk labels`)."""
+        return self.root / "labels"
 
     def ensure(self) -> Paths:
         """Create the folders private to the user, tighten an older, looser one; return self."""
@@ -102,6 +108,8 @@ class Settings(BaseModel):
     max_concurrency: int = Field(default=16, ge=1, le=256)
     refresh_margin_seconds: int = Field(default=6 * 3600, ge=0)
     demo: bool = False
+    # Labels: the parcel for items without a weight ("500 GRAM" or "500 GRAM 20x15x5 CM").
+    default_parcel: str = ""
 
     # Polling: fast while webhooks are not known to work, slow while deliveries are healthy.
     poll_interval_seconds: float = Field(default=15.0, ge=1)
@@ -124,6 +132,8 @@ class Settings(BaseModel):
     default_buffer: int = Field(default=0, ge=0)
     default_low_stock: int = Field(default=5, ge=0)
     auto_push_at_risk: bool = False
+    # Money: a packaging cost added to every order's cost of goods (decimal text, shop currency).
+    packaging_cost_per_order: str = Field(default="0", pattern=r"^\d+(\.\d+)?$")
 
     # Backups: dated copies in <data folder>/backups (daily and before each migration), the
     # last `backup_keep` kept, each also copied to `backup_copy_dir` (another disk) when set.
@@ -138,6 +148,11 @@ class Settings(BaseModel):
     notify_sync_failures: bool = True
     notify_authorization: bool = True
     notify_cancellations: bool = True
+    notify_returns: bool = True
+
+    # When the creator packs (ship-by clocks: app/working_hours.py).
+    working_hours: WorkingHours = Field(default_factory=WorkingHours)
+    deadline_alerts: DeadlineAlerts = Field(default_factory=DeadlineAlerts)
 
 
 def load_settings(p: Paths) -> Settings:

@@ -17,7 +17,7 @@ import sqlite_utils
 from app.config import Paths, Settings, load_settings, paths, save_settings
 from app.connect import ConnectFlow
 from app.logs import setup_logging
-from app.sandbox import PACKAGE_FIRST_SELLER_TYPE, SandboxConfig, SandboxInfo, running_sandbox
+from app.sandbox import SandboxConfig, SandboxInfo, running_sandbox
 from app.secrets import SecretStore
 from app.store.activity import process_alive
 from app.store.stock import save_manual_stock
@@ -26,9 +26,9 @@ from app.sync.catalog import sync_catalog
 from app.sync.session import open_session
 
 #: A shop that feels alive: a few hundred orders of history and a new one every ~10 seconds.
-#: Its TikTok Shipping orders get their package before shipping, as today's ship flow needs.
+#: A US local seller on TikTok Shipping: an order gets its package when its label is bought.
 DEMO_SANDBOX = SandboxConfig(
-    seed=2026, orders=400, products=24, order_rate=6.0, seller_type=PACKAGE_FIRST_SELLER_TYPE
+    seed=2026, orders=400, products=24, order_rate=6.0, region="US", seller_type="LOCAL"
 )
 #: The demo imports this much history by itself on start.
 DEMO_IMPORT_DAYS = 60

@@ -12,9 +12,8 @@ from pathlib import Path
 from app.commands.common import EXIT_OK, UsageError
 from app.config import Paths, Settings, load_settings
 from app.instance import EngineLock
-from app.store.backup import BackupResult, save_backup, save_backup_if_due
-from app.store.db import open_db
-from app.store.restore import restore_database
+from app.ops.backup import BackupResult, restore_database, save_backup, save_backup_if_due
+from app.ops.sync import open_writable
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +41,7 @@ def backup_now(p: Paths, settings: Settings, out: Path | None = None) -> BackupR
     """An online backup of the database (safe while the engine writes)."""
     if not p.database.exists():
         raise UsageError("there is no database to back up yet: connect and import first")
-    db = open_db(p.database)  # refuses a damaged file: a backup of it would be no backup
+    db = open_writable(p.database)  # refuses a damaged file: a backup of it would be no backup
     try:
         return save_backup(
             db.conn,

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-import errno
 import json
-import os
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
 from app.config import SettingsError
-from app.store.db import DatabaseTooNew, DatabaseUnreadable, DiskFull
+from app.ops.files import DISK_FULL as DISK_FULL
+from app.ops.files import check_out_file as check_out_file
+from app.ops.files import disk_error as disk_error
+from app.ops.files import iso as iso
+from app.ops.problems import NotConnected as NotConnected
+from app.ops.problems import UsageError as UsageError
+from app.queries.db import DatabaseTooNew, DatabaseUnreadable
 from app.tiktok.errors import (
     InvalidAppKey,
     InvalidAppSecret,
     ReconnectNeeded,
     RetriesExhausted,
-    ShopdeskError,
     TikTokError,
 )
 
@@ -36,21 +38,6 @@ ERROR_CODES = {
     EXIT_TIKTOK: "tiktok_failed",
     EXIT_INTERRUPTED: "interrupted",
 }
-
-
-class UsageError(ShopdeskError):
-    """Bad arguments or a bad input file (exit 2)."""
-
-
-class NotConnected(ShopdeskError):
-    """The command needs a connected shop and there is none (exit 3)."""
-
-
-def iso(ts: int | float | None) -> str | None:
-    """Unix seconds as ISO 8601 UTC, the one time format the CLI prints."""
-    if ts is None:
-        return None
-    return datetime.fromtimestamp(int(ts), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def exit_code_for(error: BaseException) -> int:
@@ -73,20 +60,6 @@ def exit_code_for(error: BaseException) -> int:
 
 
 #: What a write fails with when the disk (or the user's quota, or a file size limit) is full.
-DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
-
-
-def disk_error(exc: OSError) -> DiskFull | None:
-    """A full disk as one clear line; None for other OS errors."""
-    if exc.errno not in DISK_FULL:
-        return None
-    where = f" ({exc.filename})" if exc.filename else ""
-    return DiskFull(
-        f"could not write to the disk{where}: {exc.strerror or 'no space left'}. Nothing was "
-        "written half; free some space and run it again"
-    )
-
-
 def fail(message: str, code: int, *, as_json: bool = False) -> int:
     """One clear line on stderr (and, for `--json` commands, an error object on stdout)."""
     print(f"shopdesk: {message}", file=sys.stderr)
@@ -94,17 +67,6 @@ def fail(message: str, code: int, *, as_json: bool = False) -> int:
         body = {"code": ERROR_CODES.get(code, "failed"), "message": message, "exit": code}
         print(json.dumps({"error": body}))
     return code
-
-
-def check_out_file(out: Path) -> None:
-    """An export's target can be written: its folder exists and it is not a folder itself."""
-    if out.is_dir():
-        raise UsageError(f"{out} is a folder: give a file name, such as {out / 'orders.csv'}")
-    folder = out.parent
-    if not folder.is_dir():
-        raise UsageError(f"the folder {folder} does not exist: create it or choose another")
-    if not os.access(folder, os.W_OK):
-        raise UsageError(f"cannot write in {folder}: choose another folder")
 
 
 def read_text_file(path: Path) -> str:

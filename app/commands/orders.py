@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from app.changes import Changes
 from app.commands.backup import daily_backup
 from app.commands.common import (
     EXIT_OK,
@@ -24,26 +25,23 @@ from app.commands.common import (
     check_out_file,
     iso,
 )
-from app.commands.export_orders import write_orders_csv
 from app.config import Paths, Settings, load_settings
 from app.instance import EngineLock
-from app.relay.receiver import WEBHOOK_PATH
-from app.secrets import SecretStore
-from app.store.db import open_db
-from app.sync.catalog import sync_catalog
-from app.sync.engine import EngineCallbacks, EngineStatus, SyncEngine, WebhookOptions
-from app.sync.fulfillment import Fulfiller
-from app.sync.importer import (
+from app.ops.engine import EngineCallbacks, EngineStatus, Notice, SyncEngine, WebhookOptions
+from app.ops.export import write_orders_csv
+from app.ops.imports import (
     ImportCancelled,
     ImportProgress,
     OrderImporter,
     default_range,
     resume_notice,
 )
-from app.sync.inbox import Notice
-from app.sync.poller import poll_once
-from app.sync.pusher import push_pending
-from app.sync.session import open_session
+from app.ops.shipping import Fulfiller
+from app.ops.stock import push_pending
+from app.ops.sync import open_session, poll_once, read_money, sync_catalog
+from app.queries.db import open_readonly
+from app.relay.receiver import WEBHOOK_PATH
+from app.secrets import SecretStore
 
 
 def add_import_arguments(parser: argparse.ArgumentParser) -> None:
@@ -205,6 +203,7 @@ def _sync_once(args: argparse.Namespace, p: Paths, settings: Settings, secrets: 
             catalog = await sync_catalog(session)
             pushed = await push_pending(session)
             writes = await Fulfiller(session).push_writes()
+            money = await read_money(session)
         finally:
             await session.aclose()
         return {
@@ -221,6 +220,8 @@ def _sync_once(args: argparse.Namespace, p: Paths, settings: Settings, secrets: 
             "stock_failed": [f.seller_sku or f.sku_id for f in pushed.failed],
             "writes_sent": sum(1 for o in writes.outcomes if o.ok),
             "writes_failed": [f"{o.kind} {o.ref}: {o.message}" for o in writes.failed],
+            "statements": money.statements,
+            "money_calls": money.api_calls,
         }
 
     summary = asyncio.run(once())
@@ -245,7 +246,10 @@ def _sync_once(args: argparse.Namespace, p: Paths, settings: Settings, secrets: 
 def _sync_forever(args: argparse.Namespace, p: Paths, secrets: SecretStore) -> int:
     stop = threading.Event()
 
-    def changed(ids: list[str]) -> None:
+    def changed(changes: Changes) -> None:
+        ids = changes.orders
+        if not ids:
+            return
         line = {"changed": len(ids), "at": iso(time.time())}
         print(
             json.dumps(line) if args.json else f"{line['at']}  {len(ids)} orders changed",
@@ -282,7 +286,7 @@ def _sync_forever(args: argparse.Namespace, p: Paths, secrets: SecretStore) -> i
         p,
         settings,
         secrets,
-        callbacks=EngineCallbacks(on_orders_changed=changed, on_status=status, on_notice=notice),
+        callbacks=EngineCallbacks(on_changes=changed, on_status=status, on_notice=notice),
         webhooks=webhook_options(args, settings),
     )
     try:
@@ -315,10 +319,14 @@ def run_export(args: argparse.Namespace, p: Paths) -> int:
         from app.commands.stock import run_export_stock
 
         return run_export_stock(out, p)
+    if args.what == "profit":
+        from app.commands.money import run_export_profit
+
+        return run_export_profit(out, p)
     if not p.database.exists():
         raise NotConnected("nothing to export yet: connect and import first")
     check_out_file(out)
-    db = open_db(p.database, readonly=True)
+    db = open_readonly(p.database)
     try:
         count = write_orders_csv(db, out)
     finally:

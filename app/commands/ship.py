@@ -14,21 +14,23 @@ from typing import Any
 
 from app.commands.common import EXIT_OK, EXIT_OTHER, EXIT_TIKTOK, UsageError, read_text_file
 from app.config import Paths, load_settings
-from app.secrets import SecretStore
-from app.store.orders import fetch_order_raw
-from app.sync.fulfillment import Fulfiller, WritesResult
-from app.sync.session import open_session
-from app.sync.settle import settle
-from app.sync.ship_requests import (
-    NO_CARRIER,
-    NO_TRACKING,
+from app.ops.engine import WritesResult
+from app.ops.problems import ProblemsError
+from app.ops.shipping import (
+    MISSING_CARRIER,
+    MISSING_TRACKING,
+    Fulfiller,
+    Shipment,
     ShipPlan,
-    ShipRequestError,
-    check_request,
-    plan_ship_file,
-    save_plan,
+    check_shipment,
+    plan_ship_csv,
+    queue_plan,
+    settle,
     shipped_already,
 )
+from app.ops.sync import open_session
+from app.queries.orders import fetch_order
+from app.secrets import SecretStore
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -76,7 +78,7 @@ async def _run(
         early = await fulfiller.recover()  # a `ship` killed earlier: checked with TikTok
         await _cache_providers(fulfiller, args, csv_text)
         plan = _plan(session.db, args, csv_text)
-        ids = save_plan(session.db, plan, now=int(time.time())) + plan.already
+        ids = queue_plan(session.db, plan=plan, now=int(time.time())) + plan.already
         sent = await fulfiller.push_writes()
         result = await settle(fulfiller, ids, [*early.outcomes, *sent.outcomes])
     finally:
@@ -98,9 +100,11 @@ async def _cache_providers(fulfiller: Fulfiller, args: argparse.Namespace, csv_t
         ]
     seen: set[str] = set()
     for order_id in order_ids:
-        raw = fetch_order_raw(db, order_id) or {}
-        option = str(raw.get("delivery_option_id") or raw.get("warehouse_id") or "")
-        if not option or option in seen or raw.get("shipping_type") != "SELLER":
+        order = fetch_order(db, order_id)
+        if order is None or not order.seller_ships:
+            continue
+        option = order.delivery_option_id or order.warehouse_id
+        if not option or option in seen:
             continue
         seen.add(option)
         await fulfiller.providers(order_id)
@@ -108,43 +112,51 @@ async def _cache_providers(fulfiller: Fulfiller, args: argparse.Namespace, csv_t
 
 def _check_seller_shipped(db: Any, order_id: str) -> None:
     """Carriers are for orders the seller ships; TikTok-shipped ones use TikTok's label."""
-    raw = fetch_order_raw(db, order_id)
-    if raw is None:
+    order = fetch_order(db, order_id)
+    if order is None:
         raise UsageError(f"order {order_id} is not in Shopdesk (import or sync first)")
-    if raw.get("shipping_type") != "SELLER":
+    if not order.seller_ships:
         raise UsageError(
             f"order {order_id} uses TikTok's shipping label, so there is no carrier to choose: "
             f"buy the label with `shopdesk labels {order_id}`"
         )
 
 
-#: The core's words for a missing value, as the single-order command's flags.
-_FLAG_WORDS = ((NO_TRACKING, "--tracking is missing"), (NO_CARRIER, "--provider is missing"))
+#: A missing value, in the words of the single-order command's flags.
+_FLAG_WORDS = {MISSING_TRACKING: "--tracking is missing", MISSING_CARRIER: "--provider is missing"}
 
 
 def _plan(db: Any, args: argparse.Namespace, csv_text: str) -> ShipPlan:
     try:
         if args.csv:
-            return plan_ship_file(db, csv_text)
-        done = shipped_already(db, args.order_id, args.tracking)
-        if done is not None:
-            return ShipPlan(already=[done])  # shipped so before: a success, not sent again
-        items = tuple(i.strip() for i in args.items.split(",") if i.strip())
-        request, problems = check_request(
-            db,
-            args.order_id,
-            tracking=args.tracking,
-            provider=args.provider,
-            handover=args.handover or "",
-            line_item_ids=items,
-        )
-    except ShipRequestError as exc:
-        raise UsageError("nothing was queued:\n  " + "\n  ".join(exc.problems)) from None
-    if request is None:
-        for core, flag in _FLAG_WORDS:
-            problems = [p.replace(core, flag) for p in problems]
-        raise UsageError("nothing was queued:\n  " + "\n  ".join(problems))
-    return ShipPlan([request])
+            return plan_ship_csv(db, text=csv_text)
+    except ProblemsError as exc:
+        raise UsageError(_nothing_queued([p.for_cli() for p in exc.problems])) from None
+    done = shipped_already(db, args.order_id, args.tracking)
+    if done is not None:
+        return ShipPlan(already=[done])  # shipped so before: a success, not sent again
+    items = tuple(i.strip() for i in args.items.split(",") if i.strip())
+    shipment = Shipment(
+        args.order_id,
+        tracking=args.tracking,
+        provider=args.provider,
+        handover=args.handover or "",
+        line_item_ids=items,
+    )
+    checked = check_shipment(db, shipment=shipment)
+    if checked.request is None:
+        problems = [
+            p.for_cli().replace(p.cli.split(" (")[0], _FLAG_WORDS[p.code])
+            if p.code in _FLAG_WORDS
+            else p.for_cli()
+            for p in checked.problems
+        ]
+        raise UsageError(_nothing_queued(problems))
+    return ShipPlan([checked.request])
+
+
+def _nothing_queued(problems: list[str]) -> str:
+    return "nothing was queued:\n  " + "\n  ".join(problems)
 
 
 def _report(result: WritesResult, as_json: bool) -> int:

@@ -5,22 +5,24 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
+from app.commands import deadlines
 from app.commands.common import EXIT_NOT_CONNECTED, EXIT_OK, iso
+from app.commands.returns import returns_status
 from app.config import Paths, SettingsError, load_settings
-from app.store.activity import fetch_last_run, fetch_last_success, fetch_open_errors
-from app.store.clock_skew import describe_skew, fetch_clock_skew
-from app.store.db import open_db
-from app.store.inbox import fetch_inbox, fetch_inbox_counts, fetch_last_received
-from app.store.orders import fetch_counts_by_status
-from app.store.outbox import fetch_outbox_counts
-from app.store.shops import fetch_current_shop
-from app.store.stock_levels import StockDefaults, fetch_stock_counts
-from app.sync.deep_poll import DEEP_WINDOW_SECONDS, fetch_deep_pass
-from app.sync.stock import stock_defaults
+from app.queries.activity import fetch_last_run, fetch_last_success, fetch_open_errors
+from app.queries.db import open_readonly
+from app.queries.health import DEEP_WINDOW_SECONDS, DeepPassInfo, fetch_deep_pass
+from app.queries.inbox import InboxItem, fetch_inbox, fetch_inbox_counts, fetch_last_received
+from app.queries.labels import fetch_label_counts
+from app.queries.orders import fetch_counts_by_status
+from app.queries.shop import ShopRecord, describe_skew, fetch_clock_skew, fetch_current_shop
+from app.queries.stock import StockDefaults, fetch_stock_counts, stock_defaults
+from app.queries.writes import fetch_outbox_counts
 from app.tiktok.models.auth import NO_EXPIRY, authorization_unlimited
 
 
@@ -32,10 +34,9 @@ def _defaults(p: Paths) -> tuple[StockDefaults, str | None]:
         return StockDefaults(), str(exc)
 
 
-def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
-    """The status object of DESIGN.md section 5 (as far as this version stores it)."""
-    now = time.time() if now is None else now
-    status: dict[str, Any] = {
+def _empty_status(p: Paths) -> dict[str, Any]:
+    """What status says before anything is read (no database yet)."""
+    return {
         "connected": False,
         "shop": None,
         "reconnect_needed": False,
@@ -56,105 +57,167 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
         "last_poll": None,
         "deep_poll": {"last_at": None, "changed": 0, "window_seconds": DEEP_WINDOW_SECONDS},
         "last_run": None,
+        "returns": {"pending": 0, "next_deadline": None, "overdue": 0},
         "clock_skew_seconds": None,
         "clock_warning": None,
         "data_dir": str(p.root),
+        **deadlines.status_parts(None),
     }
+
+
+@dataclass
+class _Reads:
+    """Everything status reads, in one short read-only visit."""
+
+    shop: ShopRecord | None
+    by_status: dict[str, int]
+    errors: list[dict[str, Any]]
+    last_poll: int | None
+    last_import: int | None
+    last_run: dict[str, Any] | None
+    deep: DeepPassInfo
+    settings_error: str | None
+    stock: dict[str, int]
+    queue: dict[str, int]
+    pushes: dict[str, int]
+    recent: list[InboxItem]
+    last_received: int | None
+    skew: int | None
+    labels: dict[str, int]
+
+
+def _read(db: sqlite_utils.Database, p: Paths) -> _Reads:
+    defaults, settings_error = _defaults(p)
+    has_stock, has_inbox = _has_stock(db), "inbox" in db.table_names()
+    return _Reads(
+        shop=fetch_current_shop(db),
+        by_status=fetch_counts_by_status(db),
+        errors=fetch_open_errors(db),
+        last_poll=fetch_last_success(db, "poll"),
+        last_import=fetch_last_success(db, "import"),
+        last_run=fetch_last_run(db),
+        deep=fetch_deep_pass(db),
+        settings_error=settings_error,
+        stock=fetch_stock_counts(db, defaults) if has_stock else {},
+        queue=fetch_outbox_counts(db) if has_stock else {},
+        pushes=fetch_inbox_counts(db) if has_inbox else {},
+        recent=fetch_inbox(db, limit=10) if has_inbox else [],
+        last_received=fetch_last_received(db) if has_inbox else None,
+        skew=fetch_clock_skew(db),
+        labels=fetch_label_counts(db) if "label_orders" in db.table_names() else {},
+    )
+
+
+def _error_rows(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": e["kind"],
+            "message": e["message"],
+            "action": e["action"],
+            "attempts": e["attempts"],
+            "last_at": iso(e["last_at"]),
+        }
+        for e in errors[:20]
+    ]
+
+
+def _inbox_part(r: _Reads) -> dict[str, Any]:
+    return {
+        "pending": r.pushes.get("pending", 0),
+        "failed": r.pushes.get("failed", 0),
+        "last_received": iso(r.last_received),
+        "recent": [
+            {
+                "id": item.id,
+                "type": item.type,
+                "state": item.state,
+                "attempts": item.attempts,
+                "received_at": iso(item.received_at),
+                "error": item.last_error or None,
+                "note": item.note or None,
+            }
+            for item in r.recent
+        ],
+    }
+
+
+def _last_run_part(last_run: dict[str, Any] | None) -> dict[str, Any] | None:
+    if last_run is None:
+        return None
+    return {
+        "kind": last_run["kind"],
+        "state": last_run["state"],
+        "started_at": iso(last_run["started_at"]),
+        "error": last_run["error"] or None,
+    }
+
+
+def _store_part(r: _Reads) -> dict[str, Any]:
+    """Orders, stock, queues, errors and runs, as the status object names them."""
+    last_sync = max((t for t in (r.last_poll, r.last_import) if t is not None), default=None)
+    return {
+        "orders": {"total": sum(r.by_status.values()), "by_status": r.by_status},
+        "errors": len(r.errors),
+        "error_list": _error_rows(r.errors),
+        "skus": r.stock.get("skus", 0),
+        "oversold": r.stock.get("oversold", 0),
+        "low_stock": r.stock.get("low_stock", 0),
+        "at_risk": r.stock.get("at_risk", 0),
+        "outbox": {
+            "pending": r.queue.get("pending", 0) + r.queue.get("in_flight", 0),
+            "failed": r.queue.get("failed", 0),
+        },
+        "inbox": _inbox_part(r),
+        "labels": {k: r.labels.get(k, 0) for k in ("to_print", "stale", "refused")},
+        "settings_error": r.settings_error,
+        "clock_skew_seconds": r.skew,
+        "clock_warning": describe_skew(r.skew),
+        "last_sync": iso(last_sync),
+        "last_poll": iso(r.last_poll),
+        "deep_poll": {
+            "last_at": iso(r.deep.last_at),
+            "changed": r.deep.caught,
+            "window_seconds": r.deep.window_seconds,
+        },
+        "last_run": _last_run_part(r.last_run),
+    }
+
+
+def _shop_part(shop: ShopRecord, now: float) -> dict[str, Any]:
+    """The connection and its authorization's end."""
+    unlimited = authorization_unlimited(shop.refresh_expires, now)
+    return {
+        "connected": not shop.needs_reconnect,
+        "reconnect_needed": shop.needs_reconnect,
+        "problem": shop.auth_problem or None,
+        "shop": {"id": shop.id, "name": shop.name, "region": shop.region},
+        "token_expires": iso(shop.access_expires),
+        "authorization_expires": NO_EXPIRY if unlimited else iso(shop.refresh_expires),
+        "authorization_unlimited": unlimited,
+        "authorization_days_left": (
+            None
+            if shop.refresh_expires is None or unlimited
+            else max(0, int((shop.refresh_expires - now) // 86400))
+        ),
+    }
+
+
+def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
+    """The status object of DESIGN.md section 5 (as far as this version stores it)."""
+    now = time.time() if now is None else now
+    status = _empty_status(p)
     if not p.database.exists():
         return status
-    db = open_db(p.database, readonly=True)
+    db = open_readonly(p.database)
     try:
-        shop = fetch_current_shop(db)
-        by_status = fetch_counts_by_status(db)
-        errors = fetch_open_errors(db)
-        last_poll = fetch_last_success(db, "poll")
-        last_import = fetch_last_success(db, "import")
-        last_run = fetch_last_run(db)
-        deep = fetch_deep_pass(db)
-        defaults, settings_error = _defaults(p)
-        stock = fetch_stock_counts(db, defaults) if _has_stock(db) else {}
-        queue = fetch_outbox_counts(db) if _has_stock(db) else {}
-        has_inbox = "inbox" in db.table_names()
-        pushes = fetch_inbox_counts(db) if has_inbox else {}
-        recent = fetch_inbox(db, limit=10) if has_inbox else []
-        last_received = fetch_last_received(db) if has_inbox else None
-        skew = fetch_clock_skew(db)
+        reads = _read(db, p)
+        status["returns"] = returns_status(db, now)
     finally:
         db.close()
-    last_sync = max((t for t in (last_poll, last_import) if t is not None), default=None)
-    status.update(
-        orders={"total": sum(by_status.values()), "by_status": by_status},
-        errors=len(errors),
-        error_list=[
-            {
-                "kind": e["kind"],
-                "message": e["message"],
-                "action": e["action"],
-                "attempts": e["attempts"],
-                "last_at": iso(e["last_at"]),
-            }
-            for e in errors[:20]
-        ],
-        skus=stock.get("skus", 0),
-        oversold=stock.get("oversold", 0),
-        low_stock=stock.get("low_stock", 0),
-        at_risk=stock.get("at_risk", 0),
-        outbox={
-            "pending": queue.get("pending", 0) + queue.get("in_flight", 0),
-            "failed": queue.get("failed", 0),
-        },
-        inbox={
-            "pending": pushes.get("pending", 0),
-            "failed": pushes.get("failed", 0),
-            "last_received": iso(last_received),
-            "recent": [
-                {
-                    "id": item.id,
-                    "type": item.type,
-                    "state": item.state,
-                    "attempts": item.attempts,
-                    "received_at": iso(item.received_at),
-                    "error": item.last_error or None,
-                    "note": item.note or None,
-                }
-                for item in recent
-            ],
-        },
-        settings_error=settings_error,
-        clock_skew_seconds=skew,
-        clock_warning=describe_skew(skew),
-        last_sync=iso(last_sync),
-        last_poll=iso(last_poll),
-        deep_poll={
-            "last_at": iso(deep.last_at),
-            "changed": deep.caught,
-            "window_seconds": deep.window_seconds,
-        },
-        last_run=None
-        if last_run is None
-        else {
-            "kind": last_run["kind"],
-            "state": last_run["state"],
-            "started_at": iso(last_run["started_at"]),
-            "error": last_run["error"] or None,
-        },
-    )
-    if shop is not None:
-        unlimited = authorization_unlimited(shop.refresh_expires, now)
-        status.update(
-            connected=not shop.needs_reconnect,
-            reconnect_needed=shop.needs_reconnect,
-            problem=shop.auth_problem or None,
-            shop={"id": shop.id, "name": shop.name, "region": shop.region},
-            token_expires=iso(shop.access_expires),
-            authorization_expires=NO_EXPIRY if unlimited else iso(shop.refresh_expires),
-            authorization_unlimited=unlimited,
-            authorization_days_left=(
-                None
-                if shop.refresh_expires is None or unlimited
-                else max(0, int((shop.refresh_expires - now) // 86400))
-            ),
-        )
+    status.update(_store_part(reads))
+    status.update(deadlines.status_parts(deadlines.read_report(p, int(now))))
+    if reads.shop is not None:
+        status.update(_shop_part(reads.shop, now))
     return status
 
 
@@ -203,6 +266,10 @@ def render(status: dict[str, Any]) -> str:
     lines.append(
         f"Webhooks:      {inbox['pending']} pending, {inbox['failed']} failed, last received "
         f"{inbox['last_received'] or 'never'}"
+    )
+    d = status["deadlines"]
+    lines.append(
+        f"Ship by:       {d['late']} late, {d['due_4h']} due in 4 h, {d['due_24h']} in 24 h"
     )
     lines.append(f"Last sync:     {status['last_sync'] or 'never'}")
     deep = status.get("deep_poll") or {}

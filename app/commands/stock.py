@@ -21,53 +21,34 @@ from app.commands.common import (
     EXIT_OTHER,
     EXIT_TIKTOK,
     EXIT_USAGE,
-    NotConnected,
     ProgressBar,
     UsageError,
-    check_out_file,
-    disk_error,
 )
 from app.config import Paths, Settings, load_settings
-from app.csv_safe import SafeWriter, csv_file
-from app.secrets import SecretStore
-from app.store import outbox
-from app.store.catalog import SkuRef, fetch_sku, fetch_skus_by_code
-from app.store.db import open_db
-from app.store.stock import save_manual_stock
-from app.store.stock_levels import StockRow, fetch_stock_rows
-from app.sync.catalog import sync_catalog
-from app.sync.pusher import PushResult, push_pending
-from app.sync.session import ShopSession, open_session
-from app.sync.stock import (
+from app.ops.export import export_stock
+from app.ops.stock import (
+    PushResult,
     StockEdit,
     StockFileError,
+    apply_stock_file,
     plan_stock_file,
-    save_stock_file,
+    push_pending,
+    set_stock,
+)
+from app.ops.sync import ShopSession, open_session, open_writable, sync_catalog
+from app.queries.stock import (
+    SkuRef,
+    StockRow,
+    fetch_sku,
+    fetch_skus_by_code,
+    fetch_stock_rows,
     stock_defaults,
 )
+from app.queries.writes import STOCK, fetch_in_flight
+from app.secrets import SecretStore
 
 T = TypeVar("T")
 WAIT_FOR_OTHERS = 120.0
-
-EXPORT_STOCK_COLUMNS = (
-    "seller_sku",
-    "sku_id",
-    "product_id",
-    "product_title",
-    "sku_name",
-    "product_status",
-    "on_hand",
-    "committed",
-    "available",
-    "buffer",
-    "low_stock",
-    "tiktok_quantity",
-    "target",
-    "estimate",
-    "pending_push",
-    "warning",
-    "warning_reason",
-)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -135,13 +116,13 @@ def run_set(args: argparse.Namespace, p: Paths, settings: Settings, secrets: Sec
         value = getattr(args, name)
         if value is not None and value < 0:
             raise UsageError(f"{name.replace('_', ' ')} cannot be negative")
-    db = open_db(p.ensure().database)
+    db = open_writable(p.ensure().database)
     try:
         found = _find(db, args.seller_sku)
         if not found:
             db.close()
             _sync_catalogue(p, settings, secrets)
-            db = open_db(p.database)
+            db = open_writable(p.database)
             found = _find(db, args.seller_sku)
         if not found:
             raise UsageError(f"unknown seller SKU {args.seller_sku!r}")
@@ -151,9 +132,9 @@ def run_set(args: argparse.Namespace, p: Paths, settings: Settings, secrets: Sec
                 f"seller SKU {args.seller_sku!r} names several SKUs ({ids}); give the SKU id"
             )
         sku_id = found[0].sku_id
-        save_manual_stock(
+        set_stock(
             db,
-            sku_id,
+            sku_id=sku_id,
             on_hand=args.on_hand,
             buffer=args.buffer,
             low_stock=args.low_stock,
@@ -177,7 +158,7 @@ def run_import(args: argparse.Namespace, p: Paths, settings: Settings, secrets: 
         raise UsageError(f"{path} is a folder, not a CSV file")
     if not path.exists():
         raise UsageError(f"{path}: no such file")
-    db = open_db(p.ensure().database)
+    db = open_writable(p.ensure().database)
     try:
         try:
             edits = _plan_file(db, path)
@@ -186,9 +167,10 @@ def run_import(args: argparse.Namespace, p: Paths, settings: Settings, secrets: 
                 raise
             db.close()
             _sync_catalogue(p, settings, secrets)  # new products may have appeared
-            db = open_db(p.database)
+            db = open_writable(p.database)
             edits = _plan_file(db, path)
-        count = save_stock_file(db, edits, now=int(time.time()), source=f"csv:{path.name}")
+        done = apply_stock_file(db, edits=edits, now=int(time.time()), source=f"csv:{path.name}")
+        count = done.value or 0
     except StockFileError as exc:
         print(f"shopdesk: {path}: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -268,57 +250,13 @@ def _pushed_elsewhere(session: ShopSession) -> list[int]:
     me = processes.current()
     return [
         c.claimer.pid
-        for c in outbox.fetch_in_flight(session.db, [outbox.STOCK])
+        for c in fetch_in_flight(session.db, [STOCK])
         if c.claimer != me and c.claimer.running()
     ]
 
 
 def run_export_stock(out: Path, p: Paths) -> int:
     """One row per SKU (UTF-8, spreadsheet-safe quoting)."""
-    if not p.database.exists():
-        raise NotConnected("nothing to export yet: connect and sync first")
-    check_out_file(out)
-    settings = load_settings(p)
-    db = open_db(p.database)
-    try:
-        rows = fetch_stock_rows(db, stock_defaults(settings))
-    finally:
-        db.close()
-    try:
-        with csv_file(out) as writer:  # formula cells neutralised, the file whole or not at all
-            _write_stock(writer, rows)
-    except OSError as exc:
-        full = disk_error(exc)
-        if full is not None:
-            raise full from None
-        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
-    print(f"Wrote {len(rows)} SKUs to {out}", file=sys.stderr)
+    count = export_stock(paths=p, out=out)
+    print(f"Wrote {count} SKUs to {out}", file=sys.stderr)
     return EXIT_OK
-
-
-def _write_stock(writer: SafeWriter, rows: list[StockRow]) -> None:
-    """One row per SKU."""
-    writer.writerow(EXPORT_STOCK_COLUMNS)
-    for row in rows:
-        warning = row.warning
-        writer.writerow(
-            [
-                row.seller_sku,
-                row.sku_id,
-                row.product_id,
-                row.product_title,
-                row.sku_name,
-                row.product_status,
-                row.on_hand,
-                row.committed,
-                row.available,
-                row.buffer,
-                row.low_stock,
-                row.tiktok_quantity,
-                row.target,
-                "yes" if row.estimate else "no",
-                row.push_state,
-                warning.kind if warning else "",
-                warning.reason if warning else "",
-            ]
-        )

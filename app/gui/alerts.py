@@ -6,21 +6,22 @@ import time
 
 from PySide6.QtCore import QObject, QTimer
 
+from app.changes import Changes, Kind
 from app.gui import formatting as fmt
 from app.gui import notice as tabs
 from app.gui.bridge import EngineBridge
 from app.gui.cancellations_model import URGENT_SECONDS, short_span
+from app.gui.deadline_alerts import deadline_notice
 from app.gui.inventory_tab import warnings_notice
 from app.gui.notice import Notice
 from app.gui.notifications import REPEAT_SECONDS, Notifier
 from app.gui.reader import Reader
-from app.store.fulfillment import fetch_open_requests, fetch_request_answers
-from app.store.order_queries import fetch_order_detail
-from app.store.shops import fetch_current_shop
-from app.store.stock_levels import StockWarning
-from app.sync.engine import EngineStatus
-from app.sync.fulfillment_service import TRACKING_WARNING
-from app.sync.inbox import Notice as EngineNotice
+from app.ops.engine import TRACKING_WARNING, EngineStatus
+from app.ops.engine import Notice as EngineNotice
+from app.queries.orders import fetch_order_detail
+from app.queries.shop import fetch_current_shop
+from app.queries.stock import StockWarning
+from app.queries.writes import fetch_open_requests, fetch_request_answers
 from app.tiktok.models.auth import authorization_unlimited
 
 #: New-order notices are for orders placed while the window is open (this much slack):
@@ -29,6 +30,7 @@ NEW_ORDER_SLACK_SECONDS = 120
 #: Warn about the authorization this long before it ends, and check this often.
 AUTH_WARN_DAYS = 14
 AUTH_CHECK_MS = 10 * 60 * 1000
+DEADLINE_CHECK_MS = 60 * 1000
 
 
 class Alerts(QObject):
@@ -50,16 +52,27 @@ class Alerts(QObject):
         bridge.notice.connect(self.engine_notice)
         bridge.stockWarnings.connect(self.stock_warnings)
         bridge.statusChanged.connect(self.status_changed)
-        reader.ordersChanged.connect(self.orders_seen)
-        reader.tick.connect(self.check_cancellations)
+        reader.changed.connect(self.changes_seen)
         #: Requests already announced as close to their deadline (each is told once).
         self.told_requests: set[str] = set()
         self._auth_timer = QTimer(self, interval=AUTH_CHECK_MS)
         self._auth_timer.timeout.connect(self.check_authorization)
         self._auth_timer.start()
+        # Deadlines come closer with time, not with writes: look again every minute.
+        self._deadline_timer = QTimer(self, interval=DEADLINE_CHECK_MS)
+        self._deadline_timer.timeout.connect(self.check_cancellations)
+        self._deadline_timer.start()
+
+    def changes_seen(self, changes: Changes) -> None:
+        """New orders are news; a moved request may now be close to its deadline."""
+        if changes.orders_created:
+            self.orders_seen(list(changes.orders_created.items()))
+        if changes.touches({Kind.CANCELLATIONS, Kind.OUTBOX}):
+            self.check_cancellations()
 
     def orders_seen(self, new: list[tuple[str, int]]) -> None:
-        """Orders the list had not seen: only those placed while the window is open are news."""
+        """Orders stored for the first time: only those placed while the window is open are
+        news (an import of last month is not)."""
         since = self.opened_at - NEW_ORDER_SLACK_SECONDS
         self.notifier.new_orders([(i, t) for i, t in new if t >= since])
 
@@ -92,6 +105,10 @@ class Alerts(QObject):
     def engine_notice(self, item: EngineNotice) -> None:
         """Deauthorized, TikTok's own warning that the authorization ends soon, or a shipment
         TikTok took with a warning about its tracking number."""
+        deadline = deadline_notice(item)
+        if deadline is not None:
+            self.notifier.notify(deadline)
+            return
         if item.kind == TRACKING_WARNING:
             self.notifier.notify(
                 Notice(

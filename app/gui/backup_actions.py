@@ -13,8 +13,13 @@ from app.gui.context import GuiContext
 from app.gui.engine_host import EngineHost
 from app.gui.reader import Reader
 from app.gui.tasks import TaskManager
-from app.store.backup import BackupResult, backup_dir, save_backup_if_due
-from app.store.restore import RestoreResult, restore_database
+from app.ops.backup import (
+    BackupResult,
+    RestoreResult,
+    backup_dir,
+    restore_database,
+    save_backup_if_due,
+)
 
 
 class BackupActions(QObject):

@@ -134,7 +134,8 @@ class Banner(QWidget):
 
     def notices(self) -> list[Notice]:
         """Every row's notice, top to bottom."""
-        rows = (self.layout_.itemAt(n).widget() for n in range(self.layout_.count()))
+        items = (self.layout_.itemAt(n) for n in range(self.layout_.count()))
+        rows = (item.widget() for item in items if item is not None)
         return [r.notice for r in rows if isinstance(r, BannerRow)]
 
     # --- changes -------------------------------------------------------------------------------

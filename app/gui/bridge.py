@@ -7,12 +7,14 @@ every slot runs on the GUI thread.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from typing import Any
 
-from app.store.stock_levels import StockWarning
-from app.sync.engine import EngineCallbacks, EngineStatus
-from app.sync.importer import ImportProgress
-from app.sync.inbox import Notice
+from PySide6.QtCore import QObject, Signal, SignalInstance
+
+from app.changes import Changes
+from app.ops.engine import EngineCallbacks, EngineStatus, Notice
+from app.ops.imports import ImportProgress
+from app.queries.stock import StockWarning
 
 
 class EngineBridge(QObject):
@@ -20,8 +22,8 @@ class EngineBridge(QObject):
 
     #: ImportProgress after every page of an import.
     progress = Signal(object)
-    #: list[str]: ids of orders created or changed.
-    ordersChanged = Signal(object)
+    #: Changes: what one write changed (the one way changes reach the GUI).
+    changed = Signal(object)
     #: EngineStatus: a fresh snapshot.
     statusChanged = Signal(object)
     #: (kind, message) of a failure the engine reports.
@@ -37,32 +39,45 @@ class EngineBridge(QObject):
         """Plain callables for the engine; each one only emits (thread-safe, queued)."""
 
         def progress(step: ImportProgress) -> None:
-            self.progress.emit(step)
+            _emit(self.progress, step)
 
-        def changed(ids: list[str]) -> None:
-            self.ordersChanged.emit(list(ids))
+        def changed(changes: Changes) -> None:
+            _emit(self.changed, changes)
 
         def status(snapshot: EngineStatus) -> None:
-            self.statusChanged.emit(snapshot)
+            _emit(self.statusChanged, snapshot)
 
         def error(kind: str, message: str) -> None:
-            self.errorRaised.emit(kind, message)
+            _emit(self.errorRaised, kind, message)
 
         def auth_lost(reason: str) -> None:
-            self.authLost.emit(reason)
+            _emit(self.authLost, reason)
 
         def notice(item: Notice) -> None:
-            self.notice.emit(item)
+            _emit(self.notice, item)
 
         def stock_warnings(warnings: list[StockWarning]) -> None:
-            self.stockWarnings.emit(list(warnings))
+            _emit(self.stockWarnings, list(warnings))
 
         return EngineCallbacks(
             on_progress=progress,
-            on_orders_changed=changed,
+            on_changes=changed,
             on_status=status,
             on_error=error,
             on_auth_lost=auth_lost,
             on_notice=notice,
             on_stock_warnings=stock_warnings,
         )
+
+
+def _emit(signal: SignalInstance, *args: Any) -> None:
+    """Emit, or drop the report when the window (and this bridge) is already gone.
+
+    The engine thread may finish a write while the window closes; Qt then refuses the emit
+    with "Signal source has been deleted". Nobody is left to show it, and the write itself is
+    committed, so dropping the report loses nothing.
+    """
+    try:
+        signal.emit(*args)
+    except RuntimeError:
+        return

@@ -19,7 +19,7 @@ from app.gui.orders_model import ID_ROLE, SORT_ROLE
 from app.gui.table_base import RowsTableModel
 from app.gui.theme import colors
 from app.gui.write_text import ERROR, OK, describe_write
-from app.store.cancellation_traces import closed_words
+from app.queries.writes import closed_words
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -6,7 +6,7 @@ import time
 from html import escape
 
 import sqlite_utils
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Kind
 from app.gui import formatting as fmt
 from app.gui.cancellations_model import (
     ANSWER,
@@ -37,16 +38,17 @@ from app.gui.engine_host import EngineHost
 from app.gui.order_actions import queue_and_send
 from app.gui.reader import Reader
 from app.gui.reject_dialog import RejectDialog
-from app.gui.table_view import make_table
+from app.gui.table_view import make_table, select_row
 from app.gui.tasks import TaskManager
 from app.gui.write_text import REASON_LABELS
-from app.store.cancellation_traces import fetch_closed_requests
-from app.store.fulfillment import (
+from app.ops.cancellations import answer_request
+from app.queries.shop import rejects_by_shipping, shop_region
+from app.queries.writes import (
     fetch_answered_requests,
+    fetch_closed_requests,
     fetch_open_requests,
     fetch_request_answers,
 )
-from app.sync.ship_requests import rejects_by_shipping, save_cancel_answer, shop_region
 from app.tiktok.reasons import reject_reasons
 
 #: The countdowns move on this often.
@@ -67,6 +69,9 @@ def read_requests(db: sqlite_utils.Database, now: float) -> list[RequestRow]:
 
 class CancellationsTab(QWidget):
     """The queue of buyers' cancellation requests; answers go out through the engine."""
+
+    #: The kinds of change this tab re-reads on (see app/gui/refresh.py).
+    REFRESH_ON = frozenset({Kind.CANCELLATIONS, Kind.ORDERS, Kind.OUTBOX, Kind.SHOP})
 
     #: Requests still to answer (the tab's badge).
     countChanged = Signal(int)
@@ -208,15 +213,7 @@ class CancellationsTab(QWidget):
         row = self.model.row_of(cancel_id)
         if row is None:
             return False
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        if focus:
-            self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
-            self.table.setFocus()
+        select_row(self.table, row, focus=focus)
         return True
 
     def show_order_request(self, order_id: str) -> bool:
@@ -330,8 +327,14 @@ class CancellationsTab(QWidget):
         queue_and_send(
             self.host,
             self.tasks,
-            lambda db: save_cancel_answer(
-                db, row.cancel_id, approve=approve, reason=reason, comment=comment, now=now
+            lambda db: answer_request(
+                db,
+                cancel_id=row.cancel_id,
+                order_id=row.order_id,
+                approve=approve,
+                reason=reason,
+                comment=comment,
+                now=now,
             ),
             owner=self,
             done=lambda error: self._answered(row, error),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCharts import (
+    QAbstractAxis,
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
@@ -46,7 +47,7 @@ class _Chart(QChartView):
         self.chart_.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.setMinimumHeight(220)
 
-    def _style_axis(self, axis: QValueAxis | QDateTimeAxis | QBarCategoryAxis) -> None:
+    def _style_axis(self, axis: QAbstractAxis) -> None:
         palette = self.palette()
         text = palette.color(QPalette.ColorRole.WindowText)
         axis.setLabelsColor(text)
@@ -67,23 +68,25 @@ class ApiCallsChart(_Chart):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("API calls per minute (last hour)", parent)
-        self.calls = QLineSeries(name="calls")
-        self.throttled = QLineSeries(name="throttled (429)")
+        self.calls = QLineSeries()
+        self.calls.setName("calls")
+        self.throttled = QLineSeries()
+        self.throttled.setName("throttled (429)")
         self.calls.setPen(QPen(colors().chart_primary, 2))
         self.throttled.setPen(QPen(colors().chart_secondary, 2))
-        self.x = QDateTimeAxis()
-        self.x.setFormat("HH:mm")
-        self.x.setTickCount(7)
-        self.y = QValueAxis()
-        self.y.setLabelFormat("%d")
-        self.y.setTickCount(STEPS + 1)
+        self.x_axis = QDateTimeAxis()
+        self.x_axis.setFormat("HH:mm")
+        self.x_axis.setTickCount(7)
+        self.y_axis = QValueAxis()
+        self.y_axis.setLabelFormat("%d")
+        self.y_axis.setTickCount(STEPS + 1)
         for series in (self.calls, self.throttled):
             self.chart_.addSeries(series)
-        self.chart_.addAxis(self.x, Qt.AlignmentFlag.AlignBottom)
-        self.chart_.addAxis(self.y, Qt.AlignmentFlag.AlignLeft)
+        self.chart_.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
+        self.chart_.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
         for series in (self.calls, self.throttled):
-            series.attachAxis(self.x)
-            series.attachAxis(self.y)
+            series.attachAxis(self.x_axis)
+            series.attachAxis(self.y_axis)
         self.restyle()
 
     def set_points(self, now: float, buckets: list[tuple[int, int, int]], bucket: int) -> None:
@@ -105,11 +108,11 @@ class ApiCallsChart(_Chart):
             self.calls.append(ms, value)
         for ms, value in throttled:
             self.throttled.append(ms, value)
-        self.x.setRange(
+        self.x_axis.setRange(
             QDateTime.fromMSecsSinceEpoch(int(first * 1000)),
             QDateTime.fromMSecsSinceEpoch(int((first + 59 * bucket) * 1000)),
         )
-        self.y.setRange(0, nice_axis(top))
+        self.y_axis.setRange(0, nice_axis(top))
 
 
 class OrdersPerDayChart(_Chart):
@@ -130,24 +133,24 @@ class OrdersPerDayChart(_Chart):
         self.categories = QBarCategoryAxis()
         self.categories.append([str(n) for n in range(days)])
         self.categories.setVisible(False)
-        self.x = QDateTimeAxis()
-        self.x.setFormat("MMM d")
-        self.x.setTickCount(days // 5 + 1 if days % 5 == 0 else 5)  # a label every 5 days
-        self.y = QValueAxis()
-        self.y.setLabelFormat("%d")
-        self.y.setTickCount(STEPS + 1)
+        self.x_axis = QDateTimeAxis()
+        self.x_axis.setFormat("MMM d")
+        self.x_axis.setTickCount(days // 5 + 1 if days % 5 == 0 else 5)  # a label every 5 days
+        self.y_axis = QValueAxis()
+        self.y_axis.setLabelFormat("%d")
+        self.y_axis.setTickCount(STEPS + 1)
         # An axis with no series is not laid out again when its range changes: an invisible
         # two-point line spans the days and keeps the date axis in the layout.
         self.span = QLineSeries()
         self.span.setPen(QPen(QColor(0, 0, 0, 0)))
         self.chart_.addSeries(self.span)
         self.chart_.addAxis(self.categories, Qt.AlignmentFlag.AlignBottom)
-        self.chart_.addAxis(self.x, Qt.AlignmentFlag.AlignBottom)
-        self.chart_.addAxis(self.y, Qt.AlignmentFlag.AlignLeft)
+        self.chart_.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
+        self.chart_.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
         self.series.attachAxis(self.categories)
-        self.series.attachAxis(self.y)
-        self.span.attachAxis(self.x)
-        self.span.attachAxis(self.y)
+        self.series.attachAxis(self.y_axis)
+        self.span.attachAxis(self.x_axis)
+        self.span.attachAxis(self.y_axis)
         self.chart_.legend().setVisible(False)
         self.restyle()
 
@@ -158,7 +161,55 @@ class OrdersPerDayChart(_Chart):
         if day_starts:
             first, last = day_starts[0] * 1000.0, (day_starts[-1] + 86400) * 1000.0
             self.span.replace([QPointF(first, 0), QPointF(last, 0)])
-            self.x.setRange(
+            self.x_axis.setRange(
                 QDateTime.fromMSecsSinceEpoch(int(first)), QDateTime.fromMSecsSinceEpoch(int(last))
             )
-        self.y.setRange(0, nice_axis(max(counts.values(), default=0)))
+        self.y_axis.setRange(0, nice_axis(max(counts.values(), default=0)))
+
+
+class RateChart(_Chart):
+    """One shop-health rate per day (percent) with TikTok's threshold as a dashed line."""
+
+    def __init__(self, title: str, threshold: float, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self.threshold = threshold
+        self.rate = QLineSeries()
+        self.rate.setName("estimate")
+        self.rate.setPen(QPen(colors().chart_primary, 2))
+        self.rate.setPointsVisible(True)
+        self.limit = QLineSeries()
+        self.limit.setName(f"TikTok's threshold {threshold * 100:g}%")
+        pen = QPen(colors().danger_text, 1.5)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        self.limit.setPen(pen)
+        self.x_axis = QDateTimeAxis()
+        self.x_axis.setFormat("MMM d")
+        self.x_axis.setTickCount(4)
+        self.y_axis = QValueAxis()
+        self.y_axis.setLabelFormat("%.1f%%")
+        self.y_axis.setTickCount(STEPS + 1)
+        for series in (self.rate, self.limit):
+            self.chart_.addSeries(series)
+        self.chart_.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
+        self.chart_.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
+        for series in (self.rate, self.limit):
+            series.attachAxis(self.x_axis)
+            series.attachAxis(self.y_axis)
+        self.setMinimumHeight(120)
+        self.restyle()
+
+    def set_points(self, first_day: int, last_day: int, points: list[tuple[int, float]]) -> None:
+        """(day start, rate 0..1) per day that had orders to judge; days in UTC seconds."""
+        first, last = first_day * 1000.0, (last_day + 86400) * 1000.0
+        self.rate.replace([QPointF((day + 43200) * 1000.0, value * 100) for day, value in points])
+        self.limit.replace(
+            [QPointF(first, self.threshold * 100), QPointF(last, self.threshold * 100)]
+        )
+        self.x_axis.setRange(
+            QDateTime.fromMSecsSinceEpoch(int(first)), QDateTime.fromMSecsSinceEpoch(int(last))
+        )
+        values = [v * 100 for _, v in points] + [self.threshold * 100]
+        if self.threshold > 0.5:  # valid tracking: the interesting part is near the top
+            self.y_axis.setRange(max(0.0, min(values) - 5), 100.0)
+        else:
+            self.y_axis.setRange(0.0, max(5.0, max(values) * 1.2))

@@ -32,9 +32,11 @@ from app.connect import ConnectError, ConnectFlow, ConnectResult, check_redirect
 from app.connect import parse_redirect as parse_pasted
 from app.connect_checks import Check, plain_error, run_checks
 from app.gui.context import GuiContext
+from app.gui.engine_host import EngineHost
 from app.gui.tasks import TaskManager
 from app.gui.theme import colors
 from app.logs import register_secret
+from app.ops.connect import save_connection
 from app.tiktok.auth import DEFAULT_AUTH_BASE
 from app.tiktok.client import DEFAULT_API_BASE
 from app.tiktok.models import Shop, Token
@@ -91,9 +93,7 @@ class AppPage(QWizardPage):
             | Qt.TextInteractionFlag.TextSelectableByMouse
         )
         self.copy_redirect = QPushButton("Copy the redirect URL")
-        self.copy_redirect.clicked.connect(
-            lambda: QGuiApplication.clipboard().setText(self.redirect_url.text().strip())
-        )
+        self.copy_redirect.clicked.connect(self._copy_redirect)
 
         self.app_key = QLineEdit(settings.app_key, placeholderText="App key")
         self.app_secret = QLineEdit(placeholderText="App secret")
@@ -154,6 +154,9 @@ class AppPage(QWizardPage):
         for edit in (self.app_key, self.app_secret, self.api_base, self.auth_base):
             edit.textChanged.connect(self._inputs_changed)
         self._show_steps()
+
+    def _copy_redirect(self) -> None:
+        QGuiApplication.clipboard().setText(self.redirect_url.text().strip())
 
     def _show_steps(self) -> None:
         _label, url = PARTNER_CENTERS[str(self.partner_center.currentData())]
@@ -304,9 +307,15 @@ class ConnectWizard(QWizard):
     _listening = Signal()
 
     def __init__(
-        self, context: GuiContext, tasks: TaskManager, parent: QWidget | None = None
+        self,
+        context: GuiContext,
+        tasks: TaskManager,
+        parent: QWidget | None = None,
+        *,
+        host: EngineHost | None = None,
     ) -> None:
         super().__init__(parent)
+        self.host = host
         self.setWindowTitle("Connect your TikTok Shop")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setMinimumSize(680, 560)
@@ -506,10 +515,15 @@ class ConnectWizard(QWizard):
         self.shop_page.state.setText(f"Saving {shop.name}…")
         self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
 
-        async def save() -> ConnectResult:
-            return flow.save(token, shop, shops)
-
-        self.tasks.watch(self.tasks.run_async(save), self._saved, self._save_failed, owner=self)
+        future = save_connection(
+            engine=None if self.host is None else self.host.engine,
+            flow=flow,
+            token=token,
+            shop=shop,
+            shops=shops,
+            elsewhere=self.tasks.run_async,
+        )
+        self.tasks.watch(future, self._saved, self._save_failed, owner=self)
 
     def _saved(self, result: ConnectResult) -> None:
         self._close_flow()

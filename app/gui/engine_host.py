@@ -6,6 +6,7 @@ import concurrent.futures
 import contextlib
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -13,7 +14,7 @@ from app.config import Settings
 from app.gui.bridge import EngineBridge
 from app.gui.context import GuiContext
 from app.gui.tasks import TaskManager
-from app.sync.engine import SyncEngine
+from app.ops.engine import SyncEngine
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ class EngineHost(QObject):
         self.tasks = tasks
         self.engine: SyncEngine | None = None
         self._current: SyncEngine | None = None  # started or starting
-        self._pending: concurrent.futures.Future[None] | None = None
+        self._pending: concurrent.futures.Future[Any] | None = None
 
     def start(self) -> None:
         """Start the engine on a worker thread; `ready` follows."""

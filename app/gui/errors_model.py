@@ -10,7 +10,7 @@ from app.gui import formatting as fmt
 from app.gui.orders_model import ID_ROLE, SORT_ROLE
 from app.gui.reader import Reader
 from app.gui.table_base import RowsTableModel
-from app.store.activity import fetch_open_errors
+from app.queries.activity import fetch_open_errors
 
 Index = QModelIndex | QPersistentModelIndex
 

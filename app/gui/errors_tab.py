@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Kind
 from app.gui.empty_state import EmptyableView
 from app.gui.engine_host import EngineHost
 from app.gui.errors_model import ACTION, ATTEMPTS, KIND_ROLE, REASON, WHAT, WHEN, ErrorsTableModel
@@ -24,14 +25,16 @@ from app.gui.reader import Reader
 from app.gui.sort_proxy import SortProxy
 from app.gui.table_view import make_table
 from app.gui.tasks import TaskManager
-from app.store.activity import save_error_dismissed
-from app.store.fulfillment import WRITE_KINDS, fetch_writes
-from app.store.outbox import save_outbox_retry
-from app.sync.importer import default_range
+from app.ops.imports import default_range
+from app.ops.queue import dismiss_error, retry_write
+from app.queries.writes import WRITE_KINDS, fetch_writes
 
 
 class ErrorsTab(QWidget):
     """Open errors; Retry asks the engine to try again, Dismiss hides the row for good."""
+
+    #: The kinds of change this tab re-reads on (see app/gui/refresh.py).
+    REFRESH_ON = frozenset({Kind.ERRORS, Kind.OUTBOX})
 
     #: The number of open errors changed.
     countChanged = Signal(int)
@@ -191,7 +194,7 @@ class ErrorsTab(QWidget):
         queue_and_send(
             self.host,
             self.tasks,
-            lambda wdb: save_outbox_retry(wdb, write_id, now=now),
+            lambda wdb: retry_write(wdb, outbox_id=write_id, now=now),
             owner=self,
             done=lambda error: self._retried(f"Not sent: {error}" if error else "Sent again."),
         )
@@ -208,7 +211,7 @@ class ErrorsTab(QWidget):
             return
         now = int(time.time())
         self.tasks.watch(
-            engine.run_write(lambda db: save_error_dismissed(db, error_id, now=now)),
+            engine.run_write(lambda db: dismiss_error(db, error_id=error_id, now=now)),
             lambda _none: self.refresh(),
             lambda error: self.message.emit(f"Could not dismiss: {error}"),
             owner=self,

@@ -14,22 +14,31 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from app.changes import Kind
 from app.config import Settings
 from app.connect import is_loopback
 from app.gui import formatting as fmt
 from app.gui.charts import ApiCallsChart, OrdersPerDayChart
 from app.gui.reader import Reader
+from app.gui.shop_health_panel import ShopHealthPanel
 from app.gui.theme import colors
-from app.store.clock_skew import describe_skew, fetch_clock_skew
-from app.store.order_queries import fetch_api_calls_over_time, fetch_orders_per_day
-from app.store.shops import ShopRecord, fetch_current_shop
-from app.sync.deep_poll import DEEP_WINDOW_SECONDS, fetch_deep_pass
-from app.sync.engine import EngineStatus
-from app.sync.health import SERVICES, TITLES, ServiceHealth, service_health
+from app.ops.engine import EngineStatus
+from app.queries.health import (
+    DEEP_WINDOW_SECONDS,
+    SERVICES,
+    TITLES,
+    ServiceHealth,
+    fetch_deep_pass,
+    service_health,
+)
+from app.queries.money import fetch_api_usage_by_day
+from app.queries.orders import fetch_api_calls_over_time, fetch_orders_per_day
+from app.queries.shop import ShopRecord, describe_skew, fetch_clock_skew, fetch_current_shop
 from app.tiktok.models.auth import NO_EXPIRY, authorization_unlimited
 
 #: Charts re-read SQLite at most this often while the tab shows.
@@ -99,6 +108,13 @@ def deep_pass_text(status: EngineStatus, reader: Reader, now: float) -> str:
     caught = f", {fmt.count(changed, 'change')} caught" if last is not None else ""
     hours = DEEP_WINDOW_SECONDS // 3600
     return f"{fmt.ago(last, now) if last else 'not yet'}{caught}{cadence}, last {hours} h re-read"
+
+
+def usage_text(days: list[tuple[str, int]]) -> str:
+    """`Nov 29: 1,204 · Nov 30: 318` (UTC days), or a dash before the first count."""
+    if not days:
+        return "—"
+    return " · ".join(f"{datetime.fromisoformat(d).strftime('%b %d')}: {n:,}" for d, n in days)
 
 
 def topics_text(refused: tuple[tuple[str, str], ...]) -> str:
@@ -179,6 +195,19 @@ class ServiceBox(QGroupBox):
 class HealthTab(QWidget):
     """Each service's own state (polling, catalogue, sending, inbox, webhooks) and two charts."""
 
+    #: The kinds of change this tab re-reads on (see app/gui/refresh.py).
+    REFRESH_ON = frozenset(
+        {
+            Kind.SHOP,
+            Kind.CONNECTION,
+            Kind.ERRORS,
+            Kind.RUNS,
+            Kind.OUTBOX,
+            Kind.INBOX,
+            Kind.DEADLINES,
+        }
+    )
+
     reconnectRequested = Signal()
     syncRequested = Signal()
 
@@ -221,6 +250,9 @@ class HealthTab(QWidget):
         self.boxes["webhooks"].add_fixed("Topics", self.webhook_topics)
         self.clock = _value()
         self.boxes["polling"].add_fixed("Clock", self.clock)
+        self.usage = _value()
+        self.usage.setObjectName("apiUsagePerDay")
+        self.boxes["polling"].add_fixed("API calls per day", self.usage)
 
         self.calls_chart = ApiCallsChart()
         self.orders_chart = OrdersPerDayChart(DAYS)
@@ -237,9 +269,20 @@ class HealthTab(QWidget):
         charts = QGridLayout()
         charts.addWidget(self.calls_chart, 0, 0)
         charts.addWidget(self.orders_chart, 0, 1)
+        self.shop_health = ShopHealthPanel(reader, settings)
+        sync_charts = QWidget()
+        sync_charts.setLayout(charts)
+        charts.setContentsMargins(0, 4, 0, 0)
+        for chart in (self.calls_chart, self.orders_chart):
+            chart.setMinimumHeight(180)  # the tab bar takes the rest of their old room
+        # Two pages share the charts' room, so the window keeps its size.
+        self.chart_pages = QTabWidget()
+        self.chart_pages.setObjectName("healthPages")
+        self.chart_pages.addTab(self.shop_health, "Shop health (estimates)")
+        self.chart_pages.addTab(sync_charts, "API calls and orders")
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
-        layout.addLayout(charts, 1)
+        layout.addWidget(self.chart_pages, 1)
 
         self._clock = QTimer(self, interval=1000)
         self._clock.timeout.connect(self._tick)
@@ -376,3 +419,5 @@ class HealthTab(QWidget):
         day_starts = [today - (DAYS - 1 - n) * 86400 for n in range(DAYS)]
         counts = dict(fetch_orders_per_day(db, since=day_starts[0], utc_offset=offset))
         self.orders_chart.set_days(day_starts, counts)
+        self.shop_health.refresh(now)
+        self.usage.setText(usage_text(fetch_api_usage_by_day(db, 7)))

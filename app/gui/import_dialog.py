@@ -23,8 +23,8 @@ from app.gui import formatting as fmt
 from app.gui.bridge import EngineBridge
 from app.gui.engine_host import EngineHost
 from app.gui.tasks import TaskManager
-from app.sync.engine import EngineStatus
-from app.sync.importer import (
+from app.ops.engine import EngineStatus
+from app.ops.imports import (
     ImportCancelled,
     ImportProgress,
     ImportResult,

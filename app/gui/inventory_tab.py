@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import sqlite_utils
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -20,30 +22,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Kind
 from app.config import Paths, Settings
+from app.gui.cost_actions import CostActions
 from app.gui.empty_state import EmptyableView
 from app.gui.engine_host import EngineHost
 from app.gui.files import open_csv, save_csv
 from app.gui.formatting import count
 from app.gui.notice import INVENTORY, Notice
 from app.gui.orders_model import ID_ROLE
+from app.gui.profile_dialog import ProfileDialog
 from app.gui.reader import Reader
 from app.gui.sort_proxy import SortProxy
 from app.gui.stock_delegate import StockCellDelegate
 from app.gui.stock_model import PRODUCT, PUSH, SKU, WARNING, StockTableModel
 from app.gui.table_view import make_table
 from app.gui.tasks import TaskManager
-from app.store.db import open_db
-from app.store.stock import save_manual_stock
-from app.store.stock_levels import (
+from app.ops.export import export_stock
+from app.ops.stock import StockFileError, apply_stock_file, plan_stock_file, set_stock_value
+from app.queries.db import open_readonly
+from app.queries.stock import (
     AT_RISK,
     OVERSOLD,
     StockDefaults,
     StockRow,
     StockWarning,
     fetch_stock_rows,
+    stock_defaults,
 )
-from app.sync.stock import StockFileError, plan_stock_file, save_stock_file, stock_defaults
 
 #: While the tab is hidden, stock is re-read (for warnings) at most this often.
 HIDDEN_REFRESH_SECONDS = 5.0
@@ -93,7 +99,7 @@ def read_stock_rows(paths: Paths, defaults: StockDefaults) -> list[StockRow]:
     """Every SKU's stock line, on a short-lived read-only connection (any thread)."""
     if not paths.database.exists():
         return []
-    db = open_db(paths.database, readonly=True)
+    db = open_readonly(paths.database)
     try:
         return fetch_stock_rows(db, defaults) if "stock" in db.table_names() else []
     finally:
@@ -102,6 +108,9 @@ def read_stock_rows(paths: Paths, defaults: StockDefaults) -> list[StockRow]:
 
 class InventoryTab(QWidget):
     """Stock rows from the reader; every edit goes to the engine, which queues the push."""
+
+    #: The kinds of change this tab re-reads on (see app/gui/refresh.py).
+    REFRESH_ON = frozenset({Kind.SKUS, Kind.ORDERS, Kind.OUTBOX, Kind.SETTINGS})
 
     countChanged = Signal(int)
     message = Signal(str)
@@ -143,14 +152,40 @@ class InventoryTab(QWidget):
         self.export_button = QPushButton("Export CSV…")
         self.export_button.setToolTip("Write every SKU to a spreadsheet file (Ctrl+E)")
         self.export_button.clicked.connect(self.export_csv)
+        self.profile_button = QPushButton("Shipping profile…")
+        self.profile_button.setToolTip("The selected SKU's weight, size, bin and barcode")
+        self.profile_button.clicked.connect(lambda: self.edit_profile())
+        self.costs = CostActions(
+            self,
+            reader,
+            host,
+            tasks,
+            lambda: self.settings.packaging_cost_per_order,
+            self.message.emit,
+        )
+        self.cost_button = QPushButton("Cost…")
+        self.cost_button.setToolTip("What one unit of the selected SKU costs you, from a date")
+        self.cost_button.clicked.connect(lambda: self.costs.set_cost(self._selected_seller_sku()))
+        self.costs_button = QPushButton("Import costs…")
+        self.costs_button.setToolTip("Costs from a file: seller_sku,amount,from (YYYY-MM-DD)")
+        self.costs_button.clicked.connect(lambda: self.costs.import_costs())
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
         bar.addWidget(self.only_warnings)
         bar.addStretch(0)
         bar.addWidget(self.pending_label)
         bar.addWidget(self.push_button)
-        bar.addWidget(self.import_button)
-        bar.addWidget(self.export_button)
+        # Files and per-SKU details on a second row, so the tab fits a 1366-pixel laptop.
+        files = QHBoxLayout()
+        files.addStretch(1)
+        for button in (
+            self.import_button,
+            self.export_button,
+            self.profile_button,
+            self.cost_button,
+            self.costs_button,
+        ):
+            files.addWidget(button)
 
         self.table = make_table(self.proxy, "stockTable")
         self.table.setEditTriggers(
@@ -180,6 +215,7 @@ class InventoryTab(QWidget):
         self.hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addLayout(files)
         layout.addWidget(self.area, 1)
         layout.addWidget(self.hint)
         self._update()
@@ -275,6 +311,10 @@ class InventoryTab(QWidget):
         index = self.table.currentIndex()
         return index.data(ID_ROLE) if index.isValid() else None
 
+    def _selected_seller_sku(self) -> str | None:
+        sku_id = self._selected_sku()
+        return next((r.seller_sku for r in self.model.rows if r.sku_id == sku_id), None)
+
     def show_sku(self, sku_id: str, *, focus: bool = True) -> bool:
         """Select a SKU's row (a notification opens it)."""
         row = self.model.row_of(sku_id)
@@ -297,6 +337,32 @@ class InventoryTab(QWidget):
 
     # --- writing, through the engine ----------------------------------------------------------
 
+    def edit_profile(self) -> ProfileDialog | None:
+        """The selected SKU's shipping profile (labels, pick list, pack station)."""
+        db, sku_id = self.reader.db, self._selected_sku()
+        if db is None or sku_id is None:
+            self.message.emit("Select a SKU first.")
+            return None
+        row = self.model.row_of(sku_id)
+        seller_sku = self.model.rows[row].seller_sku if row is not None else ""
+
+        def save(write: Callable[[sqlite_utils.Database], object]) -> None:
+            engine = self.host.engine
+            if engine is None:
+                self.message.emit("Not saved: the sync engine is not running.")
+                return
+            self.tasks.watch(
+                engine.run_write(write),
+                lambda _p: self.message.emit(f"Shipping profile of {seller_sku} saved."),
+                self._failed,
+                owner=self,
+            )
+
+        dialog = ProfileDialog(db, sku_id, seller_sku, save, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def save_edit(self, sku_id: str, field: str, value: int) -> None:
         """Record the edit (ledger row and queued push) on the engine thread."""
         engine = self.host.engine
@@ -307,7 +373,7 @@ class InventoryTab(QWidget):
         now = int(time.time())
         self.tasks.watch(
             engine.run_write(
-                lambda db: save_manual_stock(db, sku_id, **{field: value}, now=now)  # type: ignore[arg-type]
+                lambda db: set_stock_value(db, sku_id=sku_id, field=field, value=value, now=now)
             ),
             lambda _outbox_id: self._saved(),
             self._failed,
@@ -360,8 +426,8 @@ class InventoryTab(QWidget):
             return
         now = int(time.time())
         self.tasks.watch(
-            engine.run_write(lambda wdb: save_stock_file(wdb, edits, now=now)),
-            lambda n: self._imported(int(n)),
+            engine.run_write(lambda wdb: apply_stock_file(wdb, edits=edits, now=now)),
+            lambda done: self._imported(done.value or 0),
             self._failed,
             owner=self,
         )
@@ -379,11 +445,9 @@ class InventoryTab(QWidget):
             path = save_csv(self, "Export stock", "stock.csv")
         if not path:
             return
-        from app.commands.stock import run_export_stock
-
         out, paths = Path(path), self.reader.paths
         self.tasks.watch(
-            self.tasks.run_blocking(lambda: run_export_stock(out, paths)),
+            self.tasks.run_blocking(lambda: export_stock(paths=paths, out=out)),
             lambda _code: self.message.emit(f"Wrote {out}"),
             lambda error: self.message.emit(f"Not exported: {error}"),
             owner=self,

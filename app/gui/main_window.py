@@ -1,23 +1,22 @@
-"""The main window: seven tabs, menus and shortcuts, and memory; it wires the pieces together."""
+"""The main window: eight tabs, menus and shortcuts, and memory; it wires the pieces together."""
 
 from __future__ import annotations
 
 import logging
 import time
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app.config import Settings, save_settings
+from app.changes import ANY, ANY_ROW, Changes, Kind
 from app.gui import formatting as fmt
 from app.gui import notice as tabs
 from app.gui.alerts import Alerts
@@ -28,49 +27,45 @@ from app.gui.bridge import EngineBridge
 from app.gui.cancellations_tab import CancellationsTab
 from app.gui.connect_wizard import ConnectWizard
 from app.gui.context import GuiContext
+from app.gui.deadline_alerts import QUEUE_REF
 from app.gui.engine_host import EngineHost
 from app.gui.errors_tab import ErrorsTab
 from app.gui.health_tab import HealthTab
 from app.gui.import_dialog import ImportDialog
 from app.gui.inventory_tab import InventoryTab
+from app.gui.labels_dialog import LabelsDialog
+from app.gui.money_tab import MoneyTab
 from app.gui.notice import Notice
 from app.gui.notifications import Notifier
 from app.gui.order_actions import OrderActions
 from app.gui.orders_tab import OrdersTab
+from app.gui.pack_tab import PackTab
 from app.gui.queue_tab import QueueTab
 from app.gui.reader import Reader
+from app.gui.refresh import Refresher
+from app.gui.return_alerts import ReturnAlerts
+from app.gui.returns_tab import ReturnsTab
 from app.gui.settings_tab import SettingsTab
 from app.gui.ship_dialog import ShipDialog
-from app.gui.shortcuts import KEYS, ShortcutsDialog
+from app.gui.shortcuts import ShortcutsDialog
 from app.gui.status_bar import SyncStatusBar
 from app.gui.tasks import TaskManager
-from app.gui.theme import SYSTEM, apply_theme, colors
+from app.gui.theme import SYSTEM, apply_theme
+from app.gui.window_menus import TAB_ORDER, TAB_TITLES, build_menus
+from app.gui.window_settings import SettingsFlow, TabBadges
 from app.gui.window_size import restore_or_fit
-from app.store.db import DatabaseTooNew, DatabaseUnreadable
-from app.store.shops import fetch_current_shop
-from app.sync.engine import EngineStatus
-from app.sync.importer import default_range
+from app.ops.engine import EngineStatus
+from app.ops.imports import default_range
+from app.queries.db import DatabaseTooNew, DatabaseUnreadable
+from app.queries.shop import fetch_current_shop
 
 log = logging.getLogger(__name__)
 
-TAB_ORDER = (
-    tabs.ORDERS,
-    tabs.CANCELLATIONS,
-    tabs.INVENTORY,
-    tabs.QUEUE,
-    tabs.ERRORS,
-    tabs.HEALTH,
-    tabs.SETTINGS,
-)
-TAB_TITLES = {
-    tabs.ORDERS: "Orders",
-    tabs.CANCELLATIONS: "Cancellations",
-    tabs.INVENTORY: "Inventory",
-    tabs.QUEUE: "Sync queue",
-    tabs.ERRORS: "Errors",
-    tabs.HEALTH: "Health",
-    tabs.SETTINGS: "Settings",
-}
+
+def _stock_moved(changes: Changes) -> bool:
+    """Stock itself moved (an edit, a push, a warning, settings), not only orders that name
+    SKUs: a hidden inventory re-reads at once then, and at its own pace for orders."""
+    return changes.settings or changes.everything or bool(changes.skus and not changes.orders)
 
 
 class MainWindow(QMainWindow):
@@ -98,9 +93,11 @@ class MainWindow(QMainWindow):
         self.tasks = TaskManager(self)
         self.bridge = EngineBridge(self)
         self.host = EngineHost(context, self.bridge, self.tasks, self)
+        #: The local server that brings this window up when Shopdesk is started again.
+        self.first_instance: QObject | None = None
         self.reader = Reader(context.paths, self)
         self.status = EngineStatus()
-        self._auto_import_done = False
+        self.auto_import_done = False
         self._closing = False
 
         self._build_tabs()
@@ -118,7 +115,12 @@ class MainWindow(QMainWindow):
             self.banner, app_icon(), context.settings, use_tray=use_tray, parent=self
         )
         self.alerts = Alerts(self.bridge, self.reader, self.notifier, self)
-        self._build_actions()
+        self.return_alerts = ReturnAlerts(self.reader, self.notifier, self)
+        self.badges = TabBadges(self.tabs, self.tab_widgets, self.cancellations_tab)
+        self.settings_flow = SettingsFlow(self)
+        self.actions_by_key: dict[str, QAction] = {}
+        build_menus(self)
+        self.refresher = self._build_refresher()
         self._connect_signals()
         self._restore()
         QTimer.singleShot(0, self.host.start)
@@ -129,18 +131,24 @@ class MainWindow(QMainWindow):
         ctx = self.context
         self.orders_tab = OrdersTab(self.reader)
         self.cancellations_tab = CancellationsTab(self.reader, self.host, self.tasks)
+        self.returns_tab = ReturnsTab(self.reader, self.host, self.tasks)
         self.inventory_tab = InventoryTab(self.reader, self.host, self.tasks, ctx.settings)
         self.queue_tab = QueueTab(self.reader, self.host, self.tasks)
         self.errors_tab = ErrorsTab(self.reader, self.host, self.tasks)
         self.health_tab = HealthTab(self.reader, ctx.settings)
+        self.money_tab = MoneyTab(self.reader)
         self.settings_tab = SettingsTab(ctx.settings, self.theme)
+        self.pack_tab = PackTab(self.reader, self.host, self.tasks, self.prefs)
         self.tab_widgets: dict[str, QWidget] = {
             tabs.ORDERS: self.orders_tab,
             tabs.CANCELLATIONS: self.cancellations_tab,
+            tabs.RETURNS: self.returns_tab,
             tabs.INVENTORY: self.inventory_tab,
+            tabs.MONEY: self.money_tab,
             tabs.QUEUE: self.queue_tab,
             tabs.ERRORS: self.errors_tab,
             tabs.HEALTH: self.health_tab,
+            tabs.PACK: self.pack_tab,
             tabs.SETTINGS: self.settings_tab,
         }
         self.tabs = QTabWidget()
@@ -156,117 +164,77 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
+    def _build_refresher(self) -> Refresher:
+        """Each tab's kinds of change, and how it re-reads."""
+        r = Refresher()
+        orders, inventory = self.orders_tab, self.inventory_tab
+        r.add("orders", orders.REFRESH_ON, lambda _c: orders.refresh())
+        r.add("order detail", orders.DETAIL_ON, lambda _c: orders.refresh_detail())
+        r.add(
+            "cancellations",
+            CancellationsTab.REFRESH_ON,
+            lambda _c: self.cancellations_tab.refresh(),
+        )
+        r.add(
+            "inventory",
+            inventory.REFRESH_ON,
+            lambda c: inventory.refresh(force=_stock_moved(c)),
+        )
+        r.add("returns", ReturnsTab.REFRESH_ON, lambda _c: self.returns_tab.refresh())
+        r.add("queue", QueueTab.REFRESH_ON, lambda _c: self.queue_tab.refresh())
+        r.add("errors", ErrorsTab.REFRESH_ON, lambda _c: self.errors_tab.refresh())
+        r.add("health", HealthTab.REFRESH_ON, lambda _c: self.health_tab.refresh())
+        r.add("money", MoneyTab.REFRESH_ON, lambda _c: self.money_tab.refresh())
+        r.add("status bar", {Kind.SHOP, Kind.CONNECTION}, lambda _c: self._show_sync_state())
+        r.add("settings", {Kind.SHOP}, lambda _c: self._show_shop_in_settings())
+        return r
+
     def _build_status_bar(self) -> None:
         self.status_bar = SyncStatusBar(demo=self.context.demo)
         self.setStatusBar(self.status_bar)
 
-    def _action(self, key: str, text: str, slot: object, menu: QMenu) -> QAction:
-        action = QAction(text, self)
-        if key in KEYS:
-            action.setShortcut(QKeySequence(KEYS[key]))
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        self.actions_by_key[key] = action
-        return action
-
-    def _build_actions(self) -> None:
-        self.actions_by_key: dict[str, QAction] = {}
-        menus = self.menuBar()
-        file_menu = menus.addMenu("&File")
-        self._action("import", "Import orders…", self.open_import_dialog, file_menu)
-        self._action("ship_csv", "Ship from CSV…", lambda: self.ship_from_csv(), file_menu)
-        self._action(
-            "export_orders", "Export orders…", lambda: self.order_actions.export_orders(), file_menu
-        )
-        file_menu.addSeparator()
-        inventory = self.inventory_tab
-        self._action(
-            "import_stock", "Import stock counts…", lambda: inventory.import_csv(), file_menu
-        )
-        self._action("export_stock", "Export stock…", lambda: inventory.export_csv(), file_menu)
-        file_menu.addSeparator()
-        self._action("backup", "Back up now", self.backups.back_up_now, file_menu)
-        self._action("restore", "Restore…", lambda: self.backups.restore(), file_menu)
-        file_menu.addSeparator()
-        self._action("quit", "Quit", self.close, file_menu)
-
-        view_menu = menus.addMenu("&View")
-        for key in TAB_ORDER:
-            self._action(
-                f"tab_{key}",
-                TAB_TITLES[key],
-                lambda _c=False, k=key: self.open_tab(k),
-                view_menu,
-            )
-        view_menu.addSeparator()
-        self._action("find", "Search orders", self.find_orders, view_menu)
-
-        orders_menu = menus.addMenu("&Orders")
-        self._action("ship", "Ship selected orders…", self.ship_selected, orders_menu)
-        cancel_menu = orders_menu.addMenu("Cancel order")
-        cancel_menu.aboutToShow.connect(lambda: self.orders_tab.fill_cancel_menu(cancel_menu))
-        orders_menu.addSeparator()
-        orders_menu.addAction(
-            "Answer cancellation requests", lambda: self.open_tab(tabs.CANCELLATIONS)
-        )
-
-        sync_menu = menus.addMenu("&Sync")
-        self._action("sync", "Sync now", self.sync_now, sync_menu)
-        self._action("push", "Push stock now", self.inventory_tab.push_now, sync_menu)
-        self._action("retry", "Retry selected", self.retry_selected, sync_menu)
-        self._action("dismiss", "Dismiss or drop selected", self.dismiss_selected, sync_menu)
-        self._action("save", "Save settings", self.settings_tab.save, sync_menu)
-
-        help_menu = menus.addMenu("&Help")
-        self._action("help", "Keyboard shortcuts", self.show_shortcuts, help_menu)
-        help_menu.addAction("About Shopdesk", self._about)
-
-        tray_menu = QMenu(self)
-        tray_menu.addAction("Show Shopdesk", self.bring_to_front)
-        tray_menu.addAction("Sync now", self.sync_now)
-        tray_menu.addSeparator()
-        tray_menu.addAction("Quit", self.close)
-        self.notifier.set_menu(tray_menu)
-
     def _connect_signals(self) -> None:
         self.host.ready.connect(self._engine_ready)
         self.host.failed.connect(self._engine_failed)
-        self.bridge.ordersChanged.connect(self.reader.changed)
+        self.bridge.changed.connect(self.reader.apply)
         self.bridge.statusChanged.connect(self._status_changed)
-        self.bridge.errorRaised.connect(lambda _kind, _message: self.errors_tab.refresh())
-        self.bridge.authLost.connect(lambda _reason: self.health_tab.refresh())
-        self.bridge.stockWarnings.connect(lambda _w: self.inventory_tab.refresh(force=True))
         self.bridge.progress.connect(self.status_bar.show_progress)
-        self.reader.ordersChanged.connect(self._orders_changed)
-        self.reader.tick.connect(self._tick)
+        self.reader.changed.connect(self.refresher.apply)
+        self.reader.listReady.connect(self.orders_tab.refresh)
         self.tasks.failed.connect(lambda text: self.status_bar.showMessage(text, 8000))
 
         self.orders_tab.importRequested.connect(self.open_import_dialog)
         self.orders_tab.shipRequested.connect(self.ship_orders)
+        self.orders_tab.labelsRequested.connect(self.open_labels)
+        self.pack_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
         self.orders_tab.cancelRequested.connect(
             lambda order_id, reason: self.order_actions.seller_cancel(order_id, reason)
         )
         self.order_actions.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
         self.order_actions.changed.connect(self._writes_changed)
         self.order_actions.answerRequested.connect(self.answer_request)
-        self.cancellations_tab.countChanged.connect(self._cancellations_count)
-        self.cancellations_tab.urgentChanged.connect(self._cancellations_urgent)
+        self.cancellations_tab.countChanged.connect(
+            lambda n: self.badges.count(tabs.CANCELLATIONS, n)
+        )
+        self.cancellations_tab.urgentChanged.connect(self.badges.urgent)
         self.cancellations_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
         self.cancellations_tab.orderRequested.connect(self.show_order)
         self.cancellations_tab.answered.connect(self._writes_changed)
         self.cancellations_tab.shipRequested.connect(self.ship_orders)
+        self.returns_tab.countChanged.connect(lambda n: self.badges.count(tabs.RETURNS, n))
+        self.returns_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
+        self.returns_tab.orderRequested.connect(self.show_order)
         self.orders_tab.settingsRequested.connect(lambda: self.open_tab(tabs.SETTINGS))
-        self.errors_tab.countChanged.connect(lambda n: self._count_title(tabs.ERRORS, n))
+        self.errors_tab.countChanged.connect(lambda n: self.badges.count(tabs.ERRORS, n))
         self.errors_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
-        self.queue_tab.countChanged.connect(lambda n: self._count_title(tabs.QUEUE, n))
+        self.queue_tab.countChanged.connect(lambda n: self.badges.count(tabs.QUEUE, n))
         self.queue_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
-        self.inventory_tab.countChanged.connect(lambda n: self._count_title(tabs.INVENTORY, n))
+        self.inventory_tab.countChanged.connect(lambda n: self.badges.count(tabs.INVENTORY, n))
         self.inventory_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
         self.health_tab.reconnectRequested.connect(self.open_connect_wizard)
         self.health_tab.syncRequested.connect(self.sync_now)
         self.settings_tab.connectRequested.connect(self.open_connect_wizard)
-        self.settings_tab.saveRequested.connect(self.save_settings)
+        self.settings_tab.saveRequested.connect(self.settings_flow.save)
         self.settings_tab.themeChosen.connect(self.set_theme)
         self.notifier.activated.connect(self.open_notice)
         self.notifier.trayClicked.connect(self.bring_to_front)
@@ -296,9 +264,9 @@ class MainWindow(QMainWindow):
     def _maybe_auto_import(self) -> None:
         """The demo imports its history by itself, once, when the shop has no orders yet."""
         engine, days = self.host.engine, self.context.auto_import_days
-        if self._auto_import_done or engine is None or not days or not engine.status.connected:
+        if self.auto_import_done or engine is None or not days or not engine.status.connected:
             return
-        self._auto_import_done = True
+        self.auto_import_done = True
         if self.orders_tab.queues.counts.get("all", 0):
             return
         start, end = default_range(time.time(), days)
@@ -318,43 +286,25 @@ class MainWindow(QMainWindow):
         self.queue_tab.refresh()
         self.errors_tab.refresh()
         self.health_tab.refresh()
+        self._show_shop_in_settings()
+
+    def _show_shop_in_settings(self) -> None:
         db = self.reader.db
         self.settings_tab.set_shop(None if db is None else fetch_current_shop(db))
 
-    def _orders_changed(self, _new: list[tuple[str, int]]) -> None:
-        self.orders_tab.refresh()
-        self.inventory_tab.refresh()
-
-    def _tick(self) -> None:
-        """Every few seconds: small tables and the status bar stay current."""
-        self.errors_tab.refresh()
-        self.queue_tab.refresh()
-        self.health_tab.refresh()
-        self.cancellations_tab.refresh()
-        self.orders_tab.refresh_detail()
-        self._show_sync_state()
-
     def _writes_changed(self, _order_ids: object = None) -> None:
-        """A shipment or an answer was queued or came back: everything that shows it re-reads."""
-        self.orders_tab.refresh_detail()
-        self.cancellations_tab.refresh()
-        self.queue_tab.refresh()
-        self.errors_tab.refresh()
-
-    def _cancellations_count(self, count: int) -> None:
-        self._count_title(tabs.CANCELLATIONS, count)
-
-    def _cancellations_urgent(self, urgent: bool) -> None:
-        """The badge turns red while a request has under two hours left."""
-        index = self.tabs.indexOf(self.cancellations_tab)
-        self.tabs.tabBar().setTabTextColor(index, colors().danger_text if urgent else QColor())
+        """A shipment or an answer was queued: the views that show queued writes re-read."""
+        self.refresher.apply(Changes.of(outbox=[ANY_ROW], cancellations=[ANY]))
 
     def _status_changed(self, status: EngineStatus) -> None:
         self.status = status
         self.reader.set_busy(status.importing)
         self.health_tab.set_status(status)
-        self.orders_tab.set_connected(status.connected, importing=status.importing)
-        self.inventory_tab.starting = False
+        # Until the engine has opened the shop (or said why it cannot), the lists are opening,
+        # not empty: a snapshot from before that must not flash "No shop connected yet".
+        if status.running or status.connected or status.reconnect_reason:
+            self.orders_tab.set_connected(status.connected, importing=status.importing)
+            self.inventory_tab.starting = False
         self._show_sync_state()
         if status.connected:
             self._maybe_auto_import()
@@ -373,7 +323,9 @@ class MainWindow(QMainWindow):
         """A notification was clicked: its tab, and its row when it names one."""
         self.bring_to_front()
         self.open_tab(notice.tab)
-        if notice.tab == tabs.ORDERS and notice.ref:
+        if notice.tab == tabs.ORDERS and notice.ref.startswith(QUEUE_REF):
+            self.orders_tab.select_queue(notice.ref.removeprefix(QUEUE_REF))
+        elif notice.tab == tabs.ORDERS and notice.ref:
             self.orders_tab.show_order(notice.ref)
         elif notice.tab == tabs.ERRORS and notice.ref:
             self.errors_tab.show_kind(notice.ref)
@@ -382,6 +334,9 @@ class MainWindow(QMainWindow):
         elif notice.tab == tabs.CANCELLATIONS and notice.ref:
             self.cancellations_tab.refresh()
             self.cancellations_tab.show_request(notice.ref)
+        elif notice.tab == tabs.RETURNS and notice.ref:
+            self.returns_tab.refresh()
+            self.returns_tab.show_return(notice.ref)
 
     # --- commands -------------------------------------------------------------------------------
 
@@ -410,6 +365,23 @@ class MainWindow(QMainWindow):
             self.open_tab(tabs.ORDERS)
         self.orders_tab.ship_selected()
 
+    def open_labels(self, order_ids: list[str]) -> LabelsDialog:
+        """Labels and pick list for these orders (none chosen: every TikTok order to ship)."""
+        dialog = LabelsDialog(
+            self.reader,
+            self.host,
+            self.tasks,
+            self.prefs,
+            self.context.paths,
+            list(order_ids),
+            default_parcel=self.context.settings.default_parcel,
+            parent=self,
+        )
+        dialog.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
     def ship_orders(self, order_ids: list[str]) -> ShipDialog | None:
         """The ship dialog for these orders (one or many)."""
         return self.order_actions.ship(order_ids)
@@ -434,7 +406,7 @@ class MainWindow(QMainWindow):
         self.status_bar.showMessage("Syncing…", 3000)
         self.tasks.watch(
             engine.sync_now(),
-            lambda _result: self.reader.changed(),
+            lambda _result: None,  # what it brought in arrives as changes
             lambda error: self.status_bar.showMessage(f"Sync failed: {error}", 8000),
             owner=self,
         )
@@ -456,7 +428,6 @@ class MainWindow(QMainWindow):
     def open_import_dialog(self) -> ImportDialog:
         """Ctrl+I: the import dialog (modeless: the window stays usable)."""
         dialog = ImportDialog(self.host, self.bridge, self.tasks, self)
-        dialog.finished_ok.connect(lambda _r: self.reader.changed())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         self.import_dialog = dialog
@@ -465,49 +436,12 @@ class MainWindow(QMainWindow):
     def open_connect_wizard(self) -> ConnectWizard:
         """Connect, reconnect or switch the shop."""
         self.open_tab(tabs.SETTINGS)
-        wizard = ConnectWizard(self.context, self.tasks, self)
-        wizard.connected.connect(lambda _result: self._connected(wizard.settings))
+        wizard = ConnectWizard(self.context, self.tasks, self, host=self.host)
+        wizard.connected.connect(lambda _result: self.settings_flow.connected(wizard.settings))
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.show()
         self.connect_wizard = wizard
         return wizard
-
-    def _connected(self, settings: Settings) -> None:
-        """A shop was connected: the engine restarts on it with the wizard's settings."""
-        self.settings_tab.load(settings)
-        self.health_tab.set_settings(settings)
-        self.notifier.settings = settings
-        self._auto_import_done = True  # the empty state offers the import instead
-        self.host.restart(settings)
-        self.status_bar.showMessage("Shop connected: syncing starts.", 8000)
-
-    def save_settings(self, settings: Settings) -> None:
-        """Write settings off the GUI thread, then restart the engine when it needs them."""
-        before = self.context.settings
-        paths = self.context.paths
-        self.tasks.watch(
-            self.tasks.run_blocking(lambda: save_settings(paths, settings)),
-            lambda _none: self._settings_saved(before, settings),
-            lambda error: self.status_bar.showMessage(f"Settings not saved: {error}", 8000),
-            owner=self,
-        )
-
-    def _settings_saved(self, before: Settings, settings: Settings) -> None:
-        self.settings_tab.saved(settings)
-        self.health_tab.set_settings(settings)
-        self.inventory_tab.set_settings(settings)
-        self.notifier.settings = settings
-        engine_fields = set(Settings.model_fields) - {
-            "notify_new_orders",
-            "notify_stock",
-            "notify_sync_failures",
-            "notify_authorization",
-            "notify_cancellations",
-        }
-        if any(getattr(before, f) != getattr(settings, f) for f in engine_fields):
-            self.host.restart(settings)
-        else:
-            self.context.settings = settings
 
     def set_theme(self, choice: str) -> None:
         """Light, dark or the system's; remembered for next time."""
@@ -521,32 +455,17 @@ class MainWindow(QMainWindow):
         self.banner.restyle()
         self.health_tab.refresh()
         self.orders_tab.refresh()
-        self._cancellations_urgent(self.cancellations_tab.urgent)
+        self.badges.urgent(self.cancellations_tab.urgent)
 
     def show_shortcuts(self) -> None:
         """F1."""
         ShortcutsDialog(self).exec()
-
-    def _about(self) -> None:
-        from app import __version__
-
-        QMessageBox.about(
-            self,
-            "About Shopdesk",
-            f"<b>Shopdesk {__version__}</b><br>Your TikTok Shop's orders, products and stock, "
-            f"in sync on your computer.<br><br>Data folder: {self.context.paths.root}",
-        )
 
     def bring_to_front(self) -> None:
         """Show and raise the window (from the tray)."""
         self.showNormal() if self.isMinimized() else self.show()
         self.raise_()
         self.activateWindow()
-
-    def _count_title(self, key: str, count: int) -> None:
-        index = self.tabs.indexOf(self.tab_widgets[key])
-        title = TAB_TITLES[key]
-        self.tabs.setTabText(index, f"{title} ({count:,})" if count else title)
 
     # --- memory ---------------------------------------------------------------------------------
 

@@ -13,6 +13,9 @@ ORDERS, CANCELLATIONS, INVENTORY, QUEUE, ERRORS, HEALTH, SETTINGS = (
     "health",
     "settings",
 )
+PACK = "pack"
+RETURNS = "returns"
+MONEY = "money"
 
 #: Notification categories, each switched on or off by a `notify_*` setting.
 CATEGORY_SETTINGS = {
@@ -21,6 +24,7 @@ CATEGORY_SETTINGS = {
     "sync": "notify_sync_failures",
     "authorization": "notify_authorization",
     "cancellations": "notify_cancellations",
+    "returns": "notify_returns",
 }
 
 

@@ -27,26 +27,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.commands.export_orders import write_orders_csv
 from app.gui import formatting as fmt
 from app.gui.engine_host import EngineHost
 from app.gui.files import open_csv, save_csv
 from app.gui.reader import Reader
 from app.gui.ship_dialog import MAX_ROWS, ShipDialog
-from app.gui.ship_model import plain_problem
 from app.gui.tasks import TaskManager
 from app.gui.write_text import REASON_LABELS, describe_write
-from app.store.db import open_db
-from app.store.fulfillment import fetch_order_writes, fetch_providers
-from app.store.order_queries import fetch_order_detail
-from app.store.orders import fetch_order_raw
-from app.sync.fulfillment import PROVIDERS_FRESH
-from app.sync.ship_requests import (
-    ShipRequestError,
-    plan_ship_file,
-    save_seller_cancel,
-    shop_region,
-)
+from app.ops.cancellations import cancel_order, seller_fault_problem
+from app.ops.engine import SyncEngine
+from app.ops.export import export_orders
+from app.ops.problems import ProblemsError
+from app.ops.shipping import plan_ship_csv
+from app.queries.orders import fetch_order, fetch_order_detail
+from app.queries.shop import shop_region
+from app.queries.writes import PROVIDERS_FRESH, fetch_order_writes, fetch_providers
 from app.tiktok.reasons import seller_cancel_reasons
 
 #: Where the last carrier used is remembered (window.ini).
@@ -169,7 +164,7 @@ class OrderActions(QObject):
     def _show(self, dialog: ShipDialog) -> ShipDialog:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.sent.connect(self.changed)
-        dialog.done.connect(self.changed)
+        dialog.resultsIn.connect(self.changed)
         dialog.carrierChosen.connect(self._remember_carrier)
         dialog.answerRequested.connect(self.answerRequested)
         dialog.show()
@@ -212,12 +207,26 @@ class OrderActions(QObject):
 
         engine = self.host.engine
         for order_id in missing:
-            self.tasks.watch(
-                engine.shipping_providers(order_id),
-                lambda _found, o=order_id: one_done(o, None),
-                lambda error, o=order_id: one_done(o, error),
-                owner=self,
-            )
+            self._watch_providers(engine, order_id, one_done)
+
+    def _watch_providers(
+        self,
+        engine: SyncEngine | None,
+        order_id: str,
+        done: Callable[[str, BaseException | None], None],
+    ) -> None:
+        """Load one order's carriers on the engine; `done(order_id, error or None)` after."""
+        if engine is None:
+            done(order_id, RuntimeError("the sync engine is not running"))
+            return
+
+        def found(_carriers: object) -> None:
+            done(order_id, None)
+
+        def failed(error: BaseException) -> None:
+            done(order_id, error)
+
+        self.tasks.watch(engine.shipping_providers(order_id), found, failed, owner=self)
 
     def _options_without_carriers(self, db: sqlite_utils.Database, text: str) -> list[str]:
         """One order per seller-shipped delivery option whose carriers are not cached yet."""
@@ -227,11 +236,11 @@ class OrderActions(QObject):
         wanted: dict[str, str] = {}
         for row in rows:
             order_id = str(row.get("order_id") or "").strip()
-            raw = fetch_order_raw(db, order_id) if order_id else None
-            if raw is None or raw.get("shipping_type") != "SELLER":
+            order = fetch_order(db, order_id) if order_id else None
+            if order is None or not order.seller_ships:
                 continue
-            option = str(raw.get("delivery_option_id") or "")
-            key = option or f"warehouse:{raw.get('warehouse_id') or order_id}"
+            option = order.delivery_option_id
+            key = option or f"warehouse:{order.warehouse_id or order_id}"
             if key in wanted or (option and fetch_providers(db, option, since=since)):
                 continue
             wanted[key] = order_id
@@ -242,9 +251,9 @@ class OrderActions(QObject):
         if db is None:
             return
         try:
-            plan = plan_ship_file(db, text)
-        except ShipRequestError as exc:
-            problems = [plain_problem(p) for p in exc.problems]
+            plan = plan_ship_csv(db, text=text)
+        except ProblemsError as exc:
+            problems = [p.for_people() for p in exc.problems]
             self._refuse(
                 f"Nothing was queued: {name} has {fmt.count(len(problems), 'problem')}",
                 [*problems, *notes],
@@ -283,11 +292,7 @@ class OrderActions(QObject):
         out, database = Path(path), self.reader.paths.database
 
         def write() -> int:
-            db = open_db(database, readonly=True)
-            try:
-                return write_orders_csv(db, out)
-            finally:
-                db.close()
+            return export_orders(database=database, out=out)
 
         self.message.emit("Exporting orders…")
         self.tasks.watch(
@@ -321,9 +326,7 @@ class OrderActions(QObject):
             QMessageBox.Icon.Warning,
             f"Cancel order {order_id}?",
             f"TikTok Shop cancels order {order_id} and refunds the buyer.\n\n"
-            f"Reason: {label}\n\n"
-            "A cancellation by you counts against your shop: TikTok judges shops by their "
-            "seller-fault cancellation rate (keep it at or under 2.5%). This cannot be undone.",
+            f"Reason: {label}\n\n{self._fault_words(order_id)}",
             QMessageBox.StandardButton.NoButton,
             self.window,
         )
@@ -336,13 +339,25 @@ class OrderActions(QObject):
         box.open()
         self.confirm_box = box
 
+    def _fault_words(self, order_id: str) -> str:
+        """What this cancellation does to the seller-fault rate (an estimate, from SQLite)."""
+        db = self.reader.db
+        if db is None:
+            return (
+                "A cancellation by you counts against your shop: TikTok judges shops by their "
+                "seller-fault cancellation rate (keep it at or under 2.5%). This cannot be undone."
+            )
+        return seller_fault_problem(db, order_id, int(time.time())).message
+
     def _cancel(self, order_id: str, reason: str) -> None:
         now = int(time.time())
         self.message.emit(f"Cancelling order {order_id}…")
         queue_and_send(
             self.host,
             self.tasks,
-            lambda db: save_seller_cancel(db, order_id, reason, now=now),
+            lambda db: cancel_order(
+                db, order_id=order_id, reason=reason, now=now, fault_accepted=True
+            ),
             owner=self,
             done=lambda error: self._cancelled(order_id, error),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from html import escape
@@ -13,6 +14,7 @@ from app.gui import formatting as fmt
 from app.gui.theme import colors
 from app.gui.write_text import ERROR, OK, WARNING, describe_write
 from app.payment import payment_lines
+from app.queries.returns import AfterSale
 from app.tiktok.models import LineItem, Order
 
 _HISTORY = (
@@ -32,6 +34,16 @@ _DUE = (
     ("cancel_order_sla_time", "Cancels itself after"),
     ("delivery_due_time", "Deliver by"),
 )
+
+
+def _left(moment: int) -> str:
+    """The countdown beside a deadline: `(in 3 h 20 min)` or `(passed 2 h ago)`."""
+    left = moment - time.time()
+    if left <= 0:
+        return f" <b>(passed {escape(fmt.countdown(-left))} ago)</b>"
+    return f" ({'<b>' if left <= 4 * 3600 else ''}in {escape(fmt.countdown(left))}" + (
+        "</b>)" if left <= 4 * 3600 else ")"
+    )
 
 
 def _muted(text: str) -> str:
@@ -204,10 +216,39 @@ def _latest_write(writes: Sequence[dict[str, Any]]) -> str:
     )
 
 
-def order_html(order: Order, writes: Sequence[dict[str, Any]] = ()) -> str:
+_AFTER_SALE_WORDS = {
+    "cancellation": "Cancellation",
+    "return": "Return",
+    "refund": "Refund",
+    "replacement": "Replacement",
+}
+_DECIDERS = {"SELLER": "you", "SYSTEM": "TikTok Shop at the deadline", "OPERATOR": "TikTok Shop"}
+
+
+def _after_sales(after: Sequence[AfterSale]) -> str:
+    """Cancellation requests, returns and refunds, oldest first, each with its amount."""
+    rows = []
+    for a in after:
+        who = _DECIDERS.get(a.decided_by, a.decided_by.lower())
+        status = fmt.status_label(a.status) if a.kind == "cancellation" else a.status
+        words = f"{_AFTER_SALE_WORDS.get(a.kind, a.kind)}: {status}" + (
+            f" (decided by {who})" if who else ""
+        )
+        amount = fmt.money(a.amount, a.currency)
+        rows.append((_muted(fmt.when(a.at)), escape(words + (f" · {amount}" if amount else ""))))
+    return _table(rows)
+
+
+def order_html(
+    order: Order,
+    writes: Sequence[dict[str, Any]] = (),
+    after: Sequence[AfterSale] = (),
+    money: str = "",
+) -> str:
     """The whole pane as HTML (QTextBrowser's subset); every TikTok text escaped.
 
-    `writes` (`fetch_order_writes`) are the shipments and answers Shopdesk sent about it.
+    `writes` (`fetch_order_writes`) are the shipments and answers Shopdesk sent about it;
+    `after` (`fetch_after_sales`) its cancellation requests, returns and refunds.
     """
     c = colors()
     flags = fmt.shown_flags(order.flags, order.order_type)
@@ -217,7 +258,7 @@ def order_html(order: Order, writes: Sequence[dict[str, Any]] = ()) -> str:
         for f in flags
     )
     due = " · ".join(
-        f"{label} {escape(fmt.when(getattr(order, attr)))}"
+        f"{label} {escape(fmt.when(getattr(order, attr)))}{_left(getattr(order, attr))}"
         for attr, label in _DUE
         if getattr(order, attr, None) and order.is_open
     )
@@ -252,14 +293,17 @@ def order_html(order: Order, writes: Sequence[dict[str, Any]] = ()) -> str:
         _section(fmt.count(len(order.line_items), "item"))
         + _items(order.line_items, order.currency)
         + _section("Payment")
-        + _payment(order),
+        + _payment(order)
+        + (_section("Money") + money if money else ""),
         _section("Ship to")
         + _address(order)
         + _section("Packages")
         + _packages(order)
         + sent
         + notes,
-        _section("History") + _history(order),
+        _section("History")
+        + _history(order)
+        + (_section("After-sales") + _after_sales(after) if after else ""),
     )
     cells = "".join(
         f"<td width='{width}%' valign='top' style='padding-right:18px'>{html}</td>"
@@ -284,8 +328,13 @@ class OrderDetailView(QTextBrowser):
         order: Order | None,
         missing: str = "",
         writes: Sequence[dict[str, Any]] = (),
+        shipping: str = "",
+        after: Sequence[AfterSale] = (),
+        money: str = "",
     ) -> None:
-        """Render an order and what was sent about it; `missing` explains an unreadable one."""
+        """Render an order and what was sent about it; `missing` explains an unreadable one.
+
+        `shipping` is the label and packing section's HTML (`order_labels.labels_html`)."""
         same = order is not None and self.order is not None and order.id == self.order.id
         self.order = order
         if order is None:
@@ -293,5 +342,5 @@ class OrderDetailView(QTextBrowser):
             self.setHtml(f"<p style='margin:24px'>{_muted(text) if not missing else text}</p>")
         else:
             scroll = self.verticalScrollBar().value() if same else 0
-            self.setHtml(order_html(order, writes))
+            self.setHtml(order_html(order, writes, after, money) + shipping)
             self.verticalScrollBar().setValue(scroll)

@@ -11,7 +11,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from app.gui.orders_model import BUYER, OrdersTableModel, alignment, display
+from app.gui.orders_model import BUYER, SHIP_BY, OrdersTableModel, alignment, display
+from app.gui.ship_by import ship_by_color
 from app.gui.theme import colors
 
 PADDING = 6
@@ -38,13 +39,18 @@ class OrderCellDelegate(QStyledItemDelegate):
             return
         column = index.column()
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if column == SHIP_BY and not selected:
+            back = ship_by_color(order, background=True)
+            if back is not None:
+                painter.fillRect(option.rect, back)
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         rect = option.rect.adjusted(PADDING, 0, -PADDING, 0)
         metrics = option.fontMetrics
         text = metrics.elidedText(display(order, column), Qt.TextElideMode.ElideRight, rect.width())
         painter.save()
         hidden = column == BUYER and not order.buyer_name and not selected
-        painter.setPen(colors().muted_text if hidden else option.palette.color(role))
+        pen = ship_by_color(order, background=False) if column == SHIP_BY and not selected else None
+        painter.setPen(colors().muted_text if hidden else pen or option.palette.color(role))
         if hidden:
             font = QFont(option.font)
             font.setItalic(True)

@@ -7,6 +7,7 @@ sorting happen in SQL, so the model never holds more than a few pages of 100,000
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -21,7 +22,9 @@ from PySide6.QtCore import (
 
 from app.gui import formatting as fmt
 from app.gui.reader import Reader
-from app.store.order_queries import (
+from app.gui.ship_by import SHIP_BY_TIP, ship_by_color, ship_by_text, shipping_clock
+from app.queries.deadlines import ClockCounts, fetch_due_counts
+from app.queries.orders import (
     ALL,
     QUEUES,
     OrderFilter,
@@ -40,8 +43,19 @@ COUNT_ROLE = Qt.ItemDataRole.UserRole + 3
 
 Index = QModelIndex | QPersistentModelIndex
 
-ID, STATUS, CREATED, BUYER, ITEMS, SKUS, TOTAL, FLAGS, UPDATED = range(9)
-HEADERS = ("Order", "Status", "Created", "Buyer", "Items", "SKUs", "Total", "Flags", "Updated")
+ID, STATUS, CREATED, BUYER, ITEMS, SKUS, TOTAL, FLAGS, UPDATED, SHIP_BY = range(10)
+HEADERS = (
+    "Order",
+    "Status",
+    "Created",
+    "Buyer",
+    "Items",
+    "SKUs",
+    "Total",
+    "Flags",
+    "Updated",
+    "Ship by",
+)
 SORT_KEYS = {
     ID: "id",
     STATUS: "status",
@@ -52,6 +66,7 @@ SORT_KEYS = {
     TOTAL: "total_value",
     FLAGS: "flags",
     UPDATED: "update_time",
+    SHIP_BY: "rts_sla_time",
 }
 COLUMN_OF_SORT_KEY = {key: column for column, key in SORT_KEYS.items()}
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -183,6 +198,11 @@ class OrdersTableModel(QAbstractTableModel):
             return _RIGHT
         if role == Qt.ItemDataRole.ToolTipRole:
             return _tooltip(order, column)
+        if column == SHIP_BY and role in (
+            Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.BackgroundRole,
+        ):
+            return ship_by_color(order, role == Qt.ItemDataRole.BackgroundRole)
         return None
 
 
@@ -197,6 +217,7 @@ _DISPLAY: tuple[Callable[[OrderListRow], str], ...] = (
     lambda o: fmt.money(o.total_amount, o.currency),
     lambda o: fmt.flag_labels(o.flags, o.order_type),
     lambda o: fmt.when(o.update_time),
+    lambda o: ship_by_text(o),
 )
 
 
@@ -228,6 +249,8 @@ def _sort_value(order: OrderListRow, column: int) -> Any:
         return fmt.decimal_or_none(order.total_amount)
     if column == UPDATED:
         return order.update_time
+    if column == SHIP_BY:
+        return order.rts_sla_time
     return display(order, column)
 
 
@@ -236,6 +259,8 @@ def _tooltip(order: OrderListRow, column: int) -> str | None:
         return fmt.when_utc(order.create_time)
     if column == UPDATED:
         return fmt.when_utc(order.update_time)
+    if column == SHIP_BY and shipping_clock(order):
+        return f"{fmt.when_utc(order.rts_sla_time)}: {SHIP_BY_TIP}"
     if column == BUYER and not order.buyer_name and buyer_hidden(order.status):
         return BUYER_HIDDEN_TIP
     if column in (SKUS, FLAGS, BUYER):
@@ -252,17 +277,24 @@ class QueueListModel(QAbstractListModel):
         super().__init__(parent)
         self.reader = reader
         self.counts: dict[str, int] = {}
+        self.clocks: tuple[int, int, int] = (0, 0, 0)
         self.refresh()
 
     def refresh(self) -> None:
         """Re-count (one GROUP BY on the status index); only changed counts are redrawn."""
         db = self.reader.db
         counts = {} if db is None else fetch_queue_counts(db)
-        if counts == self.counts:
+        clocks = (0, 0, 0) if db is None else _clocks(fetch_due_counts(db, int(time.time())))
+        if counts == self.counts and clocks == self.clocks:
             return
-        self.counts = counts
+        self.counts, self.clocks = counts, clocks
         if QUEUES:
             self.dataChanged.emit(self.index(0), self.index(len(QUEUES) - 1))
+
+    def _clock_words(self) -> str:
+        late, due_4h, _ = self.clocks
+        words = [w for n, w in ((late, f"{late} late"), (due_4h, f"{due_4h} due 4 h")) if n]
+        return f" · {', '.join(words)}" if words else ""
 
     def key_at(self, row: int) -> str:
         """The queue key on a row."""
@@ -281,13 +313,23 @@ class QueueListModel(QAbstractListModel):
         queue = QUEUES[index.row()]
         n = self.counts.get(queue.key, 0)
         if role == Qt.ItemDataRole.DisplayRole:
-            return queue.label
+            return queue.label + (self._clock_words() if queue.key == "to_ship" else "")
         if role in (COUNT_ROLE, SORT_ROLE):
             return n
         if role == ID_ROLE:
             return queue.key
+        if role == Qt.ItemDataRole.ToolTipRole and queue.key == "to_ship":
+            late, due_4h, due_24h = self.clocks
+            return (
+                f"{queue.label}: {fmt.count(n, 'order')}; {late} late, {due_4h} due within "
+                f"4 h, {due_24h} within 24 h"
+            )
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{queue.label}: {fmt.count(n, 'order')}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{queue.label}, {n}"
         return None
+
+
+def _clocks(counts: ClockCounts) -> tuple[int, int, int]:
+    return counts.late, counts.due_4h, counts.due_24h

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import (
     QByteArray,
     QItemSelection,
@@ -29,9 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Kind
 from app.gui import formatting as fmt
 from app.gui.empty_state import EmptyableView
+from app.gui.money_detail import money_html
 from app.gui.order_detail import OrderDetailView
+from app.gui.order_labels import labels_html
 from app.gui.orders_delegate import OrderCellDelegate
 from app.gui.orders_model import (
     BUYER,
@@ -42,6 +47,7 @@ from app.gui.orders_model import (
     ID,
     ID_ROLE,
     ITEMS,
+    SHIP_BY,
     SKUS,
     STATUS,
     TOTAL,
@@ -53,8 +59,8 @@ from app.gui.queue_delegate import QueueDelegate
 from app.gui.reader import Reader
 from app.gui.shortcuts import KEYS
 from app.gui.table_view import make_table
-from app.store.fulfillment import fetch_order_writes
-from app.store.order_queries import (
+from app.queries.money import fetch_order_money
+from app.queries.orders import (
     ALL,
     FLAG_FILTERS,
     QUEUE_BY_KEY,
@@ -62,7 +68,9 @@ from app.store.order_queries import (
     OrderFilter,
     fetch_order_detail,
 )
-from app.sync.ship_requests import shop_region
+from app.queries.returns import fetch_after_sales
+from app.queries.shop import shop_region
+from app.queries.writes import fetch_order_writes
 from app.tiktok.reasons import seller_cancel_reasons
 
 #: Search as you type, once typing pauses this long.
@@ -79,6 +87,7 @@ _COLUMN_SAMPLES = {
     TOTAL: "$9,999.99",
     FLAGS: "Replacement",
     UPDATED: "Nov 29 08:46",
+    SHIP_BY: "Nov 29 08:46 · 23 h 59 min left",
 }
 #: A multi-selection up to this size survives the list re-reading (each row is one query).
 KEEP_SELECTED = 200
@@ -90,10 +99,19 @@ _TYPES = ("", "NORMAL", "PRE_ORDER", "MADE_TO_ORDER", "BACK_ORDER", "ZERO_LOTTER
 class OrdersTab(QWidget):
     """Everything about orders; reads only through the GUI's read-only connection."""
 
+    #: The kinds of change this tab re-reads on (see app/gui/refresh.py).
+    REFRESH_ON = frozenset({Kind.ORDERS, Kind.DEADLINES})
+    #: What the order detail shows besides the order: what was sent about it, its request.
+    DETAIL_ON = frozenset(
+        {Kind.OUTBOX, Kind.CANCELLATIONS, Kind.LABELS, Kind.RETURNS, Kind.STATEMENTS}
+    )
+
     importRequested = Signal()
     settingsRequested = Signal()
     #: list[str]: ship these orders (the ship dialog opens).
     shipRequested = Signal(object)
+    #: Labels and pick list for these order ids.
+    labelsRequested = Signal(object)
     #: (order id, reason): the seller cancels an order with one of the documented reasons.
     cancelRequested = Signal(str, str)
     #: The number of orders shown changed (for the window's tab title and self-test).
@@ -121,6 +139,19 @@ class OrdersTab(QWidget):
     # --- layout ---------------------------------------------------------------------------
 
     def _build(self) -> None:
+        """The queues on the left; the filter bar, the list and the detail on the right."""
+        self._build_queue_list()
+        bar = self._build_filter_bar()
+        self._build_table()
+        self._build_detail()
+        right = QVBoxLayout()
+        right.addLayout(bar)
+        right.addWidget(self.splitter, 1)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.queue_list)
+        layout.addLayout(right, 1)
+
+    def _build_queue_list(self) -> None:
         self.queue_list = QListView()
         self.queue_list.setObjectName("queueList")
         self.queue_list.setModel(self.queues)
@@ -132,6 +163,8 @@ class OrdersTab(QWidget):
         self.queue_list.setCurrentIndex(self.queues.index(0))
         self.queue_list.selectionModel().currentRowChanged.connect(self._queue_changed)
 
+    def _build_filter_bar(self) -> QHBoxLayout:
+        """Search, order type, flags, the count, and the Ship and Import buttons."""
         self.search = QLineEdit(placeholderText="Search id, buyer, SKU or product")
         self.search.setToolTip("Search orders by id, buyer, seller SKU or product name (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
@@ -147,20 +180,7 @@ class OrdersTab(QWidget):
             self.type_box.addItem(fmt.ORDER_TYPE_LABELS[kind], kind)
         self.type_box.currentIndexChanged.connect(self.apply_filter)
 
-        self.flags_button = QToolButton()
-        self.flags_button.setText("Flags")
-        self.flags_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.flags_button)
-        self.flag_actions: dict[str, QAction] = {}
-        for flag in FLAG_FILTERS:
-            action = menu.addAction(fmt.FLAG_LABELS[flag])
-            action.setCheckable(True)
-            action.toggled.connect(self.apply_filter)
-            self.flag_actions[flag] = action
-        menu.addSeparator()
-        menu.addAction("Clear flags", self._clear_flags)
-        self.flags_button.setMenu(menu)
-
+        self._build_flags()
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
         self.import_button = QPushButton("Import orders…")
@@ -182,7 +202,24 @@ class OrdersTab(QWidget):
         bar.addStretch(0)
         bar.addWidget(self.ship_button)
         bar.addWidget(self.import_button)
+        return bar
 
+    def _build_flags(self) -> None:
+        self.flags_button = QToolButton()
+        self.flags_button.setText("Flags")
+        self.flags_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.flags_button)
+        self.flag_actions: dict[str, QAction] = {}
+        for flag in FLAG_FILTERS:
+            action = menu.addAction(fmt.FLAG_LABELS[flag])
+            action.setCheckable(True)
+            action.toggled.connect(self.apply_filter)
+            self.flag_actions[flag] = action
+        menu.addSeparator()
+        menu.addAction("Clear flags", self._clear_flags)
+        self.flags_button.setMenu(menu)
+
+    def _build_table(self) -> None:
         self.table = make_table(self.model, "ordersTable")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setItemDelegate(OrderCellDelegate(self.model))
@@ -205,6 +242,7 @@ class OrdersTab(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.modelReset.connect(self._after_reset)
 
+    def _build_detail(self) -> None:
         self.table_area = EmptyableView(self.table)
         self.table_area.empty.actionClicked.connect(self._empty_action)
         self.detail = OrderDetailView()
@@ -217,13 +255,6 @@ class OrdersTab(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
-
-        right = QVBoxLayout()
-        right.addLayout(bar)
-        right.addWidget(self.splitter, 1)
-        layout = QHBoxLayout(self)
-        layout.addWidget(self.queue_list)
-        layout.addLayout(right, 1)
 
     def restore_header(self, state: QByteArray) -> None:
         """Column widths, hidden columns and sort from last time."""
@@ -281,7 +312,9 @@ class OrdersTab(QWidget):
             action.blockSignals(False)
         self.apply_filter()
 
-    def _queue_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+    def _queue_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self.queues.key_at(current.row()) == "to_ship":  # the work, soonest deadline first
+            self.table.sortByColumn(SHIP_BY, Qt.SortOrder.AscendingOrder)
         self.apply_filter()
 
     def select_queue(self, key: str) -> None:
@@ -361,7 +394,8 @@ class OrdersTab(QWidget):
 
     def selected_count(self) -> int:
         """How many orders are selected (without reading them)."""
-        return sum(r.height() for r in self.table.selectionModel().selection())
+        selection = self.table.selectionModel().selection()
+        return sum(selection.at(n).height() for n in range(selection.count()))
 
     def selected_order_ids(self) -> list[str]:
         """The selected orders' ids, top to bottom (the current one when nothing is selected)."""
@@ -385,9 +419,16 @@ class OrdersTab(QWidget):
             return
         order = fetch_order_detail(db, order_id)
         writes = fetch_order_writes(db, order_id)
-        self._detail_key = _detail_key(order_id, order, writes)
+        after = fetch_after_sales(db, order_id)
+        money = money_html(fetch_order_money(db, order_id))
+        self._detail_key = (*_detail_key(order_id, order, writes, money), tuple(after))
         self.detail.show_order(
-            order, missing=f"Order {order_id} is no longer stored.", writes=writes
+            order,
+            missing=f"Order {order_id} is no longer stored.",
+            writes=writes,
+            shipping=labels_html(db, order_id),
+            after=after,
+            money=money,
         )
 
     def refresh_detail(self) -> None:
@@ -397,7 +438,9 @@ class OrdersTab(QWidget):
             return
         writes = fetch_order_writes(db, order_id)
         order = fetch_order_detail(db, order_id)
-        if _detail_key(order_id, order, writes) != self._detail_key:
+        money = money_html(fetch_order_money(db, order_id))
+        key = (*_detail_key(order_id, order, writes, money), tuple(fetch_after_sales(db, order_id)))
+        if key != self._detail_key:
             self._show_detail(order_id)
 
     # --- shipping and cancelling --------------------------------------------------------------
@@ -428,10 +471,11 @@ class OrdersTab(QWidget):
             menu.addAction(why).setEnabled(False)
             return
         for name, label in reasons.items():
-            menu.addAction(
-                f"Cancel: {label.lower()}…",
-                lambda n=name, o=order_id: self.cancelRequested.emit(o, n),
-            )
+            menu.addAction(f"Cancel: {label.lower()}…", self._cancel_with(order_id, name))
+
+    def _cancel_with(self, order_id: str, reason: str) -> Callable[[], None]:
+        """The menu action that asks to cancel this order for this reason."""
+        return lambda: self.cancelRequested.emit(order_id, reason)
 
     def _row_menu(self, point: QPoint) -> None:
         """Right-click on orders: ship, cancel with a documented reason, copy the ids."""
@@ -445,6 +489,10 @@ class OrdersTab(QWidget):
         )
         ship.setShortcut(QKeySequence(KEYS["ship"]))
         ship.setEnabled(count > 0)
+        labels = menu.addAction(
+            "Labels and pick list…", lambda: self.labelsRequested.emit(self.selected_order_ids())
+        )
+        labels.setShortcut(QKeySequence(KEYS["labels"]))
         cancel = menu.addMenu("Cancel order")
         self.fill_cancel_menu(cancel)
         menu.addSeparator()
@@ -537,8 +585,9 @@ class OrdersTab(QWidget):
 
 
 def _detail_key(
-    order_id: str, order: object, writes: list[dict[str, object]]
+    order_id: str, order: object, writes: list[dict[str, object]], money: str = ""
 ) -> tuple[object, ...]:
     """What the detail pane shows, in brief: re-render only when it changed."""
     stamp = getattr(order, "update_time", None)
-    return (order_id, stamp, tuple((w["id"], w["state"], w["updated_at"]) for w in writes))
+    sent = tuple((w["id"], w["state"], w["updated_at"]) for w in writes)
+    return (order_id, stamp, sent, money)

@@ -13,8 +13,8 @@ from app.gui.orders_model import ID_ROLE, SORT_ROLE
 from app.gui.table_base import RowsTableModel
 from app.gui.theme import colors
 from app.gui.write_text import what_of
-from app.store.fulfillment import WRITE_KINDS
-from app.store.inbox import InboxItem
+from app.queries.inbox import InboxItem
+from app.queries.writes import WRITE_KINDS
 from app.tiktok.models import EventType
 
 Index = QModelIndex | QPersistentModelIndex

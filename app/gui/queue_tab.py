@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Kind
 from app.gui.empty_state import EmptyableView
 from app.gui.engine_host import EngineHost
 from app.gui.orders_model import ID_ROLE
@@ -28,20 +29,9 @@ from app.gui.reader import Reader
 from app.gui.sort_proxy import SortProxy
 from app.gui.table_view import make_table
 from app.gui.tasks import TaskManager
-from app.store.fulfillment import WRITE_KINDS, fetch_request_orders
-from app.store.inbox import (
-    InboxItem,
-    fetch_inbox,
-    fetch_inbox_counts,
-    save_inbox_dropped,
-    save_inbox_retry,
-)
-from app.store.outbox import (
-    fetch_outbox,
-    fetch_outbox_counts,
-    save_outbox_dropped,
-    save_outbox_retry,
-)
+from app.ops.queue import drop_webhook, drop_write, retry_webhook, retry_write
+from app.queries.inbox import InboxItem, fetch_inbox, fetch_inbox_counts
+from app.queries.writes import WRITE_KINDS, fetch_outbox, fetch_outbox_counts, fetch_request_orders
 
 #: How many received webhooks the tab lists.
 INBOX_ROWS = 500
@@ -72,6 +62,9 @@ def _with_orders(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> list[
 
 class QueueTab(QWidget):
     """What waits to go out and what came in; Retry and Drop are writes, so the engine does them."""
+
+    #: The kinds of change this tab re-reads on (see app/gui/refresh.py).
+    REFRESH_ON = frozenset({Kind.OUTBOX, Kind.INBOX})
 
     countChanged = Signal(int)
     message = Signal(str)
@@ -224,9 +217,9 @@ class QueueTab(QWidget):
         which, item_id = selected
         now = int(time.time())
         if which == "outbox":
-            self._write(lambda db: save_outbox_retry(db, item_id, now=now), "Queued again.")
+            self._write(lambda db: retry_write(db, outbox_id=item_id, now=now), "Queued again.")
         else:
-            self._write(lambda db: save_inbox_retry(db, item_id), "Queued again.")
+            self._write(lambda db: retry_webhook(db, item_id=item_id), "Queued again.")
 
     def drop(self) -> None:
         """Give up on the selected item (polling still catches a webhook's change)."""
@@ -236,6 +229,6 @@ class QueueTab(QWidget):
         which, item_id = selected
         now = int(time.time())
         if which == "outbox":
-            self._write(lambda db: save_outbox_dropped(db, item_id, now=now), "Dropped.")
+            self._write(lambda db: drop_write(db, outbox_id=item_id, now=now), "Dropped.")
         else:
-            self._write(lambda db: save_inbox_dropped(db, item_id), "Dropped.")
+            self._write(lambda db: drop_webhook(db, item_id=item_id), "Dropped.")

@@ -2,7 +2,9 @@
 
 Reads are short and local, so they run on the GUI thread; writes never happen here. The
 list copy (`OrderListIndex`) is built in small steps between events, then caught up after
-each change the engine reports, and every few seconds for writers in other processes.
+each `Changes` the engine reports (writers in other processes arrive as `Changes.all()`).
+The reader gathers the changes of a quarter second into one set and passes it on through
+`changed` once the copy has caught up, so views never read a list that is behind.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ import time
 import sqlite_utils
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.changes import NO_CHANGES, Changes
 from app.config import Paths
-from app.store.db import open_db
-from app.store.order_queries import INDEX, ORDERS, ListSource, OrderListIndex
+from app.queries.db import open_readonly
+from app.queries.orders import INDEX, ORDERS, ListSource, OrderListIndex
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +31,6 @@ MIN_STEP_ROWS, MAX_STEP_ROWS = 25, 4000
 #: a page every few tens of ms (each refresh repaints the list).
 COALESCE_MS = 250
 BUSY_COALESCE_MS = 1000
-#: Other processes (a CLI import, say) are noticed within this time.
-POLL_MS = 3000
 
 
 class Reader(QObject):
@@ -37,17 +38,17 @@ class Reader(QObject):
 
     #: The database is open: views may read.
     opened = Signal()
-    #: Orders changed; the payload lists (id, create_time) of orders seen for the first time.
-    ordersChanged = Signal(object)
-    #: Something else may have changed (errors, runs, the shop row): small views re-read.
-    tick = Signal()
+    #: Changes: what the engine wrote since the last emission (the list copy has it).
+    changed = Signal(object)
+    #: The list copy is complete: the order list reads from it from now on.
+    listReady = Signal()
 
     def __init__(self, paths: Paths, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.paths = paths
         self.db: sqlite_utils.Database | None = None
         self.index: OrderListIndex | None = None
-        self._new: list[tuple[str, int]] = []
+        self._pending: Changes = NO_CHANGES  # gathered, told once the copy caught up
         self._ids: set[str] = set()  # reported by the engine, copied again once caught up
         self._round_mark: int | None = None  # the rowid copied up to when this round began
         self._step_rows = STEP_ROWS
@@ -55,8 +56,6 @@ class Reader(QObject):
         self._step.timeout.connect(self._catch_up_step)
         self._coalesce = QTimer(self, singleShot=True, interval=COALESCE_MS)
         self._coalesce.timeout.connect(self._catch_up_step)
-        self._poll = QTimer(self, interval=POLL_MS)
-        self._poll.timeout.connect(self._poll_tick)
 
     @property
     def source(self) -> ListSource:
@@ -69,10 +68,9 @@ class Reader(QObject):
             return True
         if not self.paths.database.exists():
             return False
-        self.db = open_db(self.paths.database, readonly=True, check=False)  # the engine checks
+        self.db = open_readonly(self.paths.database, check=False)  # the engine checks
         self.index = OrderListIndex(self.db)
         self._step.start()
-        self._poll.start()
         self.opened.emit()
         return True
 
@@ -80,7 +78,6 @@ class Reader(QObject):
         """Stop catching up and close the connection."""
         self._step.stop()
         self._coalesce.stop()
-        self._poll.stop()
         if self.db is not None:
             self.db.close()
         self.db = self.index = None
@@ -89,13 +86,18 @@ class Reader(QObject):
         """An import runs: refresh views less often."""
         self._coalesce.setInterval(BUSY_COALESCE_MS if busy else COALESCE_MS)
 
-    def changed(self, ids: list[str] | None = None) -> None:
-        """The engine reported changed orders: catch up soon (many reports, one refresh)."""
-        if self.db is None:
+    def apply(self, changes: Changes) -> None:
+        """The engine reported changes: catch up soon (many reports, one refresh)."""
+        if self.db is None or not changes:
             return
-        self._ids.update(ids or ())
+        self._pending = self._pending.merge(changes)
+        self._ids.update(changes.orders_updated)  # new orders are new rows: copied by rowid
         if not self._coalesce.isActive() and not self._step.isActive():
             self._coalesce.start()
+
+    def reread(self) -> None:
+        """Every view reads again (after a restore, or a write nobody described)."""
+        self.apply(Changes.all())
 
     def catch_up_now(self) -> None:
         """Copy everything written so far before returning (tests and tools, not the GUI)."""
@@ -104,11 +106,6 @@ class Reader(QObject):
         self._catch_up_step()
         while self._step.isActive():
             self._step.stop()
-            self._catch_up_step()
-
-    def _poll_tick(self) -> None:
-        self.tick.emit()
-        if not self._step.isActive() and not self._coalesce.isActive():
             self._catch_up_step()
 
     def _adapt(self, seconds: float) -> None:
@@ -127,7 +124,6 @@ class Reader(QObject):
         began = time.perf_counter()
         result = self.index.catch_up(self._step_rows)
         self._adapt(time.perf_counter() - began)
-        self._new.extend(result.new)
         if not result.done:
             self._step.start()
             return
@@ -136,7 +132,10 @@ class Reader(QObject):
             ids, self._ids = sorted(self._ids), set()
             self.index.copy_ids(ids, up_to=round_mark)  # an update in place keeps its rowid
             result.copied += len(ids)
-        if result.copied or not was_ready:
+        if result.copied or not was_ready or self._pending:
             log.debug("order list caught up in %.1f ms", (time.perf_counter() - began) * 1000)
-            new, self._new = self._new, []
-            self.ordersChanged.emit(new)
+            pending, self._pending = self._pending, NO_CHANGES
+            if not was_ready:
+                self.listReady.emit()
+            if pending:
+                self.changed.emit(pending)

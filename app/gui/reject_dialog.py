@@ -28,13 +28,16 @@ class RejectDialog(QDialog):
         parent: QWidget | None = None,
         *,
         reasons: dict[str, str] | None = None,
+        title: str = "",
+        intro_text: str = "",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("rejectDialog")
-        self.setWindowTitle(f"Reject the cancellation of order {order_id}")
+        self.setWindowTitle(title or f"Reject the cancellation of order {order_id}")
         self.setMinimumWidth(460)
         intro = QLabel(
-            f"The buyer asked to cancel order {order_id}. If you reject the request the order "
+            intro_text
+            or f"The buyer asked to cancel order {order_id}. If you reject the request the order "
             "stays open and you ship it as usual. Tell TikTok Shop why:"
         )
         intro.setWordWrap(True)

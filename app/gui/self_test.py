@@ -22,11 +22,11 @@ from typing import Any
 from app.config import Paths, load_settings
 from app.demo import demo_shop
 from app.logs import setup_logging
-from app.sandbox import PACKAGE_FIRST_SELLER_TYPE, SandboxConfig
+from app.sandbox import SandboxConfig
 
 #: A small, busy shop: a few hundred orders of history and an order every few seconds.
 SELF_TEST_SANDBOX = SandboxConfig(
-    seed=2026, orders=300, products=16, order_rate=20.0, seller_type=PACKAGE_FIRST_SELLER_TYPE
+    seed=2026, orders=300, products=16, order_rate=20.0, seller_type="LOCAL"
 )
 TIMEOUT_SECONDS = 60.0
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.config import Settings
 from app.gui.theme import DARK, LIGHT, SYSTEM
-from app.store.shops import ShopRecord
+from app.queries.shop import ShopRecord
 
 TUNNEL_CHOICES = (
     ("none", "Polling only (no webhooks)"),
@@ -42,6 +42,7 @@ NOTIFY_CHOICES = (
     ("notify_sync_failures", "Sync failures"),
     ("notify_authorization", "Authorization expiring or lost"),
     ("notify_cancellations", "Cancellation requests near their deadline"),
+    ("notify_returns", "Return and refund requests near their deadline"),
 )
 THEMES = ((SYSTEM, "Same as the system"), (LIGHT, "Light"), (DARK, "Dark"))
 

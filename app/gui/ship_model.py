@@ -2,12 +2,11 @@
 
 Seller-shipped orders take a tracking number and a carrier (TikTok's list for the order's
 delivery option); TikTok-shipped ones take a handover method. Every row is checked with
-`check_request` before anything is queued.
+`check_shipment` (app.ops) before anything is queued; its problems are typed.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -18,14 +17,13 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from app.gui.table_base import RowsTableModel
 from app.gui.theme import colors
 from app.gui.write_text import HANDOVER_LABELS
-from app.sync.ship_requests import (
+from app.ops.problems import Problem
+from app.ops.shipping import (
     HANDOVER_METHODS,
-    NO_CARRIER,
-    NO_TRACKING,
-    ShipPlan,
-    ShipRequestError,
-    check_request,
-    save_plan,
+    Queued,
+    Shipment,
+    check_shipment,
+    queue_shipments,
 )
 from app.tiktok.models import LineItem, Order
 
@@ -65,6 +63,8 @@ class ShipRow:
     line_item_ids: tuple[str, ...] = ()
     state: str = EDITING
     message: str = ""
+    #: What its last check found (typed: the dialog acts on their codes and fields).
+    problems: tuple[Problem, ...] = ()
     outbox_id: int | None = None
     #: The order cannot ship as it is (shipped, cancelled, a buyer's open request).
     blocked: bool = False
@@ -103,57 +103,25 @@ def missing_row(order_id: str) -> ShipRow:
     return ShipRow(order_id=order_id, group=f"order:{order_id}")
 
 
-_CLI_HINTS = (
-    re.compile(r" \(use an id or name from `shopdesk ship --providers ORDER_ID`\)"),
-    re.compile(r" \(--handover DROP_OFF or PICKUP\)"),
-)
-
-
-def plain_problem(problem: str) -> str:
-    """A check's problem in the dialog's words (the core's also speak to the command line)."""
-    if problem.startswith(NO_TRACKING):
-        return "Enter the tracking number"
-    if problem.startswith(NO_CARRIER):
-        return "Choose a carrier"
-    for hint in _CLI_HINTS:
-        problem = hint.sub("", problem)
-    problem = problem.replace(
-        "unknown shipping provider", "not one of TikTok's carriers for this order:"
-    )
-    return problem[:1].upper() + problem[1:]
-
-
-def row_problems(db: sqlite_utils.Database, row: ShipRow) -> list[str]:
-    """Everything wrong with one row, checked against the stored order (`check_request`)."""
-    _request, problems = check_request(
-        db,
+def shipment_of(row: ShipRow) -> Shipment:
+    """What the row asks for: a tracking number and carrier, or a handover method."""
+    return Shipment(
         row.order_id,
         tracking=row.tracking.strip() if row.seller_ships else "",
         provider=row.provider if row.seller_ships else "",
         handover="" if row.seller_ships else row.handover,
         line_item_ids=row.line_item_ids,
     )
-    return [plain_problem(p) for p in problems]
 
 
-def queue_shipments(db: sqlite_utils.Database, rows: Sequence[ShipRow], *, now: int) -> list[int]:
+def row_problems(db: sqlite_utils.Database, row: ShipRow) -> list[Problem]:
+    """Everything wrong with one row, checked against the stored order (`check_shipment`)."""
+    return check_shipment(db, shipment=shipment_of(row)).problems
+
+
+def queue_rows(db: sqlite_utils.Database, rows: Sequence[ShipRow], *, now: int) -> Queued:
     """On the engine thread: check every row again and queue them all, or none (raises)."""
-    plan, problems = ShipPlan(), []
-    for row in rows:
-        request, found = check_request(
-            db,
-            row.order_id,
-            tracking=row.tracking.strip() if row.seller_ships else "",
-            provider=row.provider if row.seller_ships else "",
-            handover="" if row.seller_ships else row.handover,
-            line_item_ids=row.line_item_ids,
-        )
-        problems.extend(plain_problem(p) for p in found)
-        if request is not None:
-            plan.requests.append(request)
-    if problems:
-        raise ShipRequestError(problems)
-    return save_plan(db, plan, now=now)
+    return queue_shipments(db, shipments=[shipment_of(r) for r in rows], now=now)
 
 
 class ShipRowsModel(RowsTableModel):

@@ -8,14 +8,22 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("tab_orders", "Ctrl+1", "Orders"),
     ("tab_cancellations", "Ctrl+2", "Cancellations"),
+    ("tab_returns", "Ctrl+8", "Returns"),
+    ("return_approve", "Ctrl+Return", "Returns: approve the selected request"),
+    ("return_reject", "Ctrl+J", "Returns: reject the selected request…"),
+    ("return_restock", "Ctrl+K", "Returns: the returned item goes back on the shelf"),
+    ("return_write_off", "Ctrl+Shift+K", "Returns: write the returned item off"),
     ("tab_inventory", "Ctrl+3", "Inventory"),
     ("tab_queue", "Ctrl+4", "Sync queue"),
     ("tab_errors", "Ctrl+5", "Errors"),
     ("tab_health", "Ctrl+6", "Health"),
+    ("tab_pack", "Ctrl+7", "Pack station"),
+    ("tab_money", "Ctrl+9", "Money"),
     ("tab_settings", "Ctrl+,", "Settings"),
     ("find", "Ctrl+F", "Search orders"),
     ("escape", "Esc", "Clear the search (in the search box)"),
     ("ship", "Ctrl+Shift+S", "Ship the selected orders…"),
+    ("labels", "Ctrl+L", "Labels and pick list for the selected orders (or all to ship)…"),
     ("import", "Ctrl+I", "Import orders…"),
     ("sync", "F5", "Sync now"),
     ("push", "Ctrl+P", "Push stock now"),
@@ -28,6 +36,10 @@ SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("quit", "Ctrl+Q", "Quit"),
 )
 KEYS = {key: keys for key, keys, _ in SHORTCUTS}
+#: Keys that work only inside one tab or box (bound there, not in the window's menus).
+LOCAL_KEYS = frozenset(
+    {"escape", "return_approve", "return_reject", "return_restock", "return_write_off"}
+)
 
 
 def shortcuts_html() -> str:

@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 from app.gui import formatting as fmt
 from app.gui.theme import colors
-from app.store.shops import ShopRecord
-from app.sync.engine import EngineStatus
-from app.sync.health import ServiceHealth, worst
-from app.sync.importer import ImportProgress
+from app.ops.engine import EngineStatus
+from app.ops.imports import ImportProgress
+from app.queries.health import ServiceHealth, worst
+from app.queries.shop import ShopRecord
 
 #: Import progress redraws at most this often (pages arrive every few ms).
 PROGRESS_EVERY_SECONDS = 0.2

@@ -17,8 +17,7 @@ from app.gui import formatting as fmt
 from app.gui.orders_model import ID_ROLE, SORT_ROLE
 from app.gui.table_base import RowsTableModel
 from app.gui.theme import colors
-from app.store.stock import MAX_ON_HAND
-from app.store.stock_levels import AT_RISK, OVERSOLD, SEVERITY, StockRow
+from app.queries.stock import AT_RISK, MAX_ON_HAND, OVERSOLD, SEVERITY, StockRow
 
 Index = QModelIndex | QPersistentModelIndex
 

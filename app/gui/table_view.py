@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 
@@ -22,3 +22,16 @@ def make_table(model: QAbstractItemModel, name: str, parent: QWidget | None = No
     rows.setDefaultSectionSize(table.fontMetrics().height() + 10)
     table.horizontalHeader().setHighlightSections(False)
     return table
+
+
+def select_row(table: QTableView, row: int, *, focus: bool = True) -> None:
+    """Make `row` the current, selected row; with `focus`, scroll it to the middle too (a
+    notification or another tab sends the creator to it)."""
+    index = table.model().index(row, 0)
+    table.selectionModel().setCurrentIndex(
+        index,
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    if focus:
+        table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        table.setFocus()

@@ -175,7 +175,8 @@ def apply_theme(app: QApplication, choice: str = SYSTEM) -> bool:
     bars = QPalette(palette)
     for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
         bars.setColor(group, QPalette.ColorRole.Highlight, _current.chart_primary)
-    app.setPalette(bars, "QProgressBar")
+    # PySide6 takes the class name as str; its stubs say bytes (a str is what works).
+    app.setPalette(bars, "QProgressBar")  # type: ignore[arg-type]
     app.setProperty("shopdesk_dark", dark)
     app.setStyleSheet(style_sheet())
     return dark

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.gui import formatting as fmt
-from app.store import fulfillment as store
+from app.queries import writes as store
 from app.tiktok.fulfillment import REFUSALS
 from app.tiktok.models.cancel_reasons import all_markets
 

@@ -42,10 +42,16 @@ class Write:
 
 
 def save_write(
-    db: sqlite_utils.Database, kind: str, ref: str, payload: dict[str, Any], *, now: int
+    db: sqlite_utils.Database,
+    kind: str,
+    ref: str,
+    payload: dict[str, Any],
+    *,
+    now: int,
+    kinds: Sequence[str] = WRITE_KINDS,
 ) -> int:
     """Queue a write; a live row for the same order (or request) is replaced by the new one."""
-    if kind not in WRITE_KINDS:
+    if kind not in kinds:
         raise ValueError(f"unknown write {kind!r}")
     text = json.dumps(payload, sort_keys=True)
     with db.atomic():
@@ -103,7 +109,12 @@ def save_write_failed(
 
 def fetch_next_write_due(db: sqlite_utils.Database) -> int | None:
     """0 when a write is waiting now, the next retry time, or None."""
-    times = [outbox.fetch_next_due(db, kind=kind) for kind in WRITE_KINDS]
+    return fetch_next_due_of(db, WRITE_KINDS)
+
+
+def fetch_next_due_of(db: sqlite_utils.Database, kinds: Sequence[str]) -> int | None:
+    """The same for some kinds of write."""
+    times = [outbox.fetch_next_due(db, kind=kind) for kind in kinds]
     known = [t for t in times if t is not None]
     return min(known) if known else None
 

@@ -12,12 +12,12 @@ _ORDERS = (
     "SELECT o.id, o.status, o.order_type, o.create_time, o.update_time, o.currency,"
     " o.total_amount, o.line_item_count, o.flags, o.buyer_name, o.sku_summary,"
     " o.tracking_number, o.rts_sla_time, o.shipping_type,"
-    " json_extract(o.raw, '$.recipient_address.name') AS recipient_name,"
-    " json_extract(o.raw, '$.recipient_address.full_address') AS recipient_address,"
-    " json_extract(o.raw, '$.payment') AS payment,"
+    " json_extract(r.raw, '$.recipient_address.name') AS recipient_name,"
+    " json_extract(r.raw, '$.recipient_address.full_address') AS recipient_address,"
+    " json_extract(r.raw, '$.payment') AS payment,"
     " (SELECT json_group_array(json_array(i.product_name, i.sku_name, i.seller_sku,"
     "  i.display_status)) FROM line_items i WHERE i.order_id = o.id) AS items"
-    " FROM orders o ORDER BY o.create_time, o.id"
+    " FROM orders o LEFT JOIN order_raw r ON r.order_id = o.id ORDER BY o.create_time, o.id"
 )
 
 

@@ -1,8 +1,9 @@
 """Read-only order queries for the desktop app: queues, filtered pages, detail, daily figures.
 
 Filtering and sorting happen in SQL, a page at a time, so 100,000 orders open as fast as 100.
-The `orders` table keeps each order's raw JSON in its row (about one row per 4 KB page), so a
-search or a flag filter over every order would read the whole file. `OrderListIndex` keeps a
+The `orders` table kept each order's raw JSON in its row until migration 0007 moved it to
+`order_raw` (about one row per 4 KB page then), so a search or a flag filter over every order
+read the whole file. `OrderListIndex` keeps a
 slim copy of the list columns in a TEMP table of the reader's own connection (never in the
 shop's file), built in small steps and caught up by rowid; pages then come from it.
 """
@@ -13,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
 import sqlite_utils
 
+from app.store.orders import fetch_order_raw
 from app.tiktok.models import ORDER_FLAGS, Order, OrderStatus
 
 ALL = "all"
@@ -68,6 +69,7 @@ SORT_KEYS = (
     "sku_summary",
     "total_value",
     "flags",
+    "rts_sla_time",
 )
 
 
@@ -124,11 +126,13 @@ class OrderListRow:
     line_item_count: int
     sku_summary: str
     flags: tuple[str, ...]
+    #: Ship by (TikTok's `rts_sla_time`), None before TikTok sets it.
+    rts_sla_time: int | None = None
 
 
 _LIST_COLUMNS = (
     "id, status, order_type, create_time, update_time, buyer_name, currency, total_amount, "
-    "line_item_count, sku_summary, flags"
+    "line_item_count, sku_summary, flags, rts_sla_time"
 )
 
 
@@ -145,6 +149,7 @@ def _list_row(row: Sequence[Any]) -> OrderListRow:
         line_item_count=row[8],
         sku_summary=row[9],
         flags=tuple(f for f in str(row[10]).split(";") if f),
+        rts_sla_time=row[11],
     )
 
 
@@ -299,10 +304,8 @@ def fetch_queue_counts(db: sqlite_utils.Database) -> dict[str, int]:
 
 def fetch_order_detail(db: sqlite_utils.Database, order_id: str) -> Order | None:
     """One order parsed from the raw JSON TikTok sent last (so the detail shows every field)."""
-    row = db.execute("SELECT raw FROM orders WHERE id = ?", [order_id]).fetchone()
-    if row is None:
-        return None
-    return Order.from_api(dict(orjson.loads(row[0])))
+    raw = fetch_order_raw(db, order_id)
+    return None if raw is None else Order.from_api(raw)
 
 
 def fetch_orders_per_day(
@@ -335,7 +338,8 @@ def fetch_api_calls_over_time(
 _FLAG_COLUMNS = ", ".join(ORDER_FLAGS)
 _INDEX_COLUMNS = (
     f"id, status, order_type, create_time, update_time, buyer_name, currency, total_amount, "
-    f"total_value, line_item_count, sku_summary, flags, {_FLAG_COLUMNS}, haystack, source_rowid"
+    f"total_value, line_item_count, sku_summary, flags, {_FLAG_COLUMNS}, haystack, source_rowid,"
+    " rts_sla_time"
 )
 _INDEX_SELECT = (
     "SELECT o.id, o.status, o.order_type, o.create_time, o.update_time, o.buyer_name,"
@@ -344,7 +348,7 @@ _INDEX_SELECT = (
     + ", ".join(f"o.{c}" for c in ORDER_FLAGS)
     + ", lower(o.id || ' ' || o.buyer_name || ' ' || o.buyer_email || ' ' || o.sku_summary"
     " || ' ' || coalesce((SELECT group_concat(product_name || ' ' || sku_name, ' ')"
-    " FROM line_items WHERE order_id = o.id), '')), o.rowid"
+    " FROM line_items WHERE order_id = o.id), '')), o.rowid, o.rts_sla_time"
     " FROM main.orders o"
 )
 _INDEX_SCHEMA = (
@@ -354,13 +358,15 @@ _INDEX_SCHEMA = (
     " currency TEXT NOT NULL, total_amount TEXT, total_value REAL NOT NULL,"
     " line_item_count INTEGER NOT NULL, sku_summary TEXT NOT NULL, flags TEXT NOT NULL, "
     + ", ".join(f"{c} INTEGER NOT NULL" for c in ORDER_FLAGS)
-    + ", haystack TEXT NOT NULL, source_rowid INTEGER NOT NULL)",
+    + ", haystack TEXT NOT NULL, source_rowid INTEGER NOT NULL, rts_sla_time INTEGER)",
     # Indexes for the default sort (newest first, in a queue or not) and for money; sorting
     # by another column sorts the matching rows, still without the raw JSON.
     "CREATE INDEX IF NOT EXISTS temp.order_index_status_created"
     " ON order_index (status, create_time)",
     "CREATE INDEX IF NOT EXISTS temp.order_index_create ON order_index (create_time)",
     "CREATE INDEX IF NOT EXISTS temp.order_index_total ON order_index (total_value)",
+    # The To ship queue sorts by ship-by time.
+    "CREATE INDEX IF NOT EXISTS temp.order_index_ship_by ON order_index (status, rts_sla_time)",
 )
 
 

@@ -10,9 +10,21 @@ from typing import Any
 import orjson
 import sqlite_utils
 
-from app.store.stock import save_order_stock
+from app.changes import Changes
+from app.store.stock_rules import stock_state
 from app.tiktok.models import Order, OrderRow
 
+#: TikTok's clocks kept as columns (FACTS.md 9.5), besides `rts_sla_time`/`shipping_due_time`.
+DEADLINE_COLUMNS = (
+    "tts_sla_time",
+    "collection_due_time",
+    "delivery_due_time",
+    "delivery_sla_time",
+    "rts_time",
+    "collection_time",
+    "delivery_time",
+    "cancel_time",
+)
 ORDER_COLUMNS = (
     "id",
     "shop_id",
@@ -46,7 +58,11 @@ ORDER_COLUMNS = (
     "cancel_order_sla_time",
     "request_cancel_time",
     "cancel_reason",
-    "raw",
+    *DEADLINE_COLUMNS,
+    "cancellation_initiator",
+    "warehouse_id",
+    "delivery_option_id",
+    "package_ids",
     "synced_at",
 )
 LINE_ITEM_COLUMNS = (
@@ -63,12 +79,14 @@ LINE_ITEM_COLUMNS = (
     "package_id",
     "package_status",
     "cancel_user",
+    "stock_state",
 )
 
 _INSERT_ORDER = (
     f"INSERT OR REPLACE INTO orders ({', '.join(ORDER_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in ORDER_COLUMNS)})"
 )
+_INSERT_RAW = "INSERT OR REPLACE INTO order_raw (order_id, raw) VALUES (?, ?)"
 _INSERT_ITEM = (
     f"INSERT OR REPLACE INTO line_items ({', '.join(LINE_ITEM_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in LINE_ITEM_COLUMNS)})"
@@ -83,14 +101,29 @@ class UpsertResult:
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     stale: int = 0
+    #: The orders written (created or updated), parsed: what the sync layer derives stock
+    #: movements from in the same transaction.
+    saved: list[OrderRow] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def changed(self) -> list[str]:
         """Ids a view must refresh."""
         return self.created + self.updated
 
+    @property
+    def changes(self) -> Changes:
+        """The same, as the typed set views refresh on (SKUs: the sku ids the orders name)."""
+        new = frozenset(self.created)
+        created = {o.id: o.create_time for o in self.saved if o.id in new}
+        skus = {i.sku_id for o in self.saved for i in o.line_items if i.sku_id}
+        return Changes.of(orders_created=created, orders_updated=self.updated, skus=skus)
+
     def add(self, other: UpsertResult) -> None:
-        """Accumulate a page into a run total."""
+        """Accumulate a page into a run total: ids and counts only.
+
+        The parsed orders stay with their page (its movements and `Changes` are published
+        when the page is saved); a total that kept them would hold a whole import in memory.
+        """
         self.created.extend(other.created)
         self.updated.extend(other.updated)
         self.unchanged += other.unchanged
@@ -126,7 +159,7 @@ def stored_flags(order: OrderRow) -> list[str]:
     return flags
 
 
-def _order_row(order: OrderRow, shop_id: str, raw: str, now: int) -> tuple[Any, ...]:
+def _order_row(order: OrderRow, shop_id: str, now: int) -> tuple[Any, ...]:
     return (
         order.id,
         shop_id,
@@ -160,9 +193,18 @@ def _order_row(order: OrderRow, shop_id: str, raw: str, now: int) -> tuple[Any, 
         order.cancel_order_sla_time,
         order.request_cancel_time,
         order.cancel_reason,
-        raw,
+        *deadline_values(order),
+        order.cancellation_initiator,
+        order.warehouse_id,
+        order.delivery_option_id,
+        ";".join(order.package_ids),
         now,
     )
+
+
+def deadline_values(order: OrderRow) -> tuple[int | None, ...]:
+    """The order's clocks in `DEADLINE_COLUMNS` order."""
+    return tuple(getattr(order, name) for name in DEADLINE_COLUMNS)
 
 
 def _item_rows(order: OrderRow) -> Iterator[tuple[Any, ...]]:
@@ -181,7 +223,34 @@ def _item_rows(order: OrderRow) -> Iterator[tuple[Any, ...]]:
             item.package_id,
             item.package_status,
             item.cancel_user,
+            stock_state(
+                order.status, order.collection_time, item.display_status, item.package_status
+            ),
         )
+
+
+def order_columns_from_raw(
+    rows: Sequence[tuple[str, str]],
+) -> tuple[list[tuple[Any, ...]], list[tuple[str, str]]]:
+    """For stored `(order_id, raw)` pairs: the clock and carrier columns (in the order of
+    `DEADLINE_COLUMNS`, then initiator, warehouse, option, packages, id) and each line item's
+    `(stock_state, id)`; what migration 0007 fills for orders saved before it."""
+    orders: list[tuple[Any, ...]] = []
+    items: list[tuple[str, str]] = []
+    for order_id, text in rows:
+        order = OrderRow.from_raw(load_raw(text))
+        orders.append(
+            (
+                *deadline_values(order),
+                order.cancellation_initiator,
+                order.warehouse_id,
+                order.delivery_option_id,
+                ";".join(order.package_ids),
+                order_id,
+            )
+        )
+        items.extend((row[-1], row[0]) for row in _item_rows(order))
+    return orders, items
 
 
 def _stored_versions(db: sqlite_utils.Database, ids: Sequence[str]) -> dict[str, tuple[int, str]]:
@@ -190,7 +259,9 @@ def _stored_versions(db: sqlite_utils.Database, ids: Sequence[str]) -> dict[str,
         chunk = ids[start : start + 500]
         marks = ",".join("?" for _ in chunk)
         for row in db.execute(
-            f"SELECT id, update_time, raw FROM orders WHERE id IN ({marks})", chunk
+            "SELECT o.id, o.update_time, r.raw FROM orders o"
+            f" LEFT JOIN order_raw r ON r.order_id = o.id WHERE o.id IN ({marks})",
+            chunk,
         ).fetchall():
             found[row[0]] = (row[1], row[2])
     return found
@@ -206,44 +277,51 @@ def save_orders(
     """Upsert orders as TikTok sent them; never lets older data (`update_time`) win.
 
     Takes raw order dicts (or `Order` models, whose raw dict is used). Runs in the caller's
-    transaction when there is one, so a page and its cursor commit together.
+    transaction when there is one, so a page and its cursor commit together. Stock movements
+    are not written here: `app.sync.order_saves.save_order_page` adds them in the same
+    transaction.
     """
     result = UpsertResult()
-    latest: dict[str, tuple[OrderRow, Mapping[str, Any]]] = {}
+    latest: dict[str, tuple[int, Mapping[str, Any]]] = {}
     for item in orders:
         source = item.raw if isinstance(item, Order) else item
-        order = OrderRow.from_raw(source)
-        kept = latest.get(order.id)
-        if kept is None or order.update_time >= kept[0].update_time:
-            latest[order.id] = (order, source)  # the same order twice: keep the newest
+        order_id, update_time = OrderRow.version_of(source)
+        kept = latest.get(order_id)
+        if kept is None or update_time >= kept[0]:
+            latest[order_id] = (update_time, source)  # the same order twice: keep the newest
     stored = _stored_versions(db, list(latest))
     order_rows: list[tuple[Any, ...]] = []
+    raw_rows: list[tuple[str, str]] = []
     item_rows: list[tuple[Any, ...]] = []
     replaced: list[tuple[str]] = []
-    for order, source in latest.values():
+    for order_id, (update_time, source) in latest.items():
         text = raw_text(source)
-        previous = stored.get(order.id)
+        previous = stored.get(order_id)
         if previous is not None:
-            if order.update_time < previous[0]:
+            if update_time < previous[0]:
                 result.stale += 1
                 continue
-            if order.update_time == previous[0] and text == previous[1]:
+            if update_time == previous[0] and text == previous[1]:
                 result.unchanged += 1
                 continue
+        order = OrderRow.from_raw(source)  # parsed only when it is written
+        if previous is not None:
             result.updated.append(order.id)
             replaced.append((order.id,))
         else:
             result.created.append(order.id)
-        order_rows.append(_order_row(order, shop_id, text, now))
+        order_rows.append(_order_row(order, shop_id, now))
+        raw_rows.append((order.id, text))
         item_rows.extend(_item_rows(order))
+        result.saved.append(order)
     if not order_rows:
         return result
     with db.atomic():
         if replaced:
             db.conn.executemany("DELETE FROM line_items WHERE order_id = ?", replaced)
-        db.conn.executemany(_INSERT_ORDER, order_rows)
+        db.conn.executemany(_INSERT_ORDER, order_rows)  # replacing a row drops its raw JSON
+        db.conn.executemany(_INSERT_RAW, raw_rows)
         db.conn.executemany(_INSERT_ITEM, item_rows)
-        save_order_stock(db, [latest[i] for i in result.changed], now=now)
     return result
 
 
@@ -258,5 +336,13 @@ def fetch_counts_by_status(db: sqlite_utils.Database) -> dict[str, int]:
 
 def fetch_order_raw(db: sqlite_utils.Database, order_id: str) -> dict[str, Any] | None:
     """One order as TikTok sent it last."""
-    row = db.execute("SELECT raw FROM orders WHERE id = ?", [order_id]).fetchone()
-    return None if row is None else dict(orjson.loads(row[0]))
+    row = db.execute("SELECT raw FROM order_raw WHERE order_id = ?", [order_id]).fetchone()
+    return None if row is None else load_raw(row[0])
+
+
+def load_raw(text: str) -> dict[str, Any]:
+    """Stored order JSON back to a dict (ids beyond 64 bits go through the standard library)."""
+    try:
+        return dict(orjson.loads(text))
+    except orjson.JSONDecodeError:
+        return dict(json.loads(text))

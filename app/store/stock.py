@@ -1,16 +1,6 @@
 """The creator's stock: `on_hand` changes only with a ledger movement; orders drive `shipped`.
 
-Which line items count where (FACTS.md 4.3, 4.4), in one place for Python and SQL alike:
-- committed (held): the order is open (UNPAID, ON_HOLD, AWAITING_SHIPMENT, PARTIALLY_SHIPPING,
-  AWAITING_COLLECTION) and the line item is neither cancelled nor with a carrier. A packed
-  parcel waiting for pickup (AWAITING_COLLECTION) is still on the creator's shelf and still
-  committed on TikTok's side, which releases it at IN_TRANSIT.
-- handed to a carrier (shipped): the order is IN_TRANSIT, DELIVERED or COMPLETED, or the line
-  item itself shows IN_TRANSIT/DELIVERED/COMPLETED (`display_status`) or FULFILLING/COMPLETED
-  (`package_status`), which is how one parcel of a PARTIALLY_SHIPPING order shows it left.
-  A cancelled order that a carrier had already collected (`collection_time` set, e.g. lost in
-  transit) counts as shipped: the unit is gone either way.
-- anything else (cancelled before a carrier had it) holds nothing and moves nothing.
+Which line items count where is `app.store.stock_rules`; this module reads its stored answer.
 """
 
 from __future__ import annotations
@@ -21,8 +11,24 @@ from typing import Any
 import sqlite_utils
 
 from app.store import outbox
+from app.store.stock_rules import (
+    HANDED_OVER_SQL,
+    HELD_SQL,
+    RELEASED_SQL,
+    handed_over,
+    holds_stock,
+)
 from app.tiktok.errors import ShopdeskError
-from app.tiktok.models import OPEN_STATUSES, OrderRow
+from app.tiktok.models import OrderRow
+
+#: The rule's names, where callers have always found them.
+__all__ = [
+    "HANDED_OVER_SQL",
+    "HELD_SQL",
+    "RELEASED_SQL",
+    "handed_over",
+    "holds_stock",
+]
 
 SHIPPED, MANUAL, RETURNED, RESTOCKED, FIRST_COUNT = (
     "shipped",
@@ -31,97 +37,45 @@ SHIPPED, MANUAL, RETURNED, RESTOCKED, FIRST_COUNT = (
     "restocked",
     "first_count",
 )
-CARRIER_STATUSES = frozenset({"IN_TRANSIT", "DELIVERED", "COMPLETED"})
-CARRIER_PACKAGE = frozenset({"FULFILLING", "COMPLETED"})
-CANCELLED = "CANCELLED"
 #: A count this large is a typo, not a shelf.
 MAX_ON_HAND = 1_000_000
-
-
-def _sql_list(values: frozenset[str]) -> str:
-    return ", ".join(f"'{v}'" for v in sorted(values))
-
-
-#: The SQL twin of `holds_stock`, over `orders o JOIN line_items li`.
-HELD_SQL = (
-    f"o.status IN ({_sql_list(frozenset(OPEN_STATUSES))})"
-    f" AND li.display_status NOT IN ({_sql_list(CARRIER_STATUSES | {CANCELLED})})"
-    f" AND li.package_status NOT IN ({_sql_list(CARRIER_PACKAGE | {CANCELLED})})"
-)
-_COLLECTED_SQL = "coalesce(nullif(json_extract(o.raw, '$.collection_time'), ''), 0) != 0"
-#: The SQL twin of `handed_over`.
-HANDED_OVER_SQL = (
-    f"CASE WHEN li.display_status = '{CANCELLED}' OR li.package_status = '{CANCELLED}'"
-    f" THEN (o.status = '{CANCELLED}' AND {_COLLECTED_SQL})"
-    f" WHEN o.status IN ({_sql_list(CARRIER_STATUSES)}) THEN 1"
-    f" ELSE (li.display_status IN ({_sql_list(CARRIER_STATUSES)})"
-    f" OR li.package_status IN ({_sql_list(CARRIER_PACKAGE)})) END"
-)
-#: Cancelled before a carrier had it: TikTok gave the unit back to its available stock.
-RELEASED_SQL = (
-    f"(li.display_status = '{CANCELLED}' OR li.package_status = '{CANCELLED}')"
-    f" AND NOT (o.status = '{CANCELLED}' AND {_COLLECTED_SQL})"
-)
 
 
 class UnknownSku(ShopdeskError):
     """The SKU is not in the catalogue (or has no stock count yet)."""
 
 
-def handed_over(status: str, collected: object, display_status: str, package_status: str) -> bool:
-    """True once a carrier has the unit (see the module docstring)."""
-    if display_status == CANCELLED or package_status == CANCELLED:
-        return status == CANCELLED and bool(collected)
-    if status in CARRIER_STATUSES:
-        return True
-    return display_status in CARRIER_STATUSES or package_status in CARRIER_PACKAGE
-
-
-def holds_stock(status: str, display_status: str, package_status: str) -> bool:
-    """True while the unit is promised to the buyer and still on the creator's shelf."""
-    return (
-        status in OPEN_STATUSES
-        and display_status not in CARRIER_STATUSES
-        and display_status != CANCELLED
-        and package_status not in CARRIER_PACKAGE
-        and package_status != CANCELLED
-    )
-
-
-def _handover_time(order: OrderRow, source: Mapping[str, Any]) -> tuple[int, bool]:
+def _handover_time(order: OrderRow) -> tuple[int, bool]:
     """When the carrier took it, and whether that time stays put: TikTok's `collection_time`
     does; the order's `update_time`, the fallback, moves with every later change."""
-    value = source.get("collection_time")
-    if isinstance(value, int) and value > 0:
-        return value, True
-    if isinstance(value, str) and value.isdigit() and int(value) > 0:
-        return int(value), True
+    if order.collection_time:
+        return order.collection_time, True
     return order.update_time, False
 
 
 def save_order_stock(
     db: sqlite_utils.Database,
-    orders: Sequence[tuple[OrderRow, Mapping[str, Any]]],
+    orders: Sequence[OrderRow],
     *,
     now: int,
 ) -> set[str]:
     """Apply what just-saved orders mean for stock: one `shipped` movement per line item.
 
-    Called by `save_orders` inside its transaction. Committed needs nothing here (it is counted
-    from the orders when read). A unit handed over before the SKU's first count moves nothing,
-    since that count already left it out; when only the order's update time tells when, a
-    delta-0 row pins that down for later events. Returns SKUs whose on_hand moved.
+    Called by `app.sync.order_saves.save_order_page` in the orders' transaction. Committed
+    needs nothing here (it is counted from the orders when read). A unit handed over before
+    the SKU's first count moves nothing, since that count already left it out; when only the
+    order's update time tells when, a delta-0 row pins that down for later events. Returns
+    SKUs whose on_hand moved.
     """
     if not orders or db.execute("SELECT 1 FROM stock LIMIT 1").fetchone() is None:
         return set()  # nothing counted yet: there is no on_hand to move
     shipped: list[tuple[str, str, int, bool]] = []
-    for order, source in orders:
-        collected = source.get("collection_time")
+    for order in orders:
         for item in order.line_items:
             if item.sku_id and handed_over(
-                order.status, collected, item.display_status, item.package_status
+                order.status, order.collection_time, item.display_status, item.package_status
             ):
-                shipped.append((item.id, item.sku_id, *_handover_time(order, source)))
+                shipped.append((item.id, item.sku_id, *_handover_time(order)))
     if not shipped:
         return set()
     sku_ids = list({sku for _, sku, _, _ in shipped})
@@ -207,7 +161,7 @@ def save_first_counts(
             " 'handed to the carrier before the first count', ?"
             " FROM line_items li JOIN orders o ON o.id = li.order_id"
             " JOIN stock s ON s.sku_id = li.sku_id"
-            f" WHERE li.sku_id IN ({marks}) AND ({HANDED_OVER_SQL}) AND NOT {_COLLECTED_SQL}",
+            f" WHERE li.sku_id IN ({marks}) AND {HANDED_OVER_SQL} AND o.collection_time IS NULL",
             [SHIPPED, now, *chunk],
         )
     return created

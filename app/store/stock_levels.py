@@ -119,7 +119,7 @@ def fetch_tiktok_changes(db: sqlite_utils.Database) -> dict[str, int]:
         "SELECT li.sku_id,"
         f" sum(CASE WHEN o.create_time > {after} AND NOT ({RELEASED_SQL}) THEN 1 ELSE 0 END),"
         f" sum(CASE WHEN o.create_time <= {after} AND {RELEASED_SQL} AND"
-        " coalesce(json_extract(o.raw, '$.cancel_time'), o.update_time)"
+        " coalesce(o.cancel_time, o.update_time)"
         f" >= s.tiktok_seen_at - {CLOCK_MARGIN} THEN 1 ELSE 0 END)"
         # CROSS JOIN keeps orders outermost, so only recent orders are read (by update time).
         " FROM orders o CROSS JOIN line_items li ON li.order_id = o.id"

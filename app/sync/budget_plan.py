@@ -13,6 +13,8 @@ from dataclasses import dataclass
 #: The share of the hourly budget the fast poll may plan for, and the deep pass.
 POLL_SHARE = 0.3
 DEEP_SHARE = 0.05
+#: The returns pass (Search Returns since its cursor; records and reasons of what moved).
+RETURNS_SHARE = 0.05
 
 
 def planned_interval(interval: float, budget: int | None, share: float = POLL_SHARE) -> float:
@@ -33,3 +35,7 @@ class BudgetUse:
     def text(self) -> str:
         """`312 of 1,000 requests this hour`."""
         return f"{self.used:,} of {self.limit:,} requests this hour"
+
+
+#: The share of the hourly budget reading statements and estimates may plan for.
+MONEY_SHARE = 0.05

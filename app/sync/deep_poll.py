@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from app.store.activity import fetch_last_run, fetch_last_success
+from app.sync.outlet import SILENT, Outlet
 from app.sync.poller import PollResult, poll_once
 from app.sync.session import ShopSession
 
@@ -40,13 +41,11 @@ async def deep_pass(
     session: ShopSession,
     *,
     clock: Callable[[], float] = time.time,
-    on_changed: Callable[[list[str]], None] | None = None,
+    outlet: Outlet = SILENT,
     window: int = DEEP_WINDOW_SECONDS,
 ) -> PollResult:
     """Re-read every change of the last `window` seconds behind the cursor."""
-    return await poll_once(
-        session, overlap=window, clock=clock, on_changed=on_changed, kind=DEEP_KIND
-    )
+    return await poll_once(session, overlap=window, clock=clock, outlet=outlet, kind=DEEP_KIND)
 
 
 def fetch_deep_pass(db: sqlite_utils.Database) -> DeepPassInfo:

@@ -6,7 +6,6 @@ import asyncio
 import concurrent.futures
 import contextlib
 import logging
-import random
 import sqlite3
 import threading
 import time
@@ -20,6 +19,8 @@ import httpx
 import sqlite_utils
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from app.backoff import Backoff
+from app.changes import Changes
 from app.config import Paths, Settings
 from app.relay.receiver import ReceiverError
 from app.relay.tunnel import make_tunnel
@@ -28,13 +29,16 @@ from app.store.activity import save_interrupted_runs
 from app.store.backup import BackupResult, save_backup_if_due
 from app.store.stock_levels import StockWarning
 from app.sync.budget_plan import DEEP_SHARE, POLL_SHARE, BudgetUse, planned_interval
+from app.sync.deadline_service import DeadlineService
 from app.sync.deep_poll import deep_pass
 from app.sync.fulfillment import WritesResult
 from app.sync.fulfillment_service import FulfillmentService
 from app.sync.importer import ImportProgress, ImportResult, OrderImporter
-from app.sync.inbox import Notice
+from app.sync.money_service import MoneyService
+from app.sync.outlet import Notice, Outlet
 from app.sync.poller import DEFAULT_OVERLAP, PollResult, poll_once
 from app.sync.pusher import PushResult
+from app.sync.returns_service import ReturnsService
 from app.sync.session import ShopSession, open_session
 from app.sync.stock_service import StockService
 from app.sync.webhooks import WebhookHealth, WebhookService
@@ -47,6 +51,9 @@ T = TypeVar("T")
 SLEEP_JUMP_SECONDS = 30.0
 MAX_BACKOFF_SECONDS = 300.0
 BACKUP_CHECK_SECONDS = 3600.0
+#: How often the engine looks for commits by another process (a CLI command): they arrive
+#: as `Changes.all()`, since nobody told us what they were.
+OTHER_WRITERS_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -98,10 +105,14 @@ class WebhookOptions:
 
 @dataclass
 class EngineCallbacks:
-    """Plain callbacks, called on the engine thread; the GUI bridge turns them into signals."""
+    """Plain callbacks, called on the engine thread; the GUI bridge turns them into signals.
+
+    `on_changes` is the one way changes travel: every write the engine makes (a page, a
+    webhook batch, a push, an op run through `run_write`) arrives there as a `Changes`.
+    """
 
     on_progress: Callable[[ImportProgress], None] | None = None
-    on_orders_changed: Callable[[list[str]], None] | None = None
+    on_changes: Callable[[Changes], None] | None = None
     on_status: Callable[[EngineStatus], None] | None = None
     on_error: Callable[[str, str], None] | None = None
     on_auth_lost: Callable[[str], None] | None = None
@@ -137,10 +148,19 @@ class SyncEngine:
         self._webhooks: WebhookService | None = None
         self._stock: StockService | None = None
         self._fulfillment: FulfillmentService | None = None
+        self._returns: ReturnsService | None = None
+        self._deadlines: DeadlineService | None = None
+        self._money: MoneyService | None = None
         self._background: set[asyncio.Future[Any]] = set()
         self.settings = settings
         self.secrets = secrets
         self.callbacks = callbacks or EngineCallbacks()
+        self.outlet = Outlet(
+            changes=self._publish,
+            error=self._report_error,
+            notice=self._notice,
+            warnings=self.callbacks.on_stock_warnings,
+        )
         self._transport = transport
         self._clock = clock
         self.overlap = overlap
@@ -241,6 +261,17 @@ class SyncEngine:
 
         return self.submit(run)
 
+    def run_session(
+        self, work: Callable[[ShopSession], Coroutine[Any, Any, T]]
+    ) -> concurrent.futures.Future[T]:
+        """Run network work that needs the shop session (labels, documents) on the engine
+        loop; its writes stay on the engine thread."""
+
+        async def run() -> T:
+            return await work(self._require_session())
+
+        return self.submit(run)
+
     def _backup(self) -> BackupResult | None:
         s = self.settings
         copy_to = Path(s.backup_copy_dir).expanduser() if s.backup_copy_dir else None
@@ -267,10 +298,15 @@ class SyncEngine:
         async def run() -> T:
             session = self._require_session()
             result = write(session.db)
+            changes = getattr(result, "changes", None)
+            if isinstance(changes, Changes):
+                self._publish(changes)
             if self._stock is not None:
                 self._stock.request_push()  # an edit may have queued a push: send it soon
             if self._fulfillment is not None:
                 self._fulfillment.request_send()  # or a shipment, or an answer to a request
+            if self._returns is not None:
+                self._returns.request_send()  # or an answer to a return request
             return result
 
         return self.submit(run)
@@ -283,6 +319,13 @@ class SyncEngine:
         try:
             loop.run_until_complete(self._main())
         finally:
+            # As asyncio.run does: a task still running (a money read mid-page, say) is
+            # cancelled and finished before the loop closes, not destroyed with it.
+            pending = asyncio.all_tasks(loop)
+            for task in pending:
+                task.cancel()
+            if pending:
+                loop.run_until_complete(_settle(pending))
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
 
@@ -325,12 +368,14 @@ class SyncEngine:
         scheduler.start()
         self._scheduler = scheduler
         watcher = asyncio.create_task(self._watch_for_sleep())
+        others = asyncio.create_task(self._watch_other_writers())
         self._set_status(running=True)
         self._ready.set()
         try:
             await self._stopping.wait()
         finally:
             watcher.cancel()
+            others.cancel()
             scheduler.shutdown(wait=False)
             if self._importer is not None:
                 self._importer.cancel()
@@ -363,23 +408,19 @@ class SyncEngine:
         self._poll.failures, self._poll.retry_at = 0, 0.0
         self._set_status(connected=True, reconnect_reason="", last_error="")
         self._stock = StockService(
-            session,
-            self.settings,
-            pull=self._pull_orders,
-            clock=self._clock,
-            on_warnings=self.callbacks.on_stock_warnings,
-            on_error=self._report_error,
+            session, self.settings, pull=self._pull_orders, clock=self._clock, outlet=self.outlet
         )
         await self._stock.start()
-        self._fulfillment = FulfillmentService(
-            session,
-            clock=self._clock,
-            on_orders_changed=self._orders_changed,
-            on_error=self._report_error,
-            on_notice=self._notice,
-        )
+        self._fulfillment = FulfillmentService(session, clock=self._clock, outlet=self.outlet)
         await self._fulfillment.start()
+        self._returns = ReturnsService(session, clock=self._clock, outlet=self.outlet)
+        await self._returns.start()
+        self._deadlines = DeadlineService(session, clock=self._clock, outlet=self.outlet)
+        await self._deadlines.start()
+        self._money = MoneyService(session, clock=self._clock, outlet=self.outlet)
+        await self._money.start()
         await self._start_webhooks(session)
+        self._publish(Changes.of(shop=True, connection=True))
 
     async def _start_webhooks(self, session: ShopSession) -> None:
         options = self.webhook_options
@@ -398,11 +439,10 @@ class SyncEngine:
                 host=options.host,
                 port=options.port,
                 clock=self._clock,
-                on_orders_changed=self._orders_changed,
-                on_notice=self._notice,
-                on_url_changed=self._tunnel_moved,
-                refresh_products=self._stock.refresh_products if self._stock else None,
-                on_health=lambda health: self._set_status(webhooks=health),
+                outlet=self.outlet,
+                products=self._stock,
+                watcher=self,
+                returns_named=self._returns.returns_named if self._returns else None,
             )
             await service.start()
         except (ReceiverError, ValueError) as exc:
@@ -411,7 +451,11 @@ class SyncEngine:
         self._webhooks = service
         self._set_status(webhooks=service.health)
 
-    def _tunnel_moved(self, url: str | None) -> None:
+    def webhooks_changed(self, health: WebhookHealth) -> None:
+        """The webhook service's health moved: the status shows it."""
+        self._set_status(webhooks=health)
+
+    def tunnel_moved(self, url: str | None) -> None:
         """A tunnel (re)start may have missed pushes: catch up by polling at once."""
         if url is not None and self._loop is not None:
             task = asyncio.ensure_future(self._poll_job(force=True))
@@ -434,18 +478,32 @@ class SyncEngine:
         if self._fulfillment is not None:
             fulfillment, self._fulfillment = self._fulfillment, None
             await fulfillment.stop()
+        if self._returns is not None:
+            returns, self._returns = self._returns, None
+            await returns.stop()
+        if self._deadlines is not None:
+            deadlines, self._deadlines = self._deadlines, None
+            await deadlines.stop()
+        if self._money is not None:
+            money, self._money = self._money, None
+            await money.stop()
         if self._session is not None:
             session, self._session = self._session, None
             await session.aclose()
 
-    def _orders_changed(self, ids: list[str]) -> None:
-        """Orders moved: tell the GUI, and let stock catch up (unknown SKUs, warnings)."""
-        if self.callbacks.on_orders_changed is not None:
-            self.callbacks.on_orders_changed(ids)
-        if self._stock is not None:
-            self._stock.orders_changed()
-        if self._fulfillment is not None:
-            self._fulfillment.orders_changed()
+    def _publish(self, changes: Changes) -> None:
+        """Tell the GUI what changed; orders that moved let stock and requests catch up."""
+        if not changes:
+            return
+        if self.callbacks.on_changes is not None:
+            self.callbacks.on_changes(changes)
+        if changes.orders:
+            if self._stock is not None:
+                self._stock.orders_changed()
+            if self._fulfillment is not None:
+                self._fulfillment.orders_changed()
+            if self._money is not None:
+                self._money.orders_changed(changes.orders)
 
     async def _pull_orders(self) -> PollResult:
         """The pull right before a stock push: a poll that raises when it fails."""
@@ -453,14 +511,12 @@ class SyncEngine:
         assert self._poll_lock is not None
         async with self._poll_lock:
             return await poll_once(
-                session,
-                overlap=self.overlap,
-                clock=self._clock,
-                on_changed=self._orders_changed,
+                session, overlap=self.overlap, clock=self._clock, outlet=self.outlet
             )
 
     def _auth_lost(self, reason: str) -> None:
         self._set_status(connected=False, reconnect_reason=reason)
+        self._publish(Changes.of(shop=True, connection=True))
         if self.callbacks.on_auth_lost is not None:
             self.callbacks.on_auth_lost(reason)
 
@@ -471,7 +527,7 @@ class SyncEngine:
         self._importer = OrderImporter(
             session,
             on_progress=self.callbacks.on_progress,
-            on_changed=self._orders_changed,
+            outlet=self.outlet,
             clock=self._clock,
         )
         self._set_status(importing=True)
@@ -498,10 +554,7 @@ class SyncEngine:
         async with self._poll_lock:
             try:
                 result = await poll_once(
-                    session,
-                    overlap=self.overlap,
-                    clock=self._clock,
-                    on_changed=self._orders_changed,
+                    session, overlap=self.overlap, clock=self._clock, outlet=self.outlet
                 )
             except ReconnectNeeded as exc:
                 self._set_status(
@@ -514,11 +567,9 @@ class SyncEngine:
                 return None
             except ShopdeskError as exc:
                 self._poll.failures += 1
-                delay = min(
-                    MAX_BACKOFF_SECONDS,
-                    self._planned(self.settings.poll_interval_seconds) * 2**self._poll.failures,
-                )
-                self._poll.retry_at = now + delay * random.uniform(0.8, 1.0)
+                planned = self._planned(self.settings.poll_interval_seconds)
+                backoff = Backoff(base=planned * 2, cap=MAX_BACKOFF_SECONDS, jitter=0.2)
+                self._poll.retry_at = now + backoff.delay(self._poll.failures)
                 self._set_status(
                     last_poll_at=now,
                     last_poll_ok=False,
@@ -551,9 +602,7 @@ class SyncEngine:
             return None
         async with self._poll_lock:
             try:
-                result = await deep_pass(
-                    session, clock=self._clock, on_changed=self._orders_changed
-                )
+                result = await deep_pass(session, clock=self._clock, outlet=self.outlet)
             except ShopdeskError as exc:
                 self._report_error("deep_poll", str(exc))
                 return None
@@ -589,6 +638,20 @@ class SyncEngine:
                 log.info("woke after about %.0f s asleep: syncing now", jump)
                 await self._poll_job(force=True)
 
+    async def _watch_other_writers(self) -> None:
+        """Another process committed (SQLite's `data_version` moved): every view re-reads."""
+        seen: tuple[int, int] | None = None
+        while True:
+            await asyncio.sleep(OTHER_WRITERS_SECONDS)
+            session = self._session
+            if session is None:
+                continue
+            version = int(session.db.execute("PRAGMA data_version").fetchone()[0])
+            mark = (id(session), version)
+            if seen is not None and mark != seen and seen[0] == mark[0]:
+                self._publish(Changes.all())
+            seen = mark
+
     # --- status and errors ----------------------------------------------------------------
 
     def _set_status(self, **changes: Any) -> None:
@@ -609,3 +672,8 @@ class SyncEngine:
         log.warning("%s failed: %s", kind, message)
         if self.callbacks.on_error is not None:
             self.callbacks.on_error(kind, message)
+
+
+async def _settle(tasks: set[asyncio.Task[Any]]) -> None:
+    """Wait for cancelled tasks to finish (their errors are theirs: they were cancelled)."""
+    await asyncio.gather(*tasks, return_exceptions=True)

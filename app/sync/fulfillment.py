@@ -15,11 +15,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.backoff import retry_delay
+from app.changes import Changes
 from app.store import fulfillment as store
 from app.store.activity import save_error, save_error_resolved
 from app.store.cursors import fetch_cursor, save_cursor
-from app.store.orders import fetch_order_raw, save_orders
+from app.store.labels import fetch_label_package_ids
 from app.store.outbox import save_released
+from app.store.stored_orders import fetch_order
+from app.sync.labels_service import ship_by_label
+from app.sync.order_saves import save_order_page
+from app.sync.outlet import SILENT, Outlet
 from app.sync.recovery import recover_writes
 from app.sync.session import ShopSession
 from app.tiktok.errors import ReconnectNeeded, ShopdeskError, TikTokError
@@ -31,7 +37,6 @@ CANCELLATIONS_CURSOR = "cancellations.update_time"
 CANCELLATION_OVERLAP = 300
 FIRST_CANCELLATION_LOOKBACK = 30 * 86400
 PROVIDERS_FRESH = 86400
-MAX_RETRY = 3600
 #: Line items that already left with a carrier (FACTS.md 4.4 package_status).
 SHIPPED_PACKAGE_STATES = frozenset({"PROCESSING", "FULFILLING", "COMPLETED"})
 #: Refusals that mean "this was done already": success, when TikTok shows it was our write.
@@ -40,11 +45,6 @@ ALREADY_THERE = "TikTok Shop already had it"
 #: Writes TikTok would take twice (no idempotency key, not an absolute value): a resend of one
 #: is preceded by a look at TikTok's state.
 CHECK_BEFORE_RESEND = frozenset({store.SHIP, store.SELLER_CANCEL})
-
-
-def retry_delay(attempts: int) -> int:
-    """30 s, 1 min, 2 min ... at most an hour between attempts."""
-    return int(min(MAX_RETRY, 30 * 2 ** max(0, attempts - 1)))
 
 
 @dataclass(frozen=True)
@@ -83,28 +83,20 @@ class WritesResult:
         return [o for o in self.outcomes if o.ok and o.result.get("warning")]
 
 
-def _line_items(order: dict[str, Any], chosen: Sequence[str]) -> list[dict[str, Any]]:
-    items = [i for i in order.get("line_items") or [] if i.get("display_status") != "CANCELLED"]
-    if chosen:
-        wanted = set(chosen)
-        items = [i for i in items if str(i.get("id")) in wanted]
-    return items
-
-
 class Fulfiller:
-    """Sends due writes for one shop session; `on_orders_changed` hears what moved."""
+    """Sends due writes for one shop session; its outlet hears every outcome as `Changes`."""
 
     def __init__(
         self,
         session: ShopSession,
         *,
         clock: Callable[[], float] = time.time,
-        on_orders_changed: Callable[[list[str]], None] | None = None,
+        outlet: Outlet = SILENT,
     ) -> None:
         self.session = session
         self.api = FulfillmentApi(session.client)
         self._clock = clock
-        self._on_orders_changed = on_orders_changed
+        self.outlet = outlet
 
     def _now(self) -> int:
         return int(self._clock())
@@ -118,6 +110,7 @@ class Fulfiller:
         )
         orders = [self._order_of(w) for w in store.fetch_payloads(db, recovered.done)]
         result.changed_orders = await self.refresh_orders(orders)
+        self.outlet.changed(Changes.of(outbox=[i.id for i in recovered.done]))
         return result
 
     async def push_writes(self) -> WritesResult:
@@ -127,10 +120,12 @@ class Fulfiller:
         writes = store.save_claimed_writes(db, now=self._now())
         if not writes:
             return result
+        self.outlet.changed(Changes.of(outbox=[w.item.id for w in writes]))  # now in flight
         outcomes = await asyncio.gather(*(self._send(w) for w in writes), return_exceptions=True)
         lost = [w for w, o in zip(writes, outcomes, strict=True) if isinstance(o, ReconnectNeeded)]
         if lost:
             save_released(db, [w.item.id for w in lost], now=self._now())
+        self.outlet.changed(_written(writes))
         for outcome in outcomes:
             if isinstance(outcome, WriteOutcome):
                 result.outcomes.append(outcome)
@@ -150,9 +145,8 @@ class Fulfiller:
         if not order_ids:
             return []
         raw = await self.session.api.order_details_raw(list(dict.fromkeys(order_ids)))
-        upsert = save_orders(self.session.db, self.session.shop.id, raw, now=self._now())
-        if upsert.changed and self._on_orders_changed is not None:
-            self._on_orders_changed(upsert.changed)
+        upsert = save_order_page(self.session.db, self.session.shop.id, raw, now=self._now())
+        self.outlet.changed(upsert.changes)
         return upsert.changed
 
     async def _send(self, write: store.Write) -> WriteOutcome:
@@ -240,7 +234,9 @@ class Fulfiller:
     async def _ship(self, order_id: str, p: dict[str, Any]) -> dict[str, Any]:
         chosen = [str(i) for i in p.get("line_item_ids") or []]
         if p.get("handover_method"):
-            package_id = str(p.get("package_id") or await self._package_of(order_id))
+            package_id = str(p.get("package_id") or await self._known_package(order_id))
+            if not package_id:  # US/UK local TikTok Shipping: buying the label ships it
+                return await ship_by_label(self.session, order_id)
             await self.api.ship_package(
                 package_id,
                 handover_method=p["handover_method"],
@@ -271,9 +267,13 @@ class Fulfiller:
         return state in SHIPPED_PACKAGE_STATES
 
     async def _tracking_landed(self, order_id: str, tracking: str, chosen: Sequence[str]) -> bool:
-        [order] = await self.session.api.order_details_raw([order_id]) or [{}]
-        items = _line_items(order, chosen)
-        return bool(items) and all(i.get("tracking_number") == tracking for i in items)
+        found = await self.session.api.order_details([order_id])
+        if not found:
+            return False
+        items = [i for i in found[0].line_items if i.display_status != "CANCELLED"]
+        if chosen:
+            items = [i for i in items if i.id in set(chosen)]
+        return bool(items) and all(i.tracking_number == tracking for i in items)
 
     async def already_applied(self, write: store.Write) -> bool:
         """Does TikTok already show this write (a crashed sender, or a refusal "already done")?
@@ -297,18 +297,24 @@ class Fulfiller:
         return False
 
     async def _package_of(self, order_id: str) -> str:
-        raw = fetch_order_raw(self.session.db, order_id) or {}
-        packages = [str(p.get("id")) for p in raw.get("packages") or [] if p.get("id")]
-        if not packages:
-            [fresh] = await self.session.api.order_details_raw([order_id]) or [{}]
-            packages = [str(p.get("id")) for p in fresh.get("packages") or [] if p.get("id")]
-        if not packages:
+        package = await self._known_package(order_id)
+        if not package:
             raise ShopdeskError(f"order {order_id} has no package to ship yet")
-        return packages[0]
+        return package
+
+    async def _known_package(self, order_id: str) -> str:
+        """The order's package: stored, from a label Shopdesk bought, else TikTok's; or ''."""
+        stored = fetch_order(self.session.db, order_id)
+        packages = list(stored.package_ids) if stored is not None else []
+        packages = packages or fetch_label_package_ids(self.session.db, order_id)
+        if not packages:
+            fresh = await self.session.api.order_details([order_id])
+            packages = [p.id for o in fresh for p in o.packages if p.id]
+        return packages[0] if packages else ""
 
     async def _cancelled_already(self, order_id: str) -> bool:
-        [order] = await self.session.api.order_details_raw([order_id]) or [{}]
-        if order.get("status") == "CANCELLED":
+        orders = await self.session.api.order_details([order_id])
+        if orders and orders[0].status == "CANCELLED":
             return True
         found = await self.api.search_cancellations(order_ids=[order_id])
         return any(c.role == "SELLER" for c in found.cancellations)
@@ -329,7 +335,9 @@ class Fulfiller:
         db, shop_id = self.session.db, self.session.shop.id
         if order_ids:
             page = await self.api.search_cancellations(order_ids=list(order_ids))
-            return store.save_cancellations(db, page.cancellations, now=self._now())
+            saved = store.save_cancellations(db, page.cancellations, now=self._now())
+            self.outlet.changed(Changes.of(cancellations=[c.order_id for c in page.cancellations]))
+            return saved
         cursor = fetch_cursor(db, shop_id, CANCELLATIONS_CURSOR)
         since = (
             cursor - CANCELLATION_OVERLAP
@@ -342,6 +350,8 @@ class Fulfiller:
             if found:
                 newest = max(c.update_time for c in found)
                 save_cursor(db, shop_id, CANCELLATIONS_CURSOR, newest, now=self._now())
+        if count:
+            self.outlet.changed(Changes.of(cancellations=[c.order_id for c in found]))
         return count
 
     # --- carriers --------------------------------------------------------------------------
@@ -349,13 +359,13 @@ class Fulfiller:
     async def providers(self, order_id: str) -> list[tuple[str, str]]:
         """Carriers the seller can name for this order (cached for a day)."""
         db = self.session.db
-        raw = fetch_order_raw(db, order_id) or {}
-        option = str(raw.get("delivery_option_id") or "")
+        order = fetch_order(db, order_id)
+        option = order.delivery_option_id if order is not None else ""
         if option:
             cached = store.fetch_providers(db, option, since=self._now() - PROVIDERS_FRESH)
             if cached:
                 return cached
-        warehouse = str(raw.get("warehouse_id") or "")
+        warehouse = order.warehouse_id if order is not None else ""
         if not option and warehouse:
             options = await self.api.delivery_options(warehouse)
             seller = [o for o in options if o.type == "SEND_BY_SELLER"]
@@ -365,6 +375,18 @@ class Fulfiller:
         providers = [(p.id, p.name) for p in await self.api.shipping_providers(option)]
         store.save_providers(db, option, providers, now=self._now())
         return providers
+
+
+def _written(writes: Sequence[store.Write]) -> Changes:
+    """Outbox rows sent (done, refused or to retry): the queue, the errors, what they answer."""
+    answers = (store.CANCEL_APPROVE, store.CANCEL_REJECT)
+    return Changes.of(
+        outbox=[w.item.id for w in writes],
+        errors=[w.kind for w in writes],
+        cancellations=[
+            str(w.payload.get("order_id") or w.ref) for w in writes if w.kind in answers
+        ],
+    )
 
 
 def _what(write: store.Write) -> str:

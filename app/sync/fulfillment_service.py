@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
 
 from app.store.fulfillment import fetch_next_write_due
-from app.sync.background import Background
 from app.sync.fulfillment import Fulfiller, WritesResult
-from app.sync.inbox import Notice
+from app.sync.loops import Loops
+from app.sync.outlet import SILENT, Notice, Outlet
 from app.sync.session import ShopSession
 from app.tiktok.budget import Priority
 from app.tiktok.budget import priority as budget_priority
@@ -26,7 +25,7 @@ DEBOUNCE = 0.5
 TRACKING_WARNING = "tracking_warning"
 
 
-class FulfillmentService(Background):
+class FulfillmentService:
     """Owns the fulfilment loops of one shop session."""
 
     def __init__(
@@ -34,18 +33,15 @@ class FulfillmentService(Background):
         session: ShopSession,
         *,
         clock: Callable[[], float] = time.time,
-        on_orders_changed: Callable[[list[str]], None] | None = None,
-        on_error: Callable[[str, str], None] | None = None,
-        on_notice: Callable[[Notice], None] | None = None,
+        outlet: Outlet = SILENT,
         writes_every: float = WRITES_EVERY,
         cancellations_every: float = CANCELLATIONS_EVERY,
     ) -> None:
-        super().__init__()
-        self.fulfiller = Fulfiller(session, clock=clock, on_orders_changed=on_orders_changed)
+        self.loops = Loops()
+        self.fulfiller = Fulfiller(session, clock=clock, outlet=outlet)
         self.session = session
         self._clock = clock
-        self._on_error = on_error
-        self._on_notice = on_notice
+        self.outlet = outlet
         self.writes_every = writes_every
         self.cancellations_every = cancellations_every
         self._wake = asyncio.Event()
@@ -54,21 +50,25 @@ class FulfillmentService(Background):
 
     async def start(self) -> None:
         """Send anything queued before (a crash, a restart) and keep requests current."""
-        self.run_loops(
-            ("writes", self._writes_loop()),
-            ("cancellations", self._cancellations_loop()),
+        self.loops.every(
+            "writes", lambda: self.writes_every, self._send_due, wake=self._wake, wait_first=True
         )
+        self.loops.every("cancellations", lambda: self.cancellations_every, self._cancellations)
         self._wake.set()
+
+    async def stop(self) -> None:
+        """End the loops and any follow-up still running."""
+        await self.loops.stop()
 
     def request_send(self) -> None:
         """A write was queued: send it now-ish."""
-        self.later(self._debounced())
+        self.loops.after(DEBOUNCE, self._woken)
 
     def orders_changed(self) -> None:
         """Orders moved (maybe a cancellation webhook): refresh the requests once, soon."""
         if not self._cancellations_dirty:
             self._cancellations_dirty = True
-            self.later(self._refresh_cancellations())
+            self.loops.after(DEBOUNCE, self._refresh_cancellations)
 
     async def send_now(self) -> WritesResult:
         """Send every due write and report each outcome."""
@@ -76,48 +76,42 @@ class FulfillmentService(Background):
         async with self._lock:
             with budget_priority(Priority.WRITE):
                 result = await self.fulfiller.push_writes()
-        if self._on_notice is not None:
-            for shipped in result.warnings:  # what hurts the Valid Tracking Rate: say it now
-                self._on_notice(
-                    Notice(
-                        TRACKING_WARNING,
-                        f"Order {shipped.ref} shipped, but TikTok Shop warns: "
-                        f"{shipped.result['warning']}",
-                        ref=shipped.ref,
-                    )
+        for shipped in result.warnings:  # what hurts the Valid Tracking Rate: say it now
+            self.outlet.notify(
+                Notice(
+                    TRACKING_WARNING,
+                    f"Order {shipped.ref} shipped, but TikTok Shop warns: "
+                    f"{shipped.result['warning']}",
+                    ref=shipped.ref,
                 )
+            )
         return result
 
-    async def _debounced(self) -> None:
-        await asyncio.sleep(DEBOUNCE)
+    async def _woken(self) -> None:
         self._wake.set()
 
     async def _refresh_cancellations(self) -> None:
-        await asyncio.sleep(DEBOUNCE)
         self._cancellations_dirty = False
+        await self._cancellations()
+
+    async def _send_due(self) -> None:
+        due = fetch_next_write_due(self.session.db)
+        if due is not None and due <= self._clock():
+            await self._guard("writes", self.send_now())
+
+    async def _cancellations(self) -> None:
         await self._guard("cancellations", self.fulfiller.sync_cancellations())
 
-    async def _writes_loop(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.writes_every)
-            self._wake.clear()
-            due = fetch_next_write_due(self.session.db)
-            if due is not None and due <= self._clock():
-                await self._guard("writes", self.send_now())
-
-    async def _cancellations_loop(self) -> None:
-        while True:
-            await self._guard("cancellations", self.fulfiller.sync_cancellations())
-            await asyncio.sleep(self.cancellations_every)
-
     async def _guard(self, kind: str, work: Awaitable[object]) -> None:
-        try:
-            await work
-        except ReconnectNeeded:
-            pass  # the engine already shows "reconnect needed"
-        except ShopdeskError as exc:
-            if self._on_error is not None:
-                self._on_error(kind, str(exc))
-            else:
-                log.warning("%s failed: %s", kind, exc)
+        await guarded(self.outlet, kind, work)
+
+
+async def guarded(outlet: Outlet, kind: str, work: Awaitable[object]) -> None:
+    """Run a loop's work; a failure becomes an error row of `kind` (a lost authorization is
+    shown by the engine already)."""
+    try:
+        await work
+    except ReconnectNeeded:
+        pass
+    except ShopdeskError as exc:
+        outlet.failed(kind, str(exc))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.changes import Changes
 from app.store import imports
 from app.store.activity import (
     CANCELLED,
@@ -24,7 +25,8 @@ from app.store.activity import (
     save_run_started,
 )
 from app.store.cursors import ORDERS_UPDATE_TIME, fetch_cursor, save_cursor
-from app.store.orders import save_orders
+from app.sync.order_saves import save_order_page
+from app.sync.outlet import SILENT, Outlet
 from app.sync.session import ShopSession
 from app.tiktok.api import OrderQuery
 from app.tiktok.errors import ShopdeskError, TikTokError
@@ -168,13 +170,13 @@ class OrderImporter:
         session: ShopSession,
         *,
         on_progress: Callable[[ImportProgress], None] | None = None,
-        on_changed: Callable[[list[str]], None] | None = None,
+        outlet: Outlet = SILENT,
         clock: Callable[[], float] = time.time,
         max_window_orders: int = MAX_WINDOW_ORDERS,
     ) -> None:
         self.session = session
         self._on_progress = on_progress
-        self._on_changed = on_changed
+        self.outlet = outlet
         self._clock = clock
         self.max_window_orders = max_window_orders
         self.cancel_event = asyncio.Event()
@@ -264,6 +266,7 @@ class OrderImporter:
                 throttled=self.session.stats.throttled - throttled0,
             )
             save_run_finished(db, run_id, state, counts, now=self._now(), error=error)
+            self.outlet.changed(Changes.of(runs=True, errors=["import"]))
         with db.atomic():
             imports.save_job_state(db, job.id, imports.DONE, now=self._now())
             save_error_resolved(db, "import", str(job.id), now=self._now())
@@ -308,7 +311,7 @@ class OrderImporter:
                     _count_estimate(job, page.total_count)
                 fresh = False
                 with db.atomic():
-                    result = save_orders(db, shop_id, page.raw_orders, now=self._now())
+                    result = save_order_page(db, shop_id, page.raw_orders, now=self._now())
                     job.pages += 1
                     job.fetched += len(page)
                     job.created += len(result.created)
@@ -320,8 +323,7 @@ class OrderImporter:
                         job.page_token = ""
                         job.window_index += 1
                     imports.save_progress(db, job, now=self._now())
-                if result.changed and self._on_changed is not None:
-                    self._on_changed(result.changed)
+                self.outlet.changed(result.changes)
                 if self._on_progress is not None:
                     self._on_progress(_progress(job, resumed))
                 if self.cancel_event.is_set() and not job.finished:

@@ -8,9 +8,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from app.backoff import ROW_RETRY
+from app.changes import ANY, NO_CHANGES, Changes
 from app.store import inbox
 from app.store.activity import save_error
-from app.store.orders import save_orders
+from app.store.labels import STALE_REASONS, save_stale
+from app.sync.order_saves import save_order_page
+from app.sync.outlet import SILENT, Notice, Outlet
 from app.sync.session import ShopSession
 from app.tiktok.errors import ReconnectNeeded, ShopdeskError
 from app.tiktok.models import EventType, WebhookEvent
@@ -22,7 +26,6 @@ log = logging.getLogger(__name__)
 ORDER_TYPES = frozenset({1, 3, 4, 11, 12})
 #: Product events name products to refresh.
 PRODUCT_TYPES = frozenset({5, 15, 16, 27, 37})
-MAX_RETRY_SECONDS = 3600
 
 
 @dataclass
@@ -34,21 +37,13 @@ class DrainResult:
     failed: int = 0
     changed_orders: list[str] = field(default_factory=list)
     products: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Notice:
-    """Something the creator must hear about (deauthorization, authorization ending)."""
-
-    kind: str
-    message: str
-    when: int | None = None
-    ref: str = ""  # the order (or other row) it is about, when there is one
+    #: Everything the pass changed: the inbox rows, the orders saved, SKUs, shop and errors.
+    changes: Changes = NO_CHANGES
 
 
 def retry_delay(attempts: int) -> int:
     """30 s, 1 min, 2 min ... up to an hour between attempts at a failed push."""
-    return int(min(MAX_RETRY_SECONDS, 30 * 2 ** max(0, attempts)))
+    return ROW_RETRY.seconds(max(0, attempts) + 1)  # `attempts` counts the earlier failures
 
 
 def _date(ts: int) -> str:
@@ -63,15 +58,16 @@ class InboxProcessor:
         session: ShopSession,
         *,
         clock: Callable[[], float] = time.time,
-        on_orders_changed: Callable[[list[str]], None] | None = None,
-        on_notice: Callable[[Notice], None] | None = None,
+        outlet: Outlet = SILENT,
         refresh_products: Callable[[list[str]], Awaitable[None]] | None = None,
+        returns_named: Callable[[list[str]], None] | None = None,
     ) -> None:
         self.session = session
+        self._returns_named = returns_named
         self._clock = clock
-        self._on_orders_changed = on_orders_changed
-        self._on_notice = on_notice
+        self.outlet = outlet
         self._refresh_products = refresh_products
+        self._told = NO_CHANGES
 
     def _now(self) -> int:
         return int(self._clock())
@@ -84,6 +80,7 @@ class InboxProcessor:
             return result
         orders: dict[int, list[str]] = {}
         products: dict[int, list[str]] = {}
+        stale: dict[str, str] = {}  # printed labels that no longer match the order
         for item in items:
             try:
                 event = parse_event(item.body.encode("utf-8"))
@@ -97,9 +94,12 @@ class InboxProcessor:
                 self._done([item.id], inbox.IGNORED, f"for another shop ({event.shop_id})")
                 result.ignored += 1
             elif event.type in ORDER_TYPES:
+                if event.type == EventType.RETURN_STATUS_CHANGE and self._returns_named:
+                    self._returns_named([str(event.data.get("return_id") or "")])
                 ids = event.order_ids()
                 if ids:
                     orders[item.id] = ids
+                    stale.update(dict.fromkeys(ids, STALE_REASONS.get(event.type, "")))
                 else:
                     self._done([item.id], inbox.IGNORED, "names no order")
                     result.ignored += 1
@@ -118,9 +118,19 @@ class InboxProcessor:
                 result.ignored += 1
         if orders:
             await self._orders(orders, result)
+        for reason in set(stale.values()) - {""}:
+            ids = [o for o, why in stale.items() if why == reason]
+            save_stale(self.session.db, ids, reason, now=self._now())
         if products:
             await self._products(products, result)
+        self._tell(Changes.of(inbox=[i.id for i in items]))
+        result.changes, self._told = self._told, NO_CHANGES
         return result
+
+    def _tell(self, changes: Changes) -> None:
+        """Publish a change now and count it in this pass's result."""
+        self._told = self._told.merge(changes)
+        self.outlet.changed(changes)
 
     def _done(self, ids: list[int], state: str, note: str = "") -> None:
         inbox.save_processed(self.session.db, ids, state, now=self._now(), note=note)
@@ -135,15 +145,14 @@ class InboxProcessor:
         found = {str(o.get("id")) for o in raw}
         db = self.session.db
         with db.atomic():
-            upsert = save_orders(db, self.session.shop.id, raw, now=self._now())
+            upsert = save_order_page(db, self.session.shop.id, raw, now=self._now())
             for item_id, ids in by_item.items():
                 missing = [i for i in ids if i not in found]
                 note = f"not found at TikTok: {', '.join(missing)}" if missing else ""
                 inbox.save_processed(db, [item_id], inbox.DONE, now=self._now(), note=note)
         result.processed += len(by_item)
         result.changed_orders.extend(upsert.changed)
-        if upsert.changed and self._on_orders_changed is not None:
-            self._on_orders_changed(upsert.changed)
+        self._tell(upsert.changes)
 
     async def _products(self, by_item: dict[int, list[str]], result: DrainResult) -> None:
         ids = list(dict.fromkeys(pid for pids in by_item.values() for pid in pids))
@@ -154,6 +163,7 @@ class InboxProcessor:
                 self._failed(list(by_item), exc, result)
                 return
             note = "product refreshed"
+            self._tell(Changes.of(skus=[ANY]))
         else:
             note = "product change recorded"
         self._done(list(by_item), inbox.DONE, note)
@@ -164,7 +174,7 @@ class InboxProcessor:
         db = self.session.db
         delay = retry_delay(inbox.fetch_attempts(db, item_ids))
         if isinstance(exc, ReconnectNeeded):
-            delay = MAX_RETRY_SECONDS  # nothing works until the shop is reconnected
+            delay = int(ROW_RETRY.cap)  # nothing works until the shop is reconnected
         inbox.save_failed(db, item_ids, str(exc), now=self._now(), retry_at=self._now() + delay)
         result.failed += len(item_ids)
         log.warning("webhook processing failed (%d events): %s", len(item_ids), exc)
@@ -172,6 +182,7 @@ class InboxProcessor:
     def _deauthorized(self, event: WebhookEvent) -> None:
         reason = "the seller deauthorized Shopdesk in TikTok Shop"
         self.session.tokens.mark_lost(reason)
+        self._tell(Changes.of(shop=True, connection=True))
         self._notify(Notice("deauthorized", f"TikTok Shop: {reason}. Reconnect to resume syncing."))
 
     def _expiring(self, event: WebhookEvent) -> None:
@@ -186,8 +197,8 @@ class InboxProcessor:
             shop_id=self.session.shop.id,
             now=self._now(),
         )
+        self._tell(Changes.of(errors=["authorization_expiring"], shop=True))
         self._notify(Notice("authorization_expiring", message, when))
 
     def _notify(self, notice: Notice) -> None:
-        if self._on_notice is not None:
-            self._on_notice(notice)
+        self.outlet.notify(notice)

@@ -9,6 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from app.backoff import retry_delay
 from app.store import outbox
 from app.store.activity import save_error, save_error_resolved
 from app.store.catalog import fetch_default_warehouse
@@ -77,14 +78,8 @@ def refusal_action(codes: set[int]) -> str:
     )
 
 
-MAX_RETRY_DELAY = 3600
 #: Errors after which nothing more can be sent until the seller reconnects.
 STOP = (ReconnectNeeded, AuthorizationLost, InvalidToken, TokenExpired)
-
-
-def retry_delay(attempts: int) -> int:
-    """Seconds before the next automatic try: 30 s, 1, 2, 4 min ... at most an hour."""
-    return int(min(MAX_RETRY_DELAY, 30 * 2 ** max(0, attempts - 1)))
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from typing import Any
 import sqlite_utils
 
 from app.store import fulfillment as store
-from app.store.orders import fetch_order_raw
 from app.store.shops import fetch_current_shop
+from app.store.stored_orders import StoredOrder, fetch_order
 from app.tiktok.errors import ShopdeskError
 from app.tiktok.reasons import DEFAULT_REGION, reject_reasons, seller_cancel_reasons
 
@@ -82,9 +82,9 @@ def shipped_already(db: sqlite_utils.Database, order_id: str, tracking: str) -> 
     return None
 
 
-def resolve_provider(db: sqlite_utils.Database, order: dict[str, Any], given: str) -> str | None:
+def resolve_provider(db: sqlite_utils.Database, order: StoredOrder, given: str) -> str | None:
     """A carrier by id or by name (any case), among those cached for the order's option."""
-    option = str(order.get("delivery_option_id") or "") or None
+    option = order.delivery_option_id or None
     known = store.fetch_providers(db, option) or store.fetch_providers(db)
     text = given.strip()
     for pid, name in known:
@@ -104,19 +104,18 @@ def check_request(
 ) -> tuple[ShipRequest | None, list[str]]:
     """Check one shipment against the stored order; returns the request or the problems."""
     problems: list[str] = []
-    order = fetch_order_raw(db, order_id)
+    order = fetch_order(db, order_id)
     if order is None:
         return None, [f"order {order_id} is not in Shopdesk (import or sync first)"]
-    status = str(order.get("status") or "")
+    status = order.status
     if status not in SHIPPABLE:
         problems.append(f"order {order_id} is {status}, not awaiting shipment")
-    known_items = {str(i.get("id")) for i in order.get("line_items") or []}
-    missing = [i for i in line_item_ids if i not in known_items]
+    missing = [i for i in line_item_ids if i not in order.item_ids]
     if missing:
         problems.append(f"order {order_id} has no line item {', '.join(missing)}")
     if _open_request(db, order_id) and not rejects_by_shipping(shop_region(db)):
         problems.append(f"the buyer asked to cancel order {order_id}: answer that request first")
-    seller_ships = order.get("shipping_type") == "SELLER"
+    seller_ships = order.seller_ships
     provider_id = ""
     if handover:
         if handover not in HANDOVER_METHODS:
@@ -274,17 +273,14 @@ def save_seller_cancel(
     now: int,
 ) -> int:
     """Queue the seller's own cancellation (e.g. out of stock)."""
-    order = fetch_order_raw(db, order_id)
+    order = fetch_order(db, order_id)
     if order is None:
         raise ShipRequestError([f"order {order_id} is not in Shopdesk"])
-    allowed = seller_cancel_reasons(str(order.get("status")), shop_region(db))
+    allowed = seller_cancel_reasons(order.status, shop_region(db))
     if reason not in allowed:
         names = ", ".join(allowed) or "none: this status cannot be cancelled by the seller"
         raise ShipRequestError(
-            [
-                f"reason {reason!r} is not allowed for a {order.get('status')} "
-                f"order (allowed: {names})"
-            ]
+            [f"reason {reason!r} is not allowed for a {order.status} order (allowed: {names})"]
         )
     payload: dict[str, Any] = {"order_id": order_id, "reason": reason}
     if line_item_ids:

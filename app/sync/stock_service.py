@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
 
+from app.changes import ANY, ANY_ROW, Changes
 from app.config import Settings
 from app.store.activity import save_error, save_error_resolved
 from app.store.outbox import fetch_next_due
 from app.store.stock_levels import StockWarning
-from app.sync.background import Background
 from app.sync.catalog import CatalogResult, sync_catalog, sync_unknown_skus
+from app.sync.loops import Loops
+from app.sync.outlet import SILENT, Outlet
 from app.sync.pusher import ERROR_KIND as PUSH_ERROR
 from app.sync.pusher import PushResult, push_pending
 from app.sync.session import ShopSession
@@ -30,7 +31,7 @@ PUSH_EVERY = 30.0  # retries and automatic at-risk pushes
 EDIT_DEBOUNCE = 1.0  # edits within a second go out in one push
 
 
-class StockService(Background):
+class StockService:
     """Owns the stock work of one shop session; the engine starts and stops it."""
 
     def __init__(
@@ -40,39 +41,47 @@ class StockService(Background):
         *,
         pull: Callable[[], Awaitable[object]],
         clock: Callable[[], float] = time.time,
-        on_warnings: Callable[[list[StockWarning]], None] | None = None,
-        on_error: Callable[[str, str], None] | None = None,
+        outlet: Outlet = SILENT,
         catalog_every: float = CATALOG_EVERY,
         full_catalog_every: float = FULL_CATALOG_EVERY,
         push_every: float = PUSH_EVERY,
     ) -> None:
-        super().__init__()
+        self.loops = Loops()
         self.session = session
         self.settings = settings
         self._pull = pull
         self._clock = clock
-        self._on_error = on_error
-        self.watch = StockWatch(stock_defaults(settings), on_warnings=on_warnings)
+        self.outlet = outlet
+        self.watch = StockWatch(stock_defaults(settings), on_warnings=outlet.warn)
         self.catalog_every = catalog_every
         self.full_catalog_every = full_catalog_every
         self.push_every = push_every
         self._push_wake = asyncio.Event()
         self._push_lock = asyncio.Lock()
         self._orders_dirty = False
+        self._last_full = 0.0  # monotonic time of the last full catalogue read
 
     async def start(self) -> None:
         """Begin the catalogue cadence (a full read first) and the push loop."""
-        self.run_loops(
-            ("catalog", self._catalog_loop()),
-            ("stock-push", self._push_loop()),
+        self.loops.every("catalog", lambda: self.catalog_every, self._catalog_pass)
+        self.loops.every(
+            "stock-push",
+            lambda: self.push_every,
+            self._push_due,
+            wake=self._push_wake,
+            wait_first=True,
         )
         self._push_wake.set()  # a push a crash left in flight is checked at once
+
+    async def stop(self) -> None:
+        """End the loops and any follow-up still running."""
+        await self.loops.stop()
 
     # --- triggers from the engine ----------------------------------------------------------
 
     def request_push(self) -> None:
         """An edit was saved: push soon, after a short pause that gathers the next edits."""
-        self.later(self._debounced_push())
+        self.loops.after(EDIT_DEBOUNCE, self._woken)
 
     def orders_changed(self) -> None:
         """Orders moved: fetch SKUs the catalogue lacks and recheck the warnings.
@@ -83,11 +92,12 @@ class StockService(Background):
         if self._orders_dirty:
             return
         self._orders_dirty = True
-        self.later(self._after_orders())
+        self.loops.after(EDIT_DEBOUNCE, self._after_orders)
 
     async def refresh_products(self, product_ids: list[str]) -> None:
         """Product webhooks: re-read just those products, then recheck the warnings."""
         await sync_catalog(self.session, product_ids=product_ids, clock=self._clock)
+        self.outlet.changed(Changes.of(skus=[ANY]))
         await self.check()
 
     async def push_now(self) -> PushResult:
@@ -104,6 +114,7 @@ class StockService(Background):
                         defaults=stock_defaults(self.settings),
                     )
             except ShopdeskError as exc:
+                self.outlet.changed(Changes.of(skus=[ANY], outbox=[ANY_ROW], errors=[PUSH_ERROR]))
                 if not isinstance(exc, ReconnectNeeded):  # the shop's own state says that
                     save_error(
                         db,
@@ -115,6 +126,7 @@ class StockService(Background):
                     )
                 raise
             save_error_resolved(db, PUSH_ERROR, now=int(self._clock()))
+        self.outlet.changed(_pushed(result))
         await self.check()
         return result
 
@@ -124,55 +136,50 @@ class StockService(Background):
 
     # --- loops ---------------------------------------------------------------------------
 
-    async def _debounced_push(self) -> None:
-        await asyncio.sleep(EDIT_DEBOUNCE)
+    async def _woken(self) -> None:
         self._push_wake.set()
 
     async def _after_orders(self) -> None:
-        await asyncio.sleep(EDIT_DEBOUNCE)
         self._orders_dirty = False
         try:
-            await sync_unknown_skus(self.session, clock=self._clock)
+            found = await sync_unknown_skus(self.session, clock=self._clock)
+            if found.skus:
+                self.outlet.changed(Changes.of(skus=[ANY]))
             await self.check()
         except ShopdeskError as exc:
             self._report("catalog", str(exc))
 
-    async def _catalog_loop(self) -> None:
-        last_full = 0.0
-        while True:
-            full = time.monotonic() - last_full >= self.full_catalog_every
-            try:
-                result: CatalogResult = await sync_catalog(
-                    self.session, full=full, clock=self._clock
-                )
-                if full:
-                    last_full = time.monotonic()
-                log.debug("catalogue synced: %s", result)
-                await self.check()
-            except ReconnectNeeded:
-                pass  # the engine already shows "reconnect needed"
-            except ShopdeskError as exc:
-                self._report("catalog", str(exc))
-            await asyncio.sleep(self.catalog_every)
+    async def _catalog_pass(self) -> None:
+        full = time.monotonic() - self._last_full >= self.full_catalog_every
+        try:
+            result: CatalogResult = await sync_catalog(self.session, full=full, clock=self._clock)
+            if full:
+                self._last_full = time.monotonic()
+            log.debug("catalogue synced: %s", result)
+            self.outlet.changed(Changes.of(skus=[ANY], errors=["catalog"]))
+            await self.check()
+        except ReconnectNeeded:
+            pass  # the engine already shows "reconnect needed"
+        except ShopdeskError as exc:
+            self._report("catalog", str(exc))
 
-    async def _push_loop(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._push_wake.wait(), self.push_every)
-            self._push_wake.clear()
-            due = fetch_next_due(self.session.db)
-            ready = due is not None and due <= self._clock()
-            if not ready and not self.settings.auto_push_at_risk:
-                continue
-            try:
-                await self.push_now()
-            except ReconnectNeeded:
-                pass
-            except ShopdeskError as exc:
-                self._report("stock_push", str(exc))
+    async def _push_due(self) -> None:
+        due = fetch_next_due(self.session.db)
+        ready = due is not None and due <= self._clock()
+        if not ready and not self.settings.auto_push_at_risk:
+            return
+        try:
+            await self.push_now()
+        except ReconnectNeeded:
+            pass
+        except ShopdeskError as exc:
+            self._report("stock_push", str(exc))
 
     def _report(self, kind: str, message: str) -> None:
-        if self._on_error is not None:
-            self._on_error(kind, message)  # the engine logs and shows it
-        else:
-            log.warning("%s failed: %s", kind, message)
+        self.outlet.failed(kind, message)  # the engine logs and shows it
+
+
+def _pushed(result: PushResult) -> Changes:
+    """A push moved SKUs' push state and outbox rows (their ids are not in the result)."""
+    skus = [o.sku_id for o in (*result.pushed, *result.failed)]
+    return Changes.of(skus=skus, outbox=[ANY_ROW], errors=[PUSH_ERROR])

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import httpx
 
+from app.backoff import Backoff
+from app.changes import ANY_ROW, Changes
 from app.relay.receiver import PROBE_HEADER, WEBHOOK_PATH, ReceiverServer, WebhookReceiver
 from app.relay.tunnel import UP, TunnelProvider, TunnelStatus
 from app.store import inbox
 from app.store.activity import save_error, save_error_resolved
-from app.sync.inbox import InboxProcessor, Notice
+from app.sync.inbox import InboxProcessor
+from app.sync.loops import Loops
+from app.sync.outlet import SILENT, Outlet
 from app.sync.session import ShopSession
 from app.sync.subscriptions import (
     describe_refused,
@@ -31,6 +35,8 @@ PROBE_EVERY = 60.0
 PROBE_WAIT = 10.0
 PRUNE_EVERY = 3600.0
 RETRY_WAKE = 30.0
+#: A failed subscription exchange is tried again after 5 s, 10 s, 20 s ... 5 min.
+SUBSCRIBE_RETRY = Backoff(base=5.0, cap=300.0)
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,20 @@ class WebhookHealth:
         )
 
 
+class Products(Protocol):
+    """What product webhooks need: the stock service re-reads the products they name."""
+
+    async def refresh_products(self, product_ids: list[str]) -> None: ...
+
+
+class WebhookWatcher(Protocol):
+    """What the engine hears from webhooks: the tunnel moved (catch up), health changed."""
+
+    def tunnel_moved(self, url: str | None) -> None: ...
+
+    def webhooks_changed(self, health: WebhookHealth) -> None: ...
+
+
 class WebhookService:
     """Owns the receiver, the tunnel and the inbox processor for one shop session."""
 
@@ -84,36 +104,34 @@ class WebhookService:
         port: int = 0,
         host: str = "127.0.0.1",
         clock: Callable[[], float] = time.time,
-        on_orders_changed: Callable[[list[str]], None] | None = None,
-        on_notice: Callable[[Notice], None] | None = None,
-        on_url_changed: Callable[[str | None], None] | None = None,
-        refresh_products: Callable[[list[str]], Awaitable[None]] | None = None,
-        on_health: Callable[[WebhookHealth], None] | None = None,
+        outlet: Outlet = SILENT,
+        products: Products | None = None,
+        watcher: WebhookWatcher | None = None,
         probe_every: float = PROBE_EVERY,
+        returns_named: Callable[[list[str]], None] | None = None,
     ) -> None:
         self.session = session
-        self._on_health = on_health
+        self.watcher = watcher
+        self.outlet = outlet
         self.tunnel = tunnel
         self._clock = clock
-        self._on_url_changed = on_url_changed
         self.probe_every = probe_every
         self.processor = InboxProcessor(
             session,
             clock=clock,
-            on_orders_changed=on_orders_changed,
-            on_notice=on_notice,
-            refresh_products=refresh_products,
+            outlet=outlet,
+            refresh_products=products.refresh_products if products is not None else None,
+            returns_named=returns_named,
         )
         self.receiver = WebhookReceiver(session.shop.app_key, session.app_secret, self._accept)
         self.server = ReceiverServer(self.receiver, host=host, port=port)
         self._wake = asyncio.Event()
-        self._tasks: list[asyncio.Task[None]] = []
+        self.loops = Loops()
         self._subscribed: str | None = None
         self._probe_at: float | None = None
         self._probe_ok = False
         self._probe_status: int | None = None
         self._refused: dict[str, str] = {}
-        self._subscribe_task: asyncio.Task[None] | None = None
         self._pruned_at = 0.0
 
     # --- life cycle ------------------------------------------------------------------------
@@ -123,21 +141,16 @@ class WebhookService:
         await self.server.start()
         self.tunnel.on_url = self._url_changed
         await self.tunnel.start(self.server.url)
-        self._tasks = [
-            asyncio.create_task(self._drain_loop(), name="inbox"),
-            asyncio.create_task(self._probe_loop(), name="webhook-probe"),
-        ]
+        self.loops.every("inbox", RETRY_WAKE, self._drain_pass, wake=self._wake, wait_first=True)
+        self.loops.every(
+            "webhook-probe", lambda: self.probe_every, self._probe_current, wait_first=True
+        )
         self._wake.set()
 
     async def stop(self) -> None:
         """Stop the tunnel first (no new pushes), then the receiver and the loops."""
         await self.tunnel.stop()
-        for task in [*self._tasks, self._subscribe_task]:
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-        self._tasks, self._subscribe_task = [], None
+        await self.loops.stop()
         await self.server.stop()
 
     @property
@@ -161,8 +174,8 @@ class WebhookService:
         )
 
     def _health_changed(self) -> None:
-        if self._on_health is not None:
-            self._on_health(self.health)
+        if self.watcher is not None:
+            self.watcher.webhooks_changed(self.health)
 
     # --- receiving -------------------------------------------------------------------------
 
@@ -179,19 +192,15 @@ class WebhookService:
         )
         if new:
             self._wake.set()
+            self.outlet.changed(Changes.of(inbox=[_row]))
         return new
 
-    async def _drain_loop(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), RETRY_WAKE)
-            self._wake.clear()
-            try:
-                while (await self.processor.drain()).processed:
-                    pass
-                self.prune()
-            except Exception:  # never let one bad batch stop the loop
-                log.exception("inbox processing failed; retrying later")
+    async def _drain_pass(self) -> None:
+        try:
+            while (await self.processor.drain()).processed:
+                pass
+            self.prune()
+        finally:  # a failed batch is logged by the loop and retried; health shows it now
             self._health_changed()
 
     def prune(self, *, force: bool = False) -> int:
@@ -202,6 +211,8 @@ class WebhookService:
         self._pruned_at = now
         keep = self.session.settings.inbox_keep_days * 86400
         removed = inbox.save_pruned(self.session.db, before=int(now - keep))
+        if removed:
+            self.outlet.changed(Changes.of(inbox=[ANY_ROW]))
         if removed:
             log.info("forgot %d webhook events processed over %d days ago", removed, keep // 86400)
         return removed
@@ -215,89 +226,78 @@ class WebhookService:
 
     def _url_changed(self, url: str | None) -> None:
         self._probe_ok = False
-        if self._on_url_changed is not None:
-            self._on_url_changed(url)
+        if self.watcher is not None:
+            self.watcher.tunnel_moved(url)
         self._health_changed()
         if url is None:
             return
-        if self._subscribe_task is not None:
-            self._subscribe_task.cancel()
-        self._subscribe_task = asyncio.create_task(self._subscribe(url), name="subscribe")
+        self._refused = {}
+        self.loops.retry("subscribe", lambda: self._subscribe(url), SUBSCRIBE_RETRY)
 
-    async def _subscribe(self, url: str) -> None:
+    async def _subscribe(self, url: str) -> bool:
         """Move TikTok's subscription to the new address, topic by topic. A topic TikTok
         refuses is recorded and not asked again for this address; only a failed exchange is
-        tried again (with backoff)."""
+        tried again (with backoff): False says so."""
         address = webhook_address(url)
-        delay = 5.0
         db, shop_id = self.session.db, self.session.shop.id
-        self._refused = {}
-        while True:
-            try:
-                report = await ensure_subscriptions(
-                    self.session, address, skip=frozenset(self._refused)
-                )
-            except ShopdeskError as exc:
-                save_error(
-                    db,
-                    "webhook_subscription",
-                    f"Could not point TikTok's webhooks at the tunnel: {exc}",
-                    action="Shopdesk keeps trying; polling covers the gap meanwhile.",
-                    shop_id=shop_id,
-                    now=int(self._clock()),
-                )
-                await asyncio.sleep(delay)
-                delay = min(300.0, delay * 2)
-                continue
-            self._subscribed = url
-            save_error_resolved(db, "webhook_subscription", now=int(self._clock()))
-            self._record_refused(report.refused)
-            log.info("webhooks point at %s (%d event types updated)", address, report.changed)
-            await self._probe(url)
-            return
+        try:
+            report = await ensure_subscriptions(
+                self.session, address, skip=frozenset(self._refused)
+            )
+        except ShopdeskError as exc:
+            save_error(
+                db,
+                "webhook_subscription",
+                f"Could not point TikTok's webhooks at the tunnel: {exc}",
+                action="Shopdesk keeps trying; polling covers the gap meanwhile.",
+                shop_id=shop_id,
+                now=int(self._clock()),
+            )
+            self.outlet.changed(Changes.of(errors=["webhook_subscription"]))
+            return False
+        self._subscribed = url
+        save_error_resolved(db, "webhook_subscription", now=int(self._clock()))
+        self.outlet.changed(Changes.of(errors=["webhook_subscription"], connection=True))
+        self._record_refused(report.refused)
+        log.info("webhooks point at %s (%d event types updated)", address, report.changed)
+        await self._probe(url)
+        return True
 
     def _record_probe(self) -> None:
         """An address that answers 404 or 5xx instead of passing pushes on is an error row."""
         problem = self.health.not_reaching
-        db, now = self.session.db, int(self._clock())
-        if problem:
-            save_error(
-                db,
-                "webhook_probe",
-                f"{problem[0].upper()}{problem[1:]}: TikTok's pushes are lost there.",
-                action="Check that the public address forwards to the receiver (give the full "
-                f"address ending in {WEBHOOK_PATH} or just the host); polling covers the gap.",
-                shop_id=self.session.shop.id,
-                now=now,
-            )
-        else:
-            save_error_resolved(db, "webhook_probe", now=now)
-        self._health_changed()
+        lost = f"{problem[:1].upper()}{problem[1:]}: TikTok's pushes are lost there."
+        self._record(
+            "webhook_probe",
+            lost if problem else "",
+            action="Check that the public address forwards to the receiver (give the full "
+            f"address ending in {WEBHOOK_PATH} or just the host); polling covers the gap.",
+        )
 
     def _record_refused(self, refused: dict[str, str]) -> None:
         """Refused topics: in Health and the errors tab, with TikTok's reason."""
         self._refused.update(refused)
+        self._record(
+            "webhook_topics",
+            describe_refused(self._refused) if self._refused else "",
+            action="Polling covers these topics. Enable the permissions they need for your "
+            "app in Partner Center, reconnect, then restart sync.",
+        )
+
+    def _record(self, kind: str, message: str, *, action: str) -> None:
+        """Open (a message) or resolve (none) the error row `kind`, and say so."""
         db, now = self.session.db, int(self._clock())
-        if self._refused:
-            save_error(
-                db,
-                "webhook_topics",
-                describe_refused(self._refused),
-                action="Polling covers these topics. Enable the permissions they need for your "
-                "app in Partner Center, reconnect, then restart sync.",
-                shop_id=self.session.shop.id,
-                now=now,
-            )
+        if message:
+            save_error(db, kind, message, action=action, shop_id=self.session.shop.id, now=now)
         else:
-            save_error_resolved(db, "webhook_topics", now=now)
+            save_error_resolved(db, kind, now=now)
+        self.outlet.changed(Changes.of(errors=[kind], connection=True))
         self._health_changed()
 
-    async def _probe_loop(self) -> None:
-        while True:
-            await asyncio.sleep(self.probe_every)
-            url = self.tunnel.url
-            if url:
-                await self._probe(url)
+    async def _probe_current(self) -> None:
+        url = self.tunnel.url
+        if url:
+            await self._probe(url)
 
     async def _probe(self, url: str) -> None:
         """Send ourselves a request through the tunnel: proof that pushes can reach us."""

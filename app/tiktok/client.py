@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import importlib.util
 import json
 import logging
 import re
+import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +37,12 @@ from app.tiktok.errors import (
 from app.tiktok.ratelimit import DEFAULT_QPS, RateLimiter
 from app.tiktok.retry import RetryPolicy
 from app.tiktok.signing import compact_json, sign
+
+# httpcore asks for sniffio on every request (to pick its locks); when it is not installed each
+# ask is a full, failing import search of sys.path. Saying once that it is absent makes that
+# ask instant (httpcore then uses asyncio, which is what Shopdesk runs on).
+if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+    sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 

@@ -6,6 +6,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from app.backoff import Backoff
 from app.tiktok.errors import (
     InternalError,
     NetworkError,
@@ -30,8 +31,7 @@ class RetryPolicy:
 
     def backoff(self, attempt: int) -> float:
         """Delay before retry number `attempt` (1-based), jitter applied."""
-        raw = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
-        return self.jitter(raw)
+        return self.jitter(Backoff(self.base_delay, self.max_delay).raw(attempt))
 
     def delay_for(self, error: Exception, attempt: int, *, idempotent: bool) -> float | None:
         """Seconds to wait before trying again, or None to give up on this error."""

@@ -18,7 +18,10 @@ ORDERS = 500
 QPS = 50
 
 
-def place_seller_orders(api_base: str) -> list[str]:
+def place_seller_orders(
+    api_base: str, count: int = ORDERS, shipping_type: str = "SELLER"
+) -> list[str]:
+    """Paid orders of one unit each, awaiting shipment."""
     placed: list[str] = []
     with httpx.Client(base_url=api_base, timeout=30) as admin:
         stock = admin.get("/sandbox/inventory").json()["skus"]
@@ -30,15 +33,15 @@ def place_seller_orders(api_base: str) -> list[str]:
                     "line_items": [{"sku_id": sku, "quantity": 1}],
                     "paid": True,
                     "is_on_hold_order": False,
-                    "shipping_type": "SELLER",
+                    "shipping_type": shipping_type,
                 },
             )
             if answer.status_code == 200:
                 placed.append(answer.json()["order"]["id"])
-            if len(placed) == ORDERS:
+            if len(placed) == count:
                 break
         admin.post("/sandbox/clock", json={"advance_seconds": 2})
-    assert len(placed) == ORDERS, f"only {len(placed)} orders could be placed"
+    assert len(placed) == count, f"only {len(placed)} orders could be placed"
     return placed
 
 

@@ -45,7 +45,6 @@ def fill_orders(database: Path, shop_id: str, total: int = ORDERS) -> int:
             id=_NEW_ID.format(c="id"),
             create_time="create_time - :n * 37",
             update_time="update_time - :n * 37",
-            raw=f"json_set(raw, '$.id', {_NEW_ID.format(c='id')})",
         )
         item_sql = {c: c for c in LINE_ITEM_COLUMNS}
         item_sql.update(id=_NEW_ID.format(c="id"), order_id=_NEW_ID.format(c="order_id"))
@@ -66,6 +65,14 @@ def fill_orders(database: Path, shop_id: str, total: int = ORDERS) -> int:
                     f"INSERT OR IGNORE INTO orders ({', '.join(ORDER_COLUMNS)}) SELECT "
                     f"{', '.join(order_sql[c] for c in ORDER_COLUMNS)} FROM orders"
                     " WHERE rowid IN (SELECT r FROM temp.seeds)",
+                    {"n": n},
+                )
+                db.execute(
+                    "INSERT OR IGNORE INTO order_raw (order_id, raw) SELECT "
+                    f"{_NEW_ID.format(c='order_id')}, "
+                    f"json_set(raw, '$.id', {_NEW_ID.format(c='order_id')}) FROM order_raw"
+                    " WHERE order_id IN"
+                    " (SELECT id FROM orders WHERE rowid IN (SELECT r FROM temp.seeds))",
                     {"n": n},
                 )
                 db.execute(

@@ -10,6 +10,7 @@ from app.gui.write_text import describe_write
 from app.store import fulfillment as store
 from app.sync.fulfillment_service import TRACKING_WARNING, FulfillmentService
 from app.sync.inbox import Notice
+from app.sync.outlet import Outlet
 from app.sync.ship_requests import (
     ShipRequestError,
     check_request,
@@ -121,7 +122,7 @@ async def test_tiktoks_tracking_warning_reaches_the_order_and_a_notice(ship_shop
         now=int(time.time()),
     )
     heard: list[Notice] = []
-    service = FulfillmentService(ship.session, on_notice=heard.append)
+    service = FulfillmentService(ship.session, outlet=Outlet(notice=heard.append))
     result = await service.send_now()
     [outcome] = result.outcomes
     assert outcome.ok and "Did you mean to select USPS?" in outcome.result["warning"]

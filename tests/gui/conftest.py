@@ -21,8 +21,9 @@ from app.config import Paths, Settings, save_settings
 from app.connect import ConnectFlow
 from app.gui.context import GuiContext
 from app.gui.main_window import MainWindow
-from app.sandbox import PACKAGE_FIRST_SELLER_TYPE, Sandbox, SandboxConfig, create_app
+from app.sandbox import Sandbox, SandboxConfig, create_app
 from app.secrets import SecretStore
+from app.working_hours import DeadlineAlerts
 
 BASE = "http://sandbox.test"
 
@@ -58,7 +59,7 @@ def sandbox_shop(
     paths: Paths, secrets: SecretStore, *, connect: bool = True, **config: Any
 ) -> GuiShop:
     """A sandbox (seed 11, 200 orders unless told) and, unless told not to, a connected shop."""
-    defaults = {"seed": 11, "orders": 200, "seller_type": PACKAGE_FIRST_SELLER_TYPE}
+    defaults = {"seed": 11, "orders": 200, "seller_type": "LOCAL"}  # a US local shop
     sandbox = Sandbox(SandboxConfig(**{**defaults, **config}))
     transport = httpx.ASGITransport(app=create_app(sandbox))
     settings = Settings(
@@ -66,6 +67,8 @@ def sandbox_shop(
         api_base=BASE,
         auth_base=BASE,
         poll_interval_seconds=3600,  # tests ask for syncs; the first poll still runs at start
+        # Deadline notices are tested on their own (tests/deadlines); these tests count notices.
+        deadline_alerts=DeadlineAlerts(enabled=False),
     )
     if connect:
         save_settings(paths, settings)
@@ -102,8 +105,12 @@ def open_window(qtbot: Any) -> Iterator[Callable[..., MainWindow]]:
             engine = window.host.engine
             assert engine is not None
             qtbot.waitUntil(lambda: engine.status.last_poll_at is not None, timeout=15000)
-            window.reader.catch_up_now()
-            assert window.orders_tab.model.rowCount() > 0
+
+            def listed() -> bool:
+                window.reader.catch_up_now()  # the list's refresh itself is a queued signal
+                return window.orders_tab.model.rowCount() > 0
+
+            qtbot.waitUntil(listed, timeout=15000)
         return window
 
     yield make

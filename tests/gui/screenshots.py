@@ -30,7 +30,17 @@ from app.store.orders import fetch_order_raw
 SANDBOX = SandboxConfig(
     seed=2026, orders=400, products=24, order_rate=30.0, seller_type=PACKAGE_FIRST_SELLER_TYPE
 )
-TABS = ("orders", "cancellations", "inventory", "queue", "errors", "health", "settings")
+TABS = (
+    "orders",
+    "cancellations",
+    "returns",
+    "inventory",
+    "money",
+    "queue",
+    "errors",
+    "health",
+    "settings",
+)
 DARK_TABS = ("orders", "cancellations", "inventory", "health")
 DIALOGS = ("ship-dialog",)
 #: Buyers ask to cancel this many more to-ship orders (those whose own deadline is soonest).
@@ -62,6 +72,33 @@ def prepare(window: object) -> None:
     if warned is not None:
         inventory.show_sku(warned, focus=False)
     w.queue_tab.refresh()  # type: ignore[attr-defined]
+    returns = w.returns_tab  # type: ignore[attr-defined]
+    wait_until(lambda: (returns.refresh(), bool(returns.model.to_answer()))[1], 20)
+    if returns.model.rowCount() > 1:
+        returns.table.selectRow(1)  # the soonest stays unselected, so its colour shows
+    money = w.money_tab  # type: ignore[attr-defined]
+    w.open_tab("money")  # type: ignore[attr-defined]
+    wait_until(lambda: (money.refresh(), money.skus.model.rowCount() > 0)[1], 30)
+    add_costs(w)
+    money.refresh()
+    w.open_tab("orders")  # type: ignore[attr-defined]
+
+
+def add_costs(window: Any) -> None:
+    """Each SKU costs about a third of what it sells for, so the Money tab shows profit."""
+    from decimal import Decimal
+
+    from app.ops.money import set_cost
+
+    for row in window.money_tab.skus.model.rows:
+        if not row.units or not row.revenue.amount:
+            continue
+        unit = (row.revenue.amount / row.units / 3).quantize(Decimal("0.01"))
+        window.host.engine.run_write(
+            lambda db, sku=row.key, amount=str(unit): set_cost(
+                db, seller_sku=sku, amount=amount, from_day="2000-01-01", now=0
+            )
+        ).result(10)
 
 
 def _admin(window: Any) -> httpx.Client:
@@ -119,8 +156,9 @@ def ship_three(window: Any) -> Any:
     orders.select_queue("to_ship")
     wait_until(lambda: all(orders.model.row_of(o) is not None for o in placed), 10)
     used = db.execute(
-        "SELECT json_extract(raw, '$.line_items[0].tracking_number') FROM orders"
-        " WHERE status = 'IN_TRANSIT' AND shipping_type = 'SELLER' LIMIT 1"
+        "SELECT tracking_number FROM orders"
+        " WHERE status = 'IN_TRANSIT' AND shipping_type = 'SELLER' AND tracking_number != ''"
+        " LIMIT 1"
     ).fetchone()
     orders.show_order(placed[0])
     selection = QItemSelection()
@@ -142,6 +180,15 @@ def ship_three(window: Any) -> Any:
     return dialog
 
 
+def demo_ready(window: Any) -> bool:
+    """The demo's orders arrived and the first import finished (else say so)."""
+    if not wait_until(lambda: window.orders_tab.queues.counts.get("all", 0) >= 400, 60):
+        print("the demo orders did not arrive", file=sys.stderr)
+        return False
+    wait_until(lambda: not window.status.importing, 30)
+    return True
+
+
 def capture_dialog(dialog: Any) -> QImage:
     """A dialog as the X server shows it."""
     QApplication.processEvents()
@@ -156,10 +203,8 @@ def main(out: Path) -> int:
         tempfile.TemporaryDirectory(prefix="shopdesk-shots-") as tmp,
         demo_window(Path(tmp), SANDBOX) as window,
     ):
-        if not wait_until(lambda: window.orders_tab.queues.counts.get("all", 0) >= 400, 60):
-            print("the demo orders did not arrive", file=sys.stderr)
+        if not demo_ready(window):
             return 1
-        wait_until(lambda: not window.status.importing, 30)
         first = time.time()
         wait_until(lambda: time.time() - first > 3, 5)  # a live order or two, the charts fill
         window.notifier.banner.dismiss()

@@ -28,7 +28,7 @@ def test_errors_tab_retries_and_dismisses_through_the_engine(gui_shop, open_wind
         lambda db: save_error(db, "poll", "Order sync failed: timeout", action="Wait", now=now)
     ).result(5)
     window.open_tab("errors")
-    window.reader.tick.emit()
+    window.reader.reread()
     qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
     assert window.tabs.tabText(window.tabs.indexOf(tab)) == "Errors (1)"
     assert tab.select(lambda index: index.data(KIND_ROLE) == "poll")
@@ -37,7 +37,7 @@ def test_errors_tab_retries_and_dismisses_through_the_engine(gui_shop, open_wind
     # Retry polls at once; a poll that works resolves the open poll error by itself.
     tab.retry()
     qtbot.waitUntil(lambda: open_errors(gui_shop.paths) == [], timeout=10000)
-    window.reader.tick.emit()
+    window.reader.reread()
     qtbot.waitUntil(lambda: tab.model.rowCount() == 0)
 
     engine.run_write(
@@ -91,7 +91,7 @@ def test_with_every_call_failing_each_service_says_so_and_the_status_bar_the_wor
     window = open_window(gui_shop.context())
     health, bar = window.health_tab, window.status_bar
     qtbot.waitUntil(
-        lambda: (window.reader.tick.emit(), health.services["polling"].level == "ok")[1],
+        lambda: (window.reader.reread(), health.services["polling"].level == "ok")[1],
         timeout=10000,
     )
     assert bar.connection.text().startswith("● Connected to")
@@ -109,7 +109,7 @@ def test_with_every_call_failing_each_service_says_so_and_the_status_bar_the_wor
     window.sync_now()
     qtbot.waitUntil(lambda: engine.status.last_poll_ok is False, timeout=60000)
     qtbot.waitUntil(
-        lambda: (window.reader.tick.emit(), health.services["pushes"].level == "error")[1],
+        lambda: (window.reader.reread(), health.services["pushes"].level == "error")[1],
         timeout=60000,
     )
     assert health.services["polling"].level == "error"
@@ -124,7 +124,7 @@ def test_with_every_call_failing_each_service_says_so_and_the_status_bar_the_wor
     qtbot.waitUntil(lambda: engine.status.last_poll_ok is True, timeout=30000)
     window.inventory_tab.push_now()
     qtbot.waitUntil(
-        lambda: (window.reader.tick.emit(), health.services["pushes"].level == "ok")[1],
+        lambda: (window.reader.reread(), health.services["pushes"].level == "ok")[1],
         timeout=60000,
     )
     qtbot.waitUntil(lambda: bar.connection.text().startswith("● Connected"), timeout=10000)

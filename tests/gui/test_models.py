@@ -39,10 +39,10 @@ from app.gui.ship_model import (
     TRACKING,
     ShipRow,
     ShipRowsModel,
-    plain_problem,
 )
 from app.gui.stock_model import AVAILABLE, ON_HAND, PUSH, StockTableModel
 from app.gui.theme import colors
+from app.ops.shipping import plain_problem
 from app.sandbox import Sandbox, SandboxConfig
 from app.store.activity import save_error
 from app.store.db import open_db

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QLabel
 from tests.conftest import need_service
 
 ROOT = Path(__file__).resolve().parents[2]
-ROUNDS = 4
+ROUNDS = 2  # each round opens every tab and quits 8 times: 16 quits (the crash came 1 in 7)
 
 
 def test_qt_calls_that_return_nothing_leave_none_alone(qtbot) -> None:

@@ -33,10 +33,13 @@ def test_self_test_opens_every_tab_and_reports_its_figures(tmp_path: Path) -> No
     assert [t.split(" (")[0] for t in figures["tabs"]] == [
         "Orders",
         "Cancellations",
+        "Returns",
         "Inventory",
+        "Money",
         "Sync queue",
         "Errors",
         "Health",
+        "Pack",
         "Settings",
     ]
     assert 0 < figures["seconds_to_first_orders"] < 60

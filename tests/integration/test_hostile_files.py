@@ -244,7 +244,7 @@ def test_a_full_disk_is_one_clear_line_and_nothing_half_written(shop: Cli, tmp_p
     ]
     # Frames nobody checkpoints yet: the edit's own must go after them, past the limit.
     db.execute("PRAGMA wal_autocheckpoint = 0")
-    db.execute("UPDATE orders SET raw = raw || ' '")
+    db.execute("UPDATE order_raw SET raw = raw || ' '")
     db.commit()
     assert (home / "shopdesk.db-wal").stat().st_size > LIMIT
     counts = tmp_path / "counts.csv"

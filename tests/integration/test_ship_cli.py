@@ -11,7 +11,7 @@ from app.sandbox import SandboxConfig, running_sandbox
 from tests.integration.cli_support import Cli, sandbox_orders
 
 
-def seller_orders(info, count: int) -> list[str]:
+def seller_orders(info, count: int, shipping_type: str = "SELLER") -> list[str]:
     placed: list[str] = []
     with httpx.Client(base_url=info.api_base) as admin:
         for row in admin.get("/sandbox/inventory").json()["skus"]:
@@ -21,7 +21,7 @@ def seller_orders(info, count: int) -> list[str]:
                     "line_items": [{"sku_id": row["sku_id"], "quantity": 1}],
                     "paid": True,
                     "is_on_hold_order": False,
-                    "shipping_type": "SELLER",
+                    "shipping_type": shipping_type,
                 },
             )
             if answer.status_code == 200:

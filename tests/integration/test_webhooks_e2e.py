@@ -104,10 +104,14 @@ def test_pushes_flow_through_the_tunnel_and_follow_it_when_it_restarts(tmp_path:
         sku = admin.get("/sandbox/inventory").json()["skus"][0]["sku_id"]
         order = place(admin, sku)
         began = time.monotonic()
-        wait_until(lambda: order["id"] in stored(paths), seconds=10, step=0.01)
+        wait_until(lambda: order["id"] in stored(paths), seconds=20, step=0.01)
         latency = time.monotonic() - began
-        assert latency < 2.0  # polling is at 60 s here: only the push can explain this
-        assert engine.status.webhooks.last_delivery_at is not None
+        # Polling is at 60 s here: only the push can explain this. The latency itself is the
+        # webhook benchmark's figure (p99 in milliseconds); here the bound leaves room for a
+        # busy test machine running other tests beside this one.
+        assert latency < 5.0
+        # the status snapshot follows the commit on the engine thread
+        wait_until(lambda: engine.status.webhooks.last_delivery_at is not None, seconds=10)
 
         service = engine._webhooks
         os.kill(service.tunnel.pid, signal.SIGKILL)

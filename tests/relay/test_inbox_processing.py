@@ -9,6 +9,7 @@ from app.store import inbox
 from app.store.activity import fetch_open_errors
 from app.store.shops import fetch_current_shop
 from app.sync.inbox import InboxProcessor, Notice, retry_delay
+from app.sync.outlet import Outlet
 from tests.order_flow import next_status
 
 counter = iter(range(10**6))
@@ -55,7 +56,7 @@ async def test_order_events_fetch_details_and_upsert(connect_shop) -> None:
     shop = await connect_shop(orders=0)
     session = shop.session()
     changed: list[str] = []
-    processor = InboxProcessor(session, on_orders_changed=changed.extend)
+    processor = InboxProcessor(session, outlet=Outlet(changes=lambda c: changed.extend(c.orders)))
     orders = [await place(shop) for _ in range(3)]
     for o in orders:
         receive(session, 1, {"order_id": o["id"], "order_status": "UNPAID", "update_time": 1})
@@ -147,7 +148,7 @@ async def test_deauthorization_stops_calls_and_tells_the_creator(connect_shop) -
     session = shop.session()
     notices: list[Notice] = []
     receive(session, 6, {"message": f"Shop_id {session.shop.id} is deauthorized."})
-    await InboxProcessor(session, on_notice=notices.append).drain()
+    await InboxProcessor(session, outlet=Outlet(notice=notices.append)).drain()
     assert notices[0].kind == "deauthorized"
     assert fetch_current_shop(session.db).needs_reconnect
     assert session.tokens.lost_reason
@@ -159,7 +160,7 @@ async def test_authorization_expiring_is_a_reminder_with_its_date(connect_shop) 
     session = shop.session()
     notices: list[Notice] = []
     receive(session, 7, {"message": "expiring", "expiration_time": "1798761600"})
-    await InboxProcessor(session, on_notice=notices.append).drain()
+    await InboxProcessor(session, outlet=Outlet(notice=notices.append)).drain()
     assert notices[0].kind == "authorization_expiring" and notices[0].when == 1798761600
     [error] = fetch_open_errors(session.db)
     assert "2027-01-01" in error["message"] and "Reconnect" in error["action"]

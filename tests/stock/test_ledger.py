@@ -7,6 +7,7 @@ import time
 
 from app.store.orders import fetch_order_raw, save_orders
 from app.store.stock import fetch_movements, save_manual_stock, save_restocked, save_returned
+from app.sync.order_saves import save_order_page
 from app.sync.poller import poll_once
 from tests.stock.conftest import StockShop, active_skus
 
@@ -145,7 +146,7 @@ def test_shipping_times_decide_once_even_without_a_collection_time(data_paths) -
 
         def save(*orders) -> None:
             with db.atomic():
-                save_orders(db, "shop", list(orders), now=1)
+                save_order_page(db, "shop", list(orders), now=1)
 
         # One parcel of a split order leaves after the count; no collection time on the order.
         save(

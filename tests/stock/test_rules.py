@@ -57,7 +57,7 @@ async def test_sql_and_python_agree_on_every_sandbox_line_item(connect_shop) -> 
     try:
         await OrderImporter(session).run(*default_range(time.time(), 90))
         rows = session.db.execute(
-            "SELECT o.status, json_extract(o.raw, '$.collection_time'), li.display_status,"
+            "SELECT o.status, o.collection_time, li.display_status,"
             f" li.package_status, {HELD_SQL}, {HANDED_OVER_SQL}"
             " FROM orders o JOIN line_items li ON li.order_id = o.id"
         ).fetchall()

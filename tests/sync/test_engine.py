@@ -6,6 +6,7 @@ import asyncio
 import threading
 import time
 
+from app.changes import Changes
 from app.store.db import open_db
 from app.sync.engine import EngineCallbacks, EngineStatus, SyncEngine
 from app.sync.importer import default_range
@@ -35,16 +36,16 @@ async def test_engine_catches_up_at_start_polls_and_stops_cleanly(connect_shop) 
     changed: list[str] = []
     threads: set[str] = set()
 
-    def on_changed(ids: list[str]) -> None:
+    def on_changed(changes: Changes) -> None:
         threads.add(threading.current_thread().name)
-        changed.extend(ids)
+        changed.extend(changes.orders)
 
     engine = SyncEngine(
         shop.paths,
         shop.settings,
         shop.secrets,
         transport=shop.transport,
-        callbacks=EngineCallbacks(on_orders_changed=on_changed, on_status=statuses.append),
+        callbacks=EngineCallbacks(on_changes=on_changed, on_status=statuses.append),
     )
     engine.start()
     try:

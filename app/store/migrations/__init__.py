@@ -10,6 +10,11 @@ from app.store.migrations import (  # noqa: F401  (registration, in this order)
     m0004_catalog_stock,
     m0005_fulfillment,
     m0006_claims_clock,
+    m0007_order_raw_deadlines,
+    m0008_labels_packing,
+    m0009_deadlines_tracking,
+    m0010_returns,
+    m0011_money,
 )
 from app.store.migrations.registry import MIGRATIONS
 

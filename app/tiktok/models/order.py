@@ -277,6 +277,11 @@ def _seconds(value: Any) -> int | None:
     return int(text) if text.lstrip("-").isdigit() else None
 
 
+def _positive(value: int | None) -> int | None:
+    """A time of 0 means "not yet" (TikTok sends 0 or leaves the field out)."""
+    return value if value else None
+
+
 @dataclass(slots=True)
 class LineItemRow:
     """A line item's columns in the store."""
@@ -336,6 +341,19 @@ class OrderRow(OrderFacts):
     cancel_order_sla_time: int | None = None
     rts_sla_time: int | None = None
     shipping_due_time: int | None = None
+    #: The other clocks of FACTS.md 9.5: deadlines first, then when each step happened.
+    tts_sla_time: int | None = None
+    collection_due_time: int | None = None
+    delivery_due_time: int | None = None
+    delivery_sla_time: int | None = None
+    rts_time: int | None = None
+    collection_time: int | None = None
+    delivery_time: int | None = None
+    cancel_time: int | None = None
+    cancellation_initiator: str = ""
+    warehouse_id: str = ""
+    delivery_option_id: str = ""
+    package_ids: list[str] = field(default_factory=list)
     shipping_provider: str = ""
     tracking_number: str = ""
     fulfillment_type: str = ""
@@ -352,6 +370,11 @@ class OrderRow(OrderFacts):
     total_amount: str | None = None
     recipient_name: str = ""
     line_items: list[LineItemRow] = field(default_factory=list)
+
+    @staticmethod
+    def version_of(raw: Mapping[str, Any]) -> tuple[str, int]:
+        """The order's id and `update_time` alone: enough to skip an order already stored."""
+        return _text(raw.get("id")), _seconds(raw.get("update_time")) or 0
 
     @classmethod
     def from_raw(cls, raw: Mapping[str, Any]) -> OrderRow:
@@ -376,6 +399,18 @@ class OrderRow(OrderFacts):
             cancel_order_sla_time=_seconds(get("cancel_order_sla_time")),
             rts_sla_time=_seconds(get("rts_sla_time")),
             shipping_due_time=_seconds(get("shipping_due_time")),
+            tts_sla_time=_seconds(get("tts_sla_time")),
+            collection_due_time=_seconds(get("collection_due_time")),
+            delivery_due_time=_seconds(get("delivery_due_time")),
+            delivery_sla_time=_seconds(get("delivery_sla_time")),
+            rts_time=_seconds(get("rts_time")),
+            collection_time=_positive(_seconds(get("collection_time"))),
+            delivery_time=_seconds(get("delivery_time")),
+            cancel_time=_seconds(get("cancel_time")),
+            cancellation_initiator=_text(get("cancellation_initiator")),
+            warehouse_id=_text(get("warehouse_id")),
+            delivery_option_id=_text(get("delivery_option_id")),
+            package_ids=[_text(p.get("id")) for p in get("packages") or [] if p.get("id")],
             shipping_provider=_text(get("shipping_provider")),
             tracking_number=_text(get("tracking_number")),
             fulfillment_type=_text(get("fulfillment_type")),

@@ -1,4 +1,4 @@
-"""`shopdesk export orders` and File > Export orders: one row per order, spreadsheet-ready.
+"""Exports: orders (`shopdesk export orders`, File > Export orders) and stock, as CSV files.
 
 Order ids are 19 digits, more than a spreadsheet keeps of a number (it shows 5.76E+17 and
 loses the last digits), so the `id` cell starts with an apostrophe, the spreadsheet's own
@@ -7,18 +7,22 @@ loses the last digits), so the `id` cell starts with an apostrophe, the spreadsh
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from app.commands.common import NotConnected, UsageError, check_out_file, disk_error, iso
-from app.csv_safe import csv_file
+from app.config import Paths, load_settings
+from app.csv_safe import SafeWriter, csv_file
+from app.ops.files import check_out_file, disk_error, iso
+from app.ops.problems import NotConnected, UsageError
 from app.payment import discounts
-from app.store.order_export import fetch_request_waiting, iter_export_rows
-from app.store.shops import fetch_current_shop
+from app.queries.db import open_readonly
+from app.queries.orders import fetch_request_waiting, iter_export_rows
+from app.queries.shop import fetch_current_shop
+from app.queries.stock import StockRow, fetch_stock_rows, stock_defaults
 from app.tiktok.models import Payment
 
 #: The design's columns first (DESIGN.md section 5), then what a seller reads in a sheet.
@@ -143,16 +147,103 @@ def write_orders_csv(db: sqlite_utils.Database, out: Path) -> int:
         raise NotConnected("no shop is connected, so there are no orders to export: connect first")
     check_out_file(out)
     requests = fetch_request_waiting(db)
-    count = 0
-    try:
+
+    def write() -> int:
+        count = 0
         with csv_file(out) as writer:  # formula cells neutralised, the file whole or not at all
             writer.writerow(EXPORT_ORDER_COLUMNS)
             for record in iter_export_rows(db):
                 writer.writerow(order_cells(record, requests))
                 count += 1
+        return count
+
+    return _with_write_errors(out, write)
+
+
+def _with_write_errors(out: Path, write: Callable[[], int]) -> int:
+    """Run a file write; a full disk or an unwritable file becomes one clear error."""
+    try:
+        return write()
     except OSError as exc:
         full = disk_error(exc)
         if full is not None:
             raise full from None
         raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
-    return count
+
+
+def export_orders(*, database: Path, out: Path) -> int:
+    """Every order to `out`, read through a read-only connection; returns the count."""
+    db = open_readonly(database)
+    try:
+        return write_orders_csv(db, out)
+    finally:
+        db.close()
+
+
+EXPORT_STOCK_COLUMNS = (
+    "seller_sku",
+    "sku_id",
+    "product_id",
+    "product_title",
+    "sku_name",
+    "product_status",
+    "on_hand",
+    "committed",
+    "available",
+    "buffer",
+    "low_stock",
+    "tiktok_quantity",
+    "target",
+    "estimate",
+    "pending_push",
+    "warning",
+    "warning_reason",
+)
+
+
+def export_stock(*, paths: Paths, out: Path) -> int:
+    """One row per SKU to `out` (read-only: the engine stays the only writer); the count."""
+    if not paths.database.exists():
+        raise NotConnected("nothing to export yet: connect and sync first")
+    check_out_file(out)
+    settings = load_settings(paths)
+    db = open_readonly(paths.database)
+    try:
+        rows = fetch_stock_rows(db, stock_defaults(settings))
+    finally:
+        db.close()
+
+    def write() -> int:
+        with csv_file(out) as writer:  # formula cells neutralised, the file whole or not at all
+            _write_stock(writer, rows)
+        return len(rows)
+
+    return _with_write_errors(out, write)
+
+
+def _write_stock(writer: SafeWriter, rows: list[StockRow]) -> None:
+    """One row per SKU."""
+    writer.writerow(EXPORT_STOCK_COLUMNS)
+    for row in rows:
+        warning = row.warning
+        writer.writerow(
+            [
+                row.seller_sku,
+                row.sku_id,
+                row.product_id,
+                row.product_title,
+                row.sku_name,
+                row.product_status,
+                row.on_hand,
+                row.committed,
+                row.available,
+                row.buffer,
+                row.low_stock,
+                row.tiktok_quantity,
+                row.target,
+                "yes" if row.estimate else "no",
+                row.push_state,
+                warning.kind if warning else "",
+                warning.reason if warning else "",
+            ]
+        )
