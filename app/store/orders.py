@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -128,6 +129,18 @@ class UpsertResult:
         self.updated.extend(other.updated)
         self.unchanged += other.unchanged
         self.stale += other.stale
+
+
+@contextlib.contextmanager
+def joined(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """The caller's transaction when there is one, else one of its own: no savepoint, since
+    SQLite copies every page changed under one into a sub-journal (a fifth more per page of
+    orders). An error still rolls back the caller's whole transaction, as it propagates."""
+    if db.conn.in_transaction:
+        yield db
+        return
+    with db.atomic():
+        yield db
 
 
 def raw_text(raw: Mapping[str, Any]) -> str:
@@ -316,7 +329,7 @@ def save_orders(
         result.saved.append(order)
     if not order_rows:
         return result
-    with db.atomic():
+    with joined(db):
         if replaced:
             db.conn.executemany("DELETE FROM line_items WHERE order_id = ?", replaced)
         db.conn.executemany(_INSERT_ORDER, order_rows)  # replacing a row drops its raw JSON

@@ -1,7 +1,8 @@
 """Parse + upsert against its floor, in the same process and run, and what the path spends.
 
-Shopdesk's import path here is what the importer does with each page it receives: parse the
-bytes (`parse_json`) and `save_orders` in one transaction. Its floor (upsert_floor.py) parses
+Shopdesk's import path here is what the importer does with each page it receives
+(import_path.ImportTarget: parse, `save_order_page` with the ledger, the job's progress, the
+page's `Changes`). Its floor (upsert_floor.py) parses
 the same pages with orjson and writes the rows Shopdesk stored into a copy of Shopdesk's schema
 with plain `sqlite3`. The two alternate, three times each, on fresh database files.
 """
@@ -15,8 +16,8 @@ from typing import Any
 
 import orjson
 
-from app.store.db import open_db
 from tests.benchmarks import import_path
+from tests.benchmarks.import_path import ImportTarget, page_skus
 from tests.benchmarks.bench_orders import sandbox_pages
 from tests.benchmarks.figures import median, shown_runs, spread
 from tests.benchmarks.upsert_floor import (
@@ -54,42 +55,44 @@ def order_ids(pages: list[bytes]) -> list[list[str]]:
     return [[str(o["id"]) for o in orjson.loads(p)["data"]["orders"]] for p in pages]
 
 
-def prepare(pages: list[bytes]) -> FloorPlan:
+def prepare(pages: list[bytes], skus: list[str]) -> FloorPlan:
     """One untimed Shopdesk pass into a database it creates: the floor copies what it made."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "shopdesk.db"
-        db = open_db(path)
-        before = row_counts(db.conn)
-        statements, copied = schema_statements(db.conn), pragmas(db.conn)
-        import_path.shopdesk_pass(db, pages)
-        db.close()
+        target = ImportTarget.open(path, skus)
+        conn = target.db.conn
+        before = row_counts(conn)
+        statements, copied = schema_statements(conn), pragmas(conn)
+        target.run(pages)
+        target.close()
         return FloorPlan(statements, copied, written_tables(path, before, order_ids(pages)))
 
 
-def repetition(pages: list[bytes], plan: FloorPlan) -> Repetition:
+def repetition(pages: list[bytes], skus: list[str], plan: FloorPlan) -> Repetition:
     """Both on fresh files, taking turns page by page so the machine's noise hits both alike."""
     with tempfile.TemporaryDirectory() as tmp:
-        db = open_db(Path(tmp) / "shopdesk.db")
+        target = ImportTarget.open(Path(tmp) / "shopdesk.db", skus)
         floor = FloorWriter(Path(tmp) / "floor.db", plan)
         ours = theirs = 0.0
         for n, page in enumerate(pages):
             if n % 2:
                 theirs += floor.write_page(n, page)
-                ours += import_path.shopdesk_page(db, page)
+                ours += target.page(page)
             else:
-                ours += import_path.shopdesk_page(db, page)
+                ours += target.page(page)
                 theirs += floor.write_page(n, page)
-        unchanged = import_path.shopdesk_pass(db, pages)
-        check_same_rows(db.conn, plan.tables, "this run of Shopdesk")
+        unchanged = target.run(pages)
+        check_same_rows(target.db.conn, plan.tables, "this run of Shopdesk")
         floor.close()
-        db.close()
+        target.close()
     return Repetition(ours, theirs, unchanged, floor.describe())
 
 
 def run() -> list[dict[str, Any]]:
     pages = sandbox_pages(ORDERS)
-    plan = prepare(pages)
-    reps = [repetition(pages, plan) for _ in range(REPEATS)]
+    skus = page_skus(pages)
+    plan = prepare(pages, skus)
+    reps = [repetition(pages, skus, plan) for _ in range(REPEATS)]
     rates = [ORDERS / r.insert_s for r in reps]
     floors = [ORDERS / r.floor_s for r in reps]
     ratios = [r.ratio for r in reps]
@@ -128,7 +131,7 @@ def run() -> list[dict[str, Any]]:
             f"executemany, same schema and pragmas); {middle.floor}; runs " + shown_runs(ratios),
         },
     ]
-    return rows + import_path.rows(pages)
+    return rows + import_path.rows(pages, skus)
 
 
 if __name__ == "__main__":
