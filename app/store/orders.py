@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import operator
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -220,9 +221,13 @@ def _order_row(order: OrderRow, shop_id: str, now: int) -> tuple[Any, ...]:
     )
 
 
+#: Reads the clocks in one C call (this runs for every order saved).
+_DEADLINES = operator.attrgetter(*DEADLINE_COLUMNS)
+
+
 def deadline_values(order: OrderRow) -> tuple[int | None, ...]:
     """The order's clocks in `DEADLINE_COLUMNS` order."""
-    return tuple(getattr(order, name) for name in DEADLINE_COLUMNS)
+    return _DEADLINES(order)  # type: ignore[no-any-return]
 
 
 def _item_rows(order: OrderRow) -> Iterator[tuple[Any, ...]]:

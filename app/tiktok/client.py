@@ -114,18 +114,18 @@ def _server_skew(response: httpx.Response, local_now: float) -> float | None:
 
 
 #: An integer literal orjson cannot hold exactly (it would turn it into a float) is 20 digits
-#: or more, or a negative one of 19 or more, where a JSON value starts (after `:`, `[` or `,`).
-#: The check maps digits to `0` and those three to `:`, drops whitespace, and looks for the two
-#: shapes: C-speed work, a tenth of a regex scan; ids and tracking numbers in quotes never match.
-_VALUE_SHAPES = bytes.maketrans(b"0123456789[,", b"0000000000::")
+#: or more, or a minus and 19 or more, where a JSON value starts (after `:`, `[` or `,`). The
+#: check maps digits and `-` to `0` and those three to `:`, drops whitespace, and looks for
+#: `:` and 20 zeros: C-speed work, a tenth of a regex scan; ids and tracking numbers in quotes
+#: never match (a minus inside a string may, and only costs the slower parse).
+_VALUE_SHAPES = bytes.maketrans(b"0123456789-[,", b"00000000000::")
 _WHITESPACE = b" \t\r\n"
-_BIG_INTEGERS = (b":" + b"0" * 20, b":-" + b"0" * 19)
+_BIG_INTEGER = b":" + b"0" * 20
 
 
 def _may_hold_big_integer(raw: bytes) -> bool:
     """True when `raw` may hold an integer beyond 64 bits (digits inside a string can say so)."""
-    shapes = raw.translate(_VALUE_SHAPES, _WHITESPACE)
-    return any(big in shapes for big in _BIG_INTEGERS)
+    return _BIG_INTEGER in raw.translate(_VALUE_SHAPES, _WHITESPACE)
 
 
 def parse_json(raw: bytes) -> Any:
