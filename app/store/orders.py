@@ -227,7 +227,7 @@ _DEADLINES = operator.attrgetter(*DEADLINE_COLUMNS)
 
 def deadline_values(order: OrderRow) -> tuple[int | None, ...]:
     """The order's clocks in `DEADLINE_COLUMNS` order."""
-    return _DEADLINES(order)  # type: ignore[no-any-return]
+    return _DEADLINES(order)
 
 
 def _item_rows(order: OrderRow) -> Iterator[tuple[Any, ...]]:

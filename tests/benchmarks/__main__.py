@@ -64,14 +64,14 @@ def line(row: dict[str, Any]) -> str:
 
 def agreement(rows: list[dict[str, Any]], previous: list[dict[str, Any]]) -> list[str]:
     """How far each ratio moved since the last run's report (AGREE_WITHIN is the promise)."""
-    before = {r["name"]: r.get("ratio") for r in previous if isinstance(r.get("ratio"), int | float)}
+    before = {r["name"]: r["ratio"] for r in previous if isinstance(r.get("ratio"), int | float)}
     said = []
     for row in rows:
         now, then = row.get("ratio"), before.get(row["name"])
         if isinstance(now, int | float) and then:
             moved = abs(now - then) / then
             mark = "agrees" if moved <= AGREE_WITHIN else "DIFFERS"
-            said.append(f"   {row['name']}: ratio {then:.3f} then, {now:.3f} now ({moved:.0%}, {mark})")
+            said.append(f"   {row['name']}: {then:.3f} then, {now:.3f} now ({moved:.0%}, {mark})")
     return said
 
 

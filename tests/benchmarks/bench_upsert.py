@@ -17,9 +17,9 @@ from typing import Any
 import orjson
 
 from tests.benchmarks import import_path
-from tests.benchmarks.import_path import ImportTarget, page_skus
 from tests.benchmarks.bench_orders import sandbox_pages
 from tests.benchmarks.figures import median, shown_runs, spread
+from tests.benchmarks.import_path import ImportTarget, page_skus
 from tests.benchmarks.upsert_floor import (
     FloorPlan,
     FloorWriter,

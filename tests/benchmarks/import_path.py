@@ -131,23 +131,36 @@ def cprofile_costs(pages: list[bytes], skus: list[str]) -> tuple[float, list[dic
     """Total profiled seconds and the functions with the most time of their own."""
     profiler = cProfile.Profile()
     fresh_pass(pages, skus, profiler)
-    stats = pstats.Stats(profiler)
-    entries = stats.stats  # type: ignore[attr-defined]
-    total = sum(v[2] for v in entries.values())
-    ranked = sorted(entries.items(), key=lambda kv: kv[1][2], reverse=True)[:SHOWN]
-    costs = []
-    for (path, line, func), (_cc, calls, own, cumulative, _callers) in ranked:
-        name = func if path == "~" else f"{func} ({_where(path, line)})"
-        costs.append(
-            {
-                "what": name,
-                "own_s": round(own, 4),
-                "cumulative_s": round(cumulative, 4),
-                "share": round(own / total, 3),
-                "calls": calls,
-            }
-        )
+    total, _idle, costs = ranked_costs(profiler)
     return total, costs
+
+
+#: Where an event loop waits (for the network, a rate limit): time spent, but not work.
+IDLE = ("<method 'poll' of 'select.epoll' objects>", "<method 'select' of 'select.")
+
+
+def ranked_costs(profiler: cProfile.Profile) -> tuple[float, float, list[dict[str, Any]]]:
+    """Seconds of work, seconds idle, and the functions with the most work of their own."""
+    entries = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    named = {
+        (func if path == "~" else f"{func} ({_where(path, line)})"): value
+        for (path, line, func), value in entries.items()
+    }
+    idle = sum(v[2] for n, v in named.items() if n.startswith(IDLE))
+    busy = {n: v for n, v in named.items() if not n.startswith(IDLE)}
+    total = sum(v[2] for v in busy.values())
+    ranked = sorted(busy.items(), key=lambda kv: kv[1][2], reverse=True)[:SHOWN]
+    costs = [
+        {
+            "what": name,
+            "own_s": round(own, 4),
+            "cumulative_s": round(cumulative, 4),
+            "share": round(own / total, 3) if total else 0.0,
+            "calls": calls,
+        }
+        for name, (_cc, calls, own, cumulative, _callers) in ranked
+    ]
+    return total, idle, costs
 
 
 def py_spy() -> str | None:
@@ -208,7 +221,7 @@ def spy_costs(pages: list[bytes]) -> tuple[int, list[dict[str, Any]]] | None:
     return total, costs
 
 
-def _listed(costs: list[dict[str, Any]], measure: str) -> str:
+def listed(costs: list[dict[str, Any]], measure: str) -> str:
     parts = []
     for n, cost in enumerate(costs[:TOP], 1):
         said = f" `{cost['statement']}`" if cost.get("statement") else ""
@@ -226,7 +239,7 @@ def rows(pages: list[bytes], skus: list[str]) -> list[dict[str, Any]]:
             "unit": "s profiled",
             "budget": "",
             "detail": f"{len(pages)} pages of new orders; most time of their own: "
-            + _listed(costs, "{own_s:.3f} s, {calls:,} calls"),
+            + listed(costs, "{own_s:.3f} s, {calls:,} calls"),
             "costs": costs,
         }
     ]
@@ -242,7 +255,7 @@ def rows(pages: list[bytes], skus: list[str]) -> list[dict[str, Any]]:
             "unit": "samples",
             "budget": "",
             "detail": f"3 passes of {len(pages)} pages at 250 samples/s; lines sampled most: "
-            + _listed(lines, "{samples:,} samples"),
+            + listed(lines, "{samples:,} samples"),
             "costs": lines,
         }
     )

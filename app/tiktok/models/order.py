@@ -254,7 +254,7 @@ class Order(OrderFacts, RawModel):
 def _text(value: Any) -> str:
     """Ids and words as text; an id sent as a JSON number keeps every digit."""
     if value.__class__ is str:
-        return value  # type: ignore[no-any-return]
+        return value
     if value is None:
         return ""
     return value if isinstance(value, str) else str(value)
@@ -269,14 +269,14 @@ def _money_text(value: Any) -> str | None:
 
 def _flag(value: Any) -> bool:
     if value.__class__ is bool:
-        return value  # type: ignore[no-any-return]
+        return value
     return isinstance(value, str) and value.lower() == "true"
 
 
 def _seconds(value: Any) -> int | None:
     """Times are integer seconds; digit strings are converted, anything else dropped."""
     if value.__class__ is int:
-        return value  # type: ignore[no-any-return]
+        return value
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
