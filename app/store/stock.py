@@ -11,6 +11,7 @@ from typing import Any
 import sqlite_utils
 
 from app.store import outbox
+from app.store.db import rows_in
 from app.store.stock_rules import (
     HANDED_OVER_SQL,
     HELD_SQL,
@@ -55,18 +56,8 @@ def _handover_time(order: OrderRow) -> tuple[int, bool]:
 
 def _shipped_refs(db: sqlite_utils.Database, item_ids: Sequence[str]) -> set[str]:
     """The line items among `item_ids` that have their `shipped` movement already."""
-    found: set[str] = set()
-    for start in range(0, len(item_ids), 500):
-        chunk = list(item_ids[start : start + 500])
-        marks = ",".join("?" for _ in chunk)
-        found.update(
-            str(r[0])
-            for r in db.execute(
-                f"SELECT ref FROM stock_movements WHERE reason = '{SHIPPED}' AND ref IN ({marks})",
-                chunk,
-            )
-        )
-    return found
+    sql = f"SELECT ref FROM stock_movements WHERE reason = '{SHIPPED}' AND ref IN ({{marks}})"
+    return {str(r[0]) for r in rows_in(db, sql, item_ids)}
 
 
 def save_order_stock(

@@ -1,4 +1,4 @@
-"""The bench report: every row prints, with its floor, ratio, verdict and spread when it has them."""
+"""The bench report: every row prints, with floor, ratio, verdict and spread when it has them."""
 
 from __future__ import annotations
 
