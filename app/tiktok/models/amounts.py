@@ -22,10 +22,14 @@ def plain(value: Decimal) -> str:
 _PLAIN = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 
 
+def _minus_zero(text: str) -> bool:
+    return text[0] == "-" and not text.strip("-0.")
+
+
 def _amount(value: Any) -> str:
     """An amount field: "0" when TikTok leaves it empty, a ValueError when it is not a number."""
-    if value.__class__ is str and _PLAIN.fullmatch(value) and value.strip("-0.") != "":
-        return value  # already plain (and not zero): a money read meets millions of these
+    if value.__class__ is str and _PLAIN.fullmatch(value) and not _minus_zero(value):
+        return value  # already plain: a money read meets millions of these
     if value is None or value == "":
         return "0"
     if isinstance(value, bool):
