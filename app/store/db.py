@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -69,6 +70,16 @@ class ShopDatabase(sqlite_utils.Database):
             except BaseException:
                 self.rollback()
                 raise
+
+
+def rows_in(
+    db: sqlite_utils.Database, sql: str, values: Sequence[Any], *, chunk: int = 500
+) -> Iterator[tuple[Any, ...]]:
+    """The rows of `sql` for every value, `{marks}` in it standing for the `IN (...)` list, a
+    chunk at a time (SQLite limits the variables of one statement)."""
+    for start in range(0, len(values), chunk):
+        part = list(values[start : start + chunk])
+        yield from db.execute(sql.format(marks=",".join("?" for _ in part)), part)
 
 
 def _connect(path: Path | str, *, readonly: bool) -> sqlite3.Connection:

@@ -11,6 +11,7 @@ from typing import Any
 import sqlite_utils
 
 from app.store import outbox
+from app.store.db import rows_in
 from app.store.stock_rules import (
     HANDED_OVER_SQL,
     HELD_SQL,
@@ -53,6 +54,12 @@ def _handover_time(order: OrderRow) -> tuple[int, bool]:
     return order.update_time, False
 
 
+def _shipped_refs(db: sqlite_utils.Database, item_ids: Sequence[str]) -> set[str]:
+    """The line items among `item_ids` that have their `shipped` movement already."""
+    sql = f"SELECT ref FROM stock_movements WHERE reason = '{SHIPPED}' AND ref IN ({{marks}})"
+    return {str(r[0]) for r in rows_in(db, sql, item_ids)}
+
+
 def save_order_stock(
     db: sqlite_utils.Database,
     orders: Sequence[OrderRow],
@@ -89,29 +96,26 @@ def save_order_stock(
     if not counted:
         return set()
     moved: set[str] = set()
+    recorded = _shipped_refs(db, [item_id for item_id, *_ in shipped])
+    rows: list[tuple[str, str, str, int, int, str, int]] = []
     for item_id, sku_id, at, settled in shipped:
         level = counted.get(sku_id)
-        if level is None:
-            continue
+        if level is None or item_id in recorded:
+            continue  # not counted, or this unit's movement is in the ledger already
         delta = -1 if at >= level[1] else 0
         if not delta and settled:
             continue  # before the count, and always will be: nothing to record
-        cursor = db.execute(
-            "INSERT OR IGNORE INTO stock_movements (sku_id, reason, ref, delta, on_hand_after,"
-            " note, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                sku_id,
-                SHIPPED,
-                item_id,
-                delta,
-                level[0] + delta,
-                "" if delta else "handed to the carrier before the first count",
-                now,
-            ],
-        )
-        if cursor.rowcount == 1 and delta:
+        recorded.add(item_id)
+        note = "" if delta else "handed to the carrier before the first count"
+        rows.append((sku_id, SHIPPED, item_id, delta, level[0] + delta, note, now))
+        if delta:
             level[0] += delta
             moved.add(sku_id)
+    db.conn.executemany(
+        "INSERT INTO stock_movements (sku_id, reason, ref, delta, on_hand_after, note, at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
     db.conn.executemany(
         "UPDATE stock SET on_hand = ?, updated_at = ? WHERE sku_id = ?",
         [(counted[s][0], now, s) for s in moved],

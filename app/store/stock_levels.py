@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from app.store.db import rows_in
 from app.store.outbox import OutboxItem
 from app.store.stock import HELD_SQL, RELEASED_SQL
 from app.tiktok.models import ProductStatus
@@ -97,14 +98,8 @@ def fetch_committed(db: sqlite_utils.Database) -> dict[str, int]:
 
 def fetch_uncounted(db: sqlite_utils.Database, sku_ids: Sequence[str]) -> list[str]:
     """The SKUs among these that have no stock count yet."""
-    counted: set[str] = set()
-    for start in range(0, len(sku_ids), 500):
-        chunk = list(sku_ids[start : start + 500])
-        marks = ",".join("?" for _ in chunk)
-        counted.update(
-            str(r[0])
-            for r in db.execute(f"SELECT sku_id FROM stock WHERE sku_id IN ({marks})", chunk)
-        )
+    sql = "SELECT sku_id FROM stock WHERE sku_id IN ({marks})"
+    counted = {str(r[0]) for r in rows_in(db, sql, sku_ids)}
     return [s for s in dict.fromkeys(sku_ids) if s not in counted]
 
 

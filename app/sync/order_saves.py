@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
-from app.store.orders import UpsertResult, save_orders
+from app.store.orders import UpsertResult, joined, save_orders
 from app.store.stock import save_order_stock
 from app.tiktok.models import Order
 
@@ -25,7 +25,7 @@ def save_order_page(
     now: int,
 ) -> UpsertResult:
     """Upsert orders and write the `shipped` movements they mean, atomically."""
-    with db.atomic():
+    with joined(db):
         result = save_orders(db, shop_id, orders, now=now)
         save_order_stock(db, result.saved, now=now)
     return result

@@ -10,6 +10,7 @@ on a database holding 100,000 orders' money rows, copied by SQL from a real read
 from __future__ import annotations
 
 import asyncio
+import cProfile
 import json
 import os
 import subprocess
@@ -26,9 +27,13 @@ from app.store.profit_cache import resum
 from app.sync.importer import OrderImporter, default_range
 from app.sync.money_sync import read_money
 from app.sync.session import open_session
+from tests.benchmarks.import_path import listed, ranked_costs
 from tests.benchmarks.sandbox_process import ROOT, BenchShop, connected
 
 QPS = 50
+#: `SHOPDESK_BENCH_PROFILE=1 make bench`: the money read runs under cProfile (its wall then
+#: counts the profiler too) and a row quotes its biggest costs, waiting left out.
+PROFILE = os.environ.get("SHOPDESK_BENCH_PROFILE") == "1"
 ORDERS = 30_000
 TAB_ORDERS = 100_000
 
@@ -58,8 +63,13 @@ async def read_month(shop: BenchShop) -> dict[str, Any]:
         await OrderImporter(session).run(start, end)
         await asyncio.sleep(1.1)  # the rate-limit buckets refill
         before = await _calls(admin)
+        profiler = cProfile.Profile() if PROFILE else None
         began = time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
         result = await read_money(session)
+        if profiler is not None:
+            profiler.disable()
         wall = time.perf_counter() - began
         made = await _calls(admin) - before
         kinds: Counter[str] = Counter()
@@ -80,6 +90,7 @@ async def read_month(shop: BenchShop) -> dict[str, Any]:
             "orders": orders,
             "error": result.error,
             "profit_s": result.profit_seconds,
+            "costs": None if profiler is None else ranked_costs(profiler),
         }
     finally:
         await session.aclose()
@@ -148,6 +159,7 @@ def run() -> list[dict[str, Any]]:
     floor = f["calls"] / QPS
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(f["kinds"].items()))
     return [
+        *_costs(f),
         {
             "name": "money_read_calls",
             "value": f["calls"],
@@ -161,10 +173,10 @@ def run() -> list[dict[str, Any]]:
             "name": "money_read_wall",
             "value": round(f["wall"], 2),
             "unit": "s",
-            "budget": f"floor {floor:.2f} s ({f['calls']} calls at {QPS} QPS); ratio "
-            f"{(f['wall'] - f['profit_s']) / floor:.2f} for the reads"
-            if floor
-            else "",
+            "floor": round(floor, 2),
+            "ratio": round((f["wall"] - f["profit_s"]) / floor, 2) if floor else None,
+            "budget": f"floor: {f['calls']} calls at {QPS} QPS; ratio: the reads (profit left out)"
+            + (" under cProfile" if PROFILE else ""),
             "detail": f"statements, their lines and estimates read and saved, then "
             f"{f['settled'] + f['estimates']:,} orders' profit computed in {f['profit_s']:.1f} s "
             "(once; later reads recompute only the orders they touch)",
@@ -177,4 +189,21 @@ def run() -> list[dict[str, Any]]:
             "detail": f"tab shown to painted over {stored:,} orders' money "
             f"({paint['days']} days, {paint['skus']} SKU rows)",
         },
+    ]
+
+
+def _costs(f: dict[str, Any]) -> list[dict[str, Any]]:
+    """The money read's biggest costs when it ran under cProfile (none otherwise)."""
+    if f["costs"] is None:
+        return []
+    busy, idle, costs = f["costs"]
+    return [
+        {
+            "name": "money_read_costs_cprofile",
+            "value": round(busy, 3),
+            "unit": "s profiled",
+            "detail": f"{idle:.2f} s waiting on the network and the rate limit left out; most "
+            "time of their own: " + listed(costs, "{own_s:.3f} s, {calls:,} calls"),
+            "costs": costs,
+        }
     ]

@@ -1,24 +1,20 @@
-"""Order sync budgets: parse + upsert throughput, import vs a bare client, polling latency."""
+"""Order sync budgets: import vs a bare client, polling latency (parse + upsert: bench_upsert)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import statistics
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
 
 from app.sandbox import Sandbox, SandboxConfig
 from app.store.db import open_db
-from app.store.orders import save_orders
 from app.sync.engine import SyncEngine
 from app.sync.importer import OrderImporter, default_range
 from app.sync.session import open_session
-from app.tiktok.client import parse_json
 from app.tiktok.signing import compact_json, sign
 from tests.benchmarks.sandbox_process import BenchShop, connected
 
@@ -37,26 +33,6 @@ def sandbox_pages(count: int) -> list[bytes]:
             json.dumps({"code": 0, "message": "Success", "request_id": "r", "data": data}).encode()
         )
     return pages
-
-
-def parse_and_upsert(pages: list[bytes]) -> dict[str, float]:
-    """Orders per second from page bytes to committed rows, fresh inserts then updates."""
-    with tempfile.TemporaryDirectory() as tmp:
-        db = open_db(Path(tmp) / "bench.db")
-        results = {}
-        for label in ("insert", "unchanged"):
-            started = time.perf_counter()
-            count = 0
-            for page in pages:  # what an import does with each page it receives
-                data = parse_json(page)["data"]
-                with db.atomic():
-                    save_orders(db, "shop", data["orders"], now=1)
-                count += len(data["orders"])
-            results[label] = count / (time.perf_counter() - started)
-        line_items = db.execute("SELECT count(*) FROM line_items").fetchone()[0]
-        db.close()
-    results["items_per_order"] = line_items / count
-    return results
 
 
 async def bare_fetch(shop: BenchShop, token: str, cipher: str, start: int, end: int) -> int:
@@ -154,22 +130,11 @@ def polling_latency(samples: int = 8, interval: float = 3.0) -> dict[str, float]
 
 
 def run() -> list[dict[str, Any]]:
-    pages = sandbox_pages(10_000)
-    throughput = parse_and_upsert(pages)
     compare = import_vs_bare()
     latency = polling_latency()
     ratio = compare["ours_s"] / compare["bare_s"]
     result = compare["result"]
     return [
-        {
-            "name": "parse_and_upsert",
-            "value": round(throughput["insert"]),
-            "unit": "orders/s",
-            "budget": ">= 10,000 orders/s on one core",
-            "detail": f"new orders: {throughput['insert'] / 5000:.2f}x TikTok's ceiling of 5,000/s "
-            f"(50 QPS x 100); {throughput['unchanged']:,.0f}/s when unchanged; "
-            f"{throughput['items_per_order']:.1f} line items per order",
-        },
         {
             "name": "import_vs_bare_client",
             "value": round(ratio, 3),

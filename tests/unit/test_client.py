@@ -118,6 +118,23 @@ async def test_nineteen_digit_ids_sent_as_json_numbers_are_kept_exactly(http) ->
 
 
 @respx.mock
+async def test_ids_beyond_64_bits_are_kept_exactly_wherever_the_json_puts_them(http) -> None:
+    time = FakeTime()
+    raw = (
+        b'{"code": 0, "message": "Success", "request_id": "r", "data": {"orders": [\n'
+        b'  {"id":  123456789012345678901, "status": "COMPLETED", "update_time": 1,\n'
+        b'   "tracking_number": "9400547713789652505808", "line_items": [{"id":\n'
+        b'   -1234567890123456789, "sku_id": 18446744073709551616, "sale_price": "1.00"}]}]}}'
+    )
+    respx.get(f"{API}/order/202309/orders").respond(content=raw)
+    [order] = await ShopApi(make_client(http, time)).order_details(["123456789012345678901"])
+    assert order.id == "123456789012345678901"
+    assert order.line_items[0].id == "-1234567890123456789"
+    assert order.line_items[0].sku_id == "18446744073709551616"
+    assert order.raw["tracking_number"] == "9400547713789652505808"
+
+
+@respx.mock
 async def test_order_details_asks_fifty_ids_per_call(http) -> None:
     time = FakeTime()
     route = respx.get(f"{API}/order/202309/orders").respond(json=envelope({"orders": []}))

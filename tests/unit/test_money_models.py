@@ -31,6 +31,11 @@ async def http():
     [
         ("5.00", "5.00"),
         ("-0.00", "0.00"),
+        ("-0", "0"),
+        ("-12.30", "-12.30"),  # already plain: kept as sent, trailing zero and all
+        ("012.5", "12.5"),
+        ("+1.5", "1.5"),
+        (".5", "0.5"),
         ("0 ", "0"),  # TikTok's own sample has "sales_tax_refund_amount": "0 "
         ("", "0"),  # deprecated fields "return an empty string"
         ("1E+2", "100"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -17,8 +18,18 @@ def plain(value: Decimal) -> str:
     return format(value, "f")
 
 
+#: Text `plain` gives back unchanged: no sign but a minus, no leading zero, no exponent.
+_PLAIN = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+
+
+def _minus_zero(text: str) -> bool:
+    return text[0] == "-" and not text.strip("-0.")
+
+
 def _amount(value: Any) -> str:
     """An amount field: "0" when TikTok leaves it empty, a ValueError when it is not a number."""
+    if value.__class__ is str and _PLAIN.fullmatch(value) and not _minus_zero(value):
+        return value  # already plain: a money read meets millions of these
     if value is None or value == "":
         return "0"
     if isinstance(value, bool):

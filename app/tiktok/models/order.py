@@ -247,8 +247,14 @@ class Order(OrderFacts, RawModel):
         return self.payment.total_amount if self.payment else None
 
 
+# The readers below run tens of times per order on the import path: the common type is
+# tested first, by class (a bool is never taken for an int).
+
+
 def _text(value: Any) -> str:
     """Ids and words as text; an id sent as a JSON number keeps every digit."""
+    if value.__class__ is str:
+        return value
     if value is None:
         return ""
     return value if isinstance(value, str) else str(value)
@@ -262,13 +268,15 @@ def _money_text(value: Any) -> str | None:
 
 
 def _flag(value: Any) -> bool:
-    if isinstance(value, bool):
+    if value.__class__ is bool:
         return value
     return isinstance(value, str) and value.lower() == "true"
 
 
 def _seconds(value: Any) -> int | None:
     """Times are integer seconds; digit strings are converted, anything else dropped."""
+    if value.__class__ is int:
+        return value
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
