@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 import sqlite_utils
 
+from app import exact_json
 from app.changes import Changes
 from app.store.stock_rules import stock_state
 from app.tiktok.models import Order, OrderRow
@@ -373,8 +374,5 @@ def fetch_order_raw(db: sqlite_utils.Database, order_id: str) -> dict[str, Any] 
 
 
 def load_raw(text: str) -> dict[str, Any]:
-    """Stored order JSON back to a dict (ids beyond 64 bits go through the standard library)."""
-    try:
-        return dict(orjson.loads(text))
-    except orjson.JSONDecodeError:
-        return dict(json.loads(text))
+    """Stored order JSON back to a dict (ids beyond 64 bits stay exact integers)."""
+    return dict(exact_json.loads(text))

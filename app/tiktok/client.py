@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import importlib.util
-import json
 import logging
 import sys
 import time
@@ -14,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-import orjson
 
+from app import exact_json
 from app.tiktok.auth import TokenManager
 from app.tiktok.budget import HourlyBudget, priority_for
 from app.tiktok.errors import (
@@ -113,31 +112,10 @@ def _server_skew(response: httpx.Response, local_now: float) -> float | None:
     return local_now - server
 
 
-#: An integer literal orjson cannot hold exactly (it would turn it into a float) is 20 digits
-#: or more, or a minus and 19 or more, where a JSON value starts (after `:`, `[` or `,`). The
-#: check maps digits and `-` to `0` and those three to `:`, drops whitespace, and looks for
-#: `:` and 20 zeros: C-speed work, a tenth of a regex scan; ids and tracking numbers in quotes
-#: never match (a minus inside a string may, and only costs the slower parse).
-_VALUE_SHAPES = bytes.maketrans(b"0123456789-[,", b"00000000000::")
-_WHITESPACE = b" \t\r\n"
-_BIG_INTEGER = b":" + b"0" * 20
-
-
-def _may_hold_big_integer(raw: bytes) -> bool:
-    """True when `raw` may hold an integer beyond 64 bits (digits inside a string can say so)."""
-    return _BIG_INTEGER in raw.translate(_VALUE_SHAPES, _WHITESPACE)
-
-
 def parse_json(raw: bytes) -> Any:
-    """Parse fast with orjson; integers beyond 64 bits go through the standard library, which
-    keeps them exact (orjson would make them floats)."""
+    """Parse fast and exactly (app.exact_json); None for a body that is not JSON."""
     try:
-        if not _may_hold_big_integer(raw):
-            return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        pass
-    try:
-        return json.loads(raw)
+        return exact_json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
 
