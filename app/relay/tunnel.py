@@ -23,7 +23,7 @@ from urllib.parse import urlparse
 from app import processes
 from app.backoff import Backoff
 from app.environment import child_env
-from app.sync.loops import Loops
+from app.loops import Loops
 
 log = logging.getLogger(__name__)
 

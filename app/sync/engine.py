@@ -20,6 +20,7 @@ import sqlite_utils
 from app.backoff import Backoff
 from app.changes import Changes
 from app.config import Paths, Settings
+from app.loops import Loops
 from app.relay.receiver import ReceiverError
 from app.relay.tunnel import make_tunnel
 from app.secrets import SecretStore
@@ -32,7 +33,6 @@ from app.sync.deep_poll import deep_pass
 from app.sync.fulfillment import WritesResult
 from app.sync.fulfillment_service import FulfillmentService
 from app.sync.importer import ImportProgress, ImportResult, OrderImporter
-from app.sync.loops import Loops
 from app.sync.money_service import MoneyService
 from app.sync.outlet import Notice, Outlet
 from app.sync.poller import DEFAULT_OVERLAP, PollResult, poll_once

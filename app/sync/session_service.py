@@ -11,7 +11,7 @@ import time
 from collections.abc import Awaitable, Callable
 from functools import cached_property
 
-from app.sync.loops import Loops
+from app.loops import Loops
 from app.sync.outlet import SILENT, Outlet
 from app.sync.session import ShopSession
 from app.tiktok.errors import ReconnectNeeded, ShopdeskError

@@ -9,11 +9,11 @@ from collections.abc import Awaitable, Callable
 
 from app.changes import ANY, ANY_ROW, Changes
 from app.config import Settings
+from app.loops import Loops
 from app.store.activity import save_error, save_error_resolved
 from app.store.outbox import fetch_next_due
 from app.store.stock_levels import StockWarning
 from app.sync.catalog import CatalogResult, sync_catalog, sync_unknown_skus
-from app.sync.loops import Loops
 from app.sync.outlet import SILENT, Outlet
 from app.sync.pusher import ERROR_KIND as PUSH_ERROR
 from app.sync.pusher import PushResult, push_pending

@@ -13,12 +13,12 @@ import httpx
 
 from app.backoff import Backoff
 from app.changes import ANY_ROW, Changes
+from app.loops import Loops
 from app.relay.receiver import PROBE_HEADER, WEBHOOK_PATH, ReceiverServer, WebhookReceiver
 from app.relay.tunnel import UP, TunnelProvider, TunnelStatus
 from app.store import inbox
 from app.store.activity import save_error, save_error_resolved
 from app.sync.inbox import InboxProcessor
-from app.sync.loops import Loops
 from app.sync.outlet import SILENT, Outlet
 from app.sync.session import ShopSession
 from app.sync.subscriptions import (

@@ -10,9 +10,9 @@ import time
 import pytest
 
 from app.backoff import JITTER, Backoff
+from app.loops import Loops
 from app.sync import engine as engine_module
 from app.sync.engine import EngineCallbacks, SyncEngine
-from app.sync.loops import Loops
 from tests.sync.test_engine import wait_for
 
 #: The jitter share every backoff draws in this test (pinned: the waits are exact).

@@ -7,8 +7,8 @@ import asyncio
 import pytest
 
 from app.backoff import JITTER, ROW_RETRY, Backoff
+from app.loops import Loops
 from app.sync import inbox, outbox_sender, pusher
-from app.sync.loops import Loops
 from app.tiktok.retry import RetryPolicy
 
 

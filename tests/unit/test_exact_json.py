@@ -30,7 +30,7 @@ def test_a_stored_order_with_a_huge_number_reads_back_exactly() -> None:
 
 
 def test_not_json_is_a_clear_value_error() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Expecting property name"):
         exact_json.loads(b"{nope")
 
 
