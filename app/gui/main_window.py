@@ -123,6 +123,8 @@ class MainWindow(QMainWindow):
         self.refresher = self._build_refresher()
         self._connect_signals()
         self._restore()
+        if self.reader.open_before_engine():  # a known-good file: the list paints at once
+            self.orders_tab.refresh()
         QTimer.singleShot(0, self.host.start)
 
     # --- building -----------------------------------------------------------------------------
