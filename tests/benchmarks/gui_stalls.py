@@ -123,7 +123,8 @@ def save_stalls(
             for b, d, n in slow.calls
             if b < ended and b + d / 1000 > began
         ]
-        seen = [] if sampler is None else [(g, o) for t, g, o in sampler.samples if began < t < ended]
+        samples = [] if sampler is None else sampler.samples
+        seen = [(g, o) for t, g, o in samples if began < t < ended]
         gui_where: dict[str, int] = {}
         other_where: dict[str, int] = {}
         for g, o in seen:
