@@ -134,9 +134,6 @@ class OrdersTab(QWidget):
         self._build()
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_filter)
-        #: While an import runs, the queue counts re-read in a slice of their own.
-        self._counts_timer = QTimer(self, singleShot=True, interval=0)
-        self._counts_timer.timeout.connect(self._recount_queues)
         self.refresh()
 
     # --- layout ---------------------------------------------------------------------------
@@ -334,21 +331,15 @@ class OrdersTab(QWidget):
     def refresh(self) -> None:
         """Orders changed: recount queues, re-read the list, keep the selected order.
 
-        During an import the counts follow in the next slice of the event loop, so one
-        refresh never holds the GUI thread for both (each is a scan of the status index).
+        During an import a large shop's counts are read on a worker (see list_counts).
         """
         if self.importing:
-            self._counts_timer.start()
+            self.queues.refresh_off_thread()
         else:
-            self._counts_timer.stop()
             self.queues.refresh()
         scroll = self.table.verticalScrollBar().value()
         self.model.reload()
         self.table.verticalScrollBar().setValue(scroll)
-        self._update_empty_state()
-
-    def _recount_queues(self) -> None:
-        self.queues.refresh()
         self._update_empty_state()
 
     def _after_reset(self) -> None:
