@@ -87,6 +87,23 @@ def fill_orders(database: Path, shop_id: str, total: int = ORDERS) -> int:
         db.close()
 
 
+def run_child(module: str, *args: str, stdin: str = "", timeout: float = 900) -> dict[str, Any]:
+    """Run tests.benchmarks.`module` in a fresh interpreter; its last line is JSON figures."""
+    child = subprocess.run(
+        [sys.executable, "-m", f"tests.benchmarks.{module}", *args],
+        input=stdin,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if child.returncode != 0:
+        raise RuntimeError(f"the benchmark process {module} failed:\n{child.stderr[-3000:]}")
+    figures: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
+    return figures
+
+
 def measure() -> dict[str, Any]:
     """Fill, then run the window in its own process and read its figures."""
     with connected(
@@ -101,24 +118,9 @@ def measure() -> dict[str, Any]:
         fill_seconds = time.perf_counter() - began
         entries = [[s, u, p] for (s, u), p in shop.secrets.backend.items.items()]  # type: ignore[attr-defined]
         launched = time.time()
-        child = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "tests.benchmarks.gui_process",
-                str(shop.paths.root),
-                str(launched),
-            ],
-            input=json.dumps(entries) + "\n",
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            capture_output=True,
-            text=True,
-            timeout=900,
+        figures = run_child(
+            "gui_process", str(shop.paths.root), str(launched), stdin=json.dumps(entries) + "\n"
         )
-        if child.returncode != 0:
-            raise RuntimeError(f"the GUI benchmark process failed:\n{child.stderr[-3000:]}")
-        figures: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
     figures.update(stored=stored, fill_s=fill_seconds)
     return figures
 
@@ -133,21 +135,9 @@ STALL_BUDGET_MS = 33.0
 FILTER_BUDGET_MS = 50.0
 
 
-def measure_floor() -> dict[str, float]:
+def measure_floor() -> dict[str, Any]:
     """The bare Qt window's first paint and peak RSS, in its own process (gui_floor.py)."""
-    launched = time.time()
-    child = subprocess.run(
-        [sys.executable, "-m", "tests.benchmarks.gui_floor", str(launched)],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    if child.returncode != 0:
-        raise RuntimeError(f"the bare window process failed:\n{child.stderr[-3000:]}")
-    figures: dict[str, float] = json.loads(child.stdout.strip().splitlines()[-1])
-    return figures
+    return run_child("gui_floor", str(time.time()), timeout=120)
 
 
 def _median(values: list[float]) -> float:
@@ -173,7 +163,7 @@ def _repeated(values: list[float], digits: int) -> dict[str, Any]:
     }
 
 
-def rows_from(reps: list[dict[str, Any]], floors: list[dict[str, float]]) -> list[dict[str, Any]]:
+def rows_from(reps: list[dict[str, Any]], floors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The report's rows: medians of the repetitions, each beside its floor and budget."""
     f = reps[len(reps) // 2]  # the middle repetition's details
     paint = [r["first_paint_s"] for r in reps]
