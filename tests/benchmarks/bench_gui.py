@@ -231,6 +231,7 @@ def rows_from(reps: list[dict[str, Any]], floors: list[dict[str, Any]]) -> list[
             "margin": round(rss_row["value"] - floor_rss, 1),
             "ratio": round(rss_row["value"] / floor_rss, 2),
             "budget": f"<= {RSS_BUDGET_MB:.0f} MB and <= floor + {RSS_MARGIN_MB:.0f} MB",
+            "phases": f.get("rss_phases_mb", {}),
             "met": rss_row["value"] <= rss_limit,
             "detail": f"peak RSS of the window's process, after the searches and the import: "
             f"{_runs(rss, '{:.0f}')}; bare Qt window {floor_rss:.0f} MB, so floor + "
