@@ -155,7 +155,10 @@ def open_known_good(path: Path) -> sqlite_utils.Database | None:
     file was checked at its last close, is unchanged since, and needs no migration."""
     if not _unchanged_since_check(path):
         return None
-    db = open_db(path, readonly=True, check=False)
+    try:
+        db = open_db(path, readonly=True, check=False)
+    except (ShopdeskError, sqlite3.Error):
+        return None  # too new, unreadable, busy: the engine opens it and says why
     if MIGRATIONS.pending(db):
         db.close()
         return None

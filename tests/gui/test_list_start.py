@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.gui import orders_model
+from app.gui.engine_host import EngineHost
 from app.gui.main_window import MainWindow
 from app.store.db import open_db
 from app.store.order_queries import fetch_queue_counts
@@ -54,3 +55,18 @@ def test_during_an_import_a_large_shops_counts_arrive_from_a_worker(
     tab.refresh()
     assert tab.queues.counts["to_ship"] == truth["to_ship"] + 7  # not read on this thread
     qtbot.waitUntil(lambda: tab.queues.counts == truth, timeout=5000)
+
+
+def test_a_file_from_a_newer_version_is_left_to_the_engine_to_refuse(
+    gui_shop, qtbot, monkeypatch
+) -> None:
+    db = open_db(gui_shop.paths.database)
+    db["_sqlite_migrations"].insert(
+        {"migration_set": "shopdesk", "name": "9999_future", "applied_at": "x"}
+    )
+    db.close()  # closed whole: checked and unchanged, but too new for this version
+    monkeypatch.setattr(EngineHost, "start", lambda self: None)  # only the window's own start
+    window = MainWindow(gui_shop.context(), use_tray=False)
+    qtbot.addWidget(window)
+    assert window.reader.db is None  # built without reading it; the engine says why
+    assert window.orders_tab.model.rowCount() == 0
