@@ -30,7 +30,8 @@ untouched; `out`'s folder must exist. Bad input raises `DocumentError` (a ValueE
 plain reason before anything is written.
 """
 
-from app.documents.labels import merge_labels
+from typing import TYPE_CHECKING, Any
+
 from app.documents.model import (
     DocumentError,
     LabelFile,
@@ -41,7 +42,29 @@ from app.documents.model import (
     PickOrder,
 )
 from app.documents.picking import label_for, pick_order
-from app.documents.picklist_pdf import PicklistResult, write_picklist
+
+if TYPE_CHECKING:
+    from app.documents.labels import merge_labels
+    from app.documents.picklist_pdf import PicklistResult, write_picklist
+
+#: Loaded on first use: reportlab's platypus and pypdf cost the window 0.2 s and 28 MB at
+#: start-up, and most sessions print nothing.
+_LAZY = {
+    "merge_labels": "app.documents.labels",
+    "PicklistResult": "app.documents.picklist_pdf",
+    "write_picklist": "app.documents.picklist_pdf",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The PDF writers, imported when a caller first asks for one."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "DocumentError",

@@ -99,7 +99,7 @@ def read_stock_rows(paths: Paths, defaults: StockDefaults) -> list[StockRow]:
     """Every SKU's stock line, on a short-lived read-only connection (any thread)."""
     if not paths.database.exists():
         return []
-    db = open_readonly(paths.database)
+    db = open_readonly(paths.database, check=False)  # the engine checked it at start
     try:
         return fetch_stock_rows(db, defaults) if "stock" in db.table_names() else []
     finally:

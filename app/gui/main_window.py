@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self.reader = Reader(context.paths, self)
         self.status = EngineStatus()
         self.auto_import_done = False
+        self._cancellations_stale = False
         self._closing = False
 
         self._build_tabs()
@@ -123,6 +124,8 @@ class MainWindow(QMainWindow):
         self.refresher = self._build_refresher()
         self._connect_signals()
         self._restore()
+        if self.reader.open_before_engine():  # a known-good file: the list paints at once
+            self.orders_tab.refresh()
         QTimer.singleShot(0, self.host.start)
 
     # --- building -----------------------------------------------------------------------------
@@ -170,11 +173,7 @@ class MainWindow(QMainWindow):
         orders, inventory = self.orders_tab, self.inventory_tab
         r.add("orders", orders.REFRESH_ON, lambda _c: orders.refresh())
         r.add("order detail", orders.DETAIL_ON, lambda _c: orders.refresh_detail())
-        r.add(
-            "cancellations",
-            CancellationsTab.REFRESH_ON,
-            lambda _c: self.cancellations_tab.refresh(),
-        )
+        r.add("cancellations", CancellationsTab.REFRESH_ON, lambda _c: self._cancellations())
         r.add(
             "inventory",
             inventory.REFRESH_ON,
@@ -288,6 +287,14 @@ class MainWindow(QMainWindow):
         self.health_tab.refresh()
         self._show_shop_in_settings()
 
+    def _cancellations(self) -> None:
+        """While an import runs, a hidden Cancellations tab re-reads once it ends (or when
+        opened): every page of orders would otherwise re-read it on the GUI thread."""
+        tab = self.cancellations_tab
+        self._cancellations_stale = self.status.importing and not tab.isVisible()
+        if not self._cancellations_stale:
+            tab.refresh()
+
     def _show_shop_in_settings(self) -> None:
         db = self.reader.db
         self.settings_tab.set_shop(None if db is None else fetch_current_shop(db))
@@ -302,6 +309,8 @@ class MainWindow(QMainWindow):
         self.health_tab.set_status(status)
         # Until the engine has opened the shop (or said why it cannot), the lists are opening,
         # not empty: a snapshot from before that must not flash "No shop connected yet".
+        if self._cancellations_stale and not status.importing:
+            self._cancellations()
         if status.running or status.connected or status.reconnect_reason:
             self.orders_tab.set_connected(status.connected, importing=status.importing)
             self.inventory_tab.starting = False

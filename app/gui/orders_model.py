@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 )
 
 from app.gui import formatting as fmt
+from app.gui.list_counts import OFF_THREAD_FROM, Counted, CountsReader
 from app.gui.reader import Reader
 from app.gui.ship_by import SHIP_BY_TIP, ship_by_color, ship_by_text, shipping_clock
 from app.queries.deadlines import ClockCounts, fetch_due_counts
@@ -278,6 +279,7 @@ class QueueListModel(QAbstractListModel):
         self.reader = reader
         self.counts: dict[str, int] = {}
         self.clocks: tuple[int, int, int] = (0, 0, 0)
+        self._counter: CountsReader | None = None
         self.refresh()
 
     def refresh(self) -> None:
@@ -285,6 +287,25 @@ class QueueListModel(QAbstractListModel):
         db = self.reader.db
         counts = {} if db is None else fetch_queue_counts(db)
         clocks = (0, 0, 0) if db is None else _clocks(fetch_due_counts(db, int(time.time())))
+        self._show(counts, clocks)
+
+    def refresh_off_thread(self) -> None:
+        """Re-count on a worker when the shop is large (an import runs); else at once."""
+        if self.reader.db is None or self.counts.get(ALL, 0) < OFF_THREAD_FROM:
+            self.refresh()
+            return
+        if self._counter is None:
+            self._counter = CountsReader(self.reader.paths.database, self)
+            self._counter.counted.connect(self._counted)
+        self._counter.request()
+
+    def _counted(self, result: Counted | None) -> None:
+        if result is not None and self.reader.db is not None:
+            self._show(result[0], _clocks(result[1]))
+        if self._counter is not None and self._counter.finished():
+            self._counter.request()
+
+    def _show(self, counts: dict[str, int], clocks: tuple[int, int, int]) -> None:
         if counts == self.counts and clocks == self.clocks:
             return
         self.counts, self.clocks = counts, clocks

@@ -329,8 +329,14 @@ class OrdersTab(QWidget):
     # --- data -------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Orders changed: recount queues, re-read the list, keep the selected order."""
-        self.queues.refresh()
+        """Orders changed: recount queues, re-read the list, keep the selected order.
+
+        During an import a large shop's counts are read on a worker (see list_counts).
+        """
+        if self.importing:
+            self.queues.refresh_off_thread()
+        else:
+            self.queues.refresh()
         scroll = self.table.verticalScrollBar().value()
         self.model.reload()
         self.table.verticalScrollBar().setValue(scroll)

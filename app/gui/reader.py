@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.changes import NO_CHANGES, Changes
 from app.config import Paths
-from app.queries.db import open_readonly
+from app.queries.db import open_known_good, open_readonly
 from app.queries.orders import INDEX, ORDERS, ListSource, OrderListIndex
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,10 @@ class Reader(QObject):
         self._step.timeout.connect(self._catch_up_step)
         self._coalesce = QTimer(self, singleShot=True, interval=COALESCE_MS)
         self._coalesce.timeout.connect(self._catch_up_step)
+        self._list_ready = False  # the copy completed: listReady is still to be told
+        self._caught_up: Changes = NO_CHANGES  # the copy has these: to be told next
+        self._tell = QTimer(self, singleShot=True, interval=0)
+        self._tell.timeout.connect(self._tell_views)
 
     @property
     def source(self) -> ListSource:
@@ -68,16 +72,33 @@ class Reader(QObject):
             return True
         if not self.paths.database.exists():
             return False
-        self.db = open_readonly(self.paths.database, check=False)  # the engine checks
-        self.index = OrderListIndex(self.db)
+        self._attach(open_readonly(self.paths.database, check=False))  # the engine checks
+        return True
+
+    def open_before_engine(self) -> bool:
+        """Open at once, before the engine starts, when the file is known good and needs no
+        migration (the list then paints while the engine is still starting); else False."""
+        if self.db is not None:
+            return True
+        if not self.paths.database.exists():
+            return False
+        db = open_known_good(self.paths.database)
+        if db is None:
+            return False
+        self._attach(db)
+        return True
+
+    def _attach(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.index = OrderListIndex(db)
         self._step.start()
         self.opened.emit()
-        return True
 
     def close(self) -> None:
         """Stop catching up and close the connection."""
         self._step.stop()
         self._coalesce.stop()
+        self._tell.stop()
         if self.db is not None:
             self.db.close()
         self.db = self.index = None
@@ -107,6 +128,8 @@ class Reader(QObject):
         while self._step.isActive():
             self._step.stop()
             self._catch_up_step()
+        if self._tell.isActive():
+            self._tell_views()
 
     def _adapt(self, seconds: float) -> None:
         """Halve the step when it ran long, double it when it was quick."""
@@ -134,8 +157,16 @@ class Reader(QObject):
             result.copied += len(ids)
         if result.copied or not was_ready or self._pending:
             log.debug("order list caught up in %.1f ms", (time.perf_counter() - began) * 1000)
-            pending, self._pending = self._pending, NO_CHANGES
-            if not was_ready:
-                self.listReady.emit()
-            if pending:
-                self.changed.emit(pending)
+            self._list_ready = self._list_ready or not was_ready
+            self._caught_up, self._pending = self._caught_up.merge(self._pending), NO_CHANGES
+            self._tell.start()  # the views re-read in a slice of their own, not this one
+
+    def _tell_views(self) -> None:
+        """The copy has caught up: tell the views what changed (and that the list is ready)."""
+        self._tell.stop()
+        pending, self._caught_up = self._caught_up, NO_CHANGES
+        ready, self._list_ready = self._list_ready, False
+        if ready:
+            self.listReady.emit()
+        if pending:
+            self.changed.emit(pending)

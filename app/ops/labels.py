@@ -14,14 +14,12 @@ from pathlib import Path
 
 import sqlite_utils
 
+import app.documents as documents
 from app.documents import (
     LabelFile,
     MergeResult,
     Paper,
-    PicklistResult,
     label_for,
-    merge_labels,
-    write_picklist,
 )
 from app.queries.labels import fetch_labels, fetch_pick_orders
 from app.store import labels as label_store
@@ -167,7 +165,7 @@ def merge_kept(
     """The kept labels of these orders in one PDF in pick order (no network)."""
     files = kept_labels(db, order_ids)
     out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    merged = merge_labels(files, out, paper)
+    merged = documents.merge_labels(files, out, paper)  # PDF code loads on first use
     if merged.placed:
         label_store.save_printed(db, list(merged.placed), now=int(time.time()))
     return merged
@@ -214,10 +212,10 @@ def make_picklist(
     paper: Paper = Paper.A4,
     picklist: bool = True,
     slips: bool = True,
-) -> PicklistResult:
+) -> documents.PicklistResult:
     """The pick list of these orders, then a packing slip for each (from SQLite alone)."""
     orders = fetch_pick_orders(db, order_ids)
-    return write_picklist(orders, out, paper, picklist=picklist, slips=slips)
+    return documents.write_picklist(orders, out, paper, picklist=picklist, slips=slips)
 
 
 # --- shipping profiles -------------------------------------------------------------------------

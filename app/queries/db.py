@@ -6,13 +6,21 @@ from pathlib import Path
 
 import sqlite_utils
 
-from app.store.db import DatabaseTooNew, DatabaseUnreadable, DiskFull, explain_sqlite_error, open_db
+from app.store.db import (
+    DatabaseTooNew,
+    DatabaseUnreadable,
+    DiskFull,
+    explain_sqlite_error,
+    open_db,
+    open_known_good,
+)
 
 __all__ = [
     "DatabaseTooNew",
     "DatabaseUnreadable",
     "DiskFull",
     "explain_sqlite_error",
+    "open_known_good",
     "open_readonly",
 ]
 

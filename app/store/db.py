@@ -161,6 +161,21 @@ def _unchanged_since_check(path: Path) -> bool:
         return False
 
 
+def open_known_good(path: Path) -> sqlite_utils.Database | None:
+    """A read-only connection before the engine has opened the file, or None: only when the
+    file was checked at its last close, is unchanged since, and needs no migration."""
+    if not _unchanged_since_check(path):
+        return None
+    try:
+        db = open_db(path, readonly=True, check=False)
+    except (ShopdeskError, sqlite3.Error):
+        return None  # too new, unreadable, busy: the engine opens it and says why
+    if MIGRATIONS.pending(db):
+        db.close()
+        return None
+    return db
+
+
 def _quick_check(db: sqlite_utils.Database, path: Path) -> None:
     if _unchanged_since_check(path):
         return  # checked when it was last closed, and not touched since

@@ -15,6 +15,7 @@ import os
 import resource
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,9 @@ from app.gui.main_window import MainWindow
 from app.gui.self_test import wait_until
 from app.secrets import SecretStore
 from app.store.order_queries import INDEX
+from tests.benchmarks import gui_stalls
+
+PROFILE_DIR = os.environ.get("SHOPDESK_GUI_PROFILE")
 
 HEARTBEAT_MS = 5
 
@@ -61,6 +65,7 @@ class Heartbeat(QObject):
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.timeout.connect(self.beat)
         self.gaps: list[float] = []
+        self.ends: list[float] = []
         self.last = 0.0
 
     def start(self) -> None:
@@ -70,10 +75,22 @@ class Heartbeat(QObject):
     def beat(self) -> None:
         now = time.perf_counter()
         self.gaps.append(now - self.last)
+        self.ends.append(now)
         self.last = now
 
     def stop(self) -> None:
         self.timer.stop()
+
+
+def rss_now_mb() -> float:
+    """This process's resident memory now (Linux; 0 elsewhere), for the phases' figures."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def secrets_from(text: str) -> SecretStore:
@@ -113,10 +130,13 @@ def run_loop_until(signals: list[Any], timeout_s: float) -> None:
 
 def main(root: str, secrets_json: str, launched_at: float) -> dict[str, Any]:
     paths = Paths(Path(root))
+    phases = {"imported": rss_now_mb()}
+    profile = gui_stalls.start_profile() if PROFILE_DIR else None
     app = application()
     window = MainWindow(
         GuiContext(paths, secrets_from(secrets_json), load_settings(paths)), use_tray=False
     )
+    phases["window built"] = rss_now_mb()
     watch = PaintWatch(window)
     window.orders_tab.table.viewport().installEventFilter(watch)
     window.resize(1280, 800)
@@ -124,6 +144,9 @@ def main(root: str, secrets_json: str, launched_at: float) -> dict[str, Any]:
     wait_until(lambda: watch.painted_at is not None, 60)
     first_paint = (watch.painted_at or time.time()) - launched_at
     rows_at_paint = window.orders_tab.model.rowCount()
+    phases["painted"] = rss_now_mb()
+    if profile is not None and PROFILE_DIR:
+        gui_stalls.save(profile, Path(PROFILE_DIR) / "startup.txt")
     index_began = time.perf_counter()
     wait_until(lambda: window.reader.source is INDEX, 60)
     index_seconds = time.perf_counter() - index_began
@@ -134,6 +157,7 @@ def main(root: str, secrets_json: str, launched_at: float) -> dict[str, Any]:
     wait_until(lambda: engine.status.last_poll_at is not None, 120)
     wait_until(lambda: window.reader.index is not None and window.reader.index.ready, 60)
     wait_until(lambda: False, 0.5)
+    phases["list ready, engine idle"] = rss_now_mb()
     tab = window.orders_tab
     sku = tab.model.order_at(0).sku_summary.split(",")[0].split(" x")[0]  # type: ignore[union-attr]
     order_id = tab.model.order_at(5000).id  # type: ignore[union-attr]
@@ -149,7 +173,15 @@ def main(root: str, secrets_json: str, launched_at: float) -> dict[str, Any]:
         runs = [timed_filter(window, text, flag) for _ in range(3)]
         searches[name] = (statistics.median(r[0] for r in runs), runs[0][1])
 
+    phases["searched"] = rss_now_mb()
     heart = Heartbeat()
+    slow = gui_stalls.SlowCalls()
+    sampler: gui_stalls.Sampler | None = None
+    if PROFILE_DIR:
+        gui_stalls.watch_window(window, slow)
+        sampler = gui_stalls.Sampler(threading.get_ident())
+        sampler.start()
+        profile = gui_stalls.start_profile()
     dialog = window.open_import_dialog()
     dialog.first.setDate(dialog.first.date().addDays(-60))
     done: list[object] = []
@@ -162,6 +194,13 @@ def main(root: str, secrets_json: str, launched_at: float) -> dict[str, Any]:
     import_seconds = time.perf_counter() - import_began
     run_loop_until([], 1.0)  # the last refreshes after the import
     heart.stop()
+    if profile is not None and PROFILE_DIR:
+        gui_stalls.save(profile, Path(PROFILE_DIR) / "import.txt")
+        gaps = [(e, g * 1000) for e, g in zip(heart.ends, heart.gaps, strict=True)]
+        if sampler is not None:
+            sampler.running = False
+        gui_stalls.save_stalls(Path(PROFILE_DIR) / "stalls.json", gaps, slow, sampler)
+    phases["imported 12,000"] = rss_now_mb()
     result = done[0]
     window.close()
     app.processEvents()
@@ -178,6 +217,7 @@ def main(root: str, secrets_json: str, launched_at: float) -> dict[str, Any]:
         "p99_gap_ms": statistics.quantiles(gaps_ms, n=100)[98] if len(gaps_ms) > 100 else None,
         "import_s": import_seconds,
         "imported": getattr(result, "fetched", str(result)),
+        "rss_phases_mb": {k: round(v, 1) for k, v in phases.items()},
         "rss_peak_mb": peak / 1024 if sys.platform != "darwin" else peak / 2**20,
     }
 
