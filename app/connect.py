@@ -9,15 +9,10 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urljoin, urlparse
 
 import httpx
-import uvicorn
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import HTMLResponse
-from starlette.routing import Route
 
 from app.config import Paths, Settings, save_settings
 from app.secrets import SecretStore
@@ -34,6 +29,10 @@ from app.tiktok.auth import (
 from app.tiktok.client import ClientConfig, TikTokClient
 from app.tiktok.errors import ShopdeskError
 from app.tiktok.models import Shop, Token
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import HTMLResponse
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +109,11 @@ _DONE_PAGE = (
 @contextlib.asynccontextmanager
 async def redirect_listener(redirect_url: str) -> AsyncIterator[asyncio.Future[Redirect]]:
     """Listen on the loopback redirect URL and resolve a future with the first redirect."""
+    import uvicorn  # the web server loads only when a shop is being connected
+    from starlette.applications import Starlette
+    from starlette.responses import HTMLResponse
+    from starlette.routing import Route
+
     parsed = urlparse(redirect_url)
     loop = asyncio.get_running_loop()
     result: asyncio.Future[Redirect] = loop.create_future()

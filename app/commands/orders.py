@@ -27,7 +27,7 @@ from app.commands.common import (
 )
 from app.config import Paths, Settings, load_settings
 from app.instance import EngineLock
-from app.ops.engine import EngineCallbacks, EngineStatus, Notice, SyncEngine, WebhookOptions
+from app.ops.engine import EngineCallbacks, EngineStatus, Notice, WebhookOptions, engine_class
 from app.ops.export import write_orders_csv
 from app.ops.imports import (
     ImportCancelled,
@@ -283,7 +283,7 @@ def _sync_forever(args: argparse.Namespace, p: Paths, secrets: SecretStore) -> i
 
     settings = sync_settings(args, p)
     lock = EngineLock(p.root, "sync").acquire()  # one engine per data folder
-    engine = SyncEngine(
+    engine = engine_class()(
         p,
         settings,
         secrets,

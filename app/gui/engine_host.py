@@ -6,7 +6,7 @@ import concurrent.futures
 import contextlib
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -14,7 +14,10 @@ from app.config import Settings
 from app.gui.bridge import EngineBridge
 from app.gui.context import GuiContext
 from app.gui.tasks import TaskManager
-from app.ops.engine import SyncEngine
+from app.ops.engine import engine_class
+
+if TYPE_CHECKING:
+    from app.ops.engine import SyncEngine
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +44,24 @@ class EngineHost(QObject):
         self.engine: SyncEngine | None = None
         self._current: SyncEngine | None = None  # started or starting
         self._pending: concurrent.futures.Future[Any] | None = None
+        self._closed = False  # quitting: no engine starts any more
 
     def start(self) -> None:
-        """Start the engine on a worker thread; `ready` follows."""
+        """Start the engine on a worker thread; `ready` follows. Its modules are imported on
+        that thread too, so the window paints while they load."""
+        if self._closed:
+            return
+        self._pending = self.tasks.watch(
+            self.tasks.run_blocking(engine_class),
+            self._construct,
+            lambda error: self.failed.emit(str(error)),
+        )
+
+    def _construct(self, cls: type[SyncEngine]) -> None:
+        if self._closed:
+            return
         ctx = self.context
-        engine = SyncEngine(
+        engine = cls(
             ctx.paths,
             ctx.settings,
             ctx.secrets,
@@ -106,6 +122,7 @@ class EngineHost(QObject):
 
     def stop(self, timeout: float = 10.0) -> None:
         """At quit: let a start in progress finish, then stop (the window is already hidden)."""
+        self._closed = True
         pending, self._pending = self._pending, None
         if pending is not None:
             with contextlib.suppress(Exception):

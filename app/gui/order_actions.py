@@ -11,7 +11,7 @@ import io
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
@@ -35,7 +35,6 @@ from app.gui.ship_dialog import MAX_ROWS, ShipDialog
 from app.gui.tasks import TaskManager
 from app.gui.write_text import REASON_LABELS, describe_write
 from app.ops.cancellations import cancel_order, seller_fault_problem
-from app.ops.engine import SyncEngine
 from app.ops.export import export_orders
 from app.ops.problems import ProblemsError
 from app.ops.shipping import TRACKING_MISMATCH, plan_ship_csv
@@ -43,6 +42,9 @@ from app.queries.orders import fetch_order, fetch_order_detail
 from app.queries.shop import shop_region
 from app.queries.writes import PROVIDERS_FRESH, fetch_order_writes, fetch_providers
 from app.tiktok.reasons import seller_cancel_reasons
+
+if TYPE_CHECKING:
+    from app.ops.engine import SyncEngine
 
 #: Where the last carrier used is remembered (window.ini).
 CARRIER_PREF = "ship/carrier"

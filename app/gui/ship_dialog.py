@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
@@ -38,7 +39,7 @@ from app.gui.ship_model import (
 from app.gui.ship_view import ShipDialogView
 from app.gui.tasks import TaskManager
 from app.gui.write_text import describe_write
-from app.ops.engine import SyncEngine, WritesResult
+from app.ops.engine import WritesResult
 from app.ops.problems import Problem, ProblemsError
 from app.ops.shipping import (
     CANCEL_REQUESTED,
@@ -53,6 +54,9 @@ from app.ops.tracking import TrackingCheck, check_with_tiktok, offers_tiktok_che
 from app.queries.orders import fetch_order_detail
 from app.queries.writes import PROVIDERS_FRESH, fetch_providers, fetch_writes_by_id
 from app.tiktok.models import Order
+
+if TYPE_CHECKING:
+    from app.ops.engine import SyncEngine
 
 #: At most this many orders in one dialog (a CSV takes any number).
 MAX_ROWS = 500

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import concurrent.futures
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.changes import Changes
 from app.connect import ConnectFlow, ConnectResult
-from app.sync.engine import SyncEngine
 from app.tiktok.models import Shop, Token
+
+if TYPE_CHECKING:
+    from app.sync.engine import SyncEngine
 
 Saver = Callable[[], Coroutine[Any, Any, ConnectResult]]
 

@@ -26,13 +26,13 @@ from app.relay.tunnel import make_tunnel
 from app.secrets import SecretStore
 from app.store.activity import save_interrupted_runs
 from app.store.backup import BackupResult, save_backup_if_due
-from app.store.stock_levels import StockWarning
 from app.sync.budget_plan import DEEP_SHARE, POLL_SHARE, BudgetUse, planned_interval
 from app.sync.deadline_service import DeadlineService
 from app.sync.deep_poll import deep_pass
+from app.sync.engine_status import EngineCallbacks, EngineStatus, WebhookHealth, WebhookOptions
 from app.sync.fulfillment import WritesResult
 from app.sync.fulfillment_service import FulfillmentService
-from app.sync.importer import ImportProgress, ImportResult, OrderImporter
+from app.sync.importer import ImportResult, OrderImporter
 from app.sync.money_service import MoneyService
 from app.sync.outlet import Notice, Outlet
 from app.sync.poller import DEFAULT_OVERLAP, PollResult, poll_once
@@ -40,7 +40,7 @@ from app.sync.pusher import PushResult
 from app.sync.returns_service import ReturnsService
 from app.sync.session import ShopSession, open_session
 from app.sync.stock_service import StockService
-from app.sync.webhooks import WebhookHealth, WebhookService
+from app.sync.webhooks import WebhookService
 from app.tiktok.errors import ReconnectNeeded, ShopdeskError
 
 log = logging.getLogger(__name__)
@@ -56,70 +56,6 @@ BACKUP_FIRST_SECONDS = 30.0
 #: How often the engine looks for commits by another process (a CLI command): they arrive
 #: as `Changes.all()`, since nobody told us what they were.
 OTHER_WRITERS_SECONDS = 2.0
-
-
-@dataclass(frozen=True)
-class EngineStatus:
-    """A snapshot the GUI and CLI show; copied, never shared with the engine thread."""
-
-    running: bool = False
-    connected: bool = False
-    reconnect_reason: str = ""
-    importing: bool = False
-    last_poll_at: float | None = None
-    last_poll_ok: bool | None = None
-    last_error: str = ""
-    consecutive_failures: int = 0
-    next_poll_at: float | None = None
-    api_calls: int = 0
-    throttled: int = 0
-    poll_interval: float | None = None
-    webhooks: WebhookHealth = field(default_factory=lambda: WebhookHealth(enabled=False))
-    #: The deep pass (the last two hours re-read): when it last ran well, what it brought in.
-    last_deep_poll_at: float | None = None
-    deep_poll_changed: int = 0
-    deep_poll_interval: float | None = None
-    #: The shop's hourly request budget and the calls of the last hour (None: no budget).
-    budget: BudgetUse | None = None
-
-
-@dataclass(frozen=True)
-class WebhookOptions:
-    """How pushes reach us: settings by default, `shopdesk sync` flags override them."""
-
-    mode: str = "none"  # "command" | "url" | "none"
-    command: str = ""
-    public_url: str = ""
-    host: str = "127.0.0.1"
-    port: int = 0
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> WebhookOptions:
-        """The user's choice from Settings."""
-        return cls(
-            mode=settings.tunnel_mode,
-            command=settings.tunnel_command,
-            public_url=settings.public_url,
-            host=settings.listen_host,
-            port=settings.listen_port,
-        )
-
-
-@dataclass
-class EngineCallbacks:
-    """Plain callbacks, called on the engine thread; the GUI bridge turns them into signals.
-
-    `on_changes` is the one way changes travel: every write the engine makes (a page, a
-    webhook batch, a push, an op run through `run_write`) arrives there as a `Changes`.
-    """
-
-    on_progress: Callable[[ImportProgress], None] | None = None
-    on_changes: Callable[[Changes], None] | None = None
-    on_status: Callable[[EngineStatus], None] | None = None
-    on_error: Callable[[str, str], None] | None = None
-    on_auth_lost: Callable[[str], None] | None = None
-    on_notice: Callable[[Notice], None] | None = None
-    on_stock_warnings: Callable[[list[StockWarning]], None] | None = None
 
 
 @dataclass

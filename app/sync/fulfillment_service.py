@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 from app.store.fulfillment import fetch_next_write_due
+from app.sync.engine_status import TRACKING_WARNING
 from app.sync.fulfillment import Fulfiller, WritesResult
 from app.sync.outlet import SILENT, Notice, Outlet
 from app.sync.session import ShopSession
@@ -19,7 +20,6 @@ log = logging.getLogger(__name__)
 WRITES_EVERY = 30.0  # retries of failed writes
 CANCELLATIONS_EVERY = 300.0  # the requests list, besides cancellation webhooks
 #: The Notice kind for a shipment TikTok took with a warning about its tracking number.
-TRACKING_WARNING = "tracking_warning"
 
 
 class FulfillmentService(SendingService):

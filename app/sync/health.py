@@ -22,7 +22,7 @@ from app.store.queues import (
     fetch_open_error_kinds,
     fetch_outbox_state,
 )
-from app.sync.engine import EngineStatus
+from app.sync.engine_status import EngineStatus
 
 Level = Literal["off", "ok", "busy", "warning", "error"]
 #: Worse levels rank higher; "off" (polling only, say) is a choice, not a problem.

@@ -6,7 +6,6 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Protocol
 
 import httpx
@@ -15,9 +14,10 @@ from app.backoff import Backoff
 from app.changes import ANY_ROW, Changes
 from app.loops import Loops
 from app.relay.receiver import PROBE_HEADER, WEBHOOK_PATH, ReceiverServer, WebhookReceiver
-from app.relay.tunnel import UP, TunnelProvider, TunnelStatus
+from app.relay.tunnel import TunnelProvider
 from app.store import inbox
 from app.store.activity import save_error, save_error_resolved
+from app.sync.engine_status import WebhookHealth
 from app.sync.inbox import InboxProcessor
 from app.sync.outlet import SILENT, Outlet
 from app.sync.session import ShopSession
@@ -37,46 +37,6 @@ PRUNE_EVERY = 3600.0
 RETRY_WAKE = 30.0
 #: A failed subscription exchange is tried again after 5 s, 10 s, 20 s ... 5 min.
 SUBSCRIBE_RETRY = Backoff(base=5.0, cap=300.0)
-
-
-@dataclass(frozen=True)
-class WebhookHealth:
-    """Whether pushes are reaching us, for polling speed and the Health tab."""
-
-    enabled: bool
-    tunnel: TunnelStatus | None = None
-    receiver_url: str | None = None
-    subscribed_url: str | None = None
-    last_delivery_at: float | None = None
-    per_minute: int = 0
-    last_probe_at: float | None = None
-    probe_ok: bool = False
-    inbox_pending: int = 0
-    inbox_failed: int = 0
-    #: Topics TikTok refused to subscribe, with its reason (polling covers them).
-    refused_topics: tuple[tuple[str, str], ...] = ()
-    #: What the public address answered our last probe (None: no answer at all).
-    probe_status: int | None = None
-
-    @property
-    def not_reaching(self) -> str:
-        """ "webhooks not reaching Shopdesk (HTTP 404)" when the public address answers the probe
-        with an error page instead of passing it on; "" otherwise."""
-        status = self.probe_status
-        if status is None or not (status == 404 or status >= 500):
-            return ""
-        return f"webhooks not reaching Shopdesk (the public address answered HTTP {status})"
-
-    @property
-    def healthy(self) -> bool:
-        """Tunnel up, subscription pointed at it, and our probe came back through it."""
-        return bool(
-            self.enabled
-            and self.tunnel is not None
-            and self.tunnel.state == UP
-            and self.subscribed_url
-            and self.probe_ok
-        )
 
 
 class Products(Protocol):
