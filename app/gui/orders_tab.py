@@ -514,6 +514,7 @@ class OrdersTab(QWidget):
         order = None if db is None else fetch_order_detail(db, order_id)
         if order is None:
             return False
+        self.reader.tell_now()  # the pages on screen match the copy row_of reads
         self.clear_filters()
         self.select_queue(QUEUE_OF_STATUS.get(order.status, ALL))
         row = self.model.row_of(order_id)

@@ -128,6 +128,11 @@ class Reader(QObject):
         while self._step.isActive():
             self._step.stop()
             self._catch_up_step()
+        self.tell_now()
+
+    def tell_now(self) -> None:
+        """The views hear now what the copy already has: a row looked up by id then agrees
+        with the rows on screen (the copy moved on, the views' pages not yet)."""
         if self._tell.isActive():
             self._tell_views()
 
