@@ -72,7 +72,9 @@ async def test_the_buyer_ships_back_and_the_platform_refunds_an_unchecked_parcel
     )
     rid = ret["return_id"]
     assert code(await answer(client, rid, "approve", decision="APPROVE_RETURN")) == 0
-    approved_at = sandbox.clock.now()
+    approved = await one(client, rid)  # the second the sandbox approved it (the clock runs on)
+    assert approved["return_status"] == "AWAITING_BUYER_SHIP"
+    approved_at = approved["update_time"]
     await advance(http, DAY)
     shipped = await one(client, rid)
     assert shipped["return_status"] == "BUYER_SHIPPED_ITEM"
