@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from app.ops.tracking import mismatch_problem
 from app.queries.labels import PackItem, PackOrder, fetch_order_by_tracking, fetch_pack_order
 from app.queries.returns import find_return_for_item
 from app.store.sku_profiles import fetch_sku_ids_by_code
@@ -187,6 +188,9 @@ def queue_ship(
     request, problems = check_request(db, order_id, tracking=tracking, provider=carrier)
     if request is None:
         return [p.for_cli() for p in problems]
+    mismatch = mismatch_problem(db, request)
+    if mismatch is not None:  # the Ship dialog can still send it on purpose
+        return [f"{mismatch.message}. To send it as it is, use Ship… on the order"]
     with db.atomic():
         save_plan(db, ShipPlan([request]), now=now)
         db.execute(

@@ -33,15 +33,20 @@ async def test_a_seller_order_is_packed_then_shipped_by_scanning_its_tracking_nu
     assert done.cue is Cue.TRACKING and done.pack is not None
     assert done.pack.items == {sku["sku_id"]: 2} and done.pack.station == "bench 1"
     save_pack(db, done.pack)
-    shipped = station.scan(db, "1Z999AA10123456784")
-    assert shipped.cue is Cue.SHIPPED and shipped.ship == (order["id"], "1Z999AA10123456784")
-    assert queue_ship(db, order["id"], "1Z999AA10123456784", carrier, now=1_800_000_001) == []
+    shipped = station.scan(db, "9400100000000000123456")
+    assert shipped.cue is Cue.SHIPPED and shipped.ship == (order["id"], "9400100000000000123456")
+    assert carrier == "USPS"  # the delivery option's first carrier
+    refused = queue_ship(db, order["id"], "1Z999AA10123456784", carrier, now=1_800_000_001)
+    assert refused and "does not look like a USPS tracking number" in refused[0]
+    assert "use Ship… on the order" in refused[0]
+    assert not fetch_packs(db, order["id"])[0]["tracking_number"]  # nothing was queued
+    assert queue_ship(db, order["id"], "9400100000000000123456", carrier, now=1_800_000_001) == []
     (record,) = fetch_packs(db, order["id"])
-    assert record["tracking_number"] == "1Z999AA10123456784" and record["station"] == "bench 1"
+    assert record["tracking_number"] == "9400100000000000123456" and record["station"] == "bench 1"
     result = await ship.fulfiller.push_writes()
     assert result.outcomes[0].ok, result.outcomes[0].message
     truth = await ship.order(order["id"])
-    assert {i["tracking_number"] for i in truth["line_items"]} == {"1Z999AA10123456784"}
+    assert {i["tracking_number"] for i in truth["line_items"]} == {"9400100000000000123456"}
 
 
 async def test_one_unit_too_many_is_refused(ship_shop: Callable[..., Awaitable[ShipShop]]) -> None:
