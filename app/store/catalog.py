@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from app.store.db import forget_others
 from app.store.orders import raw_text
 from app.tiktok.models import Product, ProductStatus, Warehouse
 
@@ -201,12 +202,8 @@ def _save_sku_warehouses(
     db: sqlite_utils.Database, sku_id: str, inventory: list[tuple[str, int]]
 ) -> None:
     """TikTok's warehouses of a SKU; the creator's split (`share`) survives a re-sync."""
-    ids = [w for w, _ in inventory]
-    marks = ",".join("?" for _ in ids) or "''"
-    db.execute(
-        f"DELETE FROM sku_warehouses WHERE sku_id = ? AND warehouse_id NOT IN ({marks})",
-        [sku_id, *ids],
-    )
+    keep = [w for w, _ in inventory]
+    forget_others(db, "sku_warehouses", parent=("sku_id", sku_id), key="warehouse_id", keep=keep)
     db.conn.executemany(
         "INSERT INTO sku_warehouses (sku_id, warehouse_id, position, tiktok_quantity)"
         " VALUES (?, ?, ?, ?) ON CONFLICT (sku_id, warehouse_id) DO UPDATE SET"

@@ -82,6 +82,15 @@ def rows_in(
         yield from db.execute(sql.format(marks=",".join("?" for _ in part)), part)
 
 
+def forget_others(
+    db: sqlite_utils.Database, table: str, *, parent: tuple[str, str], key: str, keep: Sequence[str]
+) -> None:
+    """Delete the parent's rows of `table` whose `key` is not in `keep`: TikTok's list is whole."""
+    column, value = parent
+    marks = ",".join("?" for _ in keep) or "''"
+    db.execute(f"DELETE FROM {table} WHERE {column} = ? AND {key} NOT IN ({marks})", [value, *keep])
+
+
 def _connect(path: Path | str, *, readonly: bool) -> sqlite3.Connection:
     if str(path) == ":memory:":
         conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)

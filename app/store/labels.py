@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from app import processes
+from app.store.db import forget_others
 
 BUYING, BOUGHT, UNKNOWN, REFUSED, FAILED = "buying", "bought", "unknown", "refused", "failed"
 #: Webhooks after which a printed label no longer matches its order (FACTS.md 9.3).
@@ -132,12 +133,8 @@ def save_packages(
     now: int,
 ) -> None:
     """The order's labelled packages as TikTok holds them now (others are forgotten)."""
-    ids = [p for p, _ in packages]
-    marks = ",".join("?" for _ in ids) or "''"
-    db.execute(
-        f"DELETE FROM label_packages WHERE order_id = ? AND package_id NOT IN ({marks})",
-        [order_id, *ids],
-    )
+    keep = [p for p, _ in packages]
+    forget_others(db, "label_packages", parent=("order_id", order_id), key="package_id", keep=keep)
     db.conn.executemany(
         "INSERT INTO label_packages (package_id, order_id, tracking_number, created_at)"
         " VALUES (?, ?, ?, ?) ON CONFLICT (package_id) DO UPDATE SET"
