@@ -61,9 +61,8 @@ if TYPE_CHECKING:  # each loads when first used: the first paint needs only the 
 
 log = logging.getLogger(__name__)
 
-#: Start the engine this long after the window was built if the list has not painted by then
-#: (a window never shown, or hidden at start).
-FIRST_PAINT_WAIT_MS = 1000
+#: A shown window starts the engine once its list has painted, or after this long at most.
+FIRST_PAINT_WAIT_MS = 3000
 #: Tabs with a count in their title (or a state the status bar shows): built, and read, as
 #: soon as the engine has opened the data, whether shown or not.
 BADGE_TABS = (
@@ -136,10 +135,8 @@ class MainWindow(QMainWindow):
         self._restore()
         if self.reader.open_before_engine():  # a known-good file: the list paints at once
             self.orders_tab.refresh()
-            self.orders_tab.table.viewport().installEventFilter(self)
-            QTimer.singleShot(FIRST_PAINT_WAIT_MS, self._start)  # never shown: start anyway
-        else:
-            QTimer.singleShot(0, self._start)
+        self.orders_tab.table.viewport().installEventFilter(self)  # its first paint starts
+        QTimer.singleShot(0, self._start_after_paint)
 
     # --- building -----------------------------------------------------------------------------
 
@@ -432,6 +429,13 @@ class MainWindow(QMainWindow):
         self.notifier.trayClicked.connect(self.bring_to_front)
 
     # --- after the first paint ----------------------------------------------------------------
+
+    def _start_after_paint(self) -> None:
+        """Start at once, unless the window shows its list: then right after it painted."""
+        if not self.isVisible() or self.reader.db is None or self.current_tab() != tabs.ORDERS:
+            self._start()
+        elif not self._started:
+            QTimer.singleShot(FIRST_PAINT_WAIT_MS, self._start)  # never painted: start anyway
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """The Orders list painted: the engine and the rest start in the next slice."""
