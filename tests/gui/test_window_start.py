@@ -149,9 +149,7 @@ NOT_AT_FIRST_PAINT = (
 )
 
 
-def test_the_first_paint_loads_no_dialog_pdf_or_engine_module(
-    gui_shop, open_window, qtbot
-) -> None:
+def test_the_first_paint_loads_no_dialog_pdf_or_engine_module(gui_shop, open_window, qtbot) -> None:
     stored = _stored_shop(gui_shop, open_window, qtbot)
     child = subprocess.run(
         [sys.executable, "-c", CHILD, str(gui_shop.paths.root)],
