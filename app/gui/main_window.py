@@ -449,10 +449,12 @@ class MainWindow(QMainWindow):
             return
         self._started = True
         self.orders_tab.table.viewport().removeEventFilter(self)
-        self._helper("alerts")  # they listen to the engine from its first report on
+        # The engine's modules load on its worker meanwhile; it reports nothing before this
+        # slice ends, so the listeners below hear its first report.
+        self.host.start()
+        self._helper("alerts")
         self._helper("return_alerts")
         self.reader.changed.connect(self.refresher.apply)
-        self.host.start()
 
     # --- engine and reader ----------------------------------------------------------------------
 
