@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from functools import cached_property
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
@@ -31,7 +32,7 @@ from app.gui.orders_tab import OrdersTab
 from app.gui.reader import Reader
 from app.gui.refresh import Refresher
 from app.gui.status_bar import SyncStatusBar
-from app.gui.tab_holder import LazyTabs
+from app.gui.tab_holder import LazyTab, LazyTabs
 from app.gui.tasks import TaskManager
 from app.gui.theme import SYSTEM, apply_theme
 from app.gui.window_menus import TAB_ORDER, TAB_TITLES, build_menus
@@ -119,8 +120,6 @@ class MainWindow(QMainWindow):
         self._cancellations_stale = False
         self._closing = False
         self._started = False
-        self._late: dict[str, QObject] = {}  # helpers built on first use (see `_helper`)
-        self._refresher: Refresher | None = None
 
         self._build_tabs()
         self._build_status_bar()
@@ -255,70 +254,20 @@ class MainWindow(QMainWindow):
             self.badges.count(key, count)
 
     # The tabs other than Orders, built on first use.
-    @property
-    def cancellations_tab(self) -> CancellationsTab:
-        return cast("CancellationsTab", self.lazy.get(tabs.CANCELLATIONS))
-
-    @property
-    def returns_tab(self) -> ReturnsTab:
-        return cast("ReturnsTab", self.lazy.get(tabs.RETURNS))
-
-    @property
-    def inventory_tab(self) -> InventoryTab:
-        return cast("InventoryTab", self.lazy.get(tabs.INVENTORY))
-
-    @property
-    def money_tab(self) -> MoneyTab:
-        return cast("MoneyTab", self.lazy.get(tabs.MONEY))
-
-    @property
-    def queue_tab(self) -> QueueTab:
-        return cast("QueueTab", self.lazy.get(tabs.QUEUE))
-
-    @property
-    def errors_tab(self) -> ErrorsTab:
-        return cast("ErrorsTab", self.lazy.get(tabs.ERRORS))
-
-    @property
-    def health_tab(self) -> HealthTab:
-        return cast("HealthTab", self.lazy.get(tabs.HEALTH))
-
-    @property
-    def pack_tab(self) -> PackTab:
-        return cast("PackTab", self.lazy.get(tabs.PACK))
-
-    @property
-    def settings_tab(self) -> SettingsTab:
-        return cast("SettingsTab", self.lazy.get(tabs.SETTINGS))
+    cancellations_tab: LazyTab[CancellationsTab] = LazyTab(tabs.CANCELLATIONS)
+    returns_tab: LazyTab[ReturnsTab] = LazyTab(tabs.RETURNS)
+    inventory_tab: LazyTab[InventoryTab] = LazyTab(tabs.INVENTORY)
+    money_tab: LazyTab[MoneyTab] = LazyTab(tabs.MONEY)
+    queue_tab: LazyTab[QueueTab] = LazyTab(tabs.QUEUE)
+    errors_tab: LazyTab[ErrorsTab] = LazyTab(tabs.ERRORS)
+    health_tab: LazyTab[HealthTab] = LazyTab(tabs.HEALTH)
+    pack_tab: LazyTab[PackTab] = LazyTab(tabs.PACK)
+    settings_tab: LazyTab[SettingsTab] = LazyTab(tabs.SETTINGS)
 
     @property
     def tab_widgets(self) -> dict[str, QWidget]:
         """Every tab by key (building the ones not built yet)."""
         return {key: self.lazy.get(key) for key in TAB_ORDER}
-
-    # Helpers that the first paint does not need, built on first use.
-    @property
-    def order_actions(self) -> OrderActions:
-        return cast("OrderActions", self._helper("order_actions"))
-
-    @property
-    def backups(self) -> BackupActions:
-        return cast("BackupActions", self._helper("backups"))
-
-    @property
-    def alerts(self) -> Alerts:
-        return cast("Alerts", self._helper("alerts"))
-
-    @property
-    def return_alerts(self) -> ReturnAlerts:
-        return cast("ReturnAlerts", self._helper("return_alerts"))
-
-    @property
-    def refresher(self) -> Refresher:
-        """Each tab's kinds of change, and how it re-reads."""
-        if self._refresher is None:
-            self._refresher = self._build_refresher()
-        return self._refresher
 
     @property
     def status(self) -> EngineStatus:
@@ -333,12 +282,9 @@ class MainWindow(QMainWindow):
     def status(self, status: EngineStatus) -> None:
         self._status = status
 
-    def _helper(self, name: str) -> QObject:
-        if name not in self._late:
-            self._late[name] = getattr(self, f"_make_{name}")()
-        return self._late[name]
-
-    def _make_order_actions(self) -> QObject:
+    # Helpers that the first paint does not need, built on first use.
+    @cached_property
+    def order_actions(self) -> OrderActions:
         from app.gui.order_actions import OrderActions
 
         actions = OrderActions(self.reader, self.host, self.tasks, self.prefs, self)
@@ -347,7 +293,8 @@ class MainWindow(QMainWindow):
         actions.answerRequested.connect(self.answer_request)
         return actions
 
-    def _make_backups(self) -> QObject:
+    @cached_property
+    def backups(self) -> BackupActions:
         from app.gui.backup_actions import BackupActions
 
         return BackupActions(
@@ -359,17 +306,21 @@ class MainWindow(QMainWindow):
             self,
         )
 
-    def _make_alerts(self) -> QObject:
+    @cached_property
+    def alerts(self) -> Alerts:
         from app.gui.alerts import Alerts
 
         return Alerts(self.bridge, self.reader, self.notifier, self)
 
-    def _make_return_alerts(self) -> QObject:
+    @cached_property
+    def return_alerts(self) -> ReturnAlerts:
         from app.gui.return_alerts import ReturnAlerts
 
         return ReturnAlerts(self.reader, self.notifier, self)
 
-    def _build_refresher(self) -> Refresher:
+    @cached_property
+    def refresher(self) -> Refresher:
+        """Each tab's kinds of change, and how it re-reads."""
         from app.gui.cancellations_tab import CancellationsTab
         from app.gui.errors_tab import ErrorsTab
         from app.gui.health_tab import HealthTab
@@ -452,8 +403,7 @@ class MainWindow(QMainWindow):
         # The engine's modules load on its worker meanwhile; it reports nothing before this
         # slice ends, so the listeners below hear its first report.
         self.host.start()
-        self._helper("alerts")
-        self._helper("return_alerts")
+        _ = self.alerts, self.return_alerts  # built now: they hear the engine's first report
         self.reader.changed.connect(self.refresher.apply)
 
     # --- engine and reader ----------------------------------------------------------------------

@@ -4,10 +4,30 @@ used, so the window paints its first tab without building (or importing) the oth
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Protocol, cast
+from typing import Any, Generic, Protocol, TypeVar, cast, overload
 
 from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QTabWidget, QWidget
+
+T = TypeVar("T", bound=QWidget)
+
+
+class LazyTab(Generic[T]):
+    """A window attribute (`window.money_tab`) that builds its tab on first access."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    @overload
+    def __get__(self, window: None, owner: type) -> LazyTab[T]: ...
+
+    @overload
+    def __get__(self, window: object, owner: type) -> T: ...
+
+    def __get__(self, window: Any, owner: type) -> LazyTab[T] | T:
+        if window is None:
+            return self
+        return cast(T, window.lazy.get(self.key))
 
 
 class _Reads(Protocol):
