@@ -32,6 +32,7 @@ from app.gui.orders_tab import OrdersTab
 from app.gui.reader import Reader
 from app.gui.refresh import Refresher
 from app.gui.status_bar import SyncStatusBar
+from app.gui.tab_builders import tab_builders
 from app.gui.tab_holder import LazyTab, LazyTabs
 from app.gui.tasks import TaskManager
 from app.gui.theme import SYSTEM, apply_theme
@@ -143,19 +144,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
-        builders = {
-            tabs.ORDERS: lambda: OrdersTab(self.reader),
-            tabs.CANCELLATIONS: self._make_cancellations,
-            tabs.RETURNS: self._make_returns,
-            tabs.INVENTORY: self._make_inventory,
-            tabs.MONEY: self._make_money,
-            tabs.QUEUE: self._make_queue,
-            tabs.ERRORS: self._make_errors,
-            tabs.HEALTH: self._make_health,
-            tabs.PACK: self._make_pack,
-            tabs.SETTINGS: self._make_settings,
-        }
-        self.lazy = LazyTabs(self.tabs, TAB_TITLES, TAB_ORDER, builders)
+        self.lazy = LazyTabs(self.tabs, TAB_TITLES, TAB_ORDER, tab_builders(self))
         self.orders_tab = cast(OrdersTab, self.lazy.get(tabs.ORDERS))
         self.banner = Banner()
         central = QWidget()
@@ -164,94 +153,6 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
-
-    def _make_cancellations(self) -> QWidget:
-        from app.gui.cancellations_tab import CancellationsTab
-
-        tab = CancellationsTab(self.reader, self.host, self.tasks)
-        tab.countChanged.connect(lambda n: self.badges.count(tabs.CANCELLATIONS, n))
-        tab.urgentChanged.connect(self.badges.urgent)
-        tab.message.connect(self._say)
-        tab.orderRequested.connect(self.show_order)
-        tab.answered.connect(self._writes_changed)
-        tab.shipRequested.connect(self.ship_orders)
-        self._told_before_connect(tabs.CANCELLATIONS, len(tab.model.to_answer()))
-        if tab.urgent:
-            self.badges.urgent(True)
-        return tab
-
-    def _make_returns(self) -> QWidget:
-        from app.gui.returns_tab import ReturnsTab
-
-        tab = ReturnsTab(self.reader, self.host, self.tasks)
-        tab.countChanged.connect(lambda n: self.badges.count(tabs.RETURNS, n))
-        tab.message.connect(self._say)
-        tab.orderRequested.connect(self.show_order)
-        self._told_before_connect(tabs.RETURNS, len(tab.model.to_answer()))
-        return tab
-
-    def _make_inventory(self) -> QWidget:
-        from app.gui.inventory_tab import InventoryTab
-
-        tab = InventoryTab(self.reader, self.host, self.tasks, self.context.settings)
-        tab.countChanged.connect(lambda n: self.badges.count(tabs.INVENTORY, n))
-        tab.message.connect(self._say)
-        return tab
-
-    def _make_money(self) -> QWidget:
-        from app.gui.money_tab import MoneyTab
-
-        return MoneyTab(self.reader)
-
-    def _make_queue(self) -> QWidget:
-        from app.gui.queue_tab import QueueTab
-
-        tab = QueueTab(self.reader, self.host, self.tasks)
-        tab.countChanged.connect(lambda n: self.badges.count(tabs.QUEUE, n))
-        tab.message.connect(self._say)
-        tab.refresh()  # its first count was told before anyone listened
-        return tab
-
-    def _make_errors(self) -> QWidget:
-        from app.gui.errors_tab import ErrorsTab
-
-        tab = ErrorsTab(self.reader, self.host, self.tasks)
-        tab.countChanged.connect(lambda n: self.badges.count(tabs.ERRORS, n))
-        tab.message.connect(self._say)
-        self._told_before_connect(tabs.ERRORS, tab.model.rowCount())
-        return tab
-
-    def _make_health(self) -> QWidget:
-        from app.gui.health_tab import HealthTab
-
-        tab = HealthTab(self.reader, self.context.settings)
-        tab.reconnectRequested.connect(self.open_connect_wizard)
-        tab.syncRequested.connect(self.sync_now)
-        if self._status is not None:
-            tab.set_status(self._status)
-        return tab
-
-    def _make_pack(self) -> QWidget:
-        from app.gui.pack_tab import PackTab
-
-        tab = PackTab(self.reader, self.host, self.tasks, self.prefs)
-        tab.message.connect(self._say)
-        return tab
-
-    def _make_settings(self) -> QWidget:
-        from app.gui.settings_tab import SettingsTab
-
-        tab = SettingsTab(self.context.settings, self.theme)
-        tab.connectRequested.connect(self.open_connect_wizard)
-        tab.saveRequested.connect(self.settings_flow.save)
-        tab.themeChosen.connect(self.set_theme)
-        self._show_shop_in_settings(tab)
-        return tab
-
-    def _told_before_connect(self, key: str, count: int) -> None:
-        """A tab counts in its constructor, before the badge listens: show that count."""
-        if count > 0:
-            self.badges.count(key, count)
 
     # The tabs other than Orders, built on first use.
     cancellations_tab: LazyTab[CancellationsTab] = LazyTab(tabs.CANCELLATIONS)
@@ -268,6 +169,11 @@ class MainWindow(QMainWindow):
     def tab_widgets(self) -> dict[str, QWidget]:
         """Every tab by key (building the ones not built yet)."""
         return {key: self.lazy.get(key) for key in TAB_ORDER}
+
+    @property
+    def status_known(self) -> bool:
+        """The engine has reported its status at least once."""
+        return self._status is not None
 
     @property
     def status(self) -> EngineStatus:
@@ -288,8 +194,8 @@ class MainWindow(QMainWindow):
         from app.gui.order_actions import OrderActions
 
         actions = OrderActions(self.reader, self.host, self.tasks, self.prefs, self)
-        actions.message.connect(self._say)
-        actions.changed.connect(self._writes_changed)
+        actions.message.connect(self.say)
+        actions.changed.connect(self.writes_changed)
         actions.answerRequested.connect(self.answer_request)
         return actions
 
@@ -349,14 +255,14 @@ class MainWindow(QMainWindow):
             lambda _c: self.money_tab.refresh() if built(tabs.MONEY) else None,
         )
         r.add("status bar", {Kind.SHOP, Kind.CONNECTION}, lambda _c: self._show_sync_state())
-        r.add("settings", {Kind.SHOP}, lambda _c: self._show_shop_in_settings())
+        r.add("settings", {Kind.SHOP}, lambda _c: self.show_shop_in_settings())
         return r
 
     def _build_status_bar(self) -> None:
         self.status_bar = SyncStatusBar(demo=self.context.demo)
         self.setStatusBar(self.status_bar)
 
-    def _say(self, text: str) -> None:
+    def say(self, text: str) -> None:
         """A line for the status bar."""
         self.status_bar.showMessage(text, 8000)
 
@@ -367,7 +273,7 @@ class MainWindow(QMainWindow):
         self.bridge.statusChanged.connect(self._status_changed)
         self.bridge.progress.connect(self.status_bar.show_progress)
         self.reader.listReady.connect(self.orders_tab.refresh)
-        self.tasks.failed.connect(self._say)
+        self.tasks.failed.connect(self.say)
 
         self.orders_tab.importRequested.connect(self.open_import_dialog)
         self.orders_tab.shipRequested.connect(self.ship_orders)
@@ -454,7 +360,7 @@ class MainWindow(QMainWindow):
         self.orders_tab.refresh()
         for key in BADGE_TABS:
             self.lazy.read(key)
-        self._show_shop_in_settings()
+        self.show_shop_in_settings()
 
     def _cancellations(self) -> None:
         """While an import runs, a hidden Cancellations tab re-reads once it ends (or when
@@ -464,7 +370,7 @@ class MainWindow(QMainWindow):
         if not self._cancellations_stale:
             tab.refresh()
 
-    def _show_shop_in_settings(self, tab: SettingsTab | None = None) -> None:
+    def show_shop_in_settings(self, tab: SettingsTab | None = None) -> None:
         """The Settings tab names the connected shop (once it is built)."""
         if tab is None and not self.lazy.built(tabs.SETTINGS):
             return
@@ -473,7 +379,7 @@ class MainWindow(QMainWindow):
         db = self.reader.db
         (tab or self.settings_tab).set_shop(None if db is None else fetch_current_shop(db))
 
-    def _writes_changed(self, _order_ids: object = None) -> None:
+    def writes_changed(self, _order_ids: object = None) -> None:
         """A shipment or an answer was queued: the views that show queued writes re-read."""
         self.refresher.apply(Changes.of(outbox=[ANY_ROW], cancellations=[ANY]))
 
