@@ -11,9 +11,8 @@ from typing import Literal
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from app.tiktok.auth import DEFAULT_AUTH_BASE
-from app.tiktok.client import DEFAULT_API_BASE
 from app.tiktok.errors import ShopdeskError
+from app.tiktok.hosts import DEFAULT_API_BASE, DEFAULT_AUTH_BASE
 from app.working_hours import DeadlineAlerts, WorkingHours
 
 ENV_HOME = "SHOPDESK_HOME"

@@ -7,14 +7,16 @@ every slot runs on the GUI thread.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from app.changes import Changes
-from app.ops.engine import EngineCallbacks, EngineStatus, Notice
-from app.ops.imports import ImportProgress
-from app.queries.stock import StockWarning
+
+if TYPE_CHECKING:  # the engine's modules load with the engine, after the first paint
+    from app.ops.engine import EngineCallbacks, EngineStatus, Notice
+    from app.ops.imports import ImportProgress
+    from app.queries.stock import StockWarning
 
 
 class EngineBridge(QObject):
@@ -37,6 +39,7 @@ class EngineBridge(QObject):
 
     def callbacks(self) -> EngineCallbacks:
         """Plain callables for the engine; each one only emits (thread-safe, queued)."""
+        from app.ops.engine import EngineCallbacks
 
         def progress(step: ImportProgress) -> None:
             _emit(self.progress, step)

@@ -37,8 +37,7 @@ from app.gui.tasks import TaskManager
 from app.gui.theme import colors
 from app.logs import register_secret
 from app.ops.connect import save_connection
-from app.tiktok.auth import DEFAULT_AUTH_BASE
-from app.tiktok.client import DEFAULT_API_BASE
+from app.tiktok.hosts import DEFAULT_API_BASE, DEFAULT_AUTH_BASE
 from app.tiktok.models import Shop, Token
 
 APP_PAGE, AUTHORIZE_PAGE, SHOP_PAGE = range(3)

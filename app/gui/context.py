@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import httpx
+from typing import TYPE_CHECKING
 
 from app.config import Paths, Settings, load_settings
 from app.secrets import SecretStore
+
+if TYPE_CHECKING:  # HTTP loads with the engine, after the window has painted
+    import httpx
 
 
 @dataclass

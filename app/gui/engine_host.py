@@ -14,10 +14,17 @@ from app.config import Settings
 from app.gui.bridge import EngineBridge
 from app.gui.context import GuiContext
 from app.gui.tasks import TaskManager
-from app.ops.engine import engine_class
 
 if TYPE_CHECKING:
     from app.ops.engine import SyncEngine
+
+
+def engine_class() -> type[SyncEngine]:
+    """The engine's class; app.ops.engine (and the sync layer) load on the calling thread."""
+    from app.ops.engine import engine_class as load
+
+    return load()
+
 
 log = logging.getLogger(__name__)
 

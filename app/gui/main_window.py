@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import time
+from functools import cached_property
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -19,47 +21,60 @@ from PySide6.QtWidgets import (
 from app.changes import ANY, ANY_ROW, Changes, Kind
 from app.gui import formatting as fmt
 from app.gui import notice as tabs
-from app.gui.alerts import Alerts
 from app.gui.assets import app_icon
-from app.gui.backup_actions import BackupActions
 from app.gui.banner import Banner
 from app.gui.bridge import EngineBridge
-from app.gui.cancellations_tab import CancellationsTab
-from app.gui.connect_wizard import ConnectWizard
 from app.gui.context import GuiContext
-from app.gui.deadline_alerts import QUEUE_REF
 from app.gui.engine_host import EngineHost
-from app.gui.errors_tab import ErrorsTab
-from app.gui.health_tab import HealthTab
-from app.gui.import_dialog import ImportDialog
-from app.gui.inventory_tab import InventoryTab
-from app.gui.labels_dialog import LabelsDialog
-from app.gui.money_tab import MoneyTab
 from app.gui.notice import Notice
 from app.gui.notifications import Notifier
-from app.gui.order_actions import OrderActions
 from app.gui.orders_tab import OrdersTab
-from app.gui.pack_tab import PackTab
-from app.gui.queue_tab import QueueTab
 from app.gui.reader import Reader
 from app.gui.refresh import Refresher
-from app.gui.return_alerts import ReturnAlerts
-from app.gui.returns_tab import ReturnsTab
-from app.gui.settings_tab import SettingsTab
-from app.gui.ship_dialog import ShipDialog
-from app.gui.shortcuts import ShortcutsDialog
 from app.gui.status_bar import SyncStatusBar
+from app.gui.tab_builders import tab_builders
+from app.gui.tab_holder import LazyTab, LazyTabs
 from app.gui.tasks import TaskManager
 from app.gui.theme import SYSTEM, apply_theme
 from app.gui.window_menus import TAB_ORDER, TAB_TITLES, build_menus
 from app.gui.window_settings import SettingsFlow, TabBadges
 from app.gui.window_size import restore_or_fit
-from app.ops.engine import EngineStatus
-from app.ops.imports import default_range
 from app.queries.db import DatabaseTooNew, DatabaseUnreadable
-from app.queries.shop import fetch_current_shop
+
+if TYPE_CHECKING:  # each loads when first used: the first paint needs only the Orders tab
+    from app.gui.alerts import Alerts
+    from app.gui.backup_actions import BackupActions
+    from app.gui.cancellations_tab import CancellationsTab
+    from app.gui.connect_wizard import ConnectWizard
+    from app.gui.errors_tab import ErrorsTab
+    from app.gui.health_tab import HealthTab
+    from app.gui.import_dialog import ImportDialog
+    from app.gui.inventory_tab import InventoryTab
+    from app.gui.labels_dialog import LabelsDialog
+    from app.gui.money_tab import MoneyTab
+    from app.gui.order_actions import OrderActions
+    from app.gui.pack_tab import PackTab
+    from app.gui.queue_tab import QueueTab
+    from app.gui.return_alerts import ReturnAlerts
+    from app.gui.returns_tab import ReturnsTab
+    from app.gui.settings_tab import SettingsTab
+    from app.gui.ship_dialog import ShipDialog
+    from app.ops.engine import EngineStatus
 
 log = logging.getLogger(__name__)
+
+#: A shown window starts the engine once its list has painted, or after this long at most.
+FIRST_PAINT_WAIT_MS = 3000
+#: Tabs with a count in their title (or a state the status bar shows): built, and read, as
+#: soon as the engine has opened the data, whether shown or not.
+BADGE_TABS = (
+    tabs.CANCELLATIONS,
+    tabs.RETURNS,
+    tabs.INVENTORY,
+    tabs.QUEUE,
+    tabs.ERRORS,
+    tabs.HEALTH,
+)
 
 
 def _stock_moved(changes: Changes) -> bool:
@@ -69,7 +84,12 @@ def _stock_moved(changes: Changes) -> bool:
 
 
 class MainWindow(QMainWindow):
-    """Wires the engine (through the bridge), the reader and the tabs together."""
+    """Wires the engine (through the bridge), the reader and the tabs together.
+
+    Only the Orders tab is built before the first paint; the other tabs are built when
+    shown or used (`window.money_tab`...), the badge tabs once the engine has read the data.
+    The engine, the alerts and the views' refresh routes start right after the first paint.
+    """
 
     def __init__(
         self,
@@ -96,69 +116,36 @@ class MainWindow(QMainWindow):
         #: The local server that brings this window up when Shopdesk is started again.
         self.first_instance: QObject | None = None
         self.reader = Reader(context.paths, self)
-        self.status = EngineStatus()
+        self._status: EngineStatus | None = None
         self.auto_import_done = False
         self._cancellations_stale = False
         self._closing = False
+        self._started = False
 
         self._build_tabs()
         self._build_status_bar()
-        self.order_actions = OrderActions(self.reader, self.host, self.tasks, self.prefs, self)
-        self.backups = BackupActions(
-            context,
-            self.host,
-            self.reader,
-            self.tasks,
-            lambda text: self.status_bar.showMessage(text, 10000),
-            self,
-        )
         self.notifier = Notifier(
             self.banner, app_icon(), context.settings, use_tray=use_tray, parent=self
         )
-        self.alerts = Alerts(self.bridge, self.reader, self.notifier, self)
-        self.return_alerts = ReturnAlerts(self.reader, self.notifier, self)
-        self.badges = TabBadges(self.tabs, self.tab_widgets, self.cancellations_tab)
+        self.badges = TabBadges(self.tabs, self.lazy.page)
         self.settings_flow = SettingsFlow(self)
         self.actions_by_key: dict[str, QAction] = {}
         build_menus(self)
-        self.refresher = self._build_refresher()
         self._connect_signals()
         self._restore()
         if self.reader.open_before_engine():  # a known-good file: the list paints at once
             self.orders_tab.refresh()
-        QTimer.singleShot(0, self.host.start)
+        self.orders_tab.table.viewport().installEventFilter(self)  # its first paint starts
+        QTimer.singleShot(0, self._start_after_paint)
 
     # --- building -----------------------------------------------------------------------------
 
     def _build_tabs(self) -> None:
-        ctx = self.context
-        self.orders_tab = OrdersTab(self.reader)
-        self.cancellations_tab = CancellationsTab(self.reader, self.host, self.tasks)
-        self.returns_tab = ReturnsTab(self.reader, self.host, self.tasks)
-        self.inventory_tab = InventoryTab(self.reader, self.host, self.tasks, ctx.settings)
-        self.queue_tab = QueueTab(self.reader, self.host, self.tasks)
-        self.errors_tab = ErrorsTab(self.reader, self.host, self.tasks)
-        self.health_tab = HealthTab(self.reader, ctx.settings)
-        self.money_tab = MoneyTab(self.reader)
-        self.settings_tab = SettingsTab(ctx.settings, self.theme)
-        self.pack_tab = PackTab(self.reader, self.host, self.tasks, self.prefs)
-        self.tab_widgets: dict[str, QWidget] = {
-            tabs.ORDERS: self.orders_tab,
-            tabs.CANCELLATIONS: self.cancellations_tab,
-            tabs.RETURNS: self.returns_tab,
-            tabs.INVENTORY: self.inventory_tab,
-            tabs.MONEY: self.money_tab,
-            tabs.QUEUE: self.queue_tab,
-            tabs.ERRORS: self.errors_tab,
-            tabs.HEALTH: self.health_tab,
-            tabs.PACK: self.pack_tab,
-            tabs.SETTINGS: self.settings_tab,
-        }
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
-        for key in TAB_ORDER:
-            self.tabs.addTab(self.tab_widgets[key], TAB_TITLES[key])
+        self.lazy = LazyTabs(self.tabs, TAB_TITLES, TAB_ORDER, tab_builders(self))
+        self.orders_tab = cast(OrdersTab, self.lazy.get(tabs.ORDERS))
         self.banner = Banner()
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -167,30 +154,117 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
-    def _build_refresher(self) -> Refresher:
+    # The tabs other than Orders, built on first use.
+    cancellations_tab: LazyTab[CancellationsTab] = LazyTab(tabs.CANCELLATIONS)
+    returns_tab: LazyTab[ReturnsTab] = LazyTab(tabs.RETURNS)
+    inventory_tab: LazyTab[InventoryTab] = LazyTab(tabs.INVENTORY)
+    money_tab: LazyTab[MoneyTab] = LazyTab(tabs.MONEY)
+    queue_tab: LazyTab[QueueTab] = LazyTab(tabs.QUEUE)
+    errors_tab: LazyTab[ErrorsTab] = LazyTab(tabs.ERRORS)
+    health_tab: LazyTab[HealthTab] = LazyTab(tabs.HEALTH)
+    pack_tab: LazyTab[PackTab] = LazyTab(tabs.PACK)
+    settings_tab: LazyTab[SettingsTab] = LazyTab(tabs.SETTINGS)
+
+    @property
+    def tab_widgets(self) -> dict[str, QWidget]:
+        """Every tab by key (building the ones not built yet)."""
+        return {key: self.lazy.get(key) for key in TAB_ORDER}
+
+    @property
+    def status_known(self) -> bool:
+        """The engine has reported its status at least once."""
+        return self._status is not None
+
+    @property
+    def status(self) -> EngineStatus:
+        """The engine's last snapshot (an empty one until it reports)."""
+        if self._status is None:
+            from app.ops.engine import EngineStatus
+
+            self._status = EngineStatus()
+        return self._status
+
+    @status.setter
+    def status(self, status: EngineStatus) -> None:
+        self._status = status
+
+    # Helpers that the first paint does not need, built on first use.
+    @cached_property
+    def order_actions(self) -> OrderActions:
+        from app.gui.order_actions import OrderActions
+
+        actions = OrderActions(self.reader, self.host, self.tasks, self.prefs, self)
+        actions.message.connect(self.say)
+        actions.changed.connect(self.writes_changed)
+        actions.answerRequested.connect(self.answer_request)
+        return actions
+
+    @cached_property
+    def backups(self) -> BackupActions:
+        from app.gui.backup_actions import BackupActions
+
+        return BackupActions(
+            self.context,
+            self.host,
+            self.reader,
+            self.tasks,
+            lambda text: self.status_bar.showMessage(text, 10000),
+            self,
+        )
+
+    @cached_property
+    def alerts(self) -> Alerts:
+        from app.gui.alerts import Alerts
+
+        return Alerts(self.bridge, self.reader, self.notifier, self)
+
+    @cached_property
+    def return_alerts(self) -> ReturnAlerts:
+        from app.gui.return_alerts import ReturnAlerts
+
+        return ReturnAlerts(self.reader, self.notifier, self)
+
+    @cached_property
+    def refresher(self) -> Refresher:
         """Each tab's kinds of change, and how it re-reads."""
-        r = Refresher()
-        orders, inventory = self.orders_tab, self.inventory_tab
+        from app.gui.cancellations_tab import CancellationsTab
+        from app.gui.errors_tab import ErrorsTab
+        from app.gui.health_tab import HealthTab
+        from app.gui.inventory_tab import InventoryTab
+        from app.gui.money_tab import MoneyTab
+        from app.gui.queue_tab import QueueTab
+        from app.gui.returns_tab import ReturnsTab
+
+        r, orders, built = Refresher(), self.orders_tab, self.lazy.built
         r.add("orders", orders.REFRESH_ON, lambda _c: orders.refresh())
         r.add("order detail", orders.DETAIL_ON, lambda _c: orders.refresh_detail())
         r.add("cancellations", CancellationsTab.REFRESH_ON, lambda _c: self._cancellations())
         r.add(
             "inventory",
-            inventory.REFRESH_ON,
-            lambda c: inventory.refresh(force=_stock_moved(c)),
+            InventoryTab.REFRESH_ON,
+            lambda c: self.inventory_tab.refresh(force=_stock_moved(c)),
         )
         r.add("returns", ReturnsTab.REFRESH_ON, lambda _c: self.returns_tab.refresh())
         r.add("queue", QueueTab.REFRESH_ON, lambda _c: self.queue_tab.refresh())
         r.add("errors", ErrorsTab.REFRESH_ON, lambda _c: self.errors_tab.refresh())
         r.add("health", HealthTab.REFRESH_ON, lambda _c: self.health_tab.refresh())
-        r.add("money", MoneyTab.REFRESH_ON, lambda _c: self.money_tab.refresh())
+        # Money has no badge: a tab not built yet reads when it is built.
+        r.add(
+            "money",
+            MoneyTab.REFRESH_ON,
+            lambda _c: self.money_tab.refresh() if built(tabs.MONEY) else None,
+        )
         r.add("status bar", {Kind.SHOP, Kind.CONNECTION}, lambda _c: self._show_sync_state())
-        r.add("settings", {Kind.SHOP}, lambda _c: self._show_shop_in_settings())
+        r.add("settings", {Kind.SHOP}, lambda _c: self.show_shop_in_settings())
         return r
 
     def _build_status_bar(self) -> None:
         self.status_bar = SyncStatusBar(demo=self.context.demo)
         self.setStatusBar(self.status_bar)
+
+    def say(self, text: str) -> None:
+        """A line for the status bar."""
+        self.status_bar.showMessage(text, 8000)
 
     def _connect_signals(self) -> None:
         self.host.ready.connect(self._engine_ready)
@@ -198,45 +272,45 @@ class MainWindow(QMainWindow):
         self.bridge.changed.connect(self.reader.apply)
         self.bridge.statusChanged.connect(self._status_changed)
         self.bridge.progress.connect(self.status_bar.show_progress)
-        self.reader.changed.connect(self.refresher.apply)
         self.reader.listReady.connect(self.orders_tab.refresh)
-        self.tasks.failed.connect(lambda text: self.status_bar.showMessage(text, 8000))
+        self.tasks.failed.connect(self.say)
 
         self.orders_tab.importRequested.connect(self.open_import_dialog)
         self.orders_tab.shipRequested.connect(self.ship_orders)
         self.orders_tab.labelsRequested.connect(self.open_labels)
-        self.pack_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
         self.orders_tab.cancelRequested.connect(
             lambda order_id, reason: self.order_actions.seller_cancel(order_id, reason)
         )
-        self.order_actions.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
-        self.order_actions.changed.connect(self._writes_changed)
-        self.order_actions.answerRequested.connect(self.answer_request)
-        self.cancellations_tab.countChanged.connect(
-            lambda n: self.badges.count(tabs.CANCELLATIONS, n)
-        )
-        self.cancellations_tab.urgentChanged.connect(self.badges.urgent)
-        self.cancellations_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
-        self.cancellations_tab.orderRequested.connect(self.show_order)
-        self.cancellations_tab.answered.connect(self._writes_changed)
-        self.cancellations_tab.shipRequested.connect(self.ship_orders)
-        self.returns_tab.countChanged.connect(lambda n: self.badges.count(tabs.RETURNS, n))
-        self.returns_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
-        self.returns_tab.orderRequested.connect(self.show_order)
         self.orders_tab.settingsRequested.connect(lambda: self.open_tab(tabs.SETTINGS))
-        self.errors_tab.countChanged.connect(lambda n: self.badges.count(tabs.ERRORS, n))
-        self.errors_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
-        self.queue_tab.countChanged.connect(lambda n: self.badges.count(tabs.QUEUE, n))
-        self.queue_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
-        self.inventory_tab.countChanged.connect(lambda n: self.badges.count(tabs.INVENTORY, n))
-        self.inventory_tab.message.connect(lambda text: self.status_bar.showMessage(text, 8000))
-        self.health_tab.reconnectRequested.connect(self.open_connect_wizard)
-        self.health_tab.syncRequested.connect(self.sync_now)
-        self.settings_tab.connectRequested.connect(self.open_connect_wizard)
-        self.settings_tab.saveRequested.connect(self.settings_flow.save)
-        self.settings_tab.themeChosen.connect(self.set_theme)
         self.notifier.activated.connect(self.open_notice)
         self.notifier.trayClicked.connect(self.bring_to_front)
+
+    # --- after the first paint ----------------------------------------------------------------
+
+    def _start_after_paint(self) -> None:
+        """Start at once, unless the window shows its list: then right after it painted."""
+        if not self.isVisible() or self.reader.db is None or self.current_tab() != tabs.ORDERS:
+            self._start()
+        elif not self._started:
+            QTimer.singleShot(FIRST_PAINT_WAIT_MS, self._start)  # never painted: start anyway
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The Orders list painted: the engine and the rest start in the next slice."""
+        if event.type() == QEvent.Type.Paint and not self._started:
+            QTimer.singleShot(0, self._start)
+        return super().eventFilter(watched, event)
+
+    def _start(self) -> None:
+        """What the first paint does not need: alerts, the views' refresh routes, the engine."""
+        if self._started or self._closing:
+            return
+        self._started = True
+        self.orders_tab.table.viewport().removeEventFilter(self)
+        # The engine's modules load on its worker meanwhile; it reports nothing before this
+        # slice ends, so the listeners below hear its first report.
+        self.host.start()
+        _ = self.alerts, self.return_alerts  # built now: they hear the engine's first report
+        self.reader.changed.connect(self.refresher.apply)
 
     # --- engine and reader ----------------------------------------------------------------------
 
@@ -248,7 +322,7 @@ class MainWindow(QMainWindow):
             return
         if opened:
             self._refresh_all()
-        self._status_changed(self.host.engine.status if self.host.engine else EngineStatus())
+        self._status_changed(self.host.engine.status if self.host.engine else self.status)
         self.alerts.check_authorization()
         self._maybe_auto_import()
 
@@ -268,6 +342,8 @@ class MainWindow(QMainWindow):
         self.auto_import_done = True
         if self.orders_tab.queues.counts.get("all", 0):
             return
+        from app.ops.imports import default_range
+
         start, end = default_range(time.time(), days)
         self.tasks.watch(
             engine.import_orders(start, end),
@@ -279,13 +355,12 @@ class MainWindow(QMainWindow):
         )
 
     def _refresh_all(self) -> None:
+        """The data is open: every view with a badge or a state to show reads (a tab built
+        now reads as it is built)."""
         self.orders_tab.refresh()
-        self.cancellations_tab.refresh()
-        self.inventory_tab.refresh()
-        self.queue_tab.refresh()
-        self.errors_tab.refresh()
-        self.health_tab.refresh()
-        self._show_shop_in_settings()
+        for key in BADGE_TABS:
+            self.lazy.read(key)
+        self.show_shop_in_settings()
 
     def _cancellations(self) -> None:
         """While an import runs, a hidden Cancellations tab re-reads once it ends (or when
@@ -295,11 +370,16 @@ class MainWindow(QMainWindow):
         if not self._cancellations_stale:
             tab.refresh()
 
-    def _show_shop_in_settings(self) -> None:
-        db = self.reader.db
-        self.settings_tab.set_shop(None if db is None else fetch_current_shop(db))
+    def show_shop_in_settings(self, tab: SettingsTab | None = None) -> None:
+        """The Settings tab names the connected shop (once it is built)."""
+        if tab is None and not self.lazy.built(tabs.SETTINGS):
+            return
+        from app.queries.shop import fetch_current_shop
 
-    def _writes_changed(self, _order_ids: object = None) -> None:
+        db = self.reader.db
+        (tab or self.settings_tab).set_shop(None if db is None else fetch_current_shop(db))
+
+    def writes_changed(self, _order_ids: object = None) -> None:
         """A shipment or an answer was queued: the views that show queued writes re-read."""
         self.refresher.apply(Changes.of(outbox=[ANY_ROW], cancellations=[ANY]))
 
@@ -319,6 +399,8 @@ class MainWindow(QMainWindow):
             self._maybe_auto_import()
 
     def _show_sync_state(self) -> None:
+        from app.queries.shop import fetch_current_shop
+
         db = self.reader.db
         shop = None if db is None else fetch_current_shop(db)
         self.status_bar.show_state(
@@ -330,6 +412,8 @@ class MainWindow(QMainWindow):
 
     def open_notice(self, notice: Notice) -> None:
         """A notification was clicked: its tab, and its row when it names one."""
+        from app.gui.deadline_alerts import QUEUE_REF
+
         self.bring_to_front()
         self.open_tab(notice.tab)
         if notice.tab == tabs.ORDERS and notice.ref.startswith(QUEUE_REF):
@@ -350,12 +434,12 @@ class MainWindow(QMainWindow):
     # --- commands -------------------------------------------------------------------------------
 
     def open_tab(self, key: str) -> None:
-        """Show one tab."""
-        self.tabs.setCurrentWidget(self.tab_widgets[key])
+        """Show one tab (built first, if it is the first time)."""
+        self.tabs.setCurrentWidget(self.lazy.get(key))
 
     def current_tab(self) -> str:
         """The key of the tab shown."""
-        return next(k for k, w in self.tab_widgets.items() if w is self.tabs.currentWidget())
+        return self.lazy.key_of(self.tabs.currentWidget())
 
     def find_orders(self) -> None:
         """Ctrl+F: the Orders search box."""
@@ -376,6 +460,8 @@ class MainWindow(QMainWindow):
 
     def open_labels(self, order_ids: list[str]) -> LabelsDialog:
         """Labels and pick list for these orders (none chosen: every TikTok order to ship)."""
+        from app.gui.labels_dialog import LabelsDialog
+
         dialog = LabelsDialog(
             self.reader,
             self.host,
@@ -436,6 +522,8 @@ class MainWindow(QMainWindow):
 
     def open_import_dialog(self) -> ImportDialog:
         """Ctrl+I: the import dialog (modeless: the window stays usable)."""
+        from app.gui.import_dialog import ImportDialog
+
         dialog = ImportDialog(self.host, self.bridge, self.tasks, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
@@ -444,6 +532,8 @@ class MainWindow(QMainWindow):
 
     def open_connect_wizard(self) -> ConnectWizard:
         """Connect, reconnect or switch the shop."""
+        from app.gui.connect_wizard import ConnectWizard
+
         self.open_tab(tabs.SETTINGS)
         wizard = ConnectWizard(self.context, self.tasks, self, host=self.host)
         wizard.connected.connect(lambda _result: self.settings_flow.connected(wizard.settings))
@@ -459,15 +549,19 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, choice)
-        self.health_tab.calls_chart.restyle()
-        self.health_tab.orders_chart.restyle()
+        if self.lazy.built(tabs.HEALTH):
+            self.health_tab.calls_chart.restyle()
+            self.health_tab.orders_chart.restyle()
+            self.health_tab.refresh()
         self.banner.restyle()
-        self.health_tab.refresh()
         self.orders_tab.refresh()
-        self.badges.urgent(self.cancellations_tab.urgent)
+        if self.lazy.built(tabs.CANCELLATIONS):
+            self.badges.urgent(self.cancellations_tab.urgent)
 
     def show_shortcuts(self) -> None:
         """F1."""
+        from app.gui.shortcuts import ShortcutsDialog
+
         ShortcutsDialog(self).exec()
 
     def bring_to_front(self) -> None:
@@ -482,7 +576,7 @@ class MainWindow(QMainWindow):
         geometry = self.prefs.value("window/geometry")
         restore_or_fit(self, geometry if isinstance(geometry, QByteArray) else None)
         tab = str(self.prefs.value("window/tab", tabs.ORDERS))
-        if tab in self.tab_widgets:
+        if tab in TAB_TITLES:
             self.open_tab(tab)
         splitter = self.prefs.value("orders/splitter")
         if isinstance(splitter, QByteArray):

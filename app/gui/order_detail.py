@@ -6,16 +6,17 @@ import time
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.gui import formatting as fmt
 from app.gui.theme import colors
-from app.gui.write_text import ERROR, OK, WARNING, describe_write
 from app.payment import payment_lines
-from app.queries.returns import AfterSale
 from app.tiktok.models import LineItem, Order
+
+if TYPE_CHECKING:  # what was sent about an order loads when one is first shown
+    from app.queries.returns import AfterSale
 
 _HISTORY = (
     ("create_time", "Placed"),
@@ -178,6 +179,8 @@ def _history(order: Order) -> str:
 
 
 def _write_colour(level: str) -> str:
+    from app.gui.write_text import ERROR, OK, WARNING
+
     c = colors()
     return {OK: c.ok_text, ERROR: c.danger_text, WARNING: c.warning_text}.get(
         level, c.muted_text
@@ -186,6 +189,8 @@ def _write_colour(level: str) -> str:
 
 def _writes(writes: Sequence[dict[str, Any]]) -> str:
     """What Shopdesk sent TikTok Shop about the order (shipping, answers), newest first."""
+    from app.gui.write_text import describe_write
+
     rows = []
     for write in writes:
         words = describe_write(write)
@@ -201,6 +206,8 @@ def _latest_write(writes: Sequence[dict[str, Any]]) -> str:
     """The newest write's outcome as a band under the title: a refusal must not be missed."""
     if not writes:
         return ""
+    from app.gui.write_text import ERROR, OK, WARNING, describe_write
+
     c = colors()
     words = describe_write(writes[0])
     back, text = {

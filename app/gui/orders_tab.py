@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
+import sqlite_utils
 from PySide6.QtCore import (
     QByteArray,
     QItemSelection,
@@ -34,9 +36,7 @@ from PySide6.QtWidgets import (
 from app.changes import Kind
 from app.gui import formatting as fmt
 from app.gui.empty_state import EmptyableView
-from app.gui.money_detail import money_html
 from app.gui.order_detail import OrderDetailView
-from app.gui.order_labels import labels_html
 from app.gui.orders_delegate import OrderCellDelegate
 from app.gui.orders_model import (
     BUYER,
@@ -59,7 +59,6 @@ from app.gui.queue_delegate import QueueDelegate
 from app.gui.reader import Reader
 from app.gui.shortcuts import KEYS
 from app.gui.table_view import make_table
-from app.queries.money import fetch_order_money
 from app.queries.orders import (
     ALL,
     FLAG_FILTERS,
@@ -68,10 +67,9 @@ from app.queries.orders import (
     OrderFilter,
     fetch_order_detail,
 )
-from app.queries.returns import fetch_after_sales
-from app.queries.shop import shop_region
-from app.queries.writes import fetch_order_writes
-from app.tiktok.reasons import seller_cancel_reasons
+
+if TYPE_CHECKING:
+    from app.queries.returns import AfterSale
 
 #: Search as you type, once typing pauses this long.
 SEARCH_DELAY_MS = 200
@@ -417,6 +415,8 @@ class OrdersTab(QWidget):
         self.ship_button.setText(f"Ship {count:,}…" if count > 1 else "Ship…")
 
     def _show_detail(self, order_id: str | None) -> None:
+        from app.gui.order_labels import labels_html  # the detail's readers load on first use
+
         db = self.reader.db
         self._shown_id = order_id if db is not None else None
         if order_id is None or db is None:
@@ -424,9 +424,7 @@ class OrdersTab(QWidget):
             self.detail.show_order(None)
             return
         order = fetch_order_detail(db, order_id)
-        writes = fetch_order_writes(db, order_id)
-        after = fetch_after_sales(db, order_id)
-        money = money_html(fetch_order_money(db, order_id))
+        writes, after, money = _detail_reads(db, order_id)
         self._detail_key = (*_detail_key(order_id, order, writes, money), tuple(after))
         self.detail.show_order(
             order,
@@ -442,10 +440,9 @@ class OrdersTab(QWidget):
         db, order_id = self.reader.db, self._shown_id
         if db is None or order_id is None:
             return
-        writes = fetch_order_writes(db, order_id)
         order = fetch_order_detail(db, order_id)
-        money = money_html(fetch_order_money(db, order_id))
-        key = (*_detail_key(order_id, order, writes, money), tuple(fetch_after_sales(db, order_id)))
+        writes, after, money = _detail_reads(db, order_id)
+        key = (*_detail_key(order_id, order, writes, money), tuple(after))
         if key != self._detail_key:
             self._show_detail(order_id)
 
@@ -460,6 +457,9 @@ class OrdersTab(QWidget):
         db = self.reader.db
         if db is None or self._selected_id is None or self.selected_count() > 1:
             return {}
+        from app.queries.shop import shop_region
+        from app.tiktok.reasons import seller_cancel_reasons
+
         order = fetch_order_detail(db, self._selected_id)
         return {} if order is None else seller_cancel_reasons(order.status, shop_region(db))
 
@@ -589,6 +589,23 @@ class OrdersTab(QWidget):
         if (connected, importing, False) != (self.connected, self.importing, self.starting):
             self.connected, self.importing, self.starting = connected, importing, False
             self._update_empty_state()
+
+
+def _detail_reads(
+    db: sqlite_utils.Database, order_id: str
+) -> tuple[list[dict[str, Any]], list[AfterSale], str]:
+    """What was sent about an order, its after-sales and its money (loaded on first use:
+    the list paints without them)."""
+    from app.gui.money_detail import money_html
+    from app.queries.money import fetch_order_money
+    from app.queries.returns import fetch_after_sales
+    from app.queries.writes import fetch_order_writes
+
+    return (
+        fetch_order_writes(db, order_id),
+        fetch_after_sales(db, order_id),
+        money_html(fetch_order_money(db, order_id)),
+    )
 
 
 def _detail_key(

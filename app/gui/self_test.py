@@ -17,18 +17,22 @@ import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.config import Paths, load_settings
-from app.demo import demo_shop
 from app.logs import setup_logging
-from app.sandbox import SandboxConfig
 
-#: A small, busy shop: a few hundred orders of history and an order every few seconds.
-SELF_TEST_SANDBOX = SandboxConfig(
-    seed=2026, orders=300, products=16, order_rate=20.0, seller_type="LOCAL"
-)
+if TYPE_CHECKING:  # the sandbox loads only for a self-test: `wait_until` stays light
+    from app.sandbox import SandboxConfig
+
 TIMEOUT_SECONDS = 60.0
+
+
+def self_test_sandbox() -> SandboxConfig:
+    """A small, busy shop: a few hundred orders of history and an order every few seconds."""
+    from app.sandbox import SandboxConfig
+
+    return SandboxConfig(seed=2026, orders=300, products=16, order_rate=20.0, seller_type="LOCAL")
 
 
 def wait_until(condition: Callable[[], bool], timeout: float, *, every_ms: int = 20) -> bool:
@@ -51,15 +55,16 @@ def wait_until(condition: Callable[[], bool], timeout: float, *, every_ms: int =
 
 @contextlib.contextmanager
 def demo_window(
-    root: Path, config: SandboxConfig = SELF_TEST_SANDBOX, *, verbose: bool = False
+    root: Path, config: SandboxConfig | None = None, *, verbose: bool = False
 ) -> Iterator[Any]:
     """The main window on a fresh live demo shop in `root` (the caller picks the platform)."""
+    from app.demo import demo_shop
     from app.gui.app import application
     from app.gui.context import GuiContext
     from app.gui.main_window import MainWindow
 
     p = Paths(root / "demo")
-    with demo_shop(p, config) as (_info, secrets):
+    with demo_shop(p, config or self_test_sandbox()) as (_info, secrets):
         setup_logging(p.logs, verbose=verbose)
         application()
         context = GuiContext(p, secrets, load_settings(p), demo=True, auto_import_days=60)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 from app.gui import formatting as fmt
 from app.gui.theme import colors
-from app.ops.engine import EngineStatus
-from app.ops.imports import ImportProgress
-from app.queries.health import ServiceHealth, worst
-from app.queries.shop import ShopRecord
+
+if TYPE_CHECKING:  # read once the engine reports, after the first paint
+    from app.ops.engine import EngineStatus
+    from app.ops.imports import ImportProgress
+    from app.queries.health import ServiceHealth
+    from app.queries.shop import ShopRecord
 
 #: Import progress redraws at most this often (pages arrive every few ms).
 PROGRESS_EVERY_SECONDS = 0.2
@@ -54,6 +57,8 @@ class SyncStatusBar(QStatusBar):
         services: Sequence[ServiceHealth] = (),
     ) -> None:
         """Connection, the worst service's trouble, and last sync (webhooks live or not)."""
+        from app.queries.health import worst
+
         bad = worst(list(services))
         color: QColor | None = None
         tip = ""

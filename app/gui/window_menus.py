@@ -61,11 +61,12 @@ def build_menus(w: MainWindow) -> None:
         w, "export_orders", "Export orders…", lambda: w.order_actions.export_orders(), file_menu
     )
     file_menu.addSeparator()
-    inventory = w.inventory_tab
-    _action(w, "import_stock", "Import stock counts…", lambda: inventory.import_csv(), file_menu)
-    _action(w, "export_stock", "Export stock…", lambda: inventory.export_csv(), file_menu)
+    _action(
+        w, "import_stock", "Import stock counts…", lambda: w.inventory_tab.import_csv(), file_menu
+    )
+    _action(w, "export_stock", "Export stock…", lambda: w.inventory_tab.export_csv(), file_menu)
     file_menu.addSeparator()
-    _action(w, "backup", "Back up now", w.backups.back_up_now, file_menu)
+    _action(w, "backup", "Back up now", lambda: w.backups.back_up_now(), file_menu)
     _action(w, "restore", "Restore…", lambda: w.backups.restore(), file_menu)
     file_menu.addSeparator()
     _action(w, "quit", "Quit", w.close, file_menu)
@@ -98,10 +99,10 @@ def build_menus(w: MainWindow) -> None:
 
     sync_menu = menus.addMenu("&Sync")
     _action(w, "sync", "Sync now", w.sync_now, sync_menu)
-    _action(w, "push", "Push stock now", w.inventory_tab.push_now, sync_menu)
+    _action(w, "push", "Push stock now", lambda: w.inventory_tab.push_now(), sync_menu)
     _action(w, "retry", "Retry selected", w.retry_selected, sync_menu)
     _action(w, "dismiss", "Dismiss or drop selected", w.dismiss_selected, sync_menu)
-    _action(w, "save", "Save settings", w.settings_tab.save, sync_menu)
+    _action(w, "save", "Save settings", lambda: w.settings_tab.save(), sync_menu)
 
     help_menu = menus.addMenu("&Help")
     _action(w, "help", "Keyboard shortcuts", w.show_shortcuts, help_menu)

@@ -3,6 +3,7 @@ newly connected shop, and the tabs' count badges."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -10,6 +11,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from app.config import Settings, save_settings
+from app.gui.notice import CANCELLATIONS
 from app.gui.theme import colors
 from app.gui.window_menus import TAB_TITLES
 
@@ -73,16 +75,16 @@ class SettingsFlow(QObject):
 class TabBadges:
     """A tab's count in its title, and the Cancellations tab turning red when urgent."""
 
-    def __init__(self, tabs: QTabWidget, widgets: dict[str, QWidget], urgent_tab: QWidget) -> None:
-        self.tabs, self.widgets, self.urgent_tab = tabs, widgets, urgent_tab
+    def __init__(self, tabs: QTabWidget, page: Callable[[str], QWidget]) -> None:
+        self.tabs, self.page = tabs, page  # `page(key)`: the tab, or the place it will take
 
     def count(self, key: str, count: int) -> None:
         """`Errors (3)`, or the bare title at zero."""
-        index = self.tabs.indexOf(self.widgets[key])
+        index = self.tabs.indexOf(self.page(key))
         title = TAB_TITLES[key]
         self.tabs.setTabText(index, f"{title} ({count:,})" if count else title)
 
     def urgent(self, urgent: bool) -> None:
         """The badge turns red while a request has under two hours left."""
-        index = self.tabs.indexOf(self.urgent_tab)
+        index = self.tabs.indexOf(self.page(CANCELLATIONS))
         self.tabs.tabBar().setTabTextColor(index, colors().danger_text if urgent else QColor())

@@ -23,12 +23,11 @@ from app.tiktok.errors import (
     UnexpectedResponse,
     error_for,
 )
+from app.tiktok.hosts import DEFAULT_AUTH_BASE
 from app.tiktok.models import Token
 
 log = logging.getLogger(__name__)
 
-#: Token host (FACTS.md 3); the sandbox serves the same paths.
-DEFAULT_AUTH_BASE = "https://auth.tiktok-shops.com"
 #: Partner Center's "Copy authorization link" per Partner Center (FACTS.md 9.1): apps registered
 #: in the US Partner Center (partner.us.tiktokshop.com) get the US host, all others the global
 #: one. Token and API hosts are the same for both.

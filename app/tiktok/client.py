@@ -32,6 +32,7 @@ from app.tiktok.errors import (
     UnexpectedResponse,
     error_for,
 )
+from app.tiktok.hosts import DEFAULT_API_BASE
 from app.tiktok.ratelimit import DEFAULT_QPS, RateLimiter
 from app.tiktok.retry import RetryPolicy
 from app.tiktok.signing import compact_json, sign
@@ -44,7 +45,6 @@ if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_API_BASE = "https://open-api.tiktokglobalshop.com"
 #: Paths that must never carry `shop_cipher` (FACTS.md 2).
 UNSCOPED_PREFIXES = ("/authorization/", "/seller/")
 
