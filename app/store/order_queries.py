@@ -1,11 +1,12 @@
 """Read-only order queries for the desktop app: queues, filtered pages, detail, daily figures.
 
 Filtering and sorting happen in SQL, a page at a time, so 100,000 orders open as fast as 100.
-The `orders` table kept each order's raw JSON in its row until migration 0007 moved it to
-`order_raw` (about one row per 4 KB page then), so a search or a flag filter over every order
-read the whole file. `OrderListIndex` keeps a
-slim copy of the list columns in a TEMP table of the reader's own connection (never in the
-shop's file), built in small steps and caught up by rowid; pages then come from it.
+`OrderListIndex` keeps a slim copy of the list columns in a TEMP table of the reader's own
+connection (never in the shop's file), built in small steps and caught up by rowid; pages then
+come from it. A search finds its rows through a trigram index of each order's own words and
+the SKUs whose product matches, so it reads the matches, not every order; a flag through a
+partial index. The copy lives in a TEMP file (deleted when the connection closes), paged
+through SQLite's small cache, so it does not add its size to the window's resident memory.
 """
 
 from __future__ import annotations
@@ -296,10 +297,10 @@ def fetch_first_page(
         f"SELECT rowid FROM {source.table}{where}{_order_by(sort, source, f)}", args
     ).fetchall()
     first = [int(r[0]) for r in found[:limit]]
-    return len(found), fetch_rows_by_rowid(db, source, first)
+    return len(found), _rows_by_rowid(db, source, first)
 
 
-def fetch_rows_by_rowid(
+def _rows_by_rowid(
     db: sqlite_utils.Database, source: ListSource, rowids: Sequence[int]
 ) -> list[OrderListRow]:
     """The list rows of these rowids, in the order given (missing ones left out)."""
