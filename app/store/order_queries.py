@@ -1,11 +1,12 @@
 """Read-only order queries for the desktop app: queues, filtered pages, detail, daily figures.
 
 Filtering and sorting happen in SQL, a page at a time, so 100,000 orders open as fast as 100.
-The `orders` table kept each order's raw JSON in its row until migration 0007 moved it to
-`order_raw` (about one row per 4 KB page then), so a search or a flag filter over every order
-read the whole file. `OrderListIndex` keeps a
-slim copy of the list columns in a TEMP table of the reader's own connection (never in the
-shop's file), built in small steps and caught up by rowid; pages then come from it.
+`OrderListIndex` keeps a slim copy of the list columns in a TEMP table of the reader's own
+connection (never in the shop's file), built in small steps and caught up by rowid; pages then
+come from it. A search finds its rows through a trigram index of each order's own words and
+the SKUs whose product matches, so it reads the matches, not every order; a flag through a
+partial index. The copy lives in a TEMP file (deleted when the connection closes), paged
+through SQLite's small cache, so it does not add its size to the window's resident memory.
 """
 
 from __future__ import annotations
@@ -155,9 +156,17 @@ def _list_row(row: Sequence[Any]) -> OrderListRow:
 
 # --- where the list reads from ------------------------------------------------------------
 
+#: One line item of each SKU (its lowest order id), one index seek per SKU: a skip scan of the
+#: SKU index, as a shop sells a few hundred SKUs and its orders hold hundreds of thousands.
+_FIRST_ITEM_PER_SKU = (
+    "WITH RECURSIVE skus(sku) AS (SELECT min(sku_id) FROM line_items UNION ALL"
+    " SELECT (SELECT min(sku_id) FROM line_items WHERE sku_id > skus.sku) FROM skus"
+    " WHERE skus.sku IS NOT NULL)"
+    " SELECT (SELECT rowid FROM line_items WHERE sku_id = skus.sku ORDER BY order_id LIMIT 1)"
+    " FROM skus WHERE skus.sku IS NOT NULL"
+)
 _MATCHING_SKUS = (
-    "SELECT sku_id FROM line_items WHERE rowid IN "
-    "(SELECT min(rowid) FROM line_items GROUP BY sku_id) "
+    f"SELECT sku_id FROM line_items WHERE rowid IN ({_FIRST_ITEM_PER_SKU}) "
     "AND (product_name LIKE :q ESCAPE '\\' OR sku_name LIKE :q ESCAPE '\\' "
     "OR seller_sku LIKE :q ESCAPE '\\')"
 )
@@ -170,6 +179,13 @@ class ListSource:
     table: str
     total_value: str
     search: str
+    #: The search for text shorter than a trigram, when it differs.
+    short_search: str = ""
+
+
+#: Orders holding a product whose name, variant or seller SKU matches: one line item per
+#: SKU is read, then the orders through the SKU index.
+_ORDERS_OF_SKUS = f"SELECT order_id FROM main.line_items WHERE sku_id IN ({_MATCHING_SKUS})"
 
 
 #: The shop's own table: right from the first moment, but searching it reads every row.
@@ -179,21 +195,36 @@ ORDERS = ListSource(
     search=(
         "(id LIKE :q ESCAPE '\\' OR buyer_name LIKE :q ESCAPE '\\' "
         "OR buyer_email LIKE :q ESCAPE '\\' OR sku_summary LIKE :q ESCAPE '\\' "
-        f"OR id IN (SELECT order_id FROM line_items WHERE sku_id IN ({_MATCHING_SKUS})))"
+        f"OR id IN ({_ORDERS_OF_SKUS}))"
     ),
 )
 #: The reader's slim TEMP copy (see OrderListIndex): searched and sorted without raw JSON.
+#: A search of three letters or more finds its rows through the trigrams of their words;
+#: a shorter one matches most orders anyway, and reads them all. Product names are found
+#: once per SKU.
 INDEX = ListSource(
     table="temp.order_index",
     total_value="total_value",
-    search="haystack LIKE :q ESCAPE '\\'",
+    search=(
+        "(rowid IN (SELECT rowid FROM temp.order_words WHERE words GLOB :g)"
+        f" OR id IN ({_ORDERS_OF_SKUS}))"
+    ),
+    short_search=f"(haystack LIKE :q ESCAPE '\\' OR id IN ({_ORDERS_OF_SKUS}))",
 )
+#: Searches shorter than this have no trigram to look up.
+TRIGRAM = 3
 
 
 def like_pattern(text: str) -> str:
     """A LIKE pattern that finds `text` anywhere, its own % and _ taken literally."""
     escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def glob_pattern(text: str) -> str:
+    """A GLOB pattern that finds `text` (lower case) anywhere, its own * ? [ taken literally."""
+    escaped = "".join(f"[{c}]" if c in "*?[" else c for c in text.strip().lower())
+    return f"*{escaped}*"
 
 
 def _where(f: OrderFilter, source: ListSource) -> tuple[str, dict[str, Any]]:
@@ -211,8 +242,10 @@ def _where(f: OrderFilter, source: ListSource) -> tuple[str, dict[str, Any]]:
         args["order_type"] = f.order_type
     parts.extend(FLAG_FILTERS[flag] for flag in sorted(f.flags))
     if f.search.strip():
-        parts.append(source.search)
+        short = len(f.search.strip()) < TRIGRAM and source.short_search
+        parts.append(source.short_search if short else source.search)
         args["q"] = like_pattern(f.search)
+        args["g"] = glob_pattern(f.search)
     return (" WHERE " + " AND ".join(parts)) if parts else "", args
 
 
@@ -256,15 +289,32 @@ def fetch_first_page(
 ) -> tuple[int, list[OrderListRow]]:
     """How many orders match and the first `limit` of them, in one pass over the table.
 
-    For narrow filters: counting and paging each read every row, so one query does both.
+    For narrow filters: counting and paging each read every row, so one scan sorts only the
+    matches' rowids (a few bytes each, not their columns) and the page is read by rowid.
     """
     where, args = _where(f, source)
-    sql = (
-        f"SELECT {_LIST_COLUMNS}, count(*) OVER () FROM {source.table}{where}"
-        f"{_order_by(sort, source, f)} LIMIT :limit"
-    )
-    rows = db.execute(sql, {**args, "limit": limit}).fetchall()
-    return (int(rows[0][-1]) if rows else 0), [_list_row(r) for r in rows]
+    found = db.execute(
+        f"SELECT rowid FROM {source.table}{where}{_order_by(sort, source, f)}", args
+    ).fetchall()
+    first = [int(r[0]) for r in found[:limit]]
+    return len(found), _rows_by_rowid(db, source, first)
+
+
+def _rows_by_rowid(
+    db: sqlite_utils.Database, source: ListSource, rowids: Sequence[int]
+) -> list[OrderListRow]:
+    """The list rows of these rowids, in the order given (missing ones left out)."""
+    if not rowids:
+        return []
+    marks = ",".join("?" for _ in rowids)
+    by_rowid = {
+        int(r[0]): _list_row(r[1:])
+        for r in db.execute(
+            f"SELECT rowid, {_LIST_COLUMNS} FROM {source.table} WHERE rowid IN ({marks})",
+            list(rowids),
+        )
+    }
+    return [by_rowid[r] for r in rowids if r in by_rowid]
 
 
 def fetch_order_position(
@@ -346,9 +396,8 @@ _INDEX_SELECT = (
     " o.currency, o.total_amount, coalesce(CAST(o.total_amount AS REAL), 0),"
     " o.line_item_count, o.sku_summary, o.flags, "
     + ", ".join(f"o.{c}" for c in ORDER_FLAGS)
-    + ", lower(o.id || ' ' || o.buyer_name || ' ' || o.buyer_email || ' ' || o.sku_summary"
-    " || ' ' || coalesce((SELECT group_concat(product_name || ' ' || sku_name, ' ')"
-    " FROM line_items WHERE order_id = o.id), '')), o.rowid, o.rts_sla_time"
+    + ", lower(o.id || ' ' || o.buyer_name || ' ' || o.buyer_email || ' ' || o.sku_summary),"
+    " o.rowid, o.rts_sla_time"
     " FROM main.orders o"
 )
 _INDEX_SCHEMA = (
@@ -367,6 +416,21 @@ _INDEX_SCHEMA = (
     "CREATE INDEX IF NOT EXISTS temp.order_index_total ON order_index (total_value)",
     # The To ship queue sorts by ship-by time.
     "CREATE INDEX IF NOT EXISTS temp.order_index_ship_by ON order_index (status, rts_sla_time)",
+    # A flag filter reads the few orders that have the flag, not every row.
+    *(
+        f"CREATE INDEX IF NOT EXISTS temp.order_index_{flag} ON order_index (create_time)"
+        f" WHERE {where}"
+        for flag, where in FLAG_FILTERS.items()
+    ),
+    # A search finds its rows through the trigrams of their words, not by reading every row;
+    # the rows it names are checked against the pattern. The REPLACE of a changed order
+    # deletes its old row, so the words follow (recursive_triggers is on for this).
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.order_words"
+    " USING fts5(words, tokenize = 'trigram', detail = 'none')",
+    "CREATE TRIGGER IF NOT EXISTS temp.order_index_words_added AFTER INSERT ON order_index"
+    " BEGIN INSERT INTO order_words (rowid, words) VALUES (new.rowid, new.haystack); END",
+    "CREATE TRIGGER IF NOT EXISTS temp.order_index_words_gone AFTER DELETE ON order_index"
+    " BEGIN DELETE FROM order_words WHERE rowid = old.rowid; END",
 )
 
 
@@ -393,7 +457,10 @@ class OrderListIndex:
         self.db = db
         self.mark = 0
         self.ready = False
-        db.execute("PRAGMA temp_store = MEMORY")
+        # The copy lives in a TEMP file SQLite deletes at close, paged through the same small
+        # cache as the shop's file: tens of MB at 100,000 orders that need not stay resident.
+        db.execute("PRAGMA temp_store = FILE")
+        db.execute("PRAGMA recursive_triggers = ON")
         for statement in _INDEX_SCHEMA:
             db.execute(statement)
 

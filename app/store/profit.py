@@ -17,6 +17,7 @@ from decimal import Decimal
 import sqlite_utils
 
 from app.money import Money
+from app.store.db import rows_in
 
 SETTLED = "settled"
 ESTIMATED = "estimated"
@@ -137,13 +138,22 @@ def fetch_cost_book(db: sqlite_utils.Database, packaging: str = "0") -> CostBook
     return book
 
 
-def _order_heads(db: sqlite_utils.Database) -> dict[str, tuple[int, list[str]]]:
-    """create_time and the seller SKU of each unit, per stored order."""
+def _order_heads(
+    db: sqlite_utils.Database, order_ids: Iterable[str]
+) -> dict[str, tuple[int, list[str]]]:
+    """create_time and the seller SKU of each unit, for the stored orders asked about (those
+    with money data: a few thousand, not every one of 100,000 orders held at once)."""
+    wanted = sorted(set(order_ids))
     heads: dict[str, tuple[int, list[str]]] = {}
-    for order_id, create_time in db.execute("SELECT id, create_time FROM orders"):
+    for order_id, create_time in rows_in(
+        db, "SELECT id, create_time FROM orders WHERE id IN ({marks})", wanted
+    ):
         heads[order_id] = (int(create_time), [])
-    for order_id, seller_sku, sku_id in db.execute(
-        "SELECT order_id, seller_sku, sku_id FROM line_items ORDER BY order_id, id"
+    for order_id, seller_sku, sku_id in rows_in(
+        db,
+        "SELECT order_id, seller_sku, sku_id FROM line_items WHERE order_id IN ({marks})"
+        " ORDER BY order_id, id",
+        wanted,
     ):
         head = heads.get(order_id)
         if head is not None:
@@ -216,7 +226,7 @@ def fetch_order_profits(db: sqlite_utils.Database, packaging: str = "0") -> list
     settled = fetch_settlements(db)
     estimates = fetch_estimates(db)
     costs = fetch_cost_book(db, packaging)
-    heads = _order_heads(db)
+    heads = _order_heads(db, [*settled, *estimates])
     times = _money_times(db)
     rows: list[OrderProfit] = []
     for order_id, money in settled.items():

@@ -15,6 +15,7 @@ from app.store.migrations import (  # noqa: F401  (registration, in this order)
     m0009_deadlines_tracking,
     m0010_returns,
     m0011_money,
+    m0012_sku_orders,
 )
 from app.store.migrations.registry import MIGRATIONS
 
