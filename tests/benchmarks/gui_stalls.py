@@ -113,7 +113,9 @@ class Sampler(threading.Thread):
         folder = os.environ.get("SHOPDESK_GUI_PROFILE")
         if folder:
             self.spy_on(Path(folder) / "gil.txt")
-        while self.running:
+        # SHOPDESK_GUI_SAMPLE_MS=0: only each thread's CPU (the samples load the interpreter)
+        every_ms = float(os.environ.get("SHOPDESK_GUI_SAMPLE_MS", "2"))
+        while self.running and every_ms > 0:
             now = time.perf_counter()
             frames = sys._current_frames()
             gui = _where(frames.get(self.gui))
@@ -121,7 +123,7 @@ class Sampler(threading.Thread):
                 _where(f) for ident, f in frames.items() if ident not in (me, self.gui)
             )
             self.samples.append((now, gui, others))
-            time.sleep(0.002)
+            time.sleep(every_ms / 1000)
 
 
 def _where(frame: Any) -> str:
