@@ -386,6 +386,7 @@ class MainWindow(QMainWindow):
     def _status_changed(self, status: EngineStatus) -> None:
         self.status = status
         self.reader.set_busy(status.importing)
+        self.refresher.spread = status.importing  # one view per slice while importing
         self.health_tab.set_status(status)
         # Until the engine has opened the shop (or said why it cannot), the lists are opening,
         # not empty: a snapshot from before that must not flash "No shop connected yet".

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from app.store.activity import (
@@ -221,17 +221,19 @@ async def sync_unknown_skus(
     *,
     clock: Callable[[], float] = time.time,
     result: CatalogResult | None = None,
+    sku_ids: Collection[str] | None = None,
 ) -> CatalogResult:
     """Line items naming SKUs the catalogue lacks: fetch their products; keep the rest as
-    SKUs known only from orders, so no line item is ever dropped."""
+    SKUs known only from orders, so no line item is ever dropped. `sku_ids`: only line items
+    naming these (the orders just saved); None looks at every line item."""
     result = result if result is not None else CatalogResult()
-    unknown = fetch_unknown_line_item_skus(session.db)
+    unknown = fetch_unknown_line_item_skus(session.db, sku_ids)
     if not unknown:
         return result
     product_ids = [p for p in unknown if p]
     if product_ids:
         await _by_id(session, product_ids, clock=clock, result=result)
-    leftover = fetch_unknown_line_item_skus(session.db)
+    leftover = fetch_unknown_line_item_skus(session.db, sku_ids)
     with session.db.atomic():
         save_skus_from_line_items(
             session.db, [s for skus in leftover.values() for s in skus], now=int(clock())

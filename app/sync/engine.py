@@ -420,7 +420,7 @@ class SyncEngine:
             self.callbacks.on_changes(changes)
         if changes.orders:
             if self._stock is not None:
-                self._stock.orders_changed()
+                self._stock.orders_changed(changes.skus, importing=self._importer is not None)
             if self._fulfillment is not None:
                 self._fulfillment.orders_changed()
             if self._money is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 
 from app.changes import ANY, ANY_ROW, Changes
 from app.config import Settings
@@ -29,6 +29,9 @@ CATALOG_EVERY = 300.0  # changed products, by update time
 FULL_CATALOG_EVERY = 3600.0  # every product: TikTok's quantities, deleted products
 PUSH_EVERY = 30.0  # retries and automatic at-risk pushes
 EDIT_DEBOUNCE = 1.0  # edits within a second go out in one push
+#: While an import saves a page every few tens of ms, its catch-ups (unknown SKUs, then the
+#: warnings, which count every open order's units) start at least this far apart.
+IMPORT_SPACING = 5.0
 
 
 class StockService:
@@ -59,6 +62,9 @@ class StockService:
         self._push_wake = asyncio.Event()
         self._push_lock = asyncio.Lock()
         self._orders_dirty = False
+        #: SKUs named by the orders saved since the last catch-up (None: any line item).
+        self._order_skus: set[str] | None = set()
+        self._caught_up_at = -IMPORT_SPACING  # monotonic time the last catch-up began
         self._last_full = 0.0  # monotonic time of the last full catalogue read
 
     async def start(self) -> None:
@@ -83,16 +89,24 @@ class StockService:
         """An edit was saved: push soon, after a short pause that gathers the next edits."""
         self.loops.after(EDIT_DEBOUNCE, self._woken)
 
-    def orders_changed(self) -> None:
+    def orders_changed(self, skus: Iterable[str] = (ANY,), *, importing: bool = False) -> None:
         """Orders moved: fetch SKUs the catalogue lacks and recheck the warnings.
 
-        A page-by-page import calls this often; one catch-up at a time is enough, and the
-        next one starts after it (a flag, not a queue).
+        `skus`: the SKUs the saved orders name (`ANY`: unknown, every line item is looked
+        at). A page-by-page import (`importing`) calls this often; one catch-up at a time is
+        enough, and the next one starts after it (a flag, not a queue), looking at the SKUs
+        gathered.
         """
+        if self._order_skus is not None:
+            named = set(skus)
+            self._order_skus = None if ANY in named else self._order_skus | named
         if self._orders_dirty:
             return
         self._orders_dirty = True
-        self.loops.after(EDIT_DEBOUNCE, self._after_orders)
+        delay = EDIT_DEBOUNCE
+        if importing:
+            delay = max(delay, self._caught_up_at + IMPORT_SPACING - time.monotonic())
+        self.loops.after(delay, self._after_orders)
 
     async def refresh_products(self, product_ids: list[str]) -> None:
         """Product webhooks: re-read just those products, then recheck the warnings."""
@@ -141,12 +155,17 @@ class StockService:
 
     async def _after_orders(self) -> None:
         self._orders_dirty = False
+        self._caught_up_at = time.monotonic()
+        named, self._order_skus = self._order_skus, set()
         try:
-            found = await sync_unknown_skus(self.session, clock=self._clock)
+            found = CatalogResult()
+            if named is None or named:
+                found = await sync_unknown_skus(self.session, clock=self._clock, sku_ids=named)
             if found.skus:
                 self.outlet.changed(Changes.of(skus=[ANY]))
             await self.check()
         except ShopdeskError as exc:
+            self._order_skus = None  # the next catch-up looks at every line item
             self._report("catalog", str(exc))
 
     async def _catalog_pass(self) -> None:

@@ -11,7 +11,10 @@ from __future__ import annotations
 import cProfile
 import functools
 import json
+import os
 import pstats
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -60,18 +63,59 @@ def watch_window(window: Any, slow: SlowCalls) -> None:
     slow.wrap(window, "_status_changed", "window status changed")
 
 
+def thread_cpu() -> dict[str, float]:
+    """CPU seconds each live thread of this process has used so far, by thread name (Linux;
+    empty elsewhere): which thread kept the interpreter busy during an import."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    used: dict[str, float] = {}
+    for thread in threading.enumerate():
+        try:
+            fields = Path(f"/proc/self/task/{thread.native_id}/stat").read_text()
+        except (OSError, TypeError):
+            continue
+        utime, stime = fields.rsplit(")", 1)[1].split()[11:13]
+        used[thread.name] = used.get(thread.name, 0.0) + (int(utime) + int(stime)) / ticks
+    return used
+
+
 class Sampler(threading.Thread):
     """Every 2 ms, where each thread is (its innermost app/ or site-packages frames)."""
 
     def __init__(self, gui_thread: int) -> None:
-        super().__init__(daemon=True)
+        super().__init__(daemon=True, name="stall sampler")
         self.gui = gui_thread
         self.samples: list[tuple[float, str, str]] = []
         self.running = True
+        self.cpu_before: dict[str, float] = {}
+        self.spy: subprocess.Popen[bytes] | None = None
+
+    def spy_on(self, out: Path) -> None:
+        """Also sample the GIL's holder with py-spy (when SHOPDESK_GUI_PYSPY names its
+        executable): `out` gets one line per stack and its count, the holding thread first."""
+        spy = os.environ.get("SHOPDESK_GUI_PYSPY")
+        if spy:
+            # SHOPDESK_GUI_PYSPY_CPU=1: every thread on a CPU (SQLite included), not the GIL's
+            only = [] if os.environ.get("SHOPDESK_GUI_PYSPY_CPU") else ["--gil"]
+            command = [spy, "record", "--pid", str(os.getpid()), *only, "--threads"]
+            command += ["--rate", "200", "--format", "raw", "--output", str(out)]
+            self.spy = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+
+    def stop(self) -> None:
+        """End sampling (and py-spy, which writes its file on SIGINT)."""
+        self.running = False
+        if self.spy is not None:
+            self.spy.send_signal(signal.SIGINT)
+            self.spy.wait(60)
 
     def run(self) -> None:
         me = threading.get_ident()
-        while self.running:
+        self.cpu_before = thread_cpu()
+        folder = os.environ.get("SHOPDESK_GUI_PROFILE")
+        if folder:
+            self.spy_on(Path(folder) / "gil.txt")
+        # SHOPDESK_GUI_SAMPLE_MS=0: only each thread's CPU (the samples load the interpreter)
+        every_ms = float(os.environ.get("SHOPDESK_GUI_SAMPLE_MS", "2"))
+        while self.running and every_ms > 0:
             now = time.perf_counter()
             frames = sys._current_frames()
             gui = _where(frames.get(self.gui))
@@ -79,7 +123,7 @@ class Sampler(threading.Thread):
                 _where(f) for ident, f in frames.items() if ident not in (me, self.gui)
             )
             self.samples.append((now, gui, others))
-            time.sleep(0.002)
+            time.sleep(every_ms / 1000)
 
 
 def _where(frame: Any) -> str:
@@ -99,6 +143,7 @@ def start_profile() -> cProfile.Profile:
 def save(profile: cProfile.Profile, path: Path, top: int = 30) -> None:
     """The profile's top entries by cumulative and by own time, as text."""
     profile.disable()
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w") as out:
         stats = pstats.Stats(profile, stream=out)
         stats.sort_stats("cumulative").print_stats(top)
@@ -140,3 +185,9 @@ def save_stalls(
             }
         )
     path.write_text(json.dumps(rows, indent=1))
+    if sampler is not None:
+        sampler.stop()
+        after = thread_cpu()
+        used = {k: round(v - sampler.cpu_before.get(k, 0.0), 2) for k, v in after.items()}
+        ranked = dict(sorted(used.items(), key=lambda kv: -kv[1]))
+        path.with_name("threads.json").write_text(json.dumps(ranked, indent=1))

@@ -46,3 +46,33 @@ def test_orders_naming_skus_do_not_force_a_hidden_inventory_to_reread(
     window.refresher.apply(Changes.of(skus=["S1"]))  # a stock edit, push or warning
     window.refresher.apply(Changes.of(settings=True))
     assert forced == [False, True, True]
+
+
+def test_while_importing_each_view_rereads_in_its_own_turn_of_the_loop(qtbot) -> None:
+    """During an import a report must not hold the window for every view's read at once."""
+    from PySide6.QtCore import QCoreApplication
+
+    from app.changes import Kind
+    from app.gui.refresh import Refresher
+
+    seen: list[tuple[str, Changes]] = []
+    refresher = Refresher()
+    for name in ("orders", "inventory", "health"):
+        refresher.add(name, {Kind.ORDERS, Kind.SKUS}, lambda c, n=name: seen.append((n, c)))
+    refresher.spread = True
+    views = ["orders", "inventory", "health"]
+    assert refresher.apply(Changes.of(orders_created={"O1": 1})) == views
+    refresher.apply(Changes.of(skus=["S1"]))  # a second page before the views got to it
+    assert seen == []  # nothing re-read inside the report's own slot
+    turns = 0
+    while len(seen) < 3 and turns < 50:
+        before = len(seen)
+        QCoreApplication.sendPostedEvents()
+        QCoreApplication.processEvents()
+        assert len(seen) - before <= 1  # one view per turn
+        turns += 1
+    assert [n for n, _ in seen] == views
+    assert all(c.orders_created == {"O1": 1} and c.skus == {"S1"} for _, c in seen)
+    refresher.spread = False  # the import ended: views re-read at once again
+    refresher.apply(Changes.of(skus=["S2"]))
+    assert [n for n, _ in seen[3:]] == views

@@ -138,6 +138,29 @@ async def test_line_items_of_unknown_skus_are_fetched_not_dropped(connect_shop) 
         await session.aclose()
 
 
+async def test_unknown_skus_of_just_the_orders_saved(connect_shop) -> None:
+    """After a page, only the SKUs its orders name are looked up; the rest wait their turn."""
+    shop = await connect_shop(orders=60, products=6)
+    session = shop.session()
+    try:
+        await OrderImporter(session).run(*default_range(time.time(), 90))
+        rows = session.db.execute("SELECT DISTINCT product_id, sku_id FROM line_items")
+        by_product: dict[str, set[str]] = {}
+        for product_id, sku_id in rows:
+            by_product.setdefault(product_id, set()).add(sku_id)
+        first, *others = sorted(by_product)
+        assert others, "the sandbox's orders name more than one product"
+        result = await sync_unknown_skus(session, sku_ids=by_product[first])
+        known = {s for (s,) in session.db.execute("SELECT id FROM skus")}
+        assert result.details == 1 and by_product[first] <= known
+        assert all(not (by_product[p] & known) for p in others)
+        rest = await sync_unknown_skus(session)
+        known = {s for (s,) in session.db.execute("SELECT id FROM skus")}
+        assert rest.details == len(others) and set().union(*by_product.values()) <= known
+    finally:
+        await session.aclose()
+
+
 async def test_a_full_sync_notices_deleted_products(stock_shop) -> None:
     stock: StockShop = await stock_shop()
     product = next(p for p in sandbox_products(stock).values() if p.status == "ACTIVATE")
