@@ -296,7 +296,8 @@ class QueueListModel(QAbstractListModel):
             return
         if self._counter is None:
             self._counter = CountsReader(self.reader.paths.database, self)
-            self._counter.counted.connect(self._counted)
+            # Queued even when a quick worker's result is handed over on this thread.
+            self._counter.counted.connect(self._counted, Qt.ConnectionType.QueuedConnection)
         self._counter.request()
 
     def _counted(self, result: Counted | None) -> None:

@@ -211,7 +211,7 @@ def open_db(
     existed = False if memory else _check_file(Path(path))
     try:
         conn = _connect(path, readonly=readonly)
-        db = ShopDatabase(conn)
+        db = ShopDatabase(conn, execute_plugins=False)  # no scan of installed packages
         db.readonly = readonly
         db.path = None if memory else Path(path)
         if not readonly:
