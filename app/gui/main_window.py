@@ -40,6 +40,7 @@ from app.gui.window_menus import TAB_ORDER, TAB_TITLES, build_menus
 from app.gui.window_settings import SettingsFlow, TabBadges
 from app.gui.window_size import restore_or_fit
 from app.queries.db import DatabaseTooNew, DatabaseUnreadable
+from app.queries.orders import has_imported
 
 if TYPE_CHECKING:  # each loads when first used: the first paint needs only the Orders tab
     from app.gui.alerts import Alerts
@@ -335,12 +336,17 @@ class MainWindow(QMainWindow):
         )
 
     def _maybe_auto_import(self) -> None:
-        """The demo imports its history by itself, once, when the shop has no orders yet."""
+        """The demo imports its history by itself, once: when no import has run yet."""
         engine, days = self.host.engine, self.context.auto_import_days
         if self.auto_import_done or engine is None or not days or not engine.status.connected:
             return
         self.auto_import_done = True
-        if self.orders_tab.queues.counts.get("all", 0):
+        # Asked of the import jobs, not of the list: the first poll or a webhook may have
+        # brought the last hours' orders before this runs, and the history is still missing.
+        db = self.reader.db
+        if db is not None and has_imported(db):
+            return
+        if db is None and self.orders_tab.queues.counts.get("all", 0):
             return
         from app.ops.imports import default_range
 

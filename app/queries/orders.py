@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.store.imports import has_imported
 from app.store.order_export import fetch_request_waiting, iter_export_rows
 from app.store.order_queries import (
     ALL,
@@ -56,5 +57,6 @@ __all__ = [
     "fetch_orders_per_day",
     "fetch_queue_counts",
     "fetch_request_waiting",
+    "has_imported",
     "iter_export_rows",
 ]

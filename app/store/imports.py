@@ -60,6 +60,11 @@ def fetch_unfinished_job(db: sqlite_utils.Database, shop_id: str) -> ImportJob |
     return None if row is None else _job(row)
 
 
+def has_imported(db: sqlite_utils.Database) -> bool:
+    """Whether an import was ever started here (the demo's history is imported once)."""
+    return db.execute("SELECT 1 FROM import_jobs LIMIT 1").fetchone() is not None
+
+
 def fetch_job(db: sqlite_utils.Database, job_id: int) -> ImportJob:
     """One job by id."""
     return _job(db.execute(f"SELECT {_COLUMNS} FROM import_jobs WHERE id = ?", [job_id]).fetchone())
