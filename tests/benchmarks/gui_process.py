@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import statistics
 import sys
 import threading
@@ -32,6 +31,7 @@ from app.gui.self_test import wait_until
 from app.secrets import SecretStore
 from app.store.order_queries import INDEX
 from tests.benchmarks import gui_stalls
+from tests.benchmarks.gui_floor import peak_rss_mb
 
 PROFILE_DIR = os.environ.get("SHOPDESK_GUI_PROFILE")
 
@@ -205,7 +205,6 @@ def main(root: str, secrets_json: str, launched_at: float) -> dict[str, Any]:
     window.close()
     app.processEvents()
     gaps_ms = [g * 1000 for g in heart.gaps]
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "first_paint_s": first_paint,
         "rows_at_paint": rows_at_paint,
@@ -218,7 +217,7 @@ def main(root: str, secrets_json: str, launched_at: float) -> dict[str, Any]:
         "import_s": import_seconds,
         "imported": getattr(result, "fetched", str(result)),
         "rss_phases_mb": {k: round(v, 1) for k, v in phases.items()},
-        "rss_peak_mb": peak / 1024 if sys.platform != "darwin" else peak / 2**20,
+        "rss_peak_mb": peak_rss_mb(),
     }
 
 
