@@ -40,18 +40,25 @@ class FirstPaint(QObject):
         return False
 
 
+def status_mb(field: str) -> float:
+    """A memory figure of /proc/self/status in MB (Linux; 0 elsewhere): VmRSS, VmHWM..."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident memory in MB. On Linux the kernel's high-water mark of
     this program (VmHWM): `ru_maxrss` starts from the parent's peak at exec, so a bench run
     that had grown to 143 MB gave the bare window 143 MB."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
+    if peak := status_mb("VmHWM"):
+        return peak
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak_kb / 2**20 if sys.platform == "darwin" else peak_kb / 1024
 
 
 def main(launched_at: float) -> dict[str, Any]:

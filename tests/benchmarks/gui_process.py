@@ -31,7 +31,7 @@ from app.gui.self_test import wait_until
 from app.secrets import SecretStore
 from app.store.order_queries import INDEX
 from tests.benchmarks import gui_stalls
-from tests.benchmarks.gui_floor import peak_rss_mb
+from tests.benchmarks.gui_floor import peak_rss_mb, status_mb
 
 PROFILE_DIR = os.environ.get("SHOPDESK_GUI_PROFILE")
 
@@ -84,13 +84,7 @@ class Heartbeat(QObject):
 
 def rss_now_mb() -> float:
     """This process's resident memory now (Linux; 0 elsewhere), for the phases' figures."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    return status_mb("VmRSS")
 
 
 def secrets_from(text: str) -> SecretStore:
