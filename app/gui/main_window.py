@@ -343,10 +343,7 @@ class MainWindow(QMainWindow):
         self.auto_import_done = True
         # Asked of the import jobs, not of the list: the first poll or a webhook may have
         # brought the last hours' orders before this runs, and the history is still missing.
-        db = self.reader.db
-        if db is not None and has_imported(db):
-            return
-        if db is None and self.orders_tab.queues.counts.get("all", 0):
+        if self.reader.db is not None and has_imported(self.reader.db):
             return
         from app.ops.imports import default_range
 
