@@ -10,10 +10,12 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -280,9 +282,17 @@ class HealthTab(QWidget):
         self.chart_pages.setObjectName("healthPages")
         self.chart_pages.addTab(self.shop_health, "Shop health (estimates)")
         self.chart_pages.addTab(sync_charts, "API calls and orders")
-        layout = QVBoxLayout(self)
+        # In a scroll area: the tab's boxes and charts must not set the window's minimum
+        # height (a 600-pixel screen still fits the window; the tab scrolls instead).
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.addLayout(grid)
         layout.addWidget(self.chart_pages, 1)
+        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
         self._clock = QTimer(self, interval=1000)
         self._clock.timeout.connect(self._tick)
