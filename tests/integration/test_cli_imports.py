@@ -42,16 +42,22 @@ NOT_FOR_HELP = (
     "keyring",
 )
 
-#: What reading the local database for `status` has no use for.
+#: What reading the local database for `status` has no use for: the server, PDF drawing,
+#: the HTTP client and TikTok's API, the engine and its polling, the keyring.
 NOT_FOR_STATUS = (
     "app.sandbox.server",
     "app.sandbox.app",
-    "reportlab",
+    "reportlab.pdfgen",
+    "reportlab.platypus",
+    "reportlab.graphics",
     "pypdf",
     "starlette",
     "uvicorn",
     "httpx",
-    "app.sync",
+    "app.tiktok.api",
+    "app.sync.engine",
+    "app.sync.session",
+    "app.sync.poller",
     "app.ops.sync",
     "keyring",
 )
