@@ -93,7 +93,7 @@ def paths(override: str | os.PathLike[str] | None = None) -> Paths:
 class Settings(BaseModel):
     """What the user chose; unknown keys from newer versions are kept, not dropped."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)  # built on first load
 
     app_key: str = ""
     service_id: str = ""

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
 import sys
-from typing import Any
-
-import keyring
-import keyring.backend
-import keyring.errors
-from jaraco.classes import properties
-from keyring.backends import fail
+from typing import TYPE_CHECKING, Any
 
 from app.tiktok.errors import ShopdeskError
-from app.tiktok.models import Token
+
+# keyring (and its backends' discovery) loads on first use, not with this module: the window
+# paints and `--help` answers before anything reads a secret.
+if TYPE_CHECKING:
+    import keyring.backend
+
+    from app.tiktok.models import Token
 
 SERVICE = "shopdesk"
 
@@ -107,27 +108,43 @@ class KeyringLocked(KeyringUnavailable):
         )
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring that forgets on exit: unit tests and the throwaway demo shop only."""
+@functools.cache
+def _memory_keyring_class() -> type[keyring.backend.KeyringBackend]:
+    """MemoryKeyring, defined when first asked for (its base class is keyring's)."""
+    import keyring.backend
+    import keyring.errors
+    from jaraco.classes import properties
 
-    @properties.classproperty
-    def priority(cls) -> float:
-        """Never viable for automatic choice: it is only ever passed in explicitly."""
-        raise RuntimeError("MemoryKeyring is only used when passed explicitly")
+    class MemoryKeyring(keyring.backend.KeyringBackend):
+        """A keyring that forgets on exit: unit tests and the throwaway demo shop only."""
 
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self.items: dict[tuple[str, str], str] = {}
+        @properties.classproperty
+        def priority(cls) -> float:
+            """Never viable for automatic choice: it is only ever passed in explicitly."""
+            raise RuntimeError("MemoryKeyring is only used when passed explicitly")
 
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
+        def __init__(self) -> None:
+            super().__init__()  # type: ignore[no-untyped-call]
+            self.items: dict[tuple[str, str], str] = {}
 
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.items.get((service, username))
 
-    def delete_password(self, service: str, username: str) -> None:
-        if self.items.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError(username)
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.items[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            if self.items.pop((service, username), None) is None:
+                raise keyring.errors.PasswordDeleteError(username)
+
+    return MemoryKeyring
+
+
+def __getattr__(name: str) -> Any:
+    """`MemoryKeyring`: a keyring that forgets on exit (unit tests and the demo shop)."""
+    if name == "MemoryKeyring":
+        return _memory_keyring_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class SecretStore:
@@ -139,12 +156,15 @@ class SecretStore:
     @classmethod
     def in_memory(cls) -> SecretStore:
         """A store that lives only in this process."""
-        return cls(MemoryKeyring())
+        return cls(_memory_keyring_class()())
 
     @property
     def backend(self) -> keyring.backend.KeyringBackend:
         """The keyring in use; raises KeyringUnavailable when the OS offers none."""
         if self._backend is None:
+            import keyring
+            from keyring.backends import fail
+
             found = keyring.get_keyring()
             if isinstance(found, fail.Keyring):
                 raise KeyringUnavailable("no keyring backend found")
@@ -158,6 +178,8 @@ class SecretStore:
         return f"{type(backend).__module__}.{type(backend).__name__}"
 
     def _get(self, username: str) -> str | None:
+        import keyring.errors
+
         try:
             return self.backend.get_password(SERVICE, username)
         except keyring.errors.KeyringLocked:
@@ -166,6 +188,8 @@ class SecretStore:
             raise KeyringUnavailable(type(exc).__name__, self._backend) from None
 
     def _set(self, username: str, value: str) -> None:
+        import keyring.errors
+
         try:
             self.backend.set_password(SERVICE, username, value)
         except keyring.errors.KeyringLocked:
@@ -174,6 +198,8 @@ class SecretStore:
             raise KeyringUnavailable(type(exc).__name__, self._backend) from None
 
     def _delete(self, username: str) -> None:
+        import keyring.errors
+
         try:
             self.backend.delete_password(SERVICE, username)
         except keyring.errors.PasswordDeleteError:
@@ -195,6 +221,8 @@ class SecretStore:
 
     def token(self, app_key: str) -> Token | None:
         """The saved token pair, or None; a damaged entry counts as none."""
+        from app.tiktok.models import Token
+
         raw = self._get(f"token/{app_key}")
         if not raw:
             return None

@@ -19,7 +19,7 @@ _HORIZON_DAYS = 8
 class WorkingHours(BaseModel):
     """The packing week; days are 0 = Monday .. 6 = Sunday, times are local `HH:MM`."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     days: list[int] = Field(default_factory=lambda: [0, 1, 2, 3, 4])
     start: str = Field(default="09:00", pattern=_HHMM)
@@ -85,7 +85,7 @@ class DeadlineAlerts(BaseModel):
     """Notifications before a ship-by time, when a rate nears TikTok's threshold, and each
     morning; none during quiet hours (they wait for the quiet hours to end)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     enabled: bool = True
     #: Hours before `rts_sla_time` at which unshipped orders are announced, grouped.

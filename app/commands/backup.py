@@ -18,20 +18,6 @@ from app.ops.sync import open_writable
 log = logging.getLogger(__name__)
 
 
-def add_backup_arguments(parser: argparse.ArgumentParser) -> None:
-    """Flags of `shopdesk backup`."""
-    parser.add_argument(
-        "--out", help="write the backup here (default: a dated file in <data folder>/backups)"
-    )
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-
-
-def add_restore_arguments(parser: argparse.ArgumentParser) -> None:
-    """Flags of `shopdesk restore`."""
-    parser.add_argument("file", help="a backup made by `shopdesk backup` (or a copy of one)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-
-
 def copy_folder(settings: Settings) -> Path | None:
     """The second backup folder chosen in Settings (another disk), if any."""
     return Path(settings.backup_copy_dir).expanduser() if settings.backup_copy_dir else None

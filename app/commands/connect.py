@@ -29,34 +29,6 @@ from app.tiktok.models.auth import NO_EXPIRY, authorization_unlimited
 ENV_APP_SECRET = environment.ENV_APP_SECRET
 
 
-def add_arguments(connect: argparse.ArgumentParser) -> None:
-    """The flags of `shopdesk connect`."""
-    connect.add_argument("--app-key", required=True, help="Partner Center > your app > App key")
-    connect.add_argument("--api-base", help="API host (default: TikTok Shop's)")
-    connect.add_argument("--auth-base", help="authorization host (default: TikTok Shop's)")
-    connect.add_argument("--service-id", help="use Partner Center's service_id link")
-    connect.add_argument(
-        "--partner-center",
-        choices=["global", "us"],
-        help="where your app is registered: us = partner.us.tiktokshop.com (US sellers), "
-        "global = partner.tiktokshop.com (everyone else); picks the authorization link "
-        "(remembered; default global)",
-    )
-    connect.add_argument("--redirect-url", help="the redirect URL registered for your app")
-    how = connect.add_mutually_exclusive_group()
-    how.add_argument("--auth-code", help="a code you already have from the redirect")
-    how.add_argument(
-        "--sandbox",
-        nargs="?",
-        const=True,
-        metavar="URL",
-        help="connect to a running `shopdesk sandbox` (its URL, or --api-base/--auth-base)",
-    )
-    connect.add_argument("--shop-id", help="which shop, when several are authorized")
-    connect.add_argument("--no-browser", action="store_true", help="only print the link")
-    connect.add_argument("--json", action="store_true", help="print the result as JSON")
-
-
 def read_app_secret(store: SecretStore | None = None, app_key: str = "") -> str:
     """From SHOPDESK_APP_SECRET, else the one the keyring keeps for this app key (a reconnect
     after lost authorization), else a prompt that does not echo."""

@@ -148,11 +148,6 @@ def render(report: DeadlineReport | None) -> str:
     return "\n".join(lines)
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """`deadlines [--json]`."""
-    parser.add_argument("--json", action="store_true", help="one JSON object")
-
-
 def run(args: argparse.Namespace, p: Paths) -> int:
     """Print the deadlines report."""
     report = read_report(p)

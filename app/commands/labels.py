@@ -27,28 +27,6 @@ from app.queries.labels import fetch_due_order_ids, fetch_known_order_ids
 from app.secrets import SecretStore
 
 
-def add_label_arguments(parser: argparse.ArgumentParser) -> None:
-    """Flags of `shopdesk labels`."""
-    parser.add_argument("order_ids", nargs="*", metavar="ORDER_ID", help="orders to label")
-    parser.add_argument("--due", action="store_true", help="every TikTok Shipping order to ship")
-    parser.add_argument("--within", type=float, metavar="HOURS", help="with --due: due within")
-    parser.add_argument("--size", default="A6", choices=["A6", "A5"], help="label size")
-    parser.add_argument(
-        "--paper", choices=["A6", "A5", "A4", "LETTER"], help="sheet to print on (default: size)"
-    )
-    parser.add_argument("--packing-slip", action="store_true", help="TikTok's slip with it")
-    parser.add_argument("--weight", nargs=2, metavar=("VALUE", "UNIT"), help="parcel weight")
-    parser.add_argument("--dims", nargs=2, metavar=("LxWxH", "UNIT"), help="parcel size")
-    parser.add_argument("--out", help="the merged PDF (default: in <data folder>/labels/)")
-    parser.add_argument(
-        "--profiles",
-        metavar="FILE.csv",
-        help="first set SKU shipping profiles (seller_sku, weight, weight_unit, length, width,"
-        " height, length_unit, bin_location, barcode); a bad row saves nothing",
-    )
-    parser.add_argument("--json", action="store_true", help="one JSON object at the end")
-
-
 def _import_profiles(p: Paths, path: Path) -> None:
     text = read_text_file(path)
     db = open_writable(p.database)
@@ -59,15 +37,6 @@ def _import_profiles(p: Paths, path: Path) -> None:
     if done.problems:
         raise UsageError("no profile was saved:\n  " + "\n  ".join(done.problems))
     print(f"{done.saved} SKU shipping profiles set", file=sys.stderr)
-
-
-def add_picklist_arguments(parser: argparse.ArgumentParser) -> None:
-    """Flags of `shopdesk picklist`."""
-    parser.add_argument("order_ids", nargs="*", metavar="ORDER_ID", help="orders to pick")
-    parser.add_argument("--due", action="store_true", help="every order awaiting shipment")
-    parser.add_argument("--out", required=True, help="the PDF to write")
-    parser.add_argument("--paper", default="A4", choices=["A4", "LETTER", "A5", "A6"])
-    parser.add_argument("--no-slips", action="store_true", help="the pick list alone")
 
 
 def _chosen(args: argparse.Namespace, p: Paths, *, tiktok_only: bool) -> list[str]:

@@ -15,19 +15,6 @@ from app.ops.sync import open_writable
 from app.queries.db import open_readonly
 
 
-def add_cost_arguments(parser: argparse.ArgumentParser) -> None:
-    """`costs set SELLER_SKU AMOUNT --from YYYY-MM-DD` and `costs import FILE.csv`."""
-    sub = parser.add_subparsers(dest="costs_command", metavar="ACTION", required=True)
-    one = sub.add_parser("set", help="one SKU's cost per unit, from a date on")
-    one.add_argument("seller_sku")
-    one.add_argument("amount", help="cost of one unit in the SKU's currency, like 4.50")
-    one.add_argument(
-        "--from", dest="from_day", required=True, help="YYYY-MM-DD (UTC) it applies from"
-    )
-    many = sub.add_parser("import", help="costs from a CSV file (seller_sku, amount, from)")
-    many.add_argument("file")
-
-
 def run_costs(args: argparse.Namespace, p: Paths) -> int:
     """Save the costs typed or in the file: all lines or none."""
     if not p.database.exists():

@@ -45,39 +45,6 @@ from app.relay.receiver import WEBHOOK_PATH
 from app.secrets import SecretStore
 
 
-def add_import_arguments(parser: argparse.ArgumentParser) -> None:
-    """Flags of `shopdesk import`."""
-    when = parser.add_mutually_exclusive_group()
-    when.add_argument("--since", help="import orders created on or after YYYY-MM-DD (UTC)")
-    when.add_argument("--days", type=int, help="import the last N days (default 30)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
-
-
-def add_sync_arguments(parser: argparse.ArgumentParser) -> None:
-    """Flags of `shopdesk sync`."""
-    parser.add_argument("--once", action="store_true", help="poll once and exit")
-    parser.add_argument(
-        "--listen",
-        metavar="HOST:PORT",
-        help="where the webhook receiver listens (loopback only; default 127.0.0.1:8787)",
-    )
-    how = parser.add_mutually_exclusive_group()
-    how.add_argument("--public-url", help="a tunnel or proxy you run that forwards to --listen")
-    how.add_argument(
-        "--tunnel-command",
-        help="run this tunnel program ({port} is replaced); default: a cloudflared quick tunnel",
-    )
-    how.add_argument("--no-webhooks", action="store_true", help="polling only")
-    parser.add_argument(
-        "--max-per-hour",
-        type=int,
-        metavar="N",
-        help="never send more than N requests an hour to the shop (development shops allow "
-        "1,000); default: the setting, else no budget",
-    )
-    parser.add_argument("--json", action="store_true", help="print results as JSON lines")
-
-
 def sync_settings(args: argparse.Namespace, p: Paths) -> Settings:
     """Settings for this run: `--max-per-hour` overrides the saved budget."""
     settings = load_settings(p)

@@ -10,40 +10,14 @@ from typing import Any
 import sqlite_utils
 
 from app.commands.common import EXIT_OK, EXIT_TIKTOK, iso
+from app.commands.status import returns_status
 from app.commands.stock import _with_session
 from app.config import Paths, load_settings
 from app.ops.problems import ProblemsError, UsageError
 from app.ops.returns import ReturnsDesk, answer_return, restock_return
 from app.ops.sync import ShopSession
-from app.queries.returns import StoredReturn, fetch_pending_summary, fetch_returns, status_words
+from app.queries.returns import StoredReturn, fetch_returns, status_words
 from app.secrets import SecretStore
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """`returns [--json]`, `returns approve ID`, `returns reject ID --reason R [--comment T]`,
-    `returns restock ID [--write-off]`."""
-    parser.add_argument("--json", action="store_true", help="one JSON object")
-    sub = parser.add_subparsers(dest="returns_action", metavar="ACTION")
-    approve = sub.add_parser("approve", help="approve a buyer's request")
-    approve.add_argument("return_id")
-    reject = sub.add_parser("reject", help="reject a request with one of TikTok's reasons")
-    reject.add_argument("return_id")
-    reject.add_argument("--reason", required=True, help="a reason name `returns --json` lists")
-    reject.add_argument("--comment", default="", help="a note for the buyer and TikTok")
-    restock = sub.add_parser("restock", help="a returned item arrived: back on the shelf")
-    restock.add_argument("return_id")
-    restock.add_argument(
-        "--write-off", action="store_true", help="it cannot be sold again: stock stays"
-    )
-
-
-def returns_status(db: sqlite_utils.Database, now: float) -> dict[str, Any]:
-    """`status --json`'s `returns`: how many wait for an answer, and the soonest deadline."""
-    if "returns" not in db.table_names():
-        return {"pending": 0, "next_deadline": None, "overdue": 0}
-    count, soonest = fetch_pending_summary(db)
-    overdue = sum(1 for r in fetch_returns(db, pending=True) if r.deadline and r.deadline < now)
-    return {"pending": count, "next_deadline": iso(soonest), "overdue": overdue}
 
 
 def as_dict(r: StoredReturn, now: float) -> dict[str, Any]:

@@ -34,36 +34,6 @@ from app.queries.orders import fetch_order
 from app.secrets import SecretStore
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Flags of `shopdesk ship`."""
-    parser.add_argument("order_id", nargs="?", help="the order to mark shipped")
-    parser.add_argument("--tracking", default="", help="tracking number (seller shipping)")
-    parser.add_argument("--provider", default="", help="shipping provider id or name")
-    parser.add_argument(
-        "--items", default="", help="comma-separated line item ids to ship (default: all)"
-    )
-    parser.add_argument(
-        "--handover",
-        choices=["DROP_OFF", "PICKUP"],
-        help="TikTok shipping: how the package reaches the carrier",
-    )
-    parser.add_argument("--csv", help="a CSV file with order_id, tracking_number, provider")
-    parser.add_argument(
-        "--providers", action="store_true", help="list the carriers for ORDER_ID and exit"
-    )
-    parser.add_argument(
-        "--anyway",
-        action="store_true",
-        help="ship tracking numbers that do not look like their carrier's, as they are",
-    )
-    parser.add_argument(
-        "--check-tracking",
-        action="store_true",
-        help="US shops: ask TikTok Shop about each tracking number first (one request each)",
-    )
-    parser.add_argument("--json", action="store_true", help="one JSON object at the end")
-
-
 def run(args: argparse.Namespace, p: Paths, secrets: SecretStore | None = None) -> int:
     """Check everything first, queue the writes, send them, report each order's result."""
     if bool(args.csv) == bool(args.order_id):

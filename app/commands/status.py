@@ -12,7 +12,6 @@ import sqlite_utils
 
 from app.commands import deadlines
 from app.commands.common import EXIT_NOT_CONNECTED, EXIT_OK, iso
-from app.commands.returns import returns_status
 from app.config import Paths, SettingsError, load_settings
 from app.queries.activity import fetch_last_run, fetch_last_success, fetch_open_errors
 from app.queries.db import open_readonly
@@ -20,6 +19,7 @@ from app.queries.health import DEEP_WINDOW_SECONDS, DeepPassInfo, fetch_deep_pas
 from app.queries.inbox import InboxItem, fetch_inbox, fetch_inbox_counts, fetch_last_received
 from app.queries.labels import fetch_label_counts
 from app.queries.orders import fetch_counts_by_status
+from app.queries.returns import fetch_pending_summary, fetch_returns
 from app.queries.shop import ShopRecord, describe_skew, fetch_clock_skew, fetch_current_shop
 from app.queries.stock import StockDefaults, fetch_stock_counts, stock_defaults
 from app.queries.writes import fetch_outbox_counts
@@ -224,6 +224,15 @@ def collect_status(p: Paths, now: float | None = None) -> dict[str, Any]:
 def _has_stock(db: sqlite_utils.Database) -> bool:
     """False for a file no Shopdesk with stock has written yet (read-only: no migration ran)."""
     return "stock" in db.table_names()
+
+
+def returns_status(db: sqlite_utils.Database, now: float) -> dict[str, Any]:
+    """`status --json`'s `returns`: how many wait for an answer, and the soonest deadline."""
+    if "returns" not in db.table_names():
+        return {"pending": 0, "next_deadline": None, "overdue": 0}
+    count, soonest = fetch_pending_summary(db)
+    overdue = sum(1 for r in fetch_returns(db, pending=True) if r.deadline and r.deadline < now)
+    return {"pending": count, "next_deadline": iso(soonest), "overdue": overdue}
 
 
 def run(args: argparse.Namespace, p: Paths) -> int:

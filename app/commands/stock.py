@@ -51,20 +51,6 @@ T = TypeVar("T")
 WAIT_FOR_OTHERS = 120.0
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """`stock set`, `stock import` and `stock push`."""
-    sub = parser.add_subparsers(dest="stock_command", metavar="ACTION", required=True)
-    set_ = sub.add_parser("set", help="set a SKU's physical count (queues a push)")
-    set_.add_argument("seller_sku", help="the seller SKU (or TikTok's SKU id)")
-    set_.add_argument("on_hand", type=int, help="units on the shelf")
-    set_.add_argument("--buffer", type=int, help="units to keep off TikTok for this SKU")
-    set_.add_argument("--low-stock", type=int, help="warn at or below this many available")
-    imp = sub.add_parser("import", help="set counts from a CSV file (all rows or none)")
-    imp.add_argument("file", help="CSV with seller_sku,on_hand[,buffer,low_stock]")
-    push = sub.add_parser("push", help="send queued stock edits to TikTok Shop now")
-    push.add_argument("--json", action="store_true", help="print one JSON object")
-
-
 def run(args: argparse.Namespace, p: Paths, secrets: SecretStore | None = None) -> int:
     """Dispatch `shopdesk stock ACTION`."""
     settings = load_settings(p)

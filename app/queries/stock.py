@@ -13,8 +13,8 @@ from app.store.stock_levels import (
     StockWarning,
     fetch_stock_counts,
     fetch_stock_rows,
+    stock_defaults,
 )
-from app.sync.stock import stock_defaults
 
 __all__ = [
     "AT_RISK",

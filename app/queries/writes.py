@@ -6,6 +6,7 @@ from app.store.cancellation_traces import closed_words, fetch_closed_requests
 from app.store.fulfillment import (
     CANCEL_APPROVE,
     CANCEL_REJECT,
+    PROVIDERS_FRESH,
     SELLER_CANCEL,
     SHIP,
     SHIPPING_INFO,
@@ -20,7 +21,6 @@ from app.store.fulfillment import (
     fetch_writes_by_id,
 )
 from app.store.outbox import STOCK, fetch_in_flight, fetch_outbox, fetch_outbox_counts
-from app.sync.fulfillment import PROVIDERS_FRESH
 
 __all__ = [
     "CANCEL_APPROVE",

@@ -11,6 +11,9 @@ import sqlite_utils
 
 from app.store import outbox
 
+#: How long a carrier list fetched from TikTok is used before asking again (seconds).
+PROVIDERS_FRESH = 86400
+
 SHIP = "ship"
 SHIPPING_INFO = "shipping_info"
 CANCEL_APPROVE = "cancel_approve"

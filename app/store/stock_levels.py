@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
@@ -11,6 +12,9 @@ from app.store.db import rows_in
 from app.store.outbox import OutboxItem
 from app.store.stock import HELD_SQL, RELEASED_SQL
 from app.tiktok.models import ProductStatus
+
+if TYPE_CHECKING:
+    from app.config import Settings
 
 #: update-inventory spec: a warehouse quantity is at most 99,999 (0 stops selling a SKU).
 MAX_QUANTITY = 99_999
@@ -29,6 +33,11 @@ class StockDefaults:
 
     buffer: int = 0
     low_stock: int = 5
+
+
+def stock_defaults(settings: Settings) -> StockDefaults:
+    """The buffer and low-stock mark for SKUs without their own."""
+    return StockDefaults(buffer=settings.default_buffer, low_stock=settings.default_low_stock)
 
 
 @dataclass(frozen=True)

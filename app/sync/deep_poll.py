@@ -12,13 +12,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from app.store.activity import fetch_last_run, fetch_last_success
 from app.sync.outlet import SILENT, Outlet
-from app.sync.poller import PollResult, poll_once
-from app.sync.session import ShopSession
+
+if TYPE_CHECKING:  # the pass needs the poller; `status` reads its info without the network
+    from app.sync.poller import PollResult
+    from app.sync.session import ShopSession
 
 #: How far behind the cursor the deep pass reads.
 DEEP_WINDOW_SECONDS = 2 * 3600
@@ -45,6 +48,8 @@ async def deep_pass(
     window: int = DEEP_WINDOW_SECONDS,
 ) -> PollResult:
     """Re-read every change of the last `window` seconds behind the cursor."""
+    from app.sync.poller import poll_once
+
     return await poll_once(session, overlap=window, clock=clock, outlet=outlet, kind=DEEP_KIND)
 
 

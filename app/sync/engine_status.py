@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from app.changes import Changes
-from app.relay.tunnel import UP, TunnelStatus
 from app.sync.budget_plan import BudgetUse
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the tunnel's module (asyncio, processes) loads with the engine, not here
     from app.config import Settings
+    from app.relay.tunnel import TunnelStatus
     from app.store.stock_levels import StockWarning
     from app.sync.importer import ImportProgress
     from app.sync.outlet import Notice
@@ -52,6 +52,8 @@ class WebhookHealth:
     @property
     def healthy(self) -> bool:
         """Tunnel up, subscription pointed at it, and our probe came back through it."""
+        from app.relay.tunnel import UP
+
         return bool(
             self.enabled
             and self.tunnel is not None

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 CANCELLATIONS_CURSOR = "cancellations.update_time"
 CANCELLATION_OVERLAP = 300
 FIRST_CANCELLATION_LOOKBACK = 30 * 86400
-PROVIDERS_FRESH = 86400
+PROVIDERS_FRESH = store.PROVIDERS_FRESH
 #: Line items that already left with a carrier (FACTS.md 4.4 package_status).
 SHIPPED_PACKAGE_STATES = frozenset({"PROCESSING", "FULFILLING", "COMPLETED"})
 #: Refusals that mean "this was done already": success, when TikTok shows it was our write.

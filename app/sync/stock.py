@@ -10,19 +10,14 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from app.config import Settings
 from app.store.catalog import fetch_skus_by_code
 from app.store.stock import MAX_ON_HAND, save_manual_stock
 from app.store.stock_levels import AT_RISK, StockDefaults, StockWarning, current_warnings
+from app.store.stock_levels import stock_defaults as stock_defaults
 from app.sync.catalog import observe_listed
 from app.sync.outlet import SILENT, Outlet
 from app.sync.session import ShopSession
 from app.tiktok.errors import ShopdeskError
-
-
-def stock_defaults(settings: Settings) -> StockDefaults:
-    """The buffer and low-stock mark for SKUs without their own."""
-    return StockDefaults(buffer=settings.default_buffer, low_stock=settings.default_low_stock)
 
 
 class StockWatch:

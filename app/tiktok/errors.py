@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from app.tiktok.reasons import LABEL_REFUSALS
-
 #: Which permission (scope) each API needs, to say what to enable when TikTok answers 105005.
 SCOPE_BY_API_PREFIX: dict[str, tuple[str, str]] = {
     "/order/": ("seller.order.info", "Order Information"),
@@ -331,6 +329,8 @@ class LabelRefused(TikTokError):
     @property
     def reason(self) -> str:
         """The refusal in plain words."""
+        from app.tiktok.reasons import LABEL_REFUSALS  # loads the models: only when refused
+
         return LABEL_REFUSALS.get(self.code, self.message)
 
     def describe(self) -> str:

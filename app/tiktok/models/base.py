@@ -41,7 +41,11 @@ Timestamp = Annotated[int | None, BeforeValidator(_int_time)]
 class TikTokModel(BaseModel):
     """Base for wire models: tolerant of unknown and missing fields, ids kept as text."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, coerce_numbers_to_str=True)
+    # defer_build: a model's validator is built when it first parses, not on import, so
+    # commands and the window's first paint that never parse one don't pay for it.
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, coerce_numbers_to_str=True, defer_build=True
+    )
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> Self:

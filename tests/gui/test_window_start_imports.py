@@ -1,0 +1,47 @@
+"""The window paints its Orders list before anything reads a secret: the keyring (and what it
+loads to find its backends) waits for the engine, and no model has built its validator yet."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.gui.test_window_start import CHILD, ROOT, _stored_shop
+
+#: The real app's store (`SecretStore()`, keyring chosen on first use), not the test's.
+REAL_STORE_CHILD = CHILD.replace("SecretStore.in_memory()", "SecretStore()").replace(
+    'seen["modules"] = sorted(sys.modules)',
+    'seen["modules"] = sorted(sys.modules); seen["engine"] = window.host.engine is not None; '
+    'from app.tiktok.models import Order; seen["order_built"] = Order.__pydantic_complete__',
+)
+
+#: What a window on a stored shop must not have loaded before its list paints.
+NOT_BEFORE_THE_LIST = ("keyring", "jaraco.context", "importlib_metadata", "http.client")
+
+
+def test_the_list_paints_before_the_keyring_or_a_model_validator_loads(
+    gui_shop, open_window, qtbot, tmp_path
+) -> None:
+    stored = _stored_shop(gui_shop, open_window, qtbot)
+    assert REAL_STORE_CHILD != CHILD
+    child = subprocess.run(
+        [sys.executable, "-c", REAL_STORE_CHILD, str(gui_shop.paths.root)],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "QT_QPA_PLATFORM": "offscreen",
+            "PYTHON_KEYRING_BACKEND": "tests.file_keyring.FileKeyring",
+            "SHOPDESK_TEST_KEYRING_FILE": str(tmp_path / "keyring.json"),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert child.returncode == 0, child.stderr[-3000:]
+    seen = json.loads(child.stdout.strip().splitlines()[-1])
+    assert seen["rows"] == stored and seen["engine"] is False
+    assert [m for m in NOT_BEFORE_THE_LIST if m in set(seen["modules"])] == []
+    assert seen["order_built"] is False
