@@ -452,6 +452,8 @@ class SyncEngine:
         finally:
             self._importer = None
             self._set_status(importing=False)
+            if self._stock is not None:
+                self._stock.import_ended()
 
     def _require_session(self) -> ShopSession:
         if self._session is None:

@@ -29,8 +29,9 @@ CATALOG_EVERY = 300.0  # changed products, by update time
 FULL_CATALOG_EVERY = 3600.0  # every product: TikTok's quantities, deleted products
 PUSH_EVERY = 30.0  # retries and automatic at-risk pushes
 EDIT_DEBOUNCE = 1.0  # edits within a second go out in one push
-#: While an import saves a page every few tens of ms, its catch-ups (unknown SKUs, then the
-#: warnings, which count every open order's units) start at least this far apart.
+#: While an import saves a page every few tens of ms, its catch-ups (unknown SKUs) start at
+#: least this far apart; the warnings, which count every open order's units (the engine's
+#: largest cost during an import of 100,000 orders), wait for the import's end.
 IMPORT_SPACING = 5.0
 
 
@@ -65,6 +66,8 @@ class StockService:
         #: SKUs named by the orders saved since the last catch-up (None: any line item).
         self._order_skus: set[str] | None = set()
         self._caught_up_at = -IMPORT_SPACING  # monotonic time the last catch-up began
+        self._importing = False  # an import runs: the warnings are checked when it ends
+        self._check_after_import = False
         self._last_full = 0.0  # monotonic time of the last full catalogue read
 
     async def start(self) -> None:
@@ -100,6 +103,7 @@ class StockService:
         if self._order_skus is not None:
             named = set(skus)
             self._order_skus = None if ANY in named else self._order_skus | named
+        self._importing = importing
         if self._orders_dirty:
             return
         self._orders_dirty = True
@@ -107,6 +111,13 @@ class StockService:
         if importing:
             delay = max(delay, self._caught_up_at + IMPORT_SPACING - time.monotonic())
         self.loops.after(delay, self._after_orders)
+
+    def import_ended(self) -> None:
+        """The import is over: the warnings it held back are checked now (once)."""
+        self._importing = False
+        if self._check_after_import and not self._orders_dirty:
+            self._orders_dirty = True
+            self.loops.after(EDIT_DEBOUNCE, self._after_orders)
 
     async def refresh_products(self, product_ids: list[str]) -> None:
         """Product webhooks: re-read just those products, then recheck the warnings."""
@@ -163,7 +174,9 @@ class StockService:
                 found = await sync_unknown_skus(self.session, clock=self._clock, sku_ids=named)
             if found.skus:
                 self.outlet.changed(Changes.of(skus=[ANY]))
-            await self.check()
+            self._check_after_import = self._importing
+            if not self._importing:
+                await self.check()
         except ShopdeskError as exc:
             self._order_skus = None  # the next catch-up looks at every line item
             self._report("catalog", str(exc))

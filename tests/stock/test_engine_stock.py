@@ -91,3 +91,53 @@ async def test_push_now_and_warnings_reach_the_callbacks(connect_shop) -> None:
         assert await listed(shop, sku.sku_id) == 0  # TikTok stops selling it
     finally:
         engine.stop()
+
+
+async def test_an_import_counts_stock_once_at_its_end_and_then_warns(
+    connect_shop, monkeypatch
+) -> None:
+    """Counting every open order's units after each page was most of the engine's work during
+    a big import; the warnings wait for its end, and then arrive."""
+    import app.sync.stock as stock
+
+    shop = await connect_shop(orders=200, products=6)
+    shop.settings.poll_interval_seconds = 3600
+    warnings: list[StockWarning] = []
+    engine = SyncEngine(
+        shop.paths,
+        shop.settings,
+        shop.secrets,
+        transport=shop.transport,
+        callbacks=EngineCallbacks(on_stock_warnings=warnings.extend),
+    )
+    counted_while_importing: list[bool] = []
+    real = stock.current_warnings
+
+    def counting(*args, **kwargs):
+        counted_while_importing.append(engine.status.importing)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(stock, "current_warnings", counting)
+    engine.start()
+    try:
+        await wait_for(lambda: any(r.product_status == "ACTIVATE" for r in rows(shop).values()))
+        active = [r.sku_id for r in rows(shop).values() if r.product_status == "ACTIVATE"]
+        now = int(time.time())
+        await asyncio.wrap_future(  # the creator has none left of anything
+            engine.run_write(
+                lambda db: [save_manual_stock(db, s, on_hand=0, now=now) for s in active]
+            )
+        )
+        counted_while_importing.clear()
+        # TikTok answers each page slowly: the import's pages come seconds apart
+        faults = {"api_answer_delay_seconds": 0.5}
+        (await shop.admin.put("/sandbox/faults", json=faults)).raise_for_status()
+        result = await asyncio.wrap_future(engine.import_orders(*default_range(time.time(), 90)))
+        (
+            await shop.admin.put("/sandbox/faults", json={"api_answer_delay_seconds": 0})
+        ).raise_for_status()
+        assert result.pages > 1
+        await wait_for(lambda: any(w.kind == "oversold" for w in warnings))
+        assert counted_while_importing and not any(counted_while_importing)
+    finally:
+        engine.stop()
