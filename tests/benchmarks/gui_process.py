@@ -57,7 +57,9 @@ class PaintWatch(QObject):
 
 
 class Heartbeat(QObject):
-    """A 5 ms timer on the GUI thread: the longest gap between beats is the longest stall."""
+    """A 5 ms timer on the GUI thread: the longest gap between beats is the longest stall.
+    Each gap also notes the GUI thread's own CPU time in it: a long gap with little of it
+    was spent waiting (for the GIL or a core), one with much was the GUI's own work."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -65,21 +67,30 @@ class Heartbeat(QObject):
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.timeout.connect(self.beat)
         self.gaps: list[float] = []
+        self.cpu: list[float] = []
         self.ends: list[float] = []
         self.last = 0.0
+        self.last_cpu = 0.0
 
     def start(self) -> None:
         self.last = time.perf_counter()
+        self.last_cpu = time.thread_time()
         self.timer.start()
 
     def beat(self) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.thread_time()
         self.gaps.append(now - self.last)
+        self.cpu.append(cpu - self.last_cpu)
         self.ends.append(now)
-        self.last = now
+        self.last, self.last_cpu = now, cpu
 
     def stop(self) -> None:
         self.timer.stop()
+
+    def longest(self) -> tuple[float, float]:
+        """The longest gap and the GUI thread's CPU time in it, in ms."""
+        at = max(range(len(self.gaps)), key=self.gaps.__getitem__)
+        return self.gaps[at] * 1000, self.cpu[at] * 1000
 
 
 def rss_now_mb() -> float:
@@ -171,8 +182,11 @@ def main(root: str, secrets_json: str, launched_at: float) -> dict[str, Any]:
     heart = Heartbeat()
     slow = gui_stalls.SlowCalls()
     sampler: gui_stalls.Sampler | None = None
+    clock: gui_stalls.EventClock | None = None
     if PROFILE_DIR:
         gui_stalls.watch_window(window, slow)
+        clock = gui_stalls.EventClock()
+        clock.install(app)
         sampler = gui_stalls.Sampler(threading.get_ident())
         sampler.start()
         profile = gui_stalls.start_profile()
@@ -193,7 +207,7 @@ def main(root: str, secrets_json: str, launched_at: float) -> dict[str, Any]:
         gaps = [(e, g * 1000) for e, g in zip(heart.ends, heart.gaps, strict=True)]
         if sampler is not None:
             sampler.running = False
-        gui_stalls.save_stalls(Path(PROFILE_DIR) / "stalls.json", gaps, slow, sampler)
+        gui_stalls.save_stalls(Path(PROFILE_DIR) / "stalls.json", gaps, slow, sampler, clock=clock)
     phases["imported 12,000"] = rss_now_mb()
     result = done[0]
     window.close()
@@ -206,6 +220,7 @@ def main(root: str, secrets_json: str, launched_at: float) -> dict[str, Any]:
         "filters_ms": {k: round(v[0] * 1000, 1) for k, v in searches.items()},
         "filter_rows": {k: v[1] for k, v in searches.items()},
         "stall_ms": max(gaps_ms) - HEARTBEAT_MS,
+        "stall_gui_cpu_ms": heart.longest()[1],
         "beats": len(gaps_ms),
         "p99_gap_ms": statistics.quantiles(gaps_ms, n=100)[98] if len(gaps_ms) > 100 else None,
         "import_s": import_seconds,

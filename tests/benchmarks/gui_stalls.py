@@ -3,13 +3,16 @@
 Set `SHOPDESK_GUI_PROFILE=DIR` when running the GUI bench: gui_process.py then profiles the
 GUI thread with cProfile through start-up and through the import (two files in DIR), and logs
 every slot the window's signals and timers run that takes longer than `SLOW_MS`, with the time
-it began, so a long heartbeat gap can be matched to what ran then.
+it began, so a long heartbeat gap can be matched to what ran then. Every event Qt delivers on
+the GUI thread is clocked too (`EventClock`): each gap in stalls.json names the deliveries
+that were followed by the longest silences (a paint of the list, a header's layout timer...).
 """
 
 from __future__ import annotations
 
 import cProfile
 import functools
+import itertools
 import json
 import os
 import pstats
@@ -24,6 +27,45 @@ from pathlib import Path
 from typing import Any
 
 SLOW_MS = 15.0
+
+
+class EventClock:
+    """Every event Qt delivers on the GUI thread, as (time, receiver, event type): the time
+    from one delivery to the next is what the first one (and all it set off) took."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[float, str, int]] = []
+
+    def install(self, app: Any) -> None:
+        from PySide6.QtCore import QObject
+
+        clock = self
+
+        class Filter(QObject):
+            def eventFilter(self, watched: Any, event: Any) -> bool:
+                name = type(watched).__name__
+                label = watched.objectName() if hasattr(watched, "objectName") else ""
+                clock.events.append(
+                    (
+                        time.perf_counter(),
+                        f"{name}:{label}" if label else name,
+                        int(event.type().value),
+                    )
+                )
+                return False
+
+        self._filter = Filter()
+        app.installEventFilter(self._filter)
+
+    def longest_inside(self, began: float, ended: float, top: int = 4) -> list[Any]:
+        """The longest spans between deliveries inside [began, ended]: (ms, receiver, type)."""
+        inside = [e for e in self.events if began - 0.2 < e[0] < ended]
+        spans = [
+            (round((b[0] - a[0]) * 1000, 1), a[1], a[2])
+            for a, b in itertools.pairwise(inside)
+            if b[0] > began and a[0] < ended
+        ]
+        return sorted(spans, reverse=True)[:top]
 
 
 class SlowCalls:
@@ -156,6 +198,7 @@ def save_stalls(
     slow: SlowCalls,
     sampler: Sampler | None = None,
     over_ms: float = 25.0,
+    clock: EventClock | None = None,
 ) -> None:
     """Each heartbeat gap over `over_ms` (end time, ms), with the slow calls inside it."""
     rows = []
@@ -182,6 +225,7 @@ def save_stalls(
                 "samples": len(seen),
                 "gui": sorted(gui_where.items(), key=lambda kv: -kv[1])[:4],
                 "others": sorted(other_where.items(), key=lambda kv: -kv[1])[:4],
+                "events": [] if clock is None else clock.longest_inside(began, ended),
             }
         )
     path.write_text(json.dumps(rows, indent=1))
