@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QApplication,
     QStyle,
     QStyledItemDelegate,
@@ -26,7 +27,11 @@ class QueueDelegate(QStyledItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         size = super().sizeHint(option, index)
-        return QSize(size.width(), max(size.height(), option.fontMetrics.height() + 14))
+        width = size.width()
+        view = option.widget
+        if isinstance(view, QAbstractScrollArea):  # a long name is elided, not scrolled to
+            width = min(width, view.viewport().width())
+        return QSize(width, max(size.height(), option.fontMetrics.height() + 14))
 
     def paint(
         self,
