@@ -2,9 +2,10 @@
 
 The stock delegate asks the model for about eight roles per cell, each a call from C++ into
 Python that must take the GIL; while the engine thread parses an import, every such call
-can wait for it. Here each cell's text is laid out once (elided, as a `QStaticText`) and kept
-by the row's content, column and cell size, so a repaint after a reload that shows the same
-orders, or a scroll back, only draws: a screenful costs a few ms, not 15-25.
+can wait for it. Here a cell's elided text is kept by the row's content, column and cell
+size, and laid out once (a `QStaticText`) when it is painted a second time, so a repaint
+after a reload that shows the same orders, or a scroll back, only draws: a screenful costs
+a few ms, not 15-25. A row seen for the first time is elided and drawn as plain text.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QStaticText
+from PySide6.QtGui import QFont, QPainter, QPalette, QStaticText
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.gui.orders_model import BUYER, HEADERS, SHIP_BY, OrdersTableModel, alignment, display
@@ -28,6 +29,7 @@ _PANEL = QStyle.PrimitiveElement.PE_PanelItemViewItem
 _ELIDE = Qt.TextElideMode.ElideRight
 _TEXT = QPalette.ColorRole.Text
 _HIGHLIGHTED = QPalette.ColorRole.HighlightedText
+_ALIGN = tuple(int(alignment(c) | Qt.AlignmentFlag.AlignVCenter) for c in range(len(HEADERS)))
 _RIGHT_ALIGNED = tuple(
     bool(alignment(c) & Qt.AlignmentFlag.AlignRight) for c in range(len(HEADERS))
 )
@@ -47,7 +49,8 @@ class OrderCellDelegate(QStyledItemDelegate):
     def __init__(self, model: OrdersTableModel) -> None:
         super().__init__(model)
         self.model = model
-        self._cells: dict[tuple[object, ...], _Cell] = {}
+        #: A cell's elided text once painted, then its laid-out text from its second paint.
+        self._cells: dict[tuple[object, ...], _Cell | str] = {}
 
     def paint(
         self,
@@ -73,13 +76,7 @@ class OrderCellDelegate(QStyledItemDelegate):
         # The ship-by text counts down with the clock: it is its own key.
         shown = display(order, column) if column == SHIP_BY else None
         key = (shown or order, column, rect.width(), rect.height(), hidden)
-        cell = self._cells.get(key)
-        if cell is None:
-            text = display(order, column) if shown is None else shown
-            cell = self._lay_out(option, text, column=column, hidden=hidden)
-            if len(self._cells) >= CACHED_CELLS:
-                self._cells.clear()
-            self._cells[key] = cell
+        kept = self._cells.get(key)
         if hidden:
             painter.save()
             painter.setPen(colors().muted_text)
@@ -91,21 +88,34 @@ class OrderCellDelegate(QStyledItemDelegate):
                 else None
             )
             painter.setPen(pen or option.palette.color(_HIGHLIGHTED if selected else _TEXT))
-        painter.drawStaticText(QPointF(rect.x() + cell.dx, rect.y() + cell.dy), cell.text)
+        if isinstance(kept, _Cell):
+            painter.drawStaticText(QPointF(rect.x() + kept.dx, rect.y() + kept.dy), kept.text)
+        elif kept is not None:  # painted once before: worth laying out for the next times
+            cell = self._lay_out(option, kept, column=column, hidden=hidden)
+            self._cells[key] = cell
+            painter.drawStaticText(QPointF(rect.x() + cell.dx, rect.y() + cell.dy), cell.text)
+        else:  # a row seen for the first time (new orders, a search): elide and draw
+            text = display(order, column) if shown is None else shown
+            metrics = painter.fontMetrics()
+            inner = rect.adjusted(PADDING, 0, -PADDING, 0)
+            elided = metrics.elidedText(text, _ELIDE, inner.width())
+            painter.drawText(inner, _ALIGN[column], elided)
+            if len(self._cells) >= CACHED_CELLS:
+                self._cells.clear()
+            self._cells[key] = elided
         if hidden:
             painter.restore()
 
     @staticmethod
-    def _lay_out(option: QStyleOptionViewItem, shown: str, *, column: int, hidden: bool) -> _Cell:
-        """Elide the text to the cell, lay it out once, and place it (padded, centred)."""
+    def _lay_out(option: QStyleOptionViewItem, elided: str, *, column: int, hidden: bool) -> _Cell:
+        """Lay the cell's elided text out once, and place it (padded, centred)."""
         rect = option.rect
         font = _italic(option.font) if hidden else option.font
-        metrics = QFontMetrics(font) if hidden else option.fontMetrics
-        width = rect.width() - 2 * PADDING
-        text = QStaticText(metrics.elidedText(shown, _ELIDE, width))
+        text = QStaticText(elided)
         text.setTextFormat(Qt.TextFormat.PlainText)
         text.prepare(font=font)
         size = text.size()
+        width = rect.width() - 2 * PADDING
         dx = PADDING + (width - size.width() if _RIGHT_ALIGNED[column] else 0)
         return _Cell(text, dx, (rect.height() - size.height()) / 2)
 
