@@ -183,10 +183,13 @@ def main(root: str, secrets_json: str, launched_at: float) -> dict[str, Any]:
     slow = gui_stalls.SlowCalls()
     sampler: gui_stalls.Sampler | None = None
     clock: gui_stalls.EventClock | None = None
+    enums: gui_stalls.EnumClock | None = None
     if PROFILE_DIR:
         gui_stalls.watch_window(window, slow)
         clock = gui_stalls.EventClock()
         clock.install(app)
+        enums = gui_stalls.EnumClock()
+        enums.install()
         sampler = gui_stalls.Sampler(threading.get_ident())
         sampler.start()
         profile = gui_stalls.start_profile()

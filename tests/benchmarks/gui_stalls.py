@@ -68,6 +68,34 @@ class EventClock:
         return sorted(spans, reverse=True)[:top]
 
 
+class EnumClock:
+    """PySide6 makes each Qt enum's Python class the first time it is used (about 1 ms each
+    here): the ones made during the import, with when, so a gap can be matched to them."""
+
+    def __init__(self) -> None:
+        self.made: list[tuple[float, float, str]] = []
+
+    def install(self) -> None:
+        import enum
+
+        meta: Any = enum.EnumType
+        inner = meta._create_
+        made = self.made
+
+        def timed(cls: Any, class_name: str, *args: Any, **kwargs: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return inner(cls, class_name, *args, **kwargs)
+            finally:
+                made.append((began, (time.perf_counter() - began) * 1000, str(class_name)))
+
+        meta._create_ = timed
+
+    def inside(self, began: float, ended: float) -> list[Any]:
+        """Enums made inside [began, ended]: (ms, name)."""
+        return [(round(ms, 1), name) for at, ms, name in self.made if began <= at <= ended]
+
+
 class SlowCalls:
     """Wraps named callables; notes each call over SLOW_MS: (began, ms, name)."""
 
@@ -199,6 +227,7 @@ def save_stalls(
     sampler: Sampler | None = None,
     over_ms: float = 25.0,
     clock: EventClock | None = None,
+    enums: EnumClock | None = None,
 ) -> None:
     """Each heartbeat gap over `over_ms` (end time, ms), with the slow calls inside it."""
     rows = []
@@ -226,6 +255,7 @@ def save_stalls(
                 "gui": sorted(gui_where.items(), key=lambda kv: -kv[1])[:4],
                 "others": sorted(other_where.items(), key=lambda kv: -kv[1])[:4],
                 "events": [] if clock is None else clock.longest_inside(began, ended),
+                "enums made": [] if enums is None else enums.inside(began, ended),
             }
         )
     path.write_text(json.dumps(rows, indent=1))
