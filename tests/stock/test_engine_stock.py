@@ -28,6 +28,15 @@ def rows(shop):
         db.close()
 
 
+def warning_engine(shop, warnings: list[StockWarning]) -> SyncEngine:
+    """An engine that polls only when asked and hands its stock warnings to `warnings`."""
+    shop.settings.poll_interval_seconds = 3600
+    callbacks = EngineCallbacks(on_stock_warnings=warnings.extend)
+    return SyncEngine(
+        shop.paths, shop.settings, shop.secrets, transport=shop.transport, callbacks=callbacks
+    )
+
+
 async def listed(shop, sku_id: str) -> int:
     inventory = (await shop.admin.get("/sandbox/inventory")).json()["skus"]
     return sum(r["quantity"] for r in inventory if r["sku_id"] == sku_id)
@@ -61,15 +70,8 @@ async def test_an_edit_in_the_app_reaches_tiktok_within_seconds(connect_shop) ->
 
 async def test_push_now_and_warnings_reach_the_callbacks(connect_shop) -> None:
     shop = await connect_shop(orders=30, products=6)
-    shop.settings.poll_interval_seconds = 3600
     warnings: list[StockWarning] = []
-    engine = SyncEngine(
-        shop.paths,
-        shop.settings,
-        shop.secrets,
-        transport=shop.transport,
-        callbacks=EngineCallbacks(on_stock_warnings=warnings.extend),
-    )
+    engine = warning_engine(shop, warnings)
     engine.start()
     try:
         await asyncio.wrap_future(engine.import_orders(*default_range(time.time(), 90)))
@@ -101,15 +103,8 @@ async def test_an_import_counts_stock_once_at_its_end_and_then_warns(
     import app.sync.stock as stock
 
     shop = await connect_shop(orders=200, products=6)
-    shop.settings.poll_interval_seconds = 3600
     warnings: list[StockWarning] = []
-    engine = SyncEngine(
-        shop.paths,
-        shop.settings,
-        shop.secrets,
-        transport=shop.transport,
-        callbacks=EngineCallbacks(on_stock_warnings=warnings.extend),
-    )
+    engine = warning_engine(shop, warnings)
     counted_while_importing: list[bool] = []
     real = stock.current_warnings
 
