@@ -26,6 +26,7 @@ from app.gui.banner import Banner
 from app.gui.bridge import EngineBridge
 from app.gui.context import GuiContext
 from app.gui.engine_host import EngineHost
+from app.gui.heap import hand_back, set_aside_startup
 from app.gui.notice import Notice
 from app.gui.notifications import Notifier
 from app.gui.orders_tab import OrdersTab
@@ -326,6 +327,7 @@ class MainWindow(QMainWindow):
         self._status_changed(self.host.engine.status if self.host.engine else self.status)
         self.alerts.check_authorization()
         self._maybe_auto_import()
+        set_aside_startup()  # the window and engine are built: later full collections are short
 
     def _engine_failed(self, message: str) -> None:
         self.orders_tab.set_connected(False)
@@ -610,4 +612,5 @@ class MainWindow(QMainWindow):
             self.host.stop()
             self.tasks.shutdown()
             self.reader.close()
+            hand_back()
         event.accept()
