@@ -15,7 +15,7 @@ import sqlite_utils
 from app import exact_json
 from app.changes import Changes
 from app.store.stock_rules import stock_state
-from app.tiktok.models import Order, OrderRow
+from app.tiktok.models import ORDER_FLAGS, Order, OrderRow
 
 #: TikTok's clocks kept as columns (FACTS.md 9.5), besides `rts_sla_time`/`shipping_due_time`.
 DEADLINE_COLUMNS = (
@@ -95,10 +95,11 @@ _NEW_ORDER = (
 _REPLACE_ORDER = _NEW_ORDER.replace("INSERT", "INSERT OR REPLACE", 1)
 _NEW_RAW = "INSERT INTO order_raw (order_id, raw) VALUES (?, ?)"
 _REPLACE_RAW = _NEW_RAW.replace("INSERT", "INSERT OR REPLACE", 1)
-_INSERT_ITEM = (
-    f"INSERT OR REPLACE INTO line_items ({', '.join(LINE_ITEM_COLUMNS)}) "
+_NEW_ITEM = (
+    f"INSERT INTO line_items ({', '.join(LINE_ITEM_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in LINE_ITEM_COLUMNS)})"
 )
+_INSERT_ITEM = _NEW_ITEM.replace("INSERT", "INSERT OR REPLACE", 1)
 
 
 @dataclass
@@ -160,8 +161,11 @@ def raw_text(raw: Mapping[str, Any]) -> str:
 
 def _sku_summary(order: OrderRow) -> str:
     """Distinct seller SKUs with counts, e.g. `RED-M x2, BLUE-S`: for the list and search."""
+    items = order.line_items
+    if len(items) == 1:  # most orders: one unit
+        return items[0].seller_sku or items[0].sku_id
     counts: dict[str, int] = {}
-    for item in order.line_items:
+    for item in items:
         key = item.seller_sku or item.sku_id
         counts[key] = counts.get(key, 0) + 1
     return ", ".join(k if n == 1 else f"{k} x{n}" for k, n in counts.items())
@@ -179,44 +183,49 @@ def stored_flags(order: OrderRow) -> list[str]:
     return flags
 
 
+#: The columns read straight off an `OrderRow`, a run of `ORDER_COLUMNS` at a time, each in one
+#: C call (this runs for every order saved). SQLite stores a bool as the integer 0 or 1.
+_BUYER = operator.attrgetter(
+    "status",
+    "order_type",
+    "create_time",
+    "update_time",
+    "paid_time",
+    "user_id",
+    "recipient_name",
+    "buyer_email",
+)
+_SHIPPING = operator.attrgetter(
+    *ORDER_FLAGS,
+    "fulfillment_type",
+    "shipping_type",
+    "delivery_type",
+    "split_or_combine_tag",
+    "tracking_number",
+    "shipping_provider",
+    "rts_sla_time",
+    "shipping_due_time",
+    "cancel_order_sla_time",
+    "request_cancel_time",
+    "cancel_reason",
+    *DEADLINE_COLUMNS,
+    "cancellation_initiator",
+    "warehouse_id",
+    "delivery_option_id",
+)
+
+
 def _order_row(order: OrderRow, shop_id: str, now: int) -> tuple[Any, ...]:
     return (
         order.id,
         shop_id,
-        order.status,
-        order.order_type,
-        order.create_time,
-        order.update_time,
-        order.paid_time,
-        order.user_id,
-        order.recipient_name,
-        order.buyer_email,
+        *_BUYER(order),
         order.currency,
         order.total_amount,
         len(order.line_items),
         _sku_summary(order),
         ";".join(stored_flags(order)),
-        int(order.is_sample_order),
-        int(order.is_cod),
-        int(order.is_on_hold_order),
-        int(order.is_replacement_order),
-        int(order.is_exchange_order),
-        int(order.is_buyer_request_cancel),
-        order.fulfillment_type,
-        order.shipping_type,
-        order.delivery_type,
-        order.split_or_combine_tag,
-        order.tracking_number,
-        order.shipping_provider,
-        order.rts_sla_time,
-        order.shipping_due_time,
-        order.cancel_order_sla_time,
-        order.request_cancel_time,
-        order.cancel_reason,
-        *deadline_values(order),
-        order.cancellation_initiator,
-        order.warehouse_id,
-        order.delivery_option_id,
+        *_SHIPPING(order),
         ";".join(order.package_ids),
         now,
     )
@@ -231,26 +240,21 @@ def deadline_values(order: OrderRow) -> tuple[int | None, ...]:
     return _DEADLINES(order)
 
 
-def _item_rows(order: OrderRow) -> Iterator[tuple[Any, ...]]:
-    for item in order.line_items:
-        yield (
+#: A line item's own columns, from `sku_id` to `cancel_user` in `LINE_ITEM_COLUMNS` order.
+_ITEM = operator.attrgetter(*LINE_ITEM_COLUMNS[2:-1])
+
+
+def _item_rows(order: OrderRow) -> list[tuple[Any, ...]]:
+    status, collected, order_id = order.status, order.collection_time, order.id
+    return [
+        (
             item.id,
-            order.id,
-            item.sku_id,
-            item.product_id,
-            item.seller_sku,
-            item.product_name,
-            item.sku_name,
-            item.sale_price,
-            item.currency,
-            item.display_status,
-            item.package_id,
-            item.package_status,
-            item.cancel_user,
-            stock_state(
-                order.status, order.collection_time, item.display_status, item.package_status
-            ),
+            order_id,
+            *_ITEM(item),
+            stock_state(status, collected, item.display_status, item.package_status),
         )
+        for item in order.line_items
+    ]
 
 
 def order_columns_from_raw(
@@ -340,8 +344,25 @@ def save_orders(
             db.conn.executemany(_REPLACE_RAW, changed.raw)
         db.conn.executemany(_NEW_ORDER, new.orders)
         db.conn.executemany(_NEW_RAW, new.raw)
-        db.conn.executemany(_INSERT_ITEM, new.items + changed.items)
+        items = new.items + changed.items
+        db.conn.executemany(_item_insert(db, items), items)
     return result
+
+
+def _item_insert(db: sqlite_utils.Database, items: Sequence[tuple[Any, ...]]) -> str:
+    """A plain insert when every line item id is free (REPLACE costs more per row); else
+    REPLACE, which moves an item TikTok now lists under another order and keeps the last of
+    an id listed twice."""
+    ids = [row[0] for row in items]
+    if len(set(ids)) < len(ids):
+        return _INSERT_ITEM
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" for _ in chunk)
+        sql = f"SELECT 1 FROM line_items WHERE id IN ({marks}) LIMIT 1"
+        if db.conn.execute(sql, chunk).fetchone() is not None:
+            return _INSERT_ITEM
+    return _NEW_ITEM
 
 
 @dataclass
