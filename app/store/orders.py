@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import operator
+import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -321,15 +322,14 @@ def save_orders(
     new = _Rows()
     changed = _Rows()
     for order_id, (update_time, source) in latest.items():
-        text = raw_text(source)
         previous = stored.get(order_id)
-        if previous is not None:
-            if update_time < previous[0]:
-                result.stale += 1
-                continue
-            if update_time == previous[0] and text == previous[1]:
-                result.unchanged += 1
-                continue
+        if previous is not None and update_time < previous[0]:
+            result.stale += 1
+            continue
+        text = raw_text(source)
+        if previous is not None and update_time == previous[0] and text == previous[1]:
+            result.unchanged += 1
+            continue
         order = OrderRow.from_raw(source)  # parsed only when it is written
         (result.created if previous is None else result.updated).append(order.id)
         (new if previous is None else changed).add(order, text, shop_id, now)
@@ -344,25 +344,27 @@ def save_orders(
             db.conn.executemany(_REPLACE_RAW, changed.raw)
         db.conn.executemany(_NEW_ORDER, new.orders)
         db.conn.executemany(_NEW_RAW, new.raw)
-        items = new.items + changed.items
-        db.conn.executemany(_item_insert(db, items), items)
+        _insert_items(db, new.items + changed.items)
     return result
 
 
-def _item_insert(db: sqlite_utils.Database, items: Sequence[tuple[Any, ...]]) -> str:
-    """A plain insert when every line item id is free (REPLACE costs more per row); else
-    REPLACE, which moves an item TikTok now lists under another order and keeps the last of
-    an id listed twice."""
-    ids = [row[0] for row in items]
-    if len(set(ids)) < len(ids):
-        return _INSERT_ITEM
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" for _ in chunk)
-        sql = f"SELECT 1 FROM line_items WHERE id IN ({marks}) LIMIT 1"
-        if db.conn.execute(sql, chunk).fetchone() is not None:
-            return _INSERT_ITEM
-    return _NEW_ITEM
+def _insert_items(db: sqlite_utils.Database, items: Sequence[tuple[Any, ...]]) -> None:
+    """Line items in with a plain insert (REPLACE costs more per row even when nothing
+    conflicts). When an id is taken (TikTok moved the item to another order) or listed twice,
+    the rows just inserted, the newest rowids, go again and REPLACE writes them all as it
+    always did: the same rows under the same rowids."""
+    before = db.conn.total_changes
+    try:
+        db.conn.executemany(_NEW_ITEM, items)
+        return
+    except sqlite3.IntegrityError:
+        inserted = db.conn.total_changes - before
+    if inserted:
+        db.conn.execute(
+            "DELETE FROM line_items WHERE rowid > (SELECT max(rowid) FROM line_items) - ?",
+            [inserted],
+        )
+    db.conn.executemany(_INSERT_ITEM, items)
 
 
 @dataclass
