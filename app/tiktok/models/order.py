@@ -361,7 +361,11 @@ class LineItemRow:
     def from_raw(cls, item: Mapping[str, Any]) -> LineItemRow:
         """Read the columns straight from TikTok's dict."""
         get = item.get
-        return cls(*_texts(get, _ITEM_TEXTS, _ITEM_BLANKS), _money_text(get("sale_price")))
+        values: tuple[Any, ...] = (
+            *_texts(get, _ITEM_TEXTS, _ITEM_BLANKS),
+            _money_text(get("sale_price")),
+        )
+        return cls(*values)
 
 
 #: An order's text columns, then its clocks (FACTS.md 9.5), in `OrderRow` field order.
@@ -465,7 +469,7 @@ class OrderRow(OrderFacts):
             raise ValueError("an order needs an id and a status")
         payment = get("payment") or {}
         # Positional, in field order: keywords cost a third of the whole read here.
-        return cls(
+        values: tuple[Any, ...] = (
             _text(order_id),
             status,
             *_texts(get, _ORDER_TEXTS, _ORDER_BLANKS),
@@ -480,6 +484,7 @@ class OrderRow(OrderFacts):
             _text((get("recipient_address") or {}).get("name")),
             [LineItemRow.from_raw(i) for i in get("line_items") or []],
         )
+        return cls(*values)
 
     @property
     def currency(self) -> str:
