@@ -294,52 +294,6 @@ def _positive(value: int | None) -> int | None:
     return value if value else None
 
 
-_STR_ONLY = frozenset({str})
-_INT_OR_NONE = frozenset({int, type(None)})
-_BOOL_ONLY = frozenset({bool})
-
-
-def _texts(get: Any, keys: tuple[str, ...], blanks: tuple[str, ...]) -> tuple[str, ...]:
-    """`_text` of each key's value; all of them read in C calls when they are text already."""
-    values = tuple(map(get, keys, blanks))
-    if set(map(type, values)) <= _STR_ONLY:
-        return values
-    return tuple(map(_text, values))
-
-
-def _times(get: Any, keys: tuple[str, ...]) -> tuple[int | None, ...]:
-    """`_seconds` of each key's value, in C calls when each is an integer or missing."""
-    values = tuple(map(get, keys))
-    if set(map(type, values)) <= _INT_OR_NONE:
-        return values
-    return tuple(map(_seconds, values))
-
-
-def _flags(get: Any, keys: tuple[str, ...], blanks: tuple[bool, ...]) -> tuple[bool, ...]:
-    """`_flag` of each key's value, in C calls when each is a JSON boolean or missing."""
-    values = tuple(map(get, keys, blanks))
-    if set(map(type, values)) <= _BOOL_ONLY:
-        return values
-    return tuple(map(_flag, values))
-
-
-#: A line item's text columns, in `LineItemRow` field order (then `sale_price`).
-_ITEM_TEXTS = (
-    "id",
-    "sku_id",
-    "product_id",
-    "product_name",
-    "sku_name",
-    "seller_sku",
-    "currency",
-    "display_status",
-    "package_id",
-    "package_status",
-    "cancel_user",
-)
-_ITEM_BLANKS = ("",) * len(_ITEM_TEXTS)
-
-
 @dataclass(slots=True)
 class LineItemRow:
     """A line item's columns in the store."""
@@ -351,55 +305,30 @@ class LineItemRow:
     sku_name: str = ""
     seller_sku: str = ""
     currency: str = ""
+    sale_price: str | None = None
     display_status: str = ""
     package_id: str = ""
     package_status: str = ""
     cancel_user: str = ""
-    sale_price: str | None = None
 
     @classmethod
     def from_raw(cls, item: Mapping[str, Any]) -> LineItemRow:
         """Read the columns straight from TikTok's dict."""
         get = item.get
-        values: tuple[Any, ...] = (
-            *_texts(get, _ITEM_TEXTS, _ITEM_BLANKS),
+        return cls(
+            _text(get("id")),
+            _text(get("sku_id")),
+            _text(get("product_id")),
+            _text(get("product_name")),
+            _text(get("sku_name")),
+            _text(get("seller_sku")),
+            _text(get("currency")),
             _money_text(get("sale_price")),
+            _text(get("display_status")),
+            _text(get("package_id")),
+            _text(get("package_status")),
+            _text(get("cancel_user")),
         )
-        return cls(*values)
-
-
-#: An order's text columns, then its clocks (FACTS.md 9.5), in `OrderRow` field order.
-_ORDER_TEXTS = (
-    "order_type",
-    "user_id",
-    "buyer_email",
-    "cancel_reason",
-    "cancellation_initiator",
-    "warehouse_id",
-    "delivery_option_id",
-    "shipping_provider",
-    "tracking_number",
-    "fulfillment_type",
-    "shipping_type",
-    "delivery_type",
-    "split_or_combine_tag",
-)
-_ORDER_BLANKS = ("",) * len(_ORDER_TEXTS)
-_ORDER_CLOCKS = (
-    "paid_time",
-    "request_cancel_time",
-    "cancel_order_sla_time",
-    "rts_sla_time",
-    "shipping_due_time",
-    "tts_sla_time",
-    "collection_due_time",
-    "delivery_due_time",
-    "delivery_sla_time",
-    "rts_time",
-    "delivery_time",
-    "cancel_time",
-)
-_FALSES = (False,) * len(ORDER_FLAGS)
 
 
 @dataclass(slots=True)
@@ -409,25 +338,17 @@ class OrderRow(OrderFacts):
     The import path reads tens of thousands of orders a minute: a validating model costs
     more than writing the row, so the columns are read by hand here, in the one layer that
     knows the wire format. `Order` stays the full, validated model for everything else.
-    Fields come in groups (texts, clocks, flags) that `from_raw` reads a group at a time.
     """
 
     id: str
     status: str
     order_type: str = ""
+    create_time: int = 0
+    update_time: int = 0
+    paid_time: int | None = None
     user_id: str = ""
     buyer_email: str = ""
     cancel_reason: str = ""
-    cancellation_initiator: str = ""
-    warehouse_id: str = ""
-    delivery_option_id: str = ""
-    shipping_provider: str = ""
-    tracking_number: str = ""
-    fulfillment_type: str = ""
-    shipping_type: str = ""
-    delivery_type: str = ""
-    split_or_combine_tag: str = ""
-    paid_time: int | None = None
     request_cancel_time: int | None = None
     cancel_order_sla_time: int | None = None
     rts_sla_time: int | None = None
@@ -438,18 +359,25 @@ class OrderRow(OrderFacts):
     delivery_due_time: int | None = None
     delivery_sla_time: int | None = None
     rts_time: int | None = None
+    collection_time: int | None = None
     delivery_time: int | None = None
     cancel_time: int | None = None
-    create_time: int = 0
-    update_time: int = 0
-    collection_time: int | None = None
-    is_sample_order: bool = False
+    cancellation_initiator: str = ""
+    warehouse_id: str = ""
+    delivery_option_id: str = ""
+    package_ids: list[str] = field(default_factory=list)
+    shipping_provider: str = ""
+    tracking_number: str = ""
+    fulfillment_type: str = ""
+    shipping_type: str = ""
+    delivery_type: str = ""
+    split_or_combine_tag: str = ""
     is_cod: bool = False
+    is_sample_order: bool = False
     is_on_hold_order: bool = False
     is_replacement_order: bool = False
     is_exchange_order: bool = False
     is_buyer_request_cancel: bool = False
-    package_ids: list[str] = field(default_factory=list)
     payment_currency: str = ""
     total_amount: str | None = None
     recipient_name: str = ""
@@ -468,23 +396,51 @@ class OrderRow(OrderFacts):
         if order_id in (None, "") or not isinstance(status, str) or not status:
             raise ValueError("an order needs an id and a status")
         payment = get("payment") or {}
+        address = get("recipient_address") or {}
         # Positional, in field order: keywords cost a third of the whole read here.
-        values: tuple[Any, ...] = (
+        return cls(
             _text(order_id),
             status,
-            *_texts(get, _ORDER_TEXTS, _ORDER_BLANKS),
-            *_times(get, _ORDER_CLOCKS),
+            _text(get("order_type")),
             _seconds(get("create_time")) or 0,
             _seconds(get("update_time")) or 0,
+            _seconds(get("paid_time")),
+            _text(get("user_id")),
+            _text(get("buyer_email")),
+            _text(get("cancel_reason")),
+            _seconds(get("request_cancel_time")),
+            _seconds(get("cancel_order_sla_time")),
+            _seconds(get("rts_sla_time")),
+            _seconds(get("shipping_due_time")),
+            _seconds(get("tts_sla_time")),
+            _seconds(get("collection_due_time")),
+            _seconds(get("delivery_due_time")),
+            _seconds(get("delivery_sla_time")),
+            _seconds(get("rts_time")),
             _positive(_seconds(get("collection_time"))),
-            *_flags(get, ORDER_FLAGS, _FALSES),
+            _seconds(get("delivery_time")),
+            _seconds(get("cancel_time")),
+            _text(get("cancellation_initiator")),
+            _text(get("warehouse_id")),
+            _text(get("delivery_option_id")),
             [_text(p.get("id")) for p in get("packages") or [] if p.get("id")],
+            _text(get("shipping_provider")),
+            _text(get("tracking_number")),
+            _text(get("fulfillment_type")),
+            _text(get("shipping_type")),
+            _text(get("delivery_type")),
+            _text(get("split_or_combine_tag")),
+            _flag(get("is_cod")),
+            _flag(get("is_sample_order")),
+            _flag(get("is_on_hold_order")),
+            _flag(get("is_replacement_order")),
+            _flag(get("is_exchange_order")),
+            _flag(get("is_buyer_request_cancel")),
             _text(payment.get("currency")),
             _money_text(payment.get("total_amount")),
-            _text((get("recipient_address") or {}).get("name")),
+            _text(address.get("name")),
             [LineItemRow.from_raw(i) for i in get("line_items") or []],
         )
-        return cls(*values)
 
     @property
     def currency(self) -> str:
