@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -59,9 +58,6 @@ ORDER_FLAGS = (
     "is_exchange_order",
     "is_buyer_request_cancel",
 )
-_FLAG_NAMES = tuple(name.removeprefix("is_") for name in ORDER_FLAGS)
-#: The flags' values in one C call (read for every order saved).
-flag_values = operator.attrgetter(*ORDER_FLAGS)
 
 
 class OrderFacts:
@@ -78,7 +74,7 @@ class OrderFacts:
     @property
     def flags(self) -> list[str]:
         """The set boolean flags, named without their `is_` prefix."""
-        return [name for name, on in zip(_FLAG_NAMES, flag_values(self), strict=True) if on]
+        return [name.removeprefix("is_") for name in ORDER_FLAGS if getattr(self, name)]
 
     @property
     def buyer_can_still_cancel(self) -> bool:
