@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import operator
+import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,10 +96,11 @@ _NEW_ORDER = (
 _REPLACE_ORDER = _NEW_ORDER.replace("INSERT", "INSERT OR REPLACE", 1)
 _NEW_RAW = "INSERT INTO order_raw (order_id, raw) VALUES (?, ?)"
 _REPLACE_RAW = _NEW_RAW.replace("INSERT", "INSERT OR REPLACE", 1)
-_INSERT_ITEM = (
-    f"INSERT OR REPLACE INTO line_items ({', '.join(LINE_ITEM_COLUMNS)}) "
+_NEW_ITEM = (
+    f"INSERT INTO line_items ({', '.join(LINE_ITEM_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in LINE_ITEM_COLUMNS)})"
 )
+_INSERT_ITEM = _NEW_ITEM.replace("INSERT", "INSERT OR REPLACE", 1)
 
 
 @dataclass
@@ -160,8 +162,11 @@ def raw_text(raw: Mapping[str, Any]) -> str:
 
 def _sku_summary(order: OrderRow) -> str:
     """Distinct seller SKUs with counts, e.g. `RED-M x2, BLUE-S`: for the list and search."""
+    items = order.line_items
+    if len(items) == 1:  # most orders: one unit
+        return items[0].seller_sku or items[0].sku_id
     counts: dict[str, int] = {}
-    for item in order.line_items:
+    for item in items:
         key = item.seller_sku or item.sku_id
         counts[key] = counts.get(key, 0) + 1
     return ", ".join(k if n == 1 else f"{k} x{n}" for k, n in counts.items())
@@ -180,6 +185,8 @@ def stored_flags(order: OrderRow) -> list[str]:
 
 
 def _order_row(order: OrderRow, shop_id: str, now: int) -> tuple[Any, ...]:
+    """The `orders` row, attribute by attribute (faster than `attrgetter` on slots); SQLite
+    stores each bool as the integer 0 or 1."""
     return (
         order.id,
         shop_id,
@@ -196,12 +203,12 @@ def _order_row(order: OrderRow, shop_id: str, now: int) -> tuple[Any, ...]:
         len(order.line_items),
         _sku_summary(order),
         ";".join(stored_flags(order)),
-        int(order.is_sample_order),
-        int(order.is_cod),
-        int(order.is_on_hold_order),
-        int(order.is_replacement_order),
-        int(order.is_exchange_order),
-        int(order.is_buyer_request_cancel),
+        order.is_sample_order,
+        order.is_cod,
+        order.is_on_hold_order,
+        order.is_replacement_order,
+        order.is_exchange_order,
+        order.is_buyer_request_cancel,
         order.fulfillment_type,
         order.shipping_type,
         order.delivery_type,
@@ -213,7 +220,14 @@ def _order_row(order: OrderRow, shop_id: str, now: int) -> tuple[Any, ...]:
         order.cancel_order_sla_time,
         order.request_cancel_time,
         order.cancel_reason,
-        *deadline_values(order),
+        order.tts_sla_time,
+        order.collection_due_time,
+        order.delivery_due_time,
+        order.delivery_sla_time,
+        order.rts_time,
+        order.collection_time,
+        order.delivery_time,
+        order.cancel_time,
         order.cancellation_initiator,
         order.warehouse_id,
         order.delivery_option_id,
@@ -231,11 +245,12 @@ def deadline_values(order: OrderRow) -> tuple[int | None, ...]:
     return _DEADLINES(order)
 
 
-def _item_rows(order: OrderRow) -> Iterator[tuple[Any, ...]]:
-    for item in order.line_items:
-        yield (
+def _item_rows(order: OrderRow) -> list[tuple[Any, ...]]:
+    status, collected, order_id = order.status, order.collection_time, order.id
+    return [
+        (
             item.id,
-            order.id,
+            order_id,
             item.sku_id,
             item.product_id,
             item.seller_sku,
@@ -247,10 +262,10 @@ def _item_rows(order: OrderRow) -> Iterator[tuple[Any, ...]]:
             item.package_id,
             item.package_status,
             item.cancel_user,
-            stock_state(
-                order.status, order.collection_time, item.display_status, item.package_status
-            ),
+            stock_state(status, collected, item.display_status, item.package_status),
         )
+        for item in order.line_items
+    ]
 
 
 def order_columns_from_raw(
@@ -317,15 +332,14 @@ def save_orders(
     new = _Rows()
     changed = _Rows()
     for order_id, (update_time, source) in latest.items():
-        text = raw_text(source)
         previous = stored.get(order_id)
-        if previous is not None:
-            if update_time < previous[0]:
-                result.stale += 1
-                continue
-            if update_time == previous[0] and text == previous[1]:
-                result.unchanged += 1
-                continue
+        if previous is not None and update_time < previous[0]:
+            result.stale += 1
+            continue
+        text = raw_text(source)
+        if previous is not None and update_time == previous[0] and text == previous[1]:
+            result.unchanged += 1
+            continue
         order = OrderRow.from_raw(source)  # parsed only when it is written
         (result.created if previous is None else result.updated).append(order.id)
         (new if previous is None else changed).add(order, text, shop_id, now)
@@ -340,8 +354,27 @@ def save_orders(
             db.conn.executemany(_REPLACE_RAW, changed.raw)
         db.conn.executemany(_NEW_ORDER, new.orders)
         db.conn.executemany(_NEW_RAW, new.raw)
-        db.conn.executemany(_INSERT_ITEM, new.items + changed.items)
+        _insert_items(db, new.items + changed.items)
     return result
+
+
+def _insert_items(db: sqlite_utils.Database, items: Sequence[tuple[Any, ...]]) -> None:
+    """Line items in with a plain insert (REPLACE costs more per row even when nothing
+    conflicts). When an id is taken (TikTok moved the item to another order) or listed twice,
+    the rows just inserted, the newest rowids, go again and REPLACE writes them all as it
+    always did: the same rows under the same rowids."""
+    before = db.conn.total_changes
+    try:
+        db.conn.executemany(_NEW_ITEM, items)
+        return
+    except sqlite3.IntegrityError:
+        inserted = db.conn.total_changes - before
+    if inserted:
+        db.conn.execute(
+            "DELETE FROM line_items WHERE rowid > (SELECT max(rowid) FROM line_items) - ?",
+            [inserted],
+        )
+    db.conn.executemany(_INSERT_ITEM, items)
 
 
 @dataclass
