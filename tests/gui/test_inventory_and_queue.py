@@ -251,3 +251,35 @@ def test_an_edited_row_stays_put_shows_sent_and_every_warning_keeps_its_colour(
     highlight = table.palette().color(table.palette().ColorRole.Highlight)
     # neither the plain highlight nor white: the warning colour shows through the selection
     assert pixel != highlight and abs(pixel.red() - back.red()) < 80
+
+
+def test_re_reading_many_skus_fits_the_columns_to_the_rows_on_screen_only(
+    stock_gui_shop, open_window, qtbot, monkeypatch
+) -> None:
+    """Each re-read of the Inventory tab (during an import: every few seconds) measured every
+    cell of every SKU for the columns' widths; now only the rows on screen are measured."""
+    from dataclasses import replace
+
+    import app.gui.stock_model as stock_model
+
+    window = open_window(stock_gui_shop.context())
+    window.open_tab("inventory")
+    tab = window.inventory_tab
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0)
+    rows = tab.model.rows
+    many = [replace(r, sku_id=f"{r.sku_id}-{n}") for n in range(600 // len(rows) + 1) for r in rows]
+    shown: set[str] = set()
+    real = stock_model._display
+
+    def counting(row, column):  # type: ignore[no-untyped-def]
+        shown.add(row.sku_id)
+        return real(row, column)
+
+    monkeypatch.setattr(stock_model, "_display", counting)
+    tab.model.set_rows(many)
+    assert tab.model.rowCount() == len(many) > 600
+    tab.table.horizontalHeader().resizeSections()  # what its delayed resize runs after a reset
+    tab.table.viewport().repaint()
+    on_screen = tab.table.viewport().height() // tab.table.rowHeight(0) + 2
+    assert shown, "the table showed its cells"
+    assert len(shown) <= on_screen + 5, f"{len(shown)} SKUs' texts read for {on_screen} on screen"
