@@ -32,13 +32,3 @@ def run_in_background() -> bool:
         log.debug("could not lower the engine thread's priority: %s", exc)
         return False
     return True
-
-
-def thread_nice(native_id: int) -> int | None:
-    """A thread's nice value (Linux), for status and tests; None elsewhere."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        return os.getpriority(os.PRIO_PROCESS, native_id)
-    except OSError:
-        return None

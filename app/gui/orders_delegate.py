@@ -88,12 +88,10 @@ class OrderCellDelegate(QStyledItemDelegate):
                 else None
             )
             painter.setPen(pen or option.palette.color(_HIGHLIGHTED if selected else _TEXT))
-        if isinstance(kept, _Cell):
+        if kept is not None:
+            if not isinstance(kept, _Cell):  # painted once before: laid out for the next times
+                kept = self._cells[key] = self._lay_out(option, kept, column=column, hidden=hidden)
             painter.drawStaticText(QPointF(rect.x() + kept.dx, rect.y() + kept.dy), kept.text)
-        elif kept is not None:  # painted once before: worth laying out for the next times
-            cell = self._lay_out(option, kept, column=column, hidden=hidden)
-            self._cells[key] = cell
-            painter.drawStaticText(QPointF(rect.x() + cell.dx, rect.y() + cell.dy), cell.text)
         else:  # a row seen for the first time (new orders, a search): elide and draw
             text = display(order, column) if shown is None else shown
             metrics = painter.fontMetrics()

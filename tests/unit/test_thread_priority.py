@@ -3,6 +3,7 @@ threads it starts included, and the thread that started it untouched."""
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 
@@ -10,9 +11,14 @@ import pytest
 
 from app.config import Settings
 from app.sync.engine import SyncEngine
-from app.thread_priority import BACKGROUND_NICE, run_in_background, thread_nice
+from app.thread_priority import BACKGROUND_NICE, run_in_background
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice")
+
+
+def thread_nice(native_id: int) -> int:
+    """A thread's nice value (Linux keeps one per thread)."""
+    return os.getpriority(os.PRIO_PROCESS, native_id)
 
 
 @linux_only
