@@ -206,6 +206,21 @@ def save_pushed(
     )
 
 
+def fetch_overpushed(db: sqlite_utils.Database, sku_ids: Sequence[str]) -> list[str]:
+    """SKUs TikTok still lists at what we last pushed and that an order named after the push.
+
+    Such an order may have been placed while the push was on the wire: the quantity we sent
+    did not count it, so TikTok's listing can be one of ours too many.
+    """
+    sql = (
+        "SELECT s.sku_id FROM stock s WHERE s.sku_id IN ({marks})"
+        " AND s.pushed_at IS NOT NULL AND s.tiktok_quantity = s.pushed_quantity"
+        " AND EXISTS (SELECT 1 FROM line_items li JOIN orders o ON o.id = li.order_id"
+        " WHERE li.sku_id = s.sku_id AND o.synced_at >= s.pushed_at)"
+    )
+    return [str(r[0]) for r in rows_in(db, sql, sku_ids)]
+
+
 def _level(db: sqlite_utils.Database, sku_id: str) -> tuple[int, str]:
     row = db.execute(
         "SELECT s.on_hand, k.product_id FROM stock s JOIN skus k ON k.id = s.sku_id"

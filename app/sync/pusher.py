@@ -13,7 +13,7 @@ from app.backoff import retry_delay
 from app.store import outbox
 from app.store.activity import save_error, save_error_resolved
 from app.store.catalog import fetch_default_warehouse
-from app.store.stock import save_pushed
+from app.store.stock import fetch_overpushed, save_pushed
 from app.store.stock_levels import (
     AT_RISK,
     ProductPush,
@@ -322,7 +322,12 @@ async def _queue_at_risk(
 
 
 def _requeue_changed(
-    session: ShopSession, sku_ids: list[str], defaults: StockDefaults, now: int
+    session: ShopSession,
+    sku_ids: list[str],
+    defaults: StockDefaults,
+    now: int,
+    *,
+    if_idle: bool = False,
 ) -> int:
     """SKUs whose orders moved while we pushed and that TikTok may now over-list: again."""
     db = session.db
@@ -334,9 +339,28 @@ def _requeue_changed(
     with db.atomic():
         for row in again:
             outbox.save_push_request(
-                db, row.sku_id, row.product_id, reason="orders during push", now=now
+                db,
+                row.sku_id,
+                row.product_id,
+                reason="orders during push",
+                now=now,
+                if_idle=if_idle,
             )
     return len(again)
+
+
+def requeue_overpushed(
+    session: ShopSession, at_risk: list[str], defaults: StockDefaults, now: int
+) -> int:
+    """At-risk SKUs our own last push over-lists go out again, whatever `auto_push_at_risk`.
+
+    A round rechecks its SKUs right after it, but an order placed while the push was on the
+    wire can reach us later (its pull failed, its webhook came late): TikTok then lists the
+    quantity we sent, one unit per such order too many. A queued or backing-off push is left
+    as it is.
+    """
+    ours = fetch_overpushed(session.db, at_risk)
+    return _requeue_changed(session, ours, defaults, now, if_idle=True) if ours else 0
 
 
 async def push_pending(

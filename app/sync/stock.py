@@ -49,6 +49,11 @@ class StockWatch:
             now = current_warnings(session.db, self.defaults)
         return self.raise_new(now)
 
+    @property
+    def at_risk(self) -> list[str]:
+        """The SKUs TikTok over-lists as of the last check (confirmed with TikTok)."""
+        return sorted(sku for kind, sku in self._raised if kind == AT_RISK)
+
     def raise_new(self, now: list[StockWarning]) -> list[StockWarning]:
         """Keep what is current; tell the outlet the new ones."""
         fresh = [w for w in now if (w.kind, w.sku_id) not in self._raised]

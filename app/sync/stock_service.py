@@ -16,7 +16,7 @@ from app.store.stock_levels import StockWarning
 from app.sync.catalog import CatalogResult, sync_catalog, sync_unknown_skus
 from app.sync.outlet import SILENT, Outlet
 from app.sync.pusher import ERROR_KIND as PUSH_ERROR
-from app.sync.pusher import PushResult, push_pending
+from app.sync.pusher import PushResult, push_pending, requeue_overpushed
 from app.sync.session import ShopSession
 from app.sync.stock import StockWatch, stock_defaults
 from app.tiktok.budget import Priority
@@ -156,8 +156,16 @@ class StockService:
         return result
 
     async def check(self) -> list[StockWarning]:
-        """Raise warnings that are new since the last check."""
-        return await self.watch.check(self.session, clock=self._clock)
+        """Raise warnings that are new since the last check; re-push what our push over-lists."""
+        fresh = await self.watch.check(self.session, clock=self._clock)
+        again = requeue_overpushed(
+            self.session, self.watch.at_risk, stock_defaults(self.settings), int(self._clock())
+        )
+        if again:
+            log.info("%d SKU(s) sold while their push was on the wire: pushing again", again)
+            self.outlet.changed(Changes.of(skus=[ANY], outbox=[ANY_ROW]))
+            self.request_push()
+        return fresh
 
     # --- loops ---------------------------------------------------------------------------
 
