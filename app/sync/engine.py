@@ -41,7 +41,6 @@ from app.sync.returns_service import ReturnsService
 from app.sync.session import ShopSession, open_session
 from app.sync.stock_service import StockService
 from app.sync.webhooks import WebhookService
-from app.thread_priority import run_in_background
 from app.tiktok.errors import ReconnectNeeded, ShopdeskError
 
 log = logging.getLogger(__name__)
@@ -258,7 +257,6 @@ class SyncEngine:
     # --- the engine thread -------------------------------------------------------------
 
     def _run(self) -> None:
-        run_in_background()  # the window's thread is scheduled first when the cores are busy
         loop = asyncio.new_event_loop()
         self._loop = loop
         try:
