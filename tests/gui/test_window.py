@@ -142,7 +142,9 @@ def test_the_demo_opens_without_a_no_shop_flash(gui_shop, qtbot) -> None:
 
     look()
     window.show()
-    qtbot.waitUntil(look, timeout=20000)
+    # What is shown until the first orders arrive is the point, not how soon (CI's cores are
+    # shared by four test workers and their servers).
+    qtbot.waitUntil(look, timeout=60000)
     assert seen and seen[0] == "Opening your shop…"
     assert "No shop connected yet" not in seen
     window.close()

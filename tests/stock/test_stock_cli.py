@@ -86,6 +86,8 @@ def test_set_pushes_and_exports_match_the_sandbox(cli: Cli, tmp_path: Path) -> N
 def test_a_bad_file_applies_nothing_and_names_every_bad_line(cli: Cli, tmp_path: Path) -> None:
     truth = inventory(cli.info)
     codes = [s["seller_sku"] for s in truth.values()]
+    # The catalogue is in (the first stock command reads it), whichever test ran before.
+    cli.run("stock", "push")
     before = export(cli, tmp_path / "before.csv")
     bad = tmp_path / "bad.csv"
     bad.write_text(
