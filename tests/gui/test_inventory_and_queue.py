@@ -214,8 +214,15 @@ def test_an_edited_row_stays_put_shows_sent_and_every_warning_keeps_its_colour(
     assert proxy.setData(proxy.index(last, ON_HAND), "0")
     sku_row = tab.model.row_of(edited)
     qtbot.waitUntil(lambda: tab.model.rows[tab.model.row_of(edited)].on_hand == 0, timeout=5000)
-    tab.refresh(force=True)
-    qtbot.waitUntil(lambda: not tab._reading)
+    # The engine saves the edit (its push is queued), then a read shows what it means.
+    qtbot.waitUntil(lambda: edited in outbox_states(stock_gui_shop), timeout=5000)
+
+    def read_after_the_save() -> bool:
+        if not tab._reading:
+            tab.refresh(force=True)
+        return proxy.index(last, WARNING).data() in ("Oversold", "Sold out")
+
+    qtbot.waitUntil(read_after_the_save, timeout=5000)
     order_after = [proxy.index(r, 0).data(ID_ROLE) for r in range(proxy.rowCount())]
     assert order_after == order_before  # it did not jump away from under the mouse
     assert proxy.index(last, WARNING).data() in ("Oversold", "Sold out")
