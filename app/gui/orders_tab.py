@@ -59,6 +59,7 @@ from app.gui.queue_delegate import QueueDelegate
 from app.gui.reader import Reader
 from app.gui.shortcuts import KEYS
 from app.gui.table_view import make_table
+from app.gui.theme import list_style
 from app.queries.orders import (
     ALL,
     FLAG_FILTERS,
@@ -221,6 +222,7 @@ class OrdersTab(QWidget):
         self.table = make_table(self.model, "ordersTable")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setItemDelegate(OrderCellDelegate(self.model))
+        self.table.setStyle(list_style())  # its cells never enter a Python style to paint
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._row_menu)
         header = self.table.horizontalHeader()

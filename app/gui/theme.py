@@ -166,8 +166,10 @@ def apply_theme(app: QApplication, choice: str = SYSTEM) -> bool:
     global _current
     dark = choice == DARK or (choice == SYSTEM and system_prefers_dark())
     # The application owns the style it is given and deletes the one it replaces: no
-    # reference to it is kept here.
-    app.setStyle(VisibleIndicators("Fusion"))
+    # reference to it is kept here. A style written in Python is entered for every primitive
+    # of every widget (a list's row background, once per cell), and each entry takes the GIL,
+    # which the engine holds during an import: only the dark palette needs one.
+    app.setStyle(VisibleIndicators("Fusion") if dark else "Fusion")
     palette = dark_palette() if dark else light_palette()
     app.setPalette(palette)
     _current = _DARK if dark else _LIGHT
@@ -180,6 +182,24 @@ def apply_theme(app: QApplication, choice: str = SYSTEM) -> bool:
     app.setProperty("shopdesk_dark", dark)
     app.setStyleSheet(style_sheet())
     return dark
+
+
+_LIST_STYLE = "shopdeskListStyle"
+
+
+def list_style() -> QStyle:
+    """Plain Fusion for a list without check boxes or radio buttons, whatever the palette.
+
+    Widgets do not own the style they are given: the application does, one per application.
+    """
+    app = QApplication.instance()
+    style = app.findChild(QStyle, _LIST_STYLE) if app is not None else None
+    if style is None:
+        style = QStyleFactory.create("Fusion")
+        assert style is not None  # Fusion is built into Qt
+        style.setObjectName(_LIST_STYLE)
+        style.setParent(app)
+    return style
 
 
 def is_dark() -> bool:
