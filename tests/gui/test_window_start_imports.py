@@ -1,5 +1,6 @@
-"""The window paints its Orders list before anything reads a secret: the keyring (and what it
-loads to find its backends) waits for the engine, and no model has built its validator yet."""
+"""The window paints its Orders list before anything reads a secret or runs a coroutine: the
+keyring (and what it loads to find its backends), asyncio and the HTTP client wait for the
+engine, and no model has built its validator yet."""
 
 from __future__ import annotations
 
@@ -17,11 +18,21 @@ REAL_STORE_CHILD = CHILD.replace("SecretStore.in_memory()", "SecretStore()").rep
     'from app.tiktok.models import Order; seen["order_built"] = Order.__pydantic_complete__',
 )
 
-#: What a window on a stored shop must not have loaded before its list paints.
-NOT_BEFORE_THE_LIST = ("keyring", "jaraco.context", "importlib_metadata", "http.client")
+#: What a window on a stored shop must not have loaded before its list paints: the keyring,
+#: and the event loop (the GUI's worker loop, the engine's) with the HTTP client it drives.
+NOT_BEFORE_THE_LIST = (
+    "keyring",
+    "jaraco.context",
+    "importlib_metadata",
+    "http.client",
+    "asyncio",
+    "app.gui.worker_loop",
+    "httpx",
+    "ssl",
+)
 
 
-def test_the_list_paints_before_the_keyring_or_a_model_validator_loads(
+def test_the_list_paints_before_the_keyring_an_event_loop_or_a_model_validator_loads(
     gui_shop, open_window, qtbot, tmp_path
 ) -> None:
     stored = _stored_shop(gui_shop, open_window, qtbot)
