@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from app.store.imports import has_imported
-from app.store.order_export import fetch_request_waiting, iter_export_rows
-from app.store.order_queries import (
+from app.queries.order_list import (
     ALL,
     FLAG_FILTERS,
     INDEX,
@@ -17,17 +15,23 @@ from app.store.order_queries import (
     OrderListIndex,
     OrderListRow,
     OrderSort,
-    fetch_api_calls_over_time,
     fetch_first_page,
     fetch_matching_count,
-    fetch_order_detail,
     fetch_order_position,
     fetch_order_rows,
-    fetch_orders_per_day,
     fetch_queue_counts,
+    has_imported,
 )
+from app.store.order_export import fetch_request_waiting, iter_export_rows
+from app.store.order_queries import fetch_api_calls_over_time, fetch_orders_per_day
 from app.store.orders import fetch_counts_by_status, fetch_order_raw
-from app.store.stored_orders import StoredItem, StoredOrder, fetch_order, fetch_orders
+from app.store.stored_orders import (
+    StoredItem,
+    StoredOrder,
+    fetch_order,
+    fetch_order_detail,
+    fetch_orders,
+)
 
 __all__ = [
     "ALL",

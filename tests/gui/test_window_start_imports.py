@@ -1,6 +1,7 @@
-"""The window paints its Orders list before anything reads a secret or runs a coroutine: the
-keyring (and what it loads to find its backends), asyncio and the HTTP client wait for the
-engine, and no model has built its validator yet."""
+"""The window paints its Orders list before anything reads a secret, runs a coroutine or needs
+sqlite-utils: the keyring (and what it loads to find its backends), asyncio, the HTTP client
+and sqlite-utils (with click, dateutil, pluggy) wait for the engine or the other views, and no
+model has built its validator yet."""
 
 from __future__ import annotations
 
@@ -19,8 +20,15 @@ REAL_STORE_CHILD = CHILD.replace("SecretStore.in_memory()", "SecretStore()").rep
 )
 
 #: What a window on a stored shop must not have loaded before its list paints: the keyring,
-#: and the event loop (the GUI's worker loop, the engine's) with the HTTP client it drives.
+#: the event loop (the GUI's worker loop, the engine's) with the HTTP client it drives, and
+#: sqlite-utils (the list reads through a plain sqlite3 connection) with the order store.
 NOT_BEFORE_THE_LIST = (
+    "sqlite_utils",
+    "click",
+    "dateutil",
+    "pluggy",
+    "app.store.orders",
+    "app.store.db",
     "keyring",
     "jaraco.context",
     "importlib_metadata",
@@ -32,7 +40,7 @@ NOT_BEFORE_THE_LIST = (
 )
 
 
-def test_the_list_paints_before_the_keyring_an_event_loop_or_a_model_validator_loads(
+def test_the_list_paints_before_the_keyring_an_event_loop_sqlite_utils_or_a_validator(
     gui_shop, open_window, qtbot, tmp_path
 ) -> None:
     stored = _stored_shop(gui_shop, open_window, qtbot)
