@@ -12,11 +12,19 @@ import sys
 
 from tests.gui.test_window_start import CHILD, ROOT, _stored_shop
 
-#: The real app's store (`SecretStore()`, keyring chosen on first use), not the test's.
-REAL_STORE_CHILD = CHILD.replace("SecretStore.in_memory()", "SecretStore()").replace(
-    'seen["modules"] = sorted(sys.modules)',
-    'seen["modules"] = sorted(sys.modules); seen["engine"] = window.host.engine is not None; '
-    'from app.tiktok.models import Order; seen["order_built"] = Order.__pydantic_complete__',
+#: The real app's store (`SecretStore()`, keyring chosen on first use), not the test's, and
+#: the command line's modules loaded first, as `shopdesk` loads them before its window.
+REAL_STORE_CHILD = (
+    CHILD.replace("SecretStore.in_memory()", "SecretStore()")
+    .replace(
+        'seen["modules"] = sorted(sys.modules)',
+        'seen["modules"] = sorted(sys.modules); seen["engine"] = window.host.engine is not None; '
+        'from app.tiktok.models import Order; seen["order_built"] = Order.__pydantic_complete__',
+    )
+    .replace(
+        "from app.config import Paths, load_settings",
+        "import app.cli, app.commands.common\nfrom app.config import Paths, load_settings",
+    )
 )
 
 #: What a window on a stored shop must not have loaded before its list paints: the keyring,
@@ -44,7 +52,7 @@ def test_the_list_paints_before_the_keyring_an_event_loop_sqlite_utils_or_a_vali
     gui_shop, open_window, qtbot, tmp_path
 ) -> None:
     stored = _stored_shop(gui_shop, open_window, qtbot)
-    assert REAL_STORE_CHILD != CHILD
+    assert REAL_STORE_CHILD != CHILD and "import app.cli" in REAL_STORE_CHILD
     child = subprocess.run(
         [sys.executable, "-c", REAL_STORE_CHILD, str(gui_shop.paths.root)],
         cwd=ROOT,
