@@ -3,7 +3,6 @@ operating system when its holder dies, however it dies)."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import sys
@@ -51,6 +50,8 @@ class FileLock:
 
     async def acquire_async(self, wait: float) -> bool:
         """Wait up to `wait` seconds for the lock without blocking the event loop."""
+        import asyncio  # loaded by the loop that awaits this; the window's lock never needs it
+
         deadline = time.monotonic() + wait
         while not self.try_acquire():
             if time.monotonic() >= deadline:

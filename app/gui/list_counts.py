@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.queries.db import open_readonly
 from app.queries.deadlines import ClockCounts, fetch_due_counts
-from app.queries.orders import fetch_queue_counts
+from app.queries.order_list import fetch_queue_counts
 
 log = logging.getLogger(__name__)
 

@@ -41,7 +41,7 @@ from app.gui.window_menus import TAB_ORDER, TAB_TITLES, build_menus
 from app.gui.window_settings import SettingsFlow, TabBadges
 from app.gui.window_size import restore_or_fit
 from app.queries.db import DatabaseTooNew, DatabaseUnreadable
-from app.queries.orders import has_imported
+from app.queries.order_list import has_imported
 
 if TYPE_CHECKING:  # each loads when first used: the first paint needs only the Orders tab
     from app.gui.alerts import Alerts
@@ -291,7 +291,11 @@ class MainWindow(QMainWindow):
 
     def _start_after_paint(self) -> None:
         """Start at once, unless the window shows its list: then right after it painted."""
-        if not self.isVisible() or self.reader.db is None or self.current_tab() != tabs.ORDERS:
+        if (
+            not self.isVisible()
+            or self.reader.connection is None
+            or self.current_tab() != tabs.ORDERS
+        ):
             self._start()
         elif not self._started:
             QTimer.singleShot(FIRST_PAINT_WAIT_MS, self._start)  # never painted: start anyway
@@ -345,7 +349,8 @@ class MainWindow(QMainWindow):
         self.auto_import_done = True
         # Asked of the import jobs, not of the list: the first poll or a webhook may have
         # brought the last hours' orders before this runs, and the history is still missing.
-        if self.reader.db is not None and has_imported(self.reader.db):
+        connection = self.reader.connection
+        if connection is not None and has_imported(connection):
             return
         from app.ops.imports import default_range
 

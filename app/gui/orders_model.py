@@ -25,7 +25,7 @@ from app.gui.list_counts import OFF_THREAD_FROM, Counted, CountsReader
 from app.gui.reader import Reader
 from app.gui.ship_by import SHIP_BY_TIP, ship_by_color, ship_by_text, shipping_clock
 from app.queries.deadlines import ClockCounts, fetch_due_counts
-from app.queries.orders import (
+from app.queries.order_list import (
     ALL,
     QUEUES,
     OrderFilter,
@@ -114,7 +114,7 @@ class OrdersTableModel(QAbstractTableModel):
 
     def _recount(self) -> None:
         self._pages.clear()
-        db, source = self.reader.db, self.reader.source
+        db, source = self.reader.connection, self.reader.source
         if db is None:
             self._count = 0
         elif self.filter.narrow:  # a search or a flag: count and first page in one scan
@@ -126,20 +126,20 @@ class OrdersTableModel(QAbstractTableModel):
 
     def row_of(self, order_id: str) -> int | None:
         """The row of an order under the current filter and sort, or None when hidden."""
-        db = self.reader.db
+        db = self.reader.connection
         if db is None:
             return None
         return fetch_order_position(db, self.filter, self.order, self.reader.source, order_id)
 
     def order_at(self, row: int) -> OrderListRow | None:
         """The order on a row (reads its page when not cached)."""
-        if not 0 <= row < self._count or self.reader.db is None:
+        if not 0 <= row < self._count or self.reader.connection is None:
             return None
         page = row // PAGE_ROWS
         rows = self._pages.get(page)
         if rows is None:
             rows = fetch_order_rows(
-                self.reader.db,
+                self.reader.connection,
                 self.filter,
                 self.order,
                 self.reader.source,
@@ -284,14 +284,14 @@ class QueueListModel(QAbstractListModel):
 
     def refresh(self) -> None:
         """Re-count (one GROUP BY on the status index); only changed counts are redrawn."""
-        db = self.reader.db
+        db = self.reader.connection
         counts = {} if db is None else fetch_queue_counts(db)
         clocks = (0, 0, 0) if db is None else _clocks(fetch_due_counts(db, int(time.time())))
         self._show(counts, clocks)
 
     def refresh_off_thread(self) -> None:
         """Re-count on a worker when the shop is large (an import runs); else at once."""
-        if self.reader.db is None or self.counts.get(ALL, 0) < OFF_THREAD_FROM:
+        if self.reader.connection is None or self.counts.get(ALL, 0) < OFF_THREAD_FROM:
             self.refresh()
             return
         if self._counter is None:
@@ -301,7 +301,7 @@ class QueueListModel(QAbstractListModel):
         self._counter.request()
 
     def _counted(self, result: Counted | None) -> None:
-        if result is not None and self.reader.db is not None:
+        if result is not None and self.reader.connection is not None:
             self._show(result[0], _clocks(result[1]))
         if self._counter is not None and self._counter.finished():
             self._counter.request()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
 from PySide6.QtCore import (
     QByteArray,
     QItemSelection,
@@ -60,17 +59,13 @@ from app.gui.reader import Reader
 from app.gui.shortcuts import KEYS
 from app.gui.table_view import make_table
 from app.gui.theme import list_style
-from app.queries.orders import (
-    ALL,
-    FLAG_FILTERS,
-    QUEUE_BY_KEY,
-    QUEUE_OF_STATUS,
-    OrderFilter,
-    fetch_order_detail,
-)
+from app.queries.order_list import ALL, FLAG_FILTERS, QUEUE_BY_KEY, QUEUE_OF_STATUS, OrderFilter
 
 if TYPE_CHECKING:
+    import sqlite_utils
+
     from app.queries.returns import AfterSale
+    from app.tiktok.models import Order
 
 #: Search as you type, once typing pauses this long.
 SEARCH_DELAY_MS = 200
@@ -425,7 +420,7 @@ class OrdersTab(QWidget):
             self._detail_key = None
             self.detail.show_order(None)
             return
-        order = fetch_order_detail(db, order_id)
+        order = _order_detail(db, order_id)
         writes, after, money = _detail_reads(db, order_id)
         self._detail_key = (*_detail_key(order_id, order, writes, money), tuple(after))
         self.detail.show_order(
@@ -442,7 +437,7 @@ class OrdersTab(QWidget):
         db, order_id = self.reader.db, self._shown_id
         if db is None or order_id is None:
             return
-        order = fetch_order_detail(db, order_id)
+        order = _order_detail(db, order_id)
         writes, after, money = _detail_reads(db, order_id)
         key = (*_detail_key(order_id, order, writes, money), tuple(after))
         if key != self._detail_key:
@@ -462,7 +457,7 @@ class OrdersTab(QWidget):
         from app.queries.shop import shop_region
         from app.tiktok.reasons import seller_cancel_reasons
 
-        order = fetch_order_detail(db, self._selected_id)
+        order = _order_detail(db, self._selected_id)
         return {} if order is None else seller_cancel_reasons(order.status, shop_region(db))
 
     def fill_cancel_menu(self, menu: QMenu) -> None:
@@ -513,7 +508,7 @@ class OrdersTab(QWidget):
     def show_order(self, order_id: str) -> bool:
         """Open an order (from a notification): its queue, no filters, its row selected."""
         db = self.reader.db
-        order = None if db is None else fetch_order_detail(db, order_id)
+        order = None if db is None else _order_detail(db, order_id)
         if order is None:
             return False
         self.reader.tell_now()  # the pages on screen match the copy row_of reads
@@ -538,7 +533,7 @@ class OrdersTab(QWidget):
                 "Opening your shop…",
                 "Shopdesk is starting its sync with TikTok Shop: your orders show in a moment.",
             )
-        elif self.reader.db is None or (not self.connected and total == 0):
+        elif self.reader.connection is None or (not self.connected and total == 0):
             self.table_area.show_empty(
                 "No shop connected yet",
                 "Connect your TikTok Shop in Settings: your orders then appear here, "
@@ -591,6 +586,13 @@ class OrdersTab(QWidget):
         if (connected, importing, False) != (self.connected, self.importing, self.starting):
             self.connected, self.importing, self.starting = connected, importing, False
             self._update_empty_state()
+
+
+def _order_detail(db: sqlite_utils.Database, order_id: str) -> Order | None:
+    """The order the detail shows (the parser loads with the first selection, not the list)."""
+    from app.queries.orders import fetch_order_detail
+
+    return fetch_order_detail(db, order_id)
 
 
 def _detail_reads(

@@ -5,20 +5,28 @@ list copy (`OrderListIndex`) is built in small steps between events, then caught
 each `Changes` the engine reports (writers in other processes arrive as `Changes.all()`).
 The reader gathers the changes of a quarter second into one set and passes it on through
 `changed` once the copy has caught up, so views never read a list that is behind.
+
+The list reads through the plain sqlite3 `connection`; the other views read through `db`,
+the same connection in sqlite-utils' Database, made when first asked for (after the first
+paint), so the window paints its list before sqlite-utils is imported.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
+from typing import TYPE_CHECKING
 
-import sqlite_utils
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.changes import NO_CHANGES, Changes
 from app.config import Paths
-from app.queries.db import open_known_good, open_readonly
-from app.queries.orders import INDEX, ORDERS, ListSource, OrderListIndex
+from app.queries.db import open_known_good, open_readonly, read_as_database
+from app.queries.order_list import INDEX, ORDERS, ListSource, OrderListIndex
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +54,8 @@ class Reader(QObject):
     def __init__(self, paths: Paths, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.paths = paths
-        self.db: sqlite_utils.Database | None = None
+        self._connection: sqlite3.Connection | None = None
+        self._db: sqlite_utils.Database | None = None
         self.index: OrderListIndex | None = None
         self._pending: Changes = NO_CHANGES  # gathered, told once the copy caught up
         self._ids: set[str] = set()  # reported by the engine, copied again once caught up
@@ -62,35 +71,53 @@ class Reader(QObject):
         self._tell.timeout.connect(self._tell_views)
 
     @property
+    def connection(self) -> sqlite3.Connection | None:
+        """The open connection (None until the database exists): what the list reads."""
+        return self._connection
+
+    @property
+    def db(self) -> sqlite_utils.Database | None:
+        """The same connection as sqlite-utils' Database, for every other view's reads."""
+        if self._db is None and self._connection is not None:
+            self._db = read_as_database(self._connection, self.paths.database)
+        return self._db
+
+    @db.setter
+    def db(self, db: sqlite_utils.Database | None) -> None:
+        self._db = db
+        self._connection = None if db is None else db.conn
+
+    @property
     def source(self) -> ListSource:
         """The slim copy once it is complete, the orders table until then."""
         return INDEX if self.index is not None and self.index.ready else ORDERS
 
     def open(self) -> bool:
         """Open the database if it exists; False when there is none yet."""
-        if self.db is not None:
+        if self._connection is not None:
             return True
         if not self.paths.database.exists():
             return False
-        self._attach(open_readonly(self.paths.database, check=False))  # the engine checks
+        self._db = open_readonly(self.paths.database, check=False)  # the engine checks
+        self._attach(self._db.conn)
         return True
 
     def open_before_engine(self) -> bool:
         """Open at once, before the engine starts, when the file is known good and needs no
         migration (the list then paints while the engine is still starting); else False."""
-        if self.db is not None:
+        if self._connection is not None:
             return True
         if not self.paths.database.exists():
             return False
-        db = open_known_good(self.paths.database)
-        if db is None:
+        connection = open_known_good(self.paths.database)
+        if connection is None:
             return False
-        self._attach(db)
+        self._attach(connection)
         return True
 
-    def _attach(self, db: sqlite_utils.Database) -> None:
-        self.db = db
-        self.index = OrderListIndex(db)
+    def _attach(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+        self.index = OrderListIndex(connection)
         self._step.start()
         self.opened.emit()
 
@@ -99,9 +126,11 @@ class Reader(QObject):
         self._step.stop()
         self._coalesce.stop()
         self._tell.stop()
-        if self.db is not None:
-            self.db.close()
-        self.db = self.index = None
+        if self._db is not None:
+            self._db.close()
+        elif self._connection is not None:
+            self._connection.close()
+        self._db = self._connection = self.index = None
 
     def set_busy(self, busy: bool) -> None:
         """An import runs: refresh views less often."""
@@ -109,7 +138,7 @@ class Reader(QObject):
 
     def apply(self, changes: Changes) -> None:
         """The engine reported changes: catch up soon (many reports, one refresh)."""
-        if self.db is None or not changes:
+        if self._connection is None or not changes:
             return
         self._pending = self._pending.merge(changes)
         self._ids.update(changes.orders_updated)  # new orders are new rows: copied by rowid

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor
 from app.gui import formatting as fmt
 from app.gui.theme import colors
 from app.queries.deadlines import clock_state
-from app.queries.orders import OrderListRow
+from app.queries.order_list import OrderListRow
 
 #: Orders whose ship-by clock still runs (the others show it greyed, for the record).
 RUNNING = frozenset({"ON_HOLD", "AWAITING_SHIPMENT", "PARTIALLY_SHIPPING"})

@@ -8,17 +8,19 @@ result or error to the GUI thread through one queued signal. The GUI thread neve
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
 import contextlib
 import logging
 import threading
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
+
+if TYPE_CHECKING:
+    from app.gui.worker_loop import WorkerLoop
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -42,8 +44,7 @@ class TaskManager(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
+        self._loop: WorkerLoop | None = None
         self._lock = threading.Lock()
         self._closed = False
 
@@ -87,60 +88,30 @@ class TaskManager(QObject):
 
     # --- the worker loop (connect wizard, engine start and stop) ------------------------------
 
-    def _worker_loop(self) -> asyncio.AbstractEventLoop:
+    def _worker(self) -> WorkerLoop:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the task manager is shut down")
             if self._loop is None:
-                ready = threading.Event()
+                from app.gui.worker_loop import WorkerLoop  # asyncio: after the first paint
 
-                def run() -> None:
-                    loop = asyncio.new_event_loop()
-                    self._loop = loop
-                    ready.set()
-                    try:
-                        loop.run_forever()
-                    finally:
-                        loop.run_until_complete(loop.shutdown_asyncgens())
-                        loop.run_until_complete(loop.shutdown_default_executor())
-                        loop.close()
-
-                self._thread = threading.Thread(target=run, name="shopdesk-gui-worker", daemon=True)
-                self._thread.start()
-                ready.wait()
-            assert self._loop is not None
+                self._loop = WorkerLoop()
             return self._loop
 
     def run_async(
         self, factory: Callable[[], Coroutine[Any, Any, T]]
     ) -> concurrent.futures.Future[T]:
         """Run a coroutine on the worker loop (its own thread); returns at once."""
-        return asyncio.run_coroutine_threadsafe(factory(), self._worker_loop())
+        return self._worker().run(factory)
 
     def run_blocking(self, function: Callable[[], T]) -> concurrent.futures.Future[T]:
         """Run a blocking call (engine start or stop) off the GUI thread."""
-
-        async def call() -> T:
-            return await asyncio.to_thread(function)
-
-        return self.run_async(call)
+        return self._worker().run_blocking(function)
 
     def shutdown(self, timeout: float = 5.0) -> None:
         """Stop the worker loop; pending deliveries are dropped."""
         with self._lock:
             self._closed = True
-            loop, thread = self._loop, self._thread
-            self._loop = self._thread = None
-        if loop is not None and thread is not None:
-            with contextlib.suppress(concurrent.futures.TimeoutError, RuntimeError):
-                asyncio.run_coroutine_threadsafe(_cancel_pending(), loop).result(timeout)
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join(timeout)
-
-
-async def _cancel_pending() -> None:
-    """Cancel what still runs on the worker loop (a redirect listener, say) and let it end."""
-    tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
+            loop, self._loop = self._loop, None
+        if loop is not None:
+            loop.stop(timeout)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.ops.problems import UsageError
-from app.store.db import DiskFull
+from app.store.connection import DiskFull
 
 
 def iso(ts: int | float | None) -> str | None:

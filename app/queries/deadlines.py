@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import sqlite_utils
-
+from app.store.connection import Readable
 from app.store.deadlines import (
     ClockCounts,
     OrderClock,
@@ -24,6 +24,9 @@ from app.store.shop_health import (
     fetch_window_due,
 )
 from app.working_hours import WorkingHours
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 __all__ = [
     "ESTIMATE_NOTE",
@@ -121,7 +124,7 @@ def deadline_report(
     return DeadlineReport(now, counts, handovers, rates, forecast, orders)
 
 
-def fetch_due_counts(db: sqlite_utils.Database, now: int) -> ClockCounts:
+def fetch_due_counts(db: Readable, now: int) -> ClockCounts:
     """Late and due counts alone (the queue list's), without packing hours."""
     return fetch_clock_counts(db, now, None)
 

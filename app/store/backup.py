@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.store.migrations.registry import applied_names
 from app.tiktok.errors import ShopdeskError
 
 FOLDER = "backups"
@@ -146,12 +147,7 @@ def check_backup(path: Path, known_migrations: set[str]) -> None:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if not {"_sqlite_migrations", "shops", "orders"} <= tables:
             raise BackupUnusable(f"{path} is not a Shopdesk database")
-        applied = {
-            str(r[0])
-            for r in conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = 'shopdesk'"
-            )
-        }
+        applied = applied_names(conn)
     except sqlite3.DatabaseError as exc:
         raise BackupUnusable(f"{path} is not a readable Shopdesk database ({exc})") from None
     finally:

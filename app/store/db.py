@@ -1,5 +1,7 @@
 """Open the one SQLite file: WAL, busy timeout, a check for damage, a backup before migrating,
-migrations, and a refusal to touch newer files. Transactions take the write lock up front."""
+migrations, and a refusal to touch newer files. Transactions take the write lock up front.
+(Connecting, the file checks and the errors live in `app.store.connection`, without
+sqlite-utils, for the window's first read.)"""
 
 from __future__ import annotations
 
@@ -12,26 +14,22 @@ from typing import Any
 import sqlite_utils
 
 from app.store import backup
+from app.store.connection import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
+from app.store.connection import DatabaseBusy as DatabaseBusy
+from app.store.connection import DatabaseTooNew as DatabaseTooNew
+from app.store.connection import DatabaseUnreadable as DatabaseUnreadable
+from app.store.connection import DiskFull as DiskFull
+from app.store.connection import (
+    check_file,
+    connect,
+    remember_clean,
+    restore_advice,
+    too_new,
+    unchanged_since_check,
+    unknown_migrations,
+)
+from app.store.connection import explain_sqlite_error as explain_sqlite_error
 from app.store.migrations import MIGRATIONS
-from app.tiktok.errors import ShopdeskError
-
-BUSY_TIMEOUT_MS = 5000
-
-
-class DatabaseTooNew(ShopdeskError):
-    """The file was written by a newer Shopdesk; opening it here could damage it."""
-
-
-class DatabaseUnreadable(ShopdeskError):
-    """The file is not a SQLite database (or is damaged)."""
-
-
-class DatabaseBusy(ShopdeskError):
-    """Another Shopdesk held the database longer than the busy timeout; nothing was changed."""
-
-
-class DiskFull(ShopdeskError):
-    """A write failed for want of space (or a file size limit); nothing was written half."""
 
 
 class ShopDatabase(sqlite_utils.Database):
@@ -72,6 +70,14 @@ class ShopDatabase(sqlite_utils.Database):
                 raise
 
 
+def as_database(conn: sqlite3.Connection, path: Path | None, *, readonly: bool) -> ShopDatabase:
+    """An open connection in our sqlite-utils Database (the window wraps its first one late)."""
+    db = ShopDatabase(conn, execute_plugins=False)  # no scan of installed packages
+    db.readonly = readonly
+    db.path = path
+    return db
+
+
 def rows_in(
     db: sqlite_utils.Database, sql: str, values: Sequence[Any], *, chunk: int = 500
 ) -> Iterator[tuple[Any, ...]]:
@@ -91,102 +97,15 @@ def forget_others(
     db.execute(f"DELETE FROM {table} WHERE {column} = ? AND {key} NOT IN ({marks})", [value, *keep])
 
 
-def _connect(path: Path | str, *, readonly: bool) -> sqlite3.Connection:
-    if str(path) == ":memory:":
-        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-    elif readonly:
-        uri = Path(path).resolve().as_uri() + "?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-    else:
-        Path(path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    return conn
-
-
 def check_version(db: sqlite_utils.Database) -> None:
     """Refuse a file whose schema has migrations this version does not know."""
-    known = {m.name for m in MIGRATIONS._migrations}
-    applied = {m.name for m in MIGRATIONS.applied(db)}
-    unknown = sorted(applied - known)
+    unknown = unknown_migrations(m.name for m in MIGRATIONS.applied(db))
     if unknown:
-        raise DatabaseTooNew(
-            f"this database was written by a newer Shopdesk (it has {', '.join(unknown)}); "
-            "install the newer version, or use another --data-dir. Nothing was changed."
-        )
-
-
-def restore_advice(path: Path) -> str:
-    """What the user can do about a broken database file: restore the newest backup."""
-    newest = backup.newest_backup(backup.backup_dir(path))
-    where = f"the newest is {newest}" if newest else f"none found in {backup.backup_dir(path)}"
-    return (
-        f"restore a backup with `shopdesk restore FILE` ({where}), or move {path.name} away "
-        "to start again from TikTok Shop"
-    )
-
-
-def _check_file(path: Path) -> bool:
-    """True when the file existed before this open; an empty file is refused, not reused."""
-    if not path.exists():
-        return False
-    if path.stat().st_size == 0 and not Path(f"{path}-wal").exists():
-        raise DatabaseUnreadable(
-            f"{path} is empty (0 bytes): the database was lost. Nothing was changed; "
-            + restore_advice(path)
-            + "."
-        )
-    return True
-
-
-def _marker(path: Path) -> Path:
-    return path.with_name(path.name + ".checked")
-
-
-def _stamp(path: Path) -> str | None:
-    """Size and change time of a database with no WAL beside it (else None: in use)."""
-    if Path(f"{path}-wal").exists():
-        return None
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return f"{info.st_size} {info.st_mtime_ns}"
-
-
-def remember_clean(path: Path) -> None:
-    """The last connection closed the file whole: until it changes, it needs no new check."""
-    stamp = _stamp(path)
-    if stamp is not None:
-        with contextlib.suppress(OSError):
-            _marker(path).write_text(stamp, encoding="ascii")
-
-
-def _unchanged_since_check(path: Path) -> bool:
-    stamp = _stamp(path)
-    try:
-        return stamp is not None and _marker(path).read_text(encoding="ascii") == stamp
-    except OSError:
-        return False
-
-
-def open_known_good(path: Path) -> sqlite_utils.Database | None:
-    """A read-only connection before the engine has opened the file, or None: only when the
-    file was checked at its last close, is unchanged since, and needs no migration."""
-    if not _unchanged_since_check(path):
-        return None
-    try:
-        db = open_db(path, readonly=True, check=False)
-    except (ShopdeskError, sqlite3.Error):
-        return None  # too new, unreadable, busy: the engine opens it and says why
-    if MIGRATIONS.pending(db):
-        db.close()
-        return None
-    return db
+        raise too_new(unknown)
 
 
 def _quick_check(db: sqlite_utils.Database, path: Path) -> None:
-    if _unchanged_since_check(path):
+    if unchanged_since_check(path):
         return  # checked when it was last closed, and not touched since
     row = db.execute("PRAGMA quick_check(1)").fetchone()
     if row is None or row[0] != "ok":
@@ -208,12 +127,10 @@ def open_db(
     Before a migration changes an existing file, a backup of it is made.
     """
     memory = str(path) == ":memory:"
-    existed = False if memory else _check_file(Path(path))
+    existed = False if memory else check_file(Path(path))
     try:
-        conn = _connect(path, readonly=readonly)
-        db = ShopDatabase(conn, execute_plugins=False)  # no scan of installed packages
-        db.readonly = readonly
-        db.path = None if memory else Path(path)
+        conn = connect(path, readonly=readonly)
+        db = as_database(conn, None if memory else Path(path), readonly=readonly)
         if not readonly:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
@@ -236,25 +153,3 @@ def open_db(
             + "."
         ) from None
     return db
-
-
-def explain_sqlite_error(exc: sqlite3.Error, path: Path | None = None) -> ShopdeskError:
-    """One clear line for a database failure a user can meet (busy, full, damaged)."""
-    text = str(exc).lower()
-    where = f" ({path})" if path else ""
-    if "locked" in text or "busy" in text:
-        return DatabaseBusy(
-            f"the database{where} stayed busy for more than {BUSY_TIMEOUT_MS // 1000} s "
-            "(another Shopdesk is writing a lot); nothing was changed: run it again"
-        )
-    if "full" in text or "disk i/o" in text:
-        return DiskFull(
-            f"could not write to the disk{where}: it may be full. Nothing was changed; free "
-            "some space and run it again"
-        )
-    if "malformed" in text or "not a database" in text or "corrupt" in text:
-        target = path or Path("shopdesk.db")
-        return DatabaseUnreadable(
-            f"the database{where} is damaged ({exc}); " + restore_advice(target) + "."
-        )
-    return ShopdeskError(f"database error{where}: {exc}")

@@ -8,8 +8,13 @@ awaiting collection runs on `tts_sla_time` (collected by) and `collection_due_ti
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+from app.store.connection import Readable
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
 
 TO_SHIP = ("ON_HOLD", "AWAITING_SHIPMENT", "PARTIALLY_SHIPPING")
 TO_COLLECT = ("AWAITING_COLLECTION",)
@@ -51,9 +56,7 @@ class OrderClock:
     on_hold: bool
 
 
-def fetch_clock_counts(
-    db: sqlite_utils.Database, now: int, handovers: tuple[int, int] | None
-) -> ClockCounts:
+def fetch_clock_counts(db: Readable, now: int, handovers: tuple[int, int] | None) -> ClockCounts:
     """Late, at risk, due-next and due-within counts of orders still to ship or collect."""
     first, second = handovers if handovers is not None else (now, now)
     row = db.execute(

@@ -5,8 +5,13 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+from app.store.connection import Readable
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
 
 RUNNING, DONE, CANCELLED, FAILED = "running", "done", "cancelled", "failed"
 
@@ -60,7 +65,7 @@ def fetch_unfinished_job(db: sqlite_utils.Database, shop_id: str) -> ImportJob |
     return None if row is None else _job(row)
 
 
-def has_imported(db: sqlite_utils.Database) -> bool:
+def has_imported(db: Readable) -> bool:
     """Whether an import was ever started here (the demo's history is imported once)."""
     return db.execute("SELECT 1 FROM import_jobs LIMIT 1").fetchone() is not None
 

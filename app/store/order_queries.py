@@ -15,10 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlite_utils
-
-from app.store.orders import fetch_order_raw
-from app.tiktok.models import ORDER_FLAGS, Order, OrderStatus
+from app.store.connection import Readable
+from app.tiktok.models import ORDER_FLAGS, OrderStatus
 
 ALL = "all"
 
@@ -259,14 +257,14 @@ def _order_by(sort: OrderSort, source: ListSource, f: OrderFilter) -> str:
     return f" ORDER BY {scan}{_sort_expr(sort, source)} {way}, rowid {way}"
 
 
-def fetch_matching_count(db: sqlite_utils.Database, f: OrderFilter, source: ListSource) -> int:
+def fetch_matching_count(db: Readable, f: OrderFilter, source: ListSource) -> int:
     """How many orders the filter shows."""
     where, args = _where(f, source)
     return int(db.execute(f"SELECT count(*) FROM {source.table}{where}", args).fetchone()[0])
 
 
 def fetch_order_rows(
-    db: sqlite_utils.Database,
+    db: Readable,
     f: OrderFilter,
     sort: OrderSort,
     source: ListSource,
@@ -285,7 +283,7 @@ def fetch_order_rows(
 
 
 def fetch_first_page(
-    db: sqlite_utils.Database, f: OrderFilter, sort: OrderSort, source: ListSource, *, limit: int
+    db: Readable, f: OrderFilter, sort: OrderSort, source: ListSource, *, limit: int
 ) -> tuple[int, list[OrderListRow]]:
     """How many orders match and the first `limit` of them, in one pass over the table.
 
@@ -300,9 +298,7 @@ def fetch_first_page(
     return len(found), _rows_by_rowid(db, source, first)
 
 
-def _rows_by_rowid(
-    db: sqlite_utils.Database, source: ListSource, rowids: Sequence[int]
-) -> list[OrderListRow]:
+def _rows_by_rowid(db: Readable, source: ListSource, rowids: Sequence[int]) -> list[OrderListRow]:
     """The list rows of these rowids, in the order given (missing ones left out)."""
     if not rowids:
         return []
@@ -318,7 +314,7 @@ def _rows_by_rowid(
 
 
 def fetch_order_position(
-    db: sqlite_utils.Database,
+    db: Readable,
     f: OrderFilter,
     sort: OrderSort,
     source: ListSource,
@@ -344,7 +340,7 @@ def fetch_order_position(
     return int(db.execute(sql, {**args, "key": found[0], "row": found[1]}).fetchone()[0])
 
 
-def fetch_queue_counts(db: sqlite_utils.Database) -> dict[str, int]:
+def fetch_queue_counts(db: Readable) -> dict[str, int]:
     """Orders per queue (from the status index), `all` included."""
     by_status = dict(db.execute("SELECT status, count(*) FROM orders GROUP BY status").fetchall())
     counts = {q.key: sum(int(by_status.get(str(s), 0)) for s in q.statuses) for q in QUEUES}
@@ -352,15 +348,7 @@ def fetch_queue_counts(db: sqlite_utils.Database) -> dict[str, int]:
     return counts
 
 
-def fetch_order_detail(db: sqlite_utils.Database, order_id: str) -> Order | None:
-    """One order parsed from the raw JSON TikTok sent last (so the detail shows every field)."""
-    raw = fetch_order_raw(db, order_id)
-    return None if raw is None else Order.from_api(raw)
-
-
-def fetch_orders_per_day(
-    db: sqlite_utils.Database, *, since: int, utc_offset: int = 0
-) -> list[tuple[int, int]]:
+def fetch_orders_per_day(db: Readable, *, since: int, utc_offset: int = 0) -> list[tuple[int, int]]:
     """Orders created per local day since `since`: (day start in UTC seconds, count)."""
     rows = db.execute(
         "SELECT (create_time + :off) / 86400 AS day, count(*) FROM orders"
@@ -371,7 +359,7 @@ def fetch_orders_per_day(
 
 
 def fetch_api_calls_over_time(
-    db: sqlite_utils.Database, *, since: int, bucket: int
+    db: Readable, *, since: int, bucket: int
 ) -> list[tuple[int, int, int]]:
     """API calls and throttled calls of finished sync runs: (bucket start, calls, throttled)."""
     rows = db.execute(
@@ -453,7 +441,7 @@ class OrderListIndex:
     reader's connection sees this table.
     """
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Readable) -> None:
         self.db = db
         self.mark = 0
         self.ready = False

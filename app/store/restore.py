@@ -57,7 +57,7 @@ def _set_aside(database: Path, now: float) -> Path | None:
 def restore_database(database: Path, source: Path, *, now: float | None = None) -> RestoreResult:
     """Replace `database` with the checked backup `source`; the old file is kept aside."""
     now = time.time() if now is None else now
-    check_backup(source, {m.name for m in MIGRATIONS._migrations})
+    check_backup(source, set(MIGRATIONS.names))
     staging = database.with_name(database.name + ".restoring")
     _remove(staging)
     try:

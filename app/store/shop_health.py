@@ -12,10 +12,12 @@ TikTok has no API for them; these follow the published definitions over rolling 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from app.store.deadlines import TO_SHIP_WHERE
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 DAY = 86400
 #: TikTok's late-dispatch window (DESIGN.md section 5); the other rates use the same.

@@ -12,8 +12,9 @@ from dataclasses import dataclass, fields
 
 import sqlite_utils
 
-from app.store.orders import LINE_ITEM_COLUMNS
+from app.store.orders import LINE_ITEM_COLUMNS, fetch_order_raw
 from app.store.stock_rules import CANCELLED, HELD, SHIPPED_STATE
+from app.tiktok.models import Order
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +152,12 @@ def fetch_orders(db: sqlite_utils.Database, order_ids: Sequence[str]) -> dict[st
             values["package_ids"] = _split(values["package_ids"])
             found[row[0]] = StoredOrder(**values, line_items=tuple(items.get(row[0], ())))
     return found
+
+
+def fetch_order_detail(db: sqlite_utils.Database, order_id: str) -> Order | None:
+    """One order parsed from the raw JSON TikTok sent last (so the detail shows every field)."""
+    raw = fetch_order_raw(db, order_id)
+    return None if raw is None else Order.from_api(raw)
 
 
 def _split(text: str) -> tuple[str, ...]:

@@ -20,7 +20,6 @@ from app.store.order_queries import (
     OrderSort,
     fetch_first_page,
     fetch_matching_count,
-    fetch_order_detail,
     fetch_order_position,
     fetch_order_rows,
     fetch_orders_per_day,
@@ -28,6 +27,7 @@ from app.store.order_queries import (
     like_pattern,
 )
 from app.store.orders import save_orders
+from app.store.stored_orders import fetch_order_detail
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,7 @@
-"""The window paints its Orders list before anything reads a secret: the keyring (and what it
-loads to find its backends) waits for the engine, and no model has built its validator yet."""
+"""The window paints its Orders list before anything reads a secret, runs a coroutine or needs
+sqlite-utils: the keyring (and what it loads to find its backends), asyncio, the HTTP client
+and sqlite-utils (with click, dateutil, pluggy) wait for the engine or the other views, and no
+model has built its validator yet."""
 
 from __future__ import annotations
 
@@ -10,22 +12,47 @@ import sys
 
 from tests.gui.test_window_start import CHILD, ROOT, _stored_shop
 
-#: The real app's store (`SecretStore()`, keyring chosen on first use), not the test's.
-REAL_STORE_CHILD = CHILD.replace("SecretStore.in_memory()", "SecretStore()").replace(
-    'seen["modules"] = sorted(sys.modules)',
-    'seen["modules"] = sorted(sys.modules); seen["engine"] = window.host.engine is not None; '
-    'from app.tiktok.models import Order; seen["order_built"] = Order.__pydantic_complete__',
+#: The real app's store (`SecretStore()`, keyring chosen on first use), not the test's, and
+#: the command line's modules loaded first, as `shopdesk` loads them before its window.
+REAL_STORE_CHILD = (
+    CHILD.replace("SecretStore.in_memory()", "SecretStore()")
+    .replace(
+        'seen["modules"] = sorted(sys.modules)',
+        'seen["modules"] = sorted(sys.modules); seen["engine"] = window.host.engine is not None; '
+        'from app.tiktok.models import Order; seen["order_built"] = Order.__pydantic_complete__',
+    )
+    .replace(
+        "from app.config import Paths, load_settings",
+        "import app.cli, app.commands.common\nfrom app.config import Paths, load_settings",
+    )
 )
 
-#: What a window on a stored shop must not have loaded before its list paints.
-NOT_BEFORE_THE_LIST = ("keyring", "jaraco.context", "importlib_metadata", "http.client")
+#: What a window on a stored shop must not have loaded before its list paints: the keyring,
+#: the event loop (the GUI's worker loop, the engine's) with the HTTP client it drives, and
+#: sqlite-utils (the list reads through a plain sqlite3 connection) with the order store.
+NOT_BEFORE_THE_LIST = (
+    "sqlite_utils",
+    "click",
+    "dateutil",
+    "pluggy",
+    "app.store.orders",
+    "app.store.db",
+    "keyring",
+    "jaraco.context",
+    "importlib_metadata",
+    "http.client",
+    "asyncio",
+    "app.gui.worker_loop",
+    "httpx",
+    "ssl",
+)
 
 
-def test_the_list_paints_before_the_keyring_or_a_model_validator_loads(
+def test_the_list_paints_before_the_keyring_an_event_loop_sqlite_utils_or_a_validator(
     gui_shop, open_window, qtbot, tmp_path
 ) -> None:
     stored = _stored_shop(gui_shop, open_window, qtbot)
-    assert REAL_STORE_CHILD != CHILD
+    assert REAL_STORE_CHILD != CHILD and "import app.cli" in REAL_STORE_CHILD
     child = subprocess.run(
         [sys.executable, "-c", REAL_STORE_CHILD, str(gui_shop.paths.root)],
         cwd=ROOT,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from app.store.migrations.registry import MIGRATIONS, run_statements
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 @MIGRATIONS(name="0006_claims_clock")

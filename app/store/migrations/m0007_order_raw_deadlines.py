@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from app.store.migrations.registry import MIGRATIONS, run_statements
-from app.store.orders import order_columns_from_raw
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 _BATCH = 2000
 
@@ -48,6 +50,8 @@ def m0007_order_raw_deadlines(db: sqlite_utils.Database) -> None:
 
 def _fill(db: sqlite_utils.Database) -> None:
     """The new columns of every stored order, from its JSON, a batch at a time."""
+    from app.store.orders import order_columns_from_raw  # only an old file needs the parser
+
     last = ""
     while True:
         rows = db.execute(

@@ -3,9 +3,12 @@ profiles per SKU (weight, size, bin, barcode) and the pack station's record."""
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from app.store.migrations.registry import MIGRATIONS, run_statements
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 @MIGRATIONS(name="0008_labels_packing")

@@ -3,9 +3,12 @@ the creator's cost of goods (issue 19). Every amount is decimal text with its cu
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from app.store.migrations.registry import MIGRATIONS, run_statements
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 @MIGRATIONS(name="0011_money")
