@@ -46,6 +46,17 @@ def _name(now: float, label: str) -> str:
     return f"{PREFIX}{stamp}{'-' + label if label else ''}{SUFFIX}"
 
 
+def _free_name(folder: Path, now: float, label: str) -> Path:
+    """A dated name no backup has yet: a second backup within the same second gets `-2`
+    (replacing the first would leave one snapshot fewer than the creator asked to keep)."""
+    first = folder / _name(now, label)
+    target, n = first, 1
+    while target.exists():
+        n += 1
+        target = first.with_name(f"{first.stem}-{n}{SUFFIX}")
+    return target
+
+
 def list_backups(folder: Path) -> list[Path]:
     """Shopdesk's own backups in `folder`, oldest first."""
     if not folder.is_dir():
@@ -100,7 +111,7 @@ def save_backup(
     oldest beyond `keep` are removed), and a copy in `copy_to` when given."""
     now = time.time() if now is None else now
     folder = backup_dir(database)
-    target = out or folder / _name(now, label)
+    target = out or _free_name(folder, now, label)
     size = copy_database(source, target)
     pruned = 0 if out is not None else prune(folder, keep, spare=target)
     copied = None

@@ -15,6 +15,7 @@ import sqlite_utils
 
 from app.config import load_settings, paths, save_settings
 from app.sandbox import SandboxConfig, running_sandbox
+from app.store.backup import list_backups
 from app.store.migrations import MIGRATIONS
 from tests.integration.cli_support import ROOT, Cli, admin, sandbox_orders
 
@@ -28,7 +29,8 @@ def count(db: Path, sql: str) -> int:
 
 
 def backups(home: Path) -> list[Path]:
-    return sorted((home / "backups").glob("shopdesk-*.db"))
+    """Oldest first, as Shopdesk keeps them (two backups may share a second)."""
+    return list_backups(home / "backups")
 
 
 def held(info, sku_id: str) -> int:
@@ -77,7 +79,7 @@ def test_backups_while_syncing_keep_the_last_n_and_a_second_copy(shop: Cli, tmp_
         save_settings(paths(shop.home), settings)
     kept = backups(shop.home)
     assert len(kept) == 3 and [Path(m["path"]) for m in made[-3:]] == kept
-    assert sorted(p.name for p in second.glob("*.db")) == [p.name for p in kept]
+    assert [p.name for p in list_backups(second)] == [p.name for p in kept]
     for backup in kept:
         conn = sqlite3.connect(backup)
         assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
