@@ -204,6 +204,27 @@ def stored_flags(order: OrderRow) -> list[str]:
     return flags
 
 
+#: `stored_flags` joined, by the values it reads: at most 128 texts, built once each.
+_FLAG_TEXTS: dict[tuple[bool, ...], str] = {}
+
+
+def _flags_text(order: OrderRow) -> str:
+    """The `flags` column: a lookup, since reading the flags by name took 1.5% of an import."""
+    key = (
+        order.is_sample_order,
+        order.is_cod,
+        order.is_on_hold_order,
+        order.is_replacement_order,
+        order.is_exchange_order,
+        order.is_buyer_request_cancel,
+        order.buyer_can_still_cancel,
+    )
+    text = _FLAG_TEXTS.get(key)
+    if text is None:
+        text = _FLAG_TEXTS[key] = ";".join(stored_flags(order))
+    return text
+
+
 def _order_row(order: OrderRow, shop_id: str, now: int) -> tuple[Any, ...]:
     """The `orders` row, attribute by attribute (faster than `attrgetter` on slots). Flags go
     in as the integers SQLite stores: the sqlite3 module binds a bool only after looking for
@@ -225,7 +246,7 @@ def _order_row(order: OrderRow, shop_id: str, now: int) -> tuple[Any, ...]:
         "" if (amount := order.total_amount) is None else amount,
         len(order.line_items),
         _sku_summary(order),
-        ";".join(stored_flags(order)),
+        _flags_text(order),
         1 if order.is_sample_order else 0,
         1 if order.is_cod else 0,
         1 if order.is_on_hold_order else 0,

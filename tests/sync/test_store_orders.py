@@ -128,6 +128,27 @@ def test_clocks_and_amounts_keep_zero_apart_from_missing(db) -> None:
         )
 
 
+def test_each_order_keeps_its_own_flags_in_one_batch(db) -> None:
+    batch = [
+        order("1"),
+        order("2", is_cod=True),
+        order("3", "ON_HOLD", is_sample_order=True, is_exchange_order=True),
+        order("4", is_cod="true", is_buyer_request_cancel=True),
+        order("5", "ON_HOLD"),
+        order("6"),
+    ]
+    save_orders(db, "shop", batch, now=1)
+    stored = dict(db.execute("SELECT id, flags FROM orders").fetchall())
+    assert stored == {
+        "1": "",
+        "2": "cod",
+        "3": "sample_order;exchange_order;buyer_can_cancel",
+        "4": "cod;buyer_request_cancel",
+        "5": "buyer_can_cancel",
+        "6": "",
+    }
+
+
 def test_on_hold_orders_are_flagged_as_still_cancellable_until_they_move_on(db) -> None:
     save_orders(db, "shop", [order("1", "ON_HOLD", is_on_hold_order=True)], now=1)
     flags = db.execute("SELECT flags FROM orders WHERE id = '1'").fetchone()[0]
