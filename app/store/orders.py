@@ -114,7 +114,9 @@ _NEW_ORDER = (
     f"({', '.join(_marks(ORDER_COLUMNS, NULLABLE_ORDER_COLUMNS))})"
 )
 _REPLACE_ORDER = _NEW_ORDER.replace("INSERT", "INSERT OR REPLACE", 1)
-_NEW_RAW = "INSERT INTO order_raw (order_id, raw) VALUES (?, ?)"
+#: The JSON goes in as the UTF-8 bytes orjson wrote and is stored as TEXT, byte for byte (a
+#: decoded copy per order cost 4k instructions).
+_NEW_RAW = "INSERT INTO order_raw (order_id, raw) VALUES (?, CAST(? AS TEXT))"
 _REPLACE_RAW = _NEW_RAW.replace("INSERT", "INSERT OR REPLACE", 1)
 _NEW_ITEM = (
     f"INSERT INTO line_items ({', '.join(LINE_ITEM_COLUMNS)}) "
@@ -172,12 +174,13 @@ def joined(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         yield db
 
 
-def raw_text(raw: Mapping[str, Any]) -> str:
-    """The order's JSON as stored: compact, every field TikTok sent."""
+def raw_text(raw: Mapping[str, Any]) -> bytearray:
+    """The order's JSON as stored, in UTF-8: compact, every field TikTok sent. A bytearray,
+    which the sqlite3 module binds without looking for an adapter (bytes make it raise)."""
     try:
-        return orjson.dumps(raw).decode()
+        return bytearray(orjson.dumps(raw))
     except TypeError:  # integers beyond 64 bits: the standard library writes them exactly
-        return json.dumps(raw, separators=(",", ":"), ensure_ascii=False)
+        return bytearray(json.dumps(raw, separators=(",", ":"), ensure_ascii=False).encode())
 
 
 def _sku_summary(order: OrderRow) -> str:
@@ -336,13 +339,15 @@ def order_columns_from_raw(
     return orders, items
 
 
-def _stored_versions(db: sqlite_utils.Database, ids: Sequence[str]) -> dict[str, tuple[int, str]]:
-    found: dict[str, tuple[int, str]] = {}
+def _stored_versions(
+    db: sqlite_utils.Database, ids: Sequence[str]
+) -> dict[str, tuple[int, bytes | bytearray | None]]:
+    found: dict[str, tuple[int, bytes | bytearray | None]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" for _ in chunk)
         for row in db.execute(
-            "SELECT o.id, o.update_time, r.raw FROM orders o"
+            "SELECT o.id, o.update_time, CAST(r.raw AS BLOB) FROM orders o"
             f" LEFT JOIN order_raw r ON r.order_id = o.id WHERE o.id IN ({marks})",
             chunk,
         ).fetchall():
@@ -426,10 +431,10 @@ class _Rows:
     """The rows one save writes for a group of orders (new ones, or changed ones)."""
 
     orders: list[tuple[Any, ...]] = field(default_factory=list)
-    raw: list[tuple[str, str]] = field(default_factory=list)
+    raw: list[tuple[str, bytearray]] = field(default_factory=list)
     items: list[tuple[Any, ...]] = field(default_factory=list)
 
-    def add(self, order: OrderRow, text: str, shop_id: str, now: int) -> None:
+    def add(self, order: OrderRow, text: bytearray, shop_id: str, now: int) -> None:
         self.orders.append(_order_row(order, shop_id, now))
         self.raw.append((order.id, text))
         self.items.extend(_item_rows(order))
