@@ -124,7 +124,7 @@ def test_clocks_and_amounts_keep_zero_apart_from_missing(db) -> None:
             1700000000,
             None,
             1,
-            *"integer null null integer null integer".split(),
+            *["integer", "null", "null", "integer", "null", "integer"],
         )
 
 
