@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import operator
-import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +14,7 @@ import sqlite_utils
 
 from app import exact_json
 from app.changes import Changes
+from app.store.plain_inserts import insert_all_or_none
 from app.store.stock_rules import stock_state
 from app.tiktok.models import Order, OrderRow
 
@@ -410,20 +410,9 @@ def save_orders(
 def _insert_items(db: sqlite_utils.Database, items: Sequence[tuple[Any, ...]]) -> None:
     """Line items in with a plain insert (REPLACE costs more per row even when nothing
     conflicts). When an id is taken (TikTok moved the item to another order) or listed twice,
-    the rows just inserted, the newest rowids, go again and REPLACE writes them all as it
-    always did: the same rows under the same rowids."""
-    before = db.conn.total_changes
-    try:
-        db.conn.executemany(_NEW_ITEM, items)
-        return
-    except sqlite3.IntegrityError:
-        inserted = db.conn.total_changes - before
-    if inserted:
-        db.conn.execute(
-            "DELETE FROM line_items WHERE rowid > (SELECT max(rowid) FROM line_items) - ?",
-            [inserted],
-        )
-    db.conn.executemany(_INSERT_ITEM, items)
+    REPLACE writes them all as it always did: the same rows under the same rowids."""
+    if not insert_all_or_none(db, "line_items", _NEW_ITEM, items):
+        db.conn.executemany(_INSERT_ITEM, items)
 
 
 @dataclass

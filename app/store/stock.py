@@ -5,7 +5,6 @@ Which line items count where is `app.store.stock_rules`; this module reads its s
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -13,6 +12,7 @@ import sqlite_utils
 
 from app.store import outbox
 from app.store.db import rows_in
+from app.store.plain_inserts import insert_all_or_none
 from app.store.stock_rules import (
     HANDED_OVER_SQL,
     HELD_SQL,
@@ -145,20 +145,11 @@ def _save_new_shipped(
     now: int,
 ) -> set[str] | None:
     """New orders' units written without first asking the ledger which it has (8k
-    instructions an order): its unique index on shipped refs refuses a unit it holds (an item
-    TikTok moved from an older order), and then the rows just written, the newest ids, go
-    again and None sends the caller the careful way, which writes them under the same ids."""
+    instructions an order). Its unique index on shipped refs refuses a unit it holds (an item
+    TikTok moved from an older order): then nothing is written and None sends the caller the
+    careful way."""
     rows, levels = _shipped_rows(shipped, counted, set(), now)
-    before = db.conn.total_changes
-    try:
-        db.conn.executemany(_NEW_MOVEMENT, rows)
-    except sqlite3.IntegrityError:
-        inserted = db.conn.total_changes - before
-        if inserted:
-            db.conn.execute(
-                "DELETE FROM stock_movements WHERE id > (SELECT max(id) FROM stock_movements) - ?",
-                [inserted],
-            )
+    if not insert_all_or_none(db, "stock_movements", _NEW_MOVEMENT, rows):
         return None
     return _save_levels(db, levels, now)
 
