@@ -5,13 +5,14 @@ Which line items count where is `app.store.stock_rules`; this module reads its s
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import sqlite_utils
 
 from app.store import outbox
 from app.store.db import rows_in
+from app.store.plain_inserts import insert_all_or_none
 from app.store.stock_rules import (
     HANDED_OVER_SQL,
     HELD_SQL,
@@ -65,6 +66,7 @@ def save_order_stock(
     orders: Sequence[OrderRow],
     *,
     now: int,
+    created: Collection[str] = (),
 ) -> set[str]:
     """Apply what just-saved orders mean for stock: one `shipped` movement per line item.
 
@@ -72,7 +74,7 @@ def save_order_stock(
     needs nothing here (it is counted from the orders when read). A unit handed over before
     the SKU's first count moves nothing, since that count already left it out; when only the
     order's update time tells when, a delta-0 row pins that down for later events. Returns
-    SKUs whose on_hand moved.
+    SKUs whose on_hand moved. `created`: the ids of orders stored for the first time.
     """
     if not orders or db.execute("SELECT 1 FROM stock LIMIT 1").fetchone() is None:
         return set()  # nothing counted yet: there is no on_hand to move
@@ -88,15 +90,37 @@ def save_order_stock(
     sku_ids = list({sku for _, sku, _, _ in shipped})
     marks = ",".join("?" for _ in sku_ids)
     counted = {
-        str(r[0]): [int(r[1]), int(r[2])]
+        str(r[0]): (int(r[1]), int(r[2]))
         for r in db.execute(
             f"SELECT sku_id, on_hand, counted_at FROM stock WHERE sku_id IN ({marks})", sku_ids
         )
     }
     if not counted:
         return set()
-    moved: set[str] = set()
+    if created and all(order.id in created for order in orders):
+        moved = _save_new_shipped(db, shipped, counted, now)
+        if moved is not None:
+            return moved
     recorded = _shipped_refs(db, [item_id for item_id, *_ in shipped])
+    rows, levels = _shipped_rows(shipped, counted, recorded, now)
+    db.conn.executemany(_NEW_MOVEMENT, rows)
+    return _save_levels(db, levels, now)
+
+
+_NEW_MOVEMENT = (
+    "INSERT INTO stock_movements (sku_id, reason, ref, delta, on_hand_after, note, at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _shipped_rows(
+    shipped: Sequence[tuple[str, str, int, bool]],
+    counted: Mapping[str, tuple[int, int]],
+    recorded: set[str],
+    now: int,
+) -> tuple[list[tuple[str, str, str, int, int, str, int]], dict[str, int]]:
+    """The movements for units not yet `recorded`, and the new on_hand of each SKU moved."""
+    levels: dict[str, int] = {}
     rows: list[tuple[str, str, str, int, int, str, int]] = []
     for item_id, sku_id, at, settled in shipped:
         level = counted.get(sku_id)
@@ -107,20 +131,36 @@ def save_order_stock(
             continue  # before the count, and always will be: nothing to record
         recorded.add(item_id)
         note = "" if delta else "handed to the carrier before the first count"
-        rows.append((sku_id, SHIPPED, item_id, delta, level[0] + delta, note, now))
+        on_hand = levels.get(sku_id, level[0]) + delta
+        rows.append((sku_id, SHIPPED, item_id, delta, on_hand, note, now))
         if delta:
-            level[0] += delta
-            moved.add(sku_id)
-    db.conn.executemany(
-        "INSERT INTO stock_movements (sku_id, reason, ref, delta, on_hand_after, note, at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
+            levels[sku_id] = on_hand
+    return rows, levels
+
+
+def _save_new_shipped(
+    db: sqlite_utils.Database,
+    shipped: Sequence[tuple[str, str, int, bool]],
+    counted: Mapping[str, tuple[int, int]],
+    now: int,
+) -> set[str] | None:
+    """New orders' units written without first asking the ledger which it has (8k
+    instructions an order). Its unique index on shipped refs refuses a unit it holds (an item
+    TikTok moved from an older order): then nothing is written and None sends the caller the
+    careful way."""
+    rows, levels = _shipped_rows(shipped, counted, set(), now)
+    if not insert_all_or_none(db, "stock_movements", _NEW_MOVEMENT, rows):
+        return None
+    return _save_levels(db, levels, now)
+
+
+def _save_levels(db: sqlite_utils.Database, levels: Mapping[str, int], now: int) -> set[str]:
+    """The SKUs' new on_hand; returns the SKUs moved."""
     db.conn.executemany(
         "UPDATE stock SET on_hand = ?, updated_at = ? WHERE sku_id = ?",
-        [(counted[s][0], now, s) for s in moved],
+        [(on_hand, now, sku) for sku, on_hand in levels.items()],
     )
-    return moved
+    return set(levels)
 
 
 def save_first_counts(

@@ -27,5 +27,5 @@ def save_order_page(
     """Upsert orders and write the `shipped` movements they mean, atomically."""
     with joined(db):
         result = save_orders(db, shop_id, orders, now=now)
-        save_order_stock(db, result.saved, now=now)
+        save_order_stock(db, result.saved, now=now, created=frozenset(result.created))
     return result

@@ -80,3 +80,47 @@ def test_the_stored_stock_state_follows_each_save(db) -> None:
     save_order_page(db, "shop", [cancelled], now=2)
     stored = fetch_order(db, "A")
     assert stored is not None and stored.line_items[0].stock_state == "released"
+
+
+def _shipped_order(order_id: str, update_time: int, *items: tuple[str, str]) -> dict:
+    line_items = [
+        {"id": i, "sku_id": sku, "display_status": "IN_TRANSIT", "package_status": "FULFILLING"}
+        for i, sku in items
+    ]
+    return {
+        "id": order_id,
+        "status": "IN_TRANSIT",
+        "create_time": 1500,
+        "update_time": update_time,
+        "line_items": line_items,
+    }
+
+
+def _ledger(db) -> list[tuple]:
+    movements = db.execute("SELECT * FROM stock_movements WHERE reason = 'shipped' ORDER BY id")
+    return [*movements, *db.execute("SELECT sku_id, on_hand FROM stock ORDER BY sku_id")]
+
+
+@pytest.mark.parametrize("careful", [False, True])
+def test_a_unit_moved_into_a_new_order_moves_stock_once(data_paths, careful, monkeypatch) -> None:
+    """Units of new orders go in without asking the ledger first; a unit it already holds
+    (TikTok moved it out of a shipped order into a new one) sends the page the careful way,
+    and the ledger ends as the careful way writes it: same rows, same ids, one movement."""
+    if careful:  # every page the careful way, as for updated orders: what the ledger must hold
+        monkeypatch.setattr("app.store.stock._save_new_shipped", lambda *_: None)
+    db = open_db(data_paths.database)
+    save_first_counts(db, {"s1": (10, 0), "s2": (10, 0)}, now=1000)
+    save_order_page(db, "shop", [_shipped_order("A", 2000, ("a1", "s1"), ("a2", "s1"))], now=1)
+    save_order_page(db, "shop", [_shipped_order("A", 2100, ("a1", "s1"))], now=2)  # a2 moved
+    page = [_shipped_order("C", 2200, ("c1", "s2")), _shipped_order("B", 2200, ("a2", "s1"))]
+    result = save_order_page(db, "shop", page, now=3)
+    assert sorted(result.created) == ["B", "C"]
+    assert shipped(db) == ["a1", "a2", "c1"]
+    assert _ledger(db) == [
+        (3, "s1", "shipped", "a1", -1, 9, "", 1),
+        (4, "s1", "shipped", "a2", -1, 8, "", 1),
+        (5, "s2", "shipped", "c1", -1, 9, "", 3),
+        ("s1", 8),
+        ("s2", 9),
+    ]
+    db.close()

@@ -106,6 +106,49 @@ def test_typed_columns_for_filters_and_sorting(db) -> None:
     )
 
 
+def test_clocks_and_amounts_keep_zero_apart_from_missing(db) -> None:
+    """A time TikTok sent as 0 is stored as 0, a missing one or an empty amount as NULL, and
+    flags as integers, whether the order is new or replaces its stored copy."""
+    raw = {"paid_time": 0, "rts_sla_time": None, "tts_sla_time": 1700000000, "is_cod": True}
+    columns = "paid_time, rts_sla_time, shipping_due_time, tts_sla_time, total_amount, is_cod"
+    typed = ", ".join(f"typeof({c})" for c in columns.split(", "))
+    for update_time in (100, 200):
+        first = order("1", update_time=update_time, **raw)
+        first.raw["payment"] = {"currency": "USD", "total_amount": ""}
+        save_orders(db, "shop", [first], now=1)
+        row = db.execute(f"SELECT {columns}, {typed} FROM orders").fetchone()
+        assert row == (
+            0,
+            None,
+            None,
+            1700000000,
+            None,
+            1,
+            *["integer", "null", "null", "integer", "null", "integer"],
+        )
+
+
+def test_each_order_keeps_its_own_flags_in_one_batch(db) -> None:
+    batch = [
+        order("1"),
+        order("2", is_cod=True),
+        order("3", "ON_HOLD", is_sample_order=True, is_exchange_order=True),
+        order("4", is_cod="true", is_buyer_request_cancel=True),
+        order("5", "ON_HOLD"),
+        order("6"),
+    ]
+    save_orders(db, "shop", batch, now=1)
+    stored = dict(db.execute("SELECT id, flags FROM orders").fetchall())
+    assert stored == {
+        "1": "",
+        "2": "cod",
+        "3": "sample_order;exchange_order;buyer_can_cancel",
+        "4": "cod;buyer_request_cancel",
+        "5": "buyer_can_cancel",
+        "6": "",
+    }
+
+
 def test_on_hold_orders_are_flagged_as_still_cancellable_until_they_move_on(db) -> None:
     save_orders(db, "shop", [order("1", "ON_HOLD", is_on_hold_order=True)], now=1)
     flags = db.execute("SELECT flags FROM orders WHERE id = '1'").fetchone()[0]
