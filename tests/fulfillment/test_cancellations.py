@@ -103,3 +103,32 @@ async def test_the_seller_cancels_out_of_stock_with_the_reason_for_its_status(sh
     assert [o.ok for o in result.outcomes] == [True], result.outcomes
     assert (await ship.order(order["id"]))["status"] == "CANCELLED"
     assert ship.stored(order["id"])["status"] == "CANCELLED"
+
+
+async def test_a_long_look_back_is_saved_a_few_at_a_time_and_all_of_it_lands(
+    ship_shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.store.cursors import fetch_cursor
+    from app.sync import fulfillment as sync_fulfillment
+
+    monkeypatch.setattr(sync_fulfillment, "CANCELLATIONS_PER_SAVE", 2)
+    ship = await ship_shop()
+    orders = [await ship.place() for _ in range(5)]
+    for order in orders:
+        await request_cancel(ship, order["id"])
+    batches: list[int] = []
+    save = store.save_cancellations
+    monkeypatch.setattr(
+        store,
+        "save_cancellations",
+        lambda db, page, **kw: batches.append(len(page)) or save(db, page, **kw),
+    )
+    saved = await ship.fulfiller.sync_cancellations()
+    assert saved >= 5 and max(batches) <= 2 and sum(batches) == saved
+    stored = store.fetch_open_requests(ship.session.db)
+    assert {o["id"] for o in orders} <= {r["order_id"] for r in stored}
+    cursor = fetch_cursor(
+        ship.session.db, ship.session.shop.id, sync_fulfillment.CANCELLATIONS_CURSOR
+    )
+    newest = ship.session.db.execute("SELECT max(update_time) FROM cancellations").fetchone()[0]
+    assert cursor == newest  # the look back resumes from the newest it saved
