@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import types
 from pathlib import Path
 
 from app.gui.pyside_features import mentions_pyside
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.gui.test_window_start import run_child
 
 CHILD = """
 import inspect, json, linecache, sys
 import app.gui.main_window, app.sync.engine, app.gui.inventory_tab
 from shibokensupport import feature
 from app.gui.pyside_features import mentions_pyside
+from tests.gui.test_window_start import run_child
 def before(module):  # what PySide6 asked before: the source text, through linecache
     try:
         return "PySide6" in inspect.getsource(module)
@@ -33,16 +29,7 @@ print(json.dumps({"kept": kept, "marked": marked, "differ": differ,
 
 
 def test_imports_after_qt_keep_no_source_and_are_judged_as_before() -> None:
-    child = subprocess.run(
-        [sys.executable, "-c", CHILD],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert child.returncode == 0, child.stderr[-3000:]
-    seen = json.loads(child.stdout.strip().splitlines()[-1])
+    seen = run_child(CHILD)
     assert seen["asked"] is True
     # Hundreds of modules were imported after Qt; none left its lines behind (16 MB before).
     assert len(seen["marked"]) > 300

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeySequence
@@ -22,6 +23,21 @@ from app.queries.shop import fetch_current_shop
 from app.store.db import open_db
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_child(code: str, *args: str, **env: str) -> dict[str, Any]:
+    """`code` in a fresh offscreen interpreter (the project importable): its last line, JSON."""
+    child = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert child.returncode == 0, child.stderr[-3000:]
+    seen: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
+    return seen
 
 
 class FirstPaint(QObject):
@@ -151,16 +167,7 @@ NOT_AT_FIRST_PAINT = (
 
 def test_the_first_paint_loads_no_dialog_pdf_or_engine_module(gui_shop, open_window, qtbot) -> None:
     stored = _stored_shop(gui_shop, open_window, qtbot)
-    child = subprocess.run(
-        [sys.executable, "-c", CHILD, str(gui_shop.paths.root)],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert child.returncode == 0, child.stderr[-3000:]
-    seen = json.loads(child.stdout.strip().splitlines()[-1])
+    seen = run_child(CHILD, str(gui_shop.paths.root))
     assert seen["rows"] == stored  # the list itself was painted
     loaded = set(seen["modules"])
     assert [m for m in NOT_AT_FIRST_PAINT if m in loaded] == []

@@ -5,12 +5,7 @@ model has built its validator yet."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
-from tests.gui.test_window_start import CHILD, ROOT, _stored_shop
+from tests.gui.test_window_start import CHILD, _stored_shop, run_child
 
 #: The real app's store (`SecretStore()`, keyring chosen on first use), not the test's, and
 #: the command line's modules loaded first, as `shopdesk` loads them before its window.
@@ -53,22 +48,12 @@ def test_the_list_paints_before_the_keyring_an_event_loop_sqlite_utils_or_a_vali
 ) -> None:
     stored = _stored_shop(gui_shop, open_window, qtbot)
     assert REAL_STORE_CHILD != CHILD and "import app.cli" in REAL_STORE_CHILD
-    child = subprocess.run(
-        [sys.executable, "-c", REAL_STORE_CHILD, str(gui_shop.paths.root)],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "QT_QPA_PLATFORM": "offscreen",
-            "PYTHON_KEYRING_BACKEND": "tests.file_keyring.FileKeyring",
-            "SHOPDESK_TEST_KEYRING_FILE": str(tmp_path / "keyring.json"),
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
+    seen = run_child(
+        REAL_STORE_CHILD,
+        str(gui_shop.paths.root),
+        PYTHON_KEYRING_BACKEND="tests.file_keyring.FileKeyring",
+        SHOPDESK_TEST_KEYRING_FILE=str(tmp_path / "keyring.json"),
     )
-    assert child.returncode == 0, child.stderr[-3000:]
-    seen = json.loads(child.stdout.strip().splitlines()[-1])
     assert seen["rows"] == stored and seen["engine"] is False
     assert [m for m in NOT_BEFORE_THE_LIST if m in set(seen["modules"])] == []
     assert seen["order_built"] is False
