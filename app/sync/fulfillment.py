@@ -295,24 +295,25 @@ class Fulfiller(OutboxSender):
         # Saved a page at a time: a shop's first look back holds thousands, each with its JSON
         # (the engine's largest allocation at start-up in the GUI bench). The cursor moves
         # once all are in; a page saved before an interruption is simply saved again.
-        count, newest, orders = 0, None, set[str]()
+        count, newest, orders = 0, 0, set[str]()
         batch: list[Any] = []
         async for cancellation in self.api.iter_cancellations(update_time_ge=max(0, since)):
             batch.append(cancellation)
+            newest = max(newest, cancellation.update_time)
             if len(batch) >= CANCELLATIONS_PER_SAVE:
                 count += self._save_cancellations(batch, orders)
-                newest = max(newest or 0, *(c.update_time for c in batch))
                 batch = []
-        if batch:
-            count += self._save_cancellations(batch, orders)
-            newest = max(newest or 0, *(c.update_time for c in batch))
-        if newest is not None:
+        count += self._save_cancellations(batch, orders)
+        if orders:
             save_cursor(db, shop_id, CANCELLATIONS_CURSOR, newest, now=self._now())
         if count:
             self.outlet.changed(Changes.of(cancellations=sorted(orders)))
         return count
 
     def _save_cancellations(self, batch: Sequence[Any], orders: set[str]) -> int:
+        """Save one batch in its own transaction; `orders` gathers the orders it names."""
+        if not batch:
+            return 0
         with self.session.db.atomic():
             saved = store.save_cancellations(self.session.db, batch, now=self._now())
         orders.update(c.order_id for c in batch)
